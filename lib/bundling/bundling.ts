@@ -1,0 +1,140 @@
+/**
+ * Bundling: turns a Cargo project into a Lambda asset holding `bootstrap`.
+ *
+ * It plugs into CDK's asset staging with a hash computed from the sources before any build, so CDK
+ * skips the build when `cdk.out/asset.<hash>` exists already, and skips it for stacks that are not
+ * being synthesized (`Stack.bundlingRequired`). The build itself runs as CDK "local" bundling: our own
+ * `docker build` with BuildKit (which CDK's `docker run` bundling cannot do: no `--ssh`, no `--output`),
+ * or the host's cargo.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { AssetHashType, DockerImage } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { CdkRustError } from '../errors';
+import { RustBundlingOptions } from '../types';
+import { externalPathDependencies, readCargoWorkspace } from './cargo';
+import {
+  DEFAULT_BUILDER_IMAGE,
+  checkSshAgent,
+  detectDocker,
+  ensureDefaultBuilderImage,
+  runDockerBuild,
+} from './docker';
+import { cacheIdsFor, renderDockerfile, shellJoin } from './dockerfile';
+import { InputFile, assetHash, collectInputs, hashInputs } from './hash';
+import { localToolchainFor, runLocalBuild } from './local';
+import { BuildPlan, cargoBuildArgs, makeBuildPlan } from './plan';
+
+/** What {@link Bundling.bundle} needs. */
+export interface BundlingProps extends RustBundlingOptions {
+  /** Path of the Cargo.toml of the package, or of the workspace, to build. */
+  readonly manifestPath: string;
+  /** The bin target to build. Required when the package or workspace has several. */
+  readonly binaryName?: string;
+  /** The function's architecture: selects the default target. @default lambda.Architecture.X86_64 */
+  readonly architecture?: lambda.Architecture;
+}
+
+/** A build that is ready to run: its plan, inputs and hash. */
+export interface PreparedBuild {
+  readonly plan: BuildPlan;
+  readonly inputs: InputFile[];
+  /** `rustc -vV` of the host toolchain when the build runs locally; undefined when it runs in Docker. */
+  readonly localToolchain?: string;
+  /** The builder image, when the build runs in Docker. */
+  readonly image: string;
+  /** The Cargo target directory for local builds. */
+  readonly targetDirectory: string;
+  /** The asset hash: changes exactly when the binary can change. */
+  readonly assetHash: string;
+}
+
+/** Cache ids are left out of the hash: they name where caches live, not what is built. */
+const HASHED_CACHE_IDS = { registry: 'registry', git: 'git', target: 'target' };
+
+/** Turns Cargo projects into Lambda code. */
+export class Bundling {
+  /** Reads and validates the project and computes the asset hash, without building anything. */
+  public static prepare(props: BundlingProps): PreparedBuild {
+    const workspace = readCargoWorkspace(props.manifestPath);
+    const plan = makeBuildPlan(workspace, {
+      ...props,
+      architecture: props.architecture?.name,
+      externalPathDependencies: externalPathDependencies(workspace),
+    });
+    const inputs = collectInputs(plan);
+    const localToolchain = plan.forceDocker ? undefined : localToolchainFor(plan.target, plan.workspaceRoot);
+    const image = plan.builderImage ?? DEFAULT_BUILDER_IMAGE;
+    const recipe = localToolchain
+      ? `local\n${localToolchain}\n${shellJoin(['cargo', ...cargoBuildArgs(plan)])}`
+      : renderDockerfile(plan, image, HASHED_CACHE_IDS);
+    return {
+      plan,
+      inputs,
+      localToolchain,
+      image,
+      targetDirectory: workspace.targetDirectory,
+      assetHash: assetHash(plan, hashInputs(inputs), recipe),
+    };
+  }
+
+  /** Lambda code for the project: built at synth time when (and only when) its hash is new. */
+  public static bundle(props: BundlingProps): lambda.AssetCode {
+    const prepared = Bundling.prepare(props);
+    return lambda.Code.fromAsset(prepared.plan.workspaceRoot, {
+      assetHash: prepared.assetHash,
+      assetHashType: AssetHashType.CUSTOM,
+      bundling: {
+        // Never run: cdk-rust builds in `local.tryBundle`, which always succeeds or throws.
+        image: DockerImage.fromRegistry('cdk-rust-builds-with-buildkit'),
+        local: { tryBundle: (outputDir: string) => Bundling.build(prepared, outputDir) },
+      },
+    });
+  }
+
+  /**
+   * Builds into `outputDir`, which ends up holding just `bootstrap` (mode 0755). On failure nothing is
+   * left behind: `outputDir` is removed and the error is thrown.
+   */
+  public static build(prepared: PreparedBuild, outputDir: string): true {
+    const { plan } = prepared;
+    const started = Date.now();
+    const exportDir = path.join(outputDir, '.cdk-rust-export');
+    try {
+      // An interrupted earlier build may have left files here.
+      fs.rmSync(outputDir, { recursive: true, force: true });
+      fs.mkdirSync(exportDir, { recursive: true });
+      const what = `${plan.packageName}/${plan.binaryName} for ${plan.target} (profile ${plan.profile})`;
+      if (prepared.localToolchain) {
+        progress(`building ${what} with the host toolchain`);
+        runLocalBuild(plan, prepared.targetDirectory, exportDir);
+      } else {
+        const client = detectDocker();
+        const socket = plan.ssh.forward ? checkSshAgent(plan) : undefined;
+        if (!plan.builderImage) ensureDefaultBuilderImage(client);
+        progress(`building ${what} in Docker (${client.mode}) with ${prepared.image}` + (socket ? ', SSH agent forwarded' : ''));
+        const dockerfile = renderDockerfile(plan, prepared.image, cacheIdsFor(plan, prepared.image));
+        runDockerBuild(client, { plan, image: prepared.image, dockerfile, inputs: prepared.inputs, outputDir: exportDir }, socket);
+      }
+      const built = path.join(exportDir, 'bootstrap');
+      if (!fs.existsSync(built)) {
+        throw new CdkRustError('BUILD_FAILED', `the build of ${plan.binaryName} finished but produced no bootstrap.`,
+          'check that the builder image copies the binary to /out/bootstrap (it must not override the Dockerfile).');
+      }
+      fs.chmodSync(built, 0o755);
+      fs.renameSync(built, path.join(outputDir, 'bootstrap'));
+      fs.rmSync(exportDir, { recursive: true, force: true });
+      const size = fs.statSync(path.join(outputDir, 'bootstrap')).size;
+      progress(`built ${plan.binaryName}: ${(size / 1024 / 1024).toFixed(2)} MiB in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      return true;
+    } catch (error) {
+      fs.rmSync(outputDir, { recursive: true, force: true });
+      throw error;
+    }
+  }
+}
+
+function progress(message: string): void {
+  process.stderr.write(`[cdk-rust] ${message}\n`);
+}

@@ -1,0 +1,199 @@
+/**
+ * Reading a Cargo project: `cargo metadata` for its packages and targets, Cargo.lock and the
+ * manifests for the git sources it fetches.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { CdkRustError } from '../errors';
+
+/** One bin target of a package. */
+export interface CargoBin {
+  readonly name: string;
+  /** Absolute path of the bin's main source file. */
+  readonly srcPath: string;
+}
+
+/** One workspace member, as `cargo metadata --no-deps` describes it. */
+export interface CargoPackage {
+  readonly name: string;
+  readonly version: string;
+  /** Absolute path of the package's Cargo.toml. */
+  readonly manifestPath: string;
+  readonly bins: CargoBin[];
+  /** Absolute directories of the package's `path` dependencies. */
+  readonly pathDependencies: string[];
+}
+
+/** What cdk-rust needs to know about a Cargo workspace (a single package is a workspace of one). */
+export interface CargoWorkspace {
+  /** Absolute directory holding the workspace's root Cargo.toml. */
+  readonly root: string;
+  /** Absolute path of the manifest the user pointed at. */
+  readonly manifestPath: string;
+  /** The package whose manifest the user pointed at, if it is not a virtual workspace root. */
+  readonly selectedPackage?: CargoPackage;
+  readonly members: CargoPackage[];
+  /** Absolute path of Cargo.lock, if there is one. */
+  readonly lockFile?: string;
+  /** Cargo's target directory for host builds (honours CARGO_TARGET_DIR and config). */
+  readonly targetDirectory: string;
+}
+
+/** A git dependency fetched over SSH. */
+export interface SshGitSource {
+  /** The URL as written in Cargo.lock or Cargo.toml. */
+  readonly url: string;
+  readonly host: string;
+  /** The port, when not 22. */
+  readonly port?: number;
+  /** The file that names it. */
+  readonly foundIn: string;
+}
+
+/** Options for {@link readCargoWorkspace}. */
+export interface ReadWorkspaceOptions {
+  /** The cargo binary to run. @default 'cargo' */
+  readonly cargo?: string;
+}
+
+/**
+ * Reads the workspace of `manifestPath` with `cargo metadata --no-deps`, which needs no network and
+ * no dependency resolution.
+ */
+export function readCargoWorkspace(manifestPath: string, options: ReadWorkspaceOptions = {}): CargoWorkspace {
+  const manifest = path.resolve(manifestPath);
+  if (!fs.existsSync(manifest)) {
+    throw new CdkRustError('MANIFEST_NOT_FOUND',
+      `manifestPath: no Cargo.toml at ${manifest}.`,
+      'point manifestPath at the Cargo.toml of the package (or workspace) to build, e.g. path.join(__dirname, "../my-fn/Cargo.toml").');
+  }
+  if (fs.statSync(manifest).isDirectory()) {
+    throw new CdkRustError('MANIFEST_NOT_FOUND',
+      `manifestPath: ${manifest} is a directory, not a Cargo.toml file.`,
+      `use ${path.join(manifest, 'Cargo.toml')}.`);
+  }
+  const meta = runMetadata(manifest, options.cargo ?? 'cargo');
+  const members = new Set<string>(meta.workspace_members);
+  const packages: CargoPackage[] = meta.packages
+    .filter((p) => members.has(p.id))
+    .map((p) => ({
+      name: p.name,
+      version: p.version,
+      manifestPath: p.manifest_path,
+      bins: p.targets
+        .filter((t) => t.kind.includes('bin'))
+        .map((t) => ({ name: t.name, srcPath: t.src_path })),
+      pathDependencies: p.dependencies
+        .filter((d) => typeof d.path === 'string')
+        .map((d) => d.path as string),
+    }))
+    .sort((a, b) => a.manifestPath.localeCompare(b.manifestPath));
+  const root = meta.workspace_root;
+  const lockFile = path.join(root, 'Cargo.lock');
+  return {
+    root,
+    manifestPath: manifest,
+    selectedPackage: packages.find((p) => p.manifestPath === manifest),
+    members: packages,
+    lockFile: fs.existsSync(lockFile) ? lockFile : undefined,
+    targetDirectory: meta.target_directory,
+  };
+}
+
+interface RawMetadata {
+  readonly workspace_root: string;
+  readonly target_directory: string;
+  readonly workspace_members: string[];
+  readonly packages: Array<{
+    readonly id: string;
+    readonly name: string;
+    readonly version: string;
+    readonly manifest_path: string;
+    readonly targets: Array<{ readonly name: string; readonly kind: string[]; readonly src_path: string }>;
+    readonly dependencies: Array<{ readonly name: string; readonly path?: string }>;
+  }>;
+}
+
+function runMetadata(manifest: string, cargo: string): RawMetadata {
+  const result = spawnSync(cargo, ['metadata', '--no-deps', '--format-version', '1', '--manifest-path', manifest], {
+    encoding: 'utf-8',
+    maxBuffer: 64 * 1024 * 1024,
+    cwd: path.dirname(manifest),
+  });
+  if (result.error) {
+    const missing = (result.error as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new CdkRustError('CARGO_METADATA_FAILED',
+      missing
+        ? `cargo was not found on PATH; cdk-rust reads ${manifest} with \`cargo metadata\` before building.`
+        : `could not run \`cargo metadata\` for ${manifest}: ${result.error.message}`,
+      missing ? 'install Rust with rustup (https://rustup.rs); the build itself still runs in Docker.' : undefined);
+  }
+  if (result.status !== 0) {
+    throw new CdkRustError('CARGO_METADATA_FAILED',
+      `\`cargo metadata\` rejected ${manifest}:\n${result.stderr.trim()}`,
+      'fix the manifest so that `cargo metadata --no-deps` succeeds.');
+  }
+  return JSON.parse(result.stdout) as RawMetadata;
+}
+
+const LOCK_SOURCE = /^source\s*=\s*"git\+([^"#?]+)[^"]*"/gm;
+const MANIFEST_GIT = /\bgit\s*=\s*"([^"]+)"/g;
+
+/**
+ * Finds the git dependencies that are fetched over SSH, from Cargo.lock (what is actually fetched)
+ * and from the members' manifests (for workspaces without a lock file yet).
+ */
+export function findSshGitSources(workspace: CargoWorkspace): SshGitSource[] {
+  const found = new Map<string, SshGitSource>();
+  const scan = (file: string, pattern: RegExp) => {
+    if (!fs.existsSync(file)) return;
+    const text = fs.readFileSync(file, 'utf-8');
+    for (const match of text.matchAll(pattern)) {
+      const source = parseSshUrl(match[1], file);
+      if (source && !found.has(source.url)) found.set(source.url, source);
+    }
+  };
+  if (workspace.lockFile) scan(workspace.lockFile, LOCK_SOURCE);
+  scan(path.join(workspace.root, 'Cargo.toml'), MANIFEST_GIT);
+  for (const member of workspace.members) scan(member.manifestPath, MANIFEST_GIT);
+  return [...found.values()].sort((a, b) => a.url.localeCompare(b.url));
+}
+
+/**
+ * Parses an SSH git URL: `ssh://[user@]host[:port]/path` or scp-like `user@host:path`.
+ * Returns undefined for other schemes (https, file, ...).
+ */
+export function parseSshUrl(url: string, foundIn: string): SshGitSource | undefined {
+  const ssh = /^ssh:\/\/(?:[^@/]+@)?(\[[^\]]+\]|[^:/]+)(?::(\d+))?\//.exec(url);
+  if (ssh) {
+    const host = ssh[1].replace(/^\[|\]$/g, '');
+    const port = ssh[2] ? Number(ssh[2]) : undefined;
+    return { url, host, port: port === 22 ? undefined : port, foundIn };
+  }
+  const scp = /^[A-Za-z0-9._-]+@([^:/]+):/.exec(url);
+  if (scp) return { url, host: scp[1], port: undefined, foundIn };
+  return undefined;
+}
+
+/**
+ * The directories of path dependencies that live outside the workspace root (and theirs, in turn).
+ * They are build inputs too, so the build context must reach them.
+ */
+export function externalPathDependencies(workspace: CargoWorkspace): string[] {
+  const inside = (dir: string) => dir === workspace.root || dir.startsWith(workspace.root + path.sep);
+  const found = new Set<string>();
+  const queue = workspace.members.flatMap((m) => m.pathDependencies).filter((d) => !inside(d));
+  while (queue.length > 0) {
+    const dir = path.resolve(queue.shift() as string);
+    if (found.has(dir)) continue;
+    found.add(dir);
+    const manifest = path.join(dir, 'Cargo.toml');
+    if (!fs.existsSync(manifest)) continue;
+    for (const match of fs.readFileSync(manifest, 'utf-8').matchAll(/\bpath\s*=\s*"([^"]+)"/g)) {
+      const dep = path.resolve(dir, match[1]);
+      if (!inside(dep) && fs.existsSync(path.join(dep, 'Cargo.toml'))) queue.push(dep);
+    }
+  }
+  return [...found].sort();
+}

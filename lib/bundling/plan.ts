@@ -1,0 +1,311 @@
+/**
+ * The build plan: a plain value that says exactly what to build and how, made from the user's props
+ * and the Cargo workspace. It is the contract between the cargo side and the docker/local side, and
+ * every check that can be made without Docker is made here, at synth time.
+ */
+import * as crypto from 'crypto';
+import * as path from 'path';
+import { CdkRustError } from '../errors';
+import { RustBundlingOptions } from '../types';
+import { CargoPackage, CargoWorkspace, SshGitSource, findSshGitSources } from './cargo';
+import { hasKnownHost, knownHostsName, validateKnownHostsLines } from './known-hosts';
+
+/** The Lambda architectures, by the name `lambda.Architecture` gives them. */
+export type ArchitectureName = 'x86_64' | 'arm64';
+
+/** Target triples cdk-rust can build, with the Lambda architecture each runs on. */
+export const SUPPORTED_TARGETS: Readonly<Record<string, ArchitectureName>> = {
+  'x86_64-unknown-linux-musl': 'x86_64',
+  'x86_64-unknown-linux-gnu': 'x86_64',
+  'aarch64-unknown-linux-musl': 'arm64',
+  'aarch64-unknown-linux-gnu': 'arm64',
+};
+
+const DEFAULT_TARGETS: Readonly<Record<ArchitectureName, string>> = {
+  x86_64: 'x86_64-unknown-linux-musl',
+  arm64: 'aarch64-unknown-linux-musl',
+};
+
+/** cargo arguments that would break the build's contract; each has a dedicated option. */
+const RESERVED_CARGO_ARGS: Readonly<Record<string, string>> = {
+  '--target': 'target',
+  '--target-dir': 'none: cdk-rust owns the target directory',
+  '--out-dir': 'none: cdk-rust copies the binary itself',
+  '--artifact-dir': 'none: cdk-rust copies the binary itself',
+  '--bin': 'binaryName',
+  '--bins': 'binaryName',
+  '--package': 'manifestPath',
+  '-p': 'manifestPath',
+  '--manifest-path': 'manifestPath',
+  '--profile': 'profile',
+  '--release': 'profile',
+  '-r': 'profile',
+  '--features': 'features',
+  '-F': 'features',
+  '--no-default-features': 'noDefaultFeatures',
+};
+
+/** What the SSH side of a build needs. */
+export interface SshPlan {
+  /** Forward the agent into the fetch step. */
+  readonly forward: boolean;
+  /** The git sources fetched over SSH. */
+  readonly sources: SshGitSource[];
+  /** The pinned known_hosts lines. */
+  readonly knownHosts: string[];
+  /** The agent socket to forward, when set explicitly. */
+  readonly agentSocket?: string;
+}
+
+/** A complete description of one build. Plain data: it can be printed, compared and hashed. */
+export interface BuildPlan {
+  /** Absolute directory of the workspace root. */
+  readonly workspaceRoot: string;
+  /** Absolute directory whose inputs form the build context (the workspace root, or a common ancestor of it and external path dependencies). */
+  readonly contextRoot: string;
+  /** The workspace root relative to `contextRoot`, POSIX style ('' when they are the same). */
+  readonly workdir: string;
+  /** Directories whose files are build inputs, absolute. */
+  readonly inputDirs: string[];
+  /** Single files that are build inputs, absolute. */
+  readonly inputFiles: string[];
+  readonly packageName: string;
+  readonly binaryName: string;
+  readonly architecture: ArchitectureName;
+  readonly target: string;
+  readonly profile: string;
+  /** The directory under `target/<triple>/` that the profile writes to. */
+  readonly profileDir: string;
+  readonly features: string[];
+  readonly noDefaultFeatures: boolean;
+  readonly cargoArgs: string[];
+  readonly buildEnvironment: Record<string, string>;
+  /** Build with `--locked` (there is a Cargo.lock). */
+  readonly locked: boolean;
+  /** The builder image, or undefined for cdk-rust's default image. */
+  readonly builderImage?: string;
+  readonly network: string;
+  readonly forceDocker: boolean;
+  readonly ssh: SshPlan;
+}
+
+/** Everything {@link makeBuildPlan} needs besides the workspace. */
+export interface PlanProps extends RustBundlingOptions {
+  /** The bin to build; required when the package (or workspace) has several. */
+  readonly binaryName?: string;
+  /** The Lambda architecture name (`lambda.Architecture.name`). @default 'x86_64' */
+  readonly architecture?: string;
+  /** The environment to read `CDK_RUST_BUILDER_IMAGE` from. @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Extra directories of inputs outside the workspace members (external path dependencies). */
+  readonly externalPathDependencies?: string[];
+}
+
+/** Validates the props against the workspace and returns the plan. Throws {@link CdkRustError}. */
+export function makeBuildPlan(workspace: CargoWorkspace, props: PlanProps): BuildPlan {
+  const env = props.env ?? process.env;
+  const architecture = resolveArchitecture(props.architecture);
+  const target = resolveTarget(architecture, props.target);
+  const profile = props.profile ?? 'release';
+  if (!/^[A-Za-z0-9_-]+$/.test(profile)) {
+    throw new CdkRustError('INVALID_PROP', `bundling.profile: "${profile}" is not a valid Cargo profile name.`,
+      'use "release", "dev" or the name of a [profile.<name>] table in the workspace Cargo.toml.');
+  }
+  const features = [...new Set(props.features ?? [])].sort();
+  for (const feature of features) {
+    if (!/^[A-Za-z0-9_][A-Za-z0-9_\-+./]*$/.test(feature)) {
+      throw new CdkRustError('INVALID_PROP', `bundling.features: "${feature}" is not a valid feature name.`,
+        'give one feature per array element, e.g. ["json", "my-dep/tls"].');
+    }
+  }
+  const cargoArgs = [...(props.cargoArgs ?? [])];
+  for (const arg of cargoArgs) {
+    const flag = arg.split('=')[0];
+    if (flag in RESERVED_CARGO_ARGS) {
+      throw new CdkRustError('INVALID_PROP', `bundling.cargoArgs: "${arg}" is managed by cdk-rust.`,
+        `use the ${RESERVED_CARGO_ARGS[flag]} option instead.`);
+    }
+  }
+  const buildEnvironment = { ...(props.buildEnvironment ?? {}) };
+  for (const [key, value] of Object.entries(buildEnvironment)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
+      throw new CdkRustError('INVALID_PROP', `bundling.buildEnvironment: "${key}" is not a valid environment variable name.`,
+        'use letters, digits and underscores, not starting with a digit.');
+    }
+    if (typeof value !== 'string' || /[\r\n\0]/.test(value)) {
+      throw new CdkRustError('INVALID_PROP', `bundling.buildEnvironment.${key} must be a single-line string.`,
+        'remove line breaks from the value.');
+    }
+  }
+
+  const { pkg, bin } = selectBinary(workspace, props.binaryName);
+  const ssh = planSsh(workspace, props);
+
+  const externals = (props.externalPathDependencies ?? []).map((d) => path.resolve(d));
+  const contextRoot = commonAncestor([workspace.root, ...externals]);
+  const inputDirs = dedupeNested([
+    ...workspace.members.map((m) => path.dirname(m.manifestPath)),
+    ...externals,
+  ]);
+  const inputFiles = ['Cargo.toml', 'Cargo.lock', '.cargo/config.toml', '.cargo/config', 'rust-toolchain', 'rust-toolchain.toml']
+    .map((f) => path.join(workspace.root, f));
+
+  return {
+    workspaceRoot: workspace.root,
+    contextRoot,
+    workdir: toPosix(path.relative(contextRoot, workspace.root)),
+    inputDirs,
+    inputFiles,
+    packageName: pkg.name,
+    binaryName: bin,
+    architecture,
+    target,
+    profile,
+    profileDir: profileDirectory(profile),
+    features,
+    noDefaultFeatures: props.noDefaultFeatures ?? false,
+    cargoArgs,
+    buildEnvironment,
+    locked: workspace.lockFile !== undefined,
+    builderImage: props.builderImage ?? (env.CDK_RUST_BUILDER_IMAGE || undefined),
+    network: props.network ?? 'host',
+    forceDocker: props.forceDockerBundling ?? false,
+    ssh,
+  };
+}
+
+/** The `cargo build` arguments for a plan: the same in Docker and on the host. */
+export function cargoBuildArgs(plan: BuildPlan): string[] {
+  const args = ['build'];
+  if (plan.locked) args.push('--locked');
+  args.push('--profile', plan.profile, '--target', plan.target, '--package', plan.packageName, '--bin', plan.binaryName);
+  if (plan.noDefaultFeatures) args.push('--no-default-features');
+  if (plan.features.length > 0) args.push('--features', plan.features.join(','));
+  if (plan.target.endsWith('-gnu')) {
+    // Lambda's image has an older glibc than most build hosts: link glibc statically.
+    args.push('--config', `target.${plan.target}.rustflags=["-C","target-feature=+crt-static"]`);
+  }
+  args.push(...plan.cargoArgs);
+  return args;
+}
+
+/**
+ * The `cargo fetch` arguments for a plan. It fetches for every platform, so that the compile step
+ * that follows can run `--offline`: build dependencies run on the build host, not on the target.
+ */
+export function cargoFetchArgs(plan: BuildPlan): string[] {
+  return ['fetch', ...(plan.locked ? ['--locked'] : [])];
+}
+
+/** A short, stable identifier of a string (for cache ids and tags). */
+export function shortHash(text: string): string {
+  return crypto.createHash('sha256').update(text).digest('hex').slice(0, 12);
+}
+
+function resolveArchitecture(name: string | undefined): ArchitectureName {
+  const arch = name ?? 'x86_64';
+  if (arch !== 'x86_64' && arch !== 'arm64') {
+    throw new CdkRustError('UNKNOWN_TARGET', `architecture: "${arch}" is not a Lambda architecture cdk-rust can build for.`,
+      'use lambda.Architecture.X86_64 or lambda.Architecture.ARM_64.');
+  }
+  return arch;
+}
+
+function resolveTarget(architecture: ArchitectureName, target: string | undefined): string {
+  if (target === undefined) return DEFAULT_TARGETS[architecture];
+  const targetArch = SUPPORTED_TARGETS[target];
+  if (!targetArch) {
+    throw new CdkRustError('UNKNOWN_TARGET', `bundling.target: "${target}" is not a Linux target Lambda can run.`,
+      `use one of ${Object.keys(SUPPORTED_TARGETS).join(', ')}.`);
+  }
+  if (targetArch !== architecture) {
+    throw new CdkRustError('ARCHITECTURE_MISMATCH',
+      `bundling.target "${target}" builds for ${targetArch}, but the function's architecture is ${architecture}.`,
+      `set architecture to lambda.Architecture.${targetArch === 'arm64' ? 'ARM_64' : 'X86_64'}, or use target "${DEFAULT_TARGETS[architecture]}".`);
+  }
+  return target;
+}
+
+function selectBinary(workspace: CargoWorkspace, binaryName: string | undefined): { pkg: CargoPackage; bin: string } {
+  const where = workspace.selectedPackage ? `package "${workspace.selectedPackage.name}"` : `workspace ${workspace.manifestPath}`;
+  const candidates = (workspace.selectedPackage ? [workspace.selectedPackage] : workspace.members)
+    .flatMap((pkg) => pkg.bins.map((bin) => ({ pkg, bin: bin.name })));
+  const list = candidates.map((c) => `"${c.bin}" (package ${c.pkg.name})`).join(', ');
+  if (binaryName !== undefined) {
+    const matches = candidates.filter((c) => c.bin === binaryName);
+    if (matches.length === 1) return matches[0];
+    if (matches.length > 1) {
+      throw new CdkRustError('BINARY_AMBIGUOUS',
+        `binaryName: several packages of ${where} have a bin named "${binaryName}": ${matches.map((m) => m.pkg.name).join(', ')}.`,
+        'point manifestPath at the Cargo.toml of the package that should be built.');
+    }
+    throw new CdkRustError('BINARY_NOT_FOUND',
+      `binaryName: "${binaryName}" is not a bin target of ${where}.` + (list ? ` Its bins are: ${list}.` : ''),
+      list ? 'set binaryName to one of those.' : 'add a [[bin]] target (or src/main.rs) to the package.');
+  }
+  if (candidates.length === 1) return candidates[0];
+  if (candidates.length === 0) {
+    throw new CdkRustError('BINARY_NOT_FOUND', `${where} has no bin target, so there is nothing to run on Lambda.`,
+      'add src/main.rs (or a [[bin]] table) to the package, or point manifestPath at a package that has one.');
+  }
+  throw new CdkRustError('BINARY_AMBIGUOUS',
+    `${where} has several bins, so binaryName is required: ${list}.`,
+    'set binaryName to the one this function runs.');
+}
+
+function planSsh(workspace: CargoWorkspace, props: PlanProps): SshPlan {
+  const sources = findSshGitSources(workspace);
+  const knownHosts = [...(props.knownHosts ?? [])];
+  const problems = validateKnownHostsLines(knownHosts);
+  if (problems.length > 0) {
+    throw new CdkRustError('INVALID_PROP', `bundling.${problems.join('; ')}.`,
+      'copy the lines from your git host\'s documentation or from ~/.ssh/known_hosts.');
+  }
+  for (const source of sources) {
+    if (!source.url.startsWith('ssh://')) {
+      throw new CdkRustError('INVALID_PROP',
+        `${source.foundIn}: git URL "${source.url}" uses the scp-like form, which Cargo does not support.`,
+        `write it as ssh://${source.url.replace(':', '/')}.`);
+    }
+  }
+  const forward = props.forwardSshAgent ?? sources.length > 0;
+  if (forward) {
+    const missing = sources.filter((s) => !hasKnownHost(knownHosts, s.host, s.port));
+    if (missing.length > 0) {
+      const names = [...new Set(missing.map((s) => knownHostsName(s.host, s.port)))];
+      throw new CdkRustError('KNOWN_HOSTS_MISSING',
+        `bundling.knownHosts has no entry for ${names.join(', ')}, which ${path.basename(missing[0].foundIn)} fetches over SSH ` +
+        `(${missing[0].url}). cdk-rust never trusts a host key it has not been given.`,
+        `add the host's pinned key line, e.g. knownHosts: ['${names[0]} ssh-ed25519 AAAA...'] ` +
+        '(from your git host\'s documentation, or from a known_hosts file you have verified).');
+    }
+  }
+  return { forward, sources, knownHosts, agentSocket: props.sshAgentSocket };
+}
+
+function profileDirectory(profile: string): string {
+  if (profile === 'dev' || profile === 'test') return 'debug';
+  if (profile === 'bench') return 'release';
+  return profile;
+}
+
+function commonAncestor(dirs: string[]): string {
+  let common = dirs[0];
+  for (const dir of dirs.slice(1)) {
+    while (dir !== common && !dir.startsWith(common.endsWith(path.sep) ? common : common + path.sep)) {
+      const parent = path.dirname(common);
+      if (parent === common) break;
+      common = parent;
+    }
+  }
+  return common;
+}
+
+function dedupeNested(dirs: string[]): string[] {
+  const sorted = [...new Set(dirs)].sort();
+  return sorted.filter((dir) => !sorted.some((other) => other !== dir && dir.startsWith(other + path.sep)));
+}
+
+function toPosix(p: string): string {
+  return p.split(path.sep).join('/');
+}

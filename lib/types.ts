@@ -1,0 +1,128 @@
+/**
+ * Public option types of cdk-rust.
+ */
+
+/**
+ * How a Cargo project is built into a Lambda `bootstrap`.
+ *
+ * Every option here that can change the binary is part of the asset hash, so changing it triggers a
+ * rebuild and leaving everything alone skips the build entirely.
+ */
+export interface RustBundlingOptions {
+  /**
+   * Cargo features to enable (`--features`).
+   *
+   * @default - none beyond the package's default features
+   */
+  readonly features?: string[];
+
+  /**
+   * Build without the package's default features (`--no-default-features`).
+   *
+   * @default false
+   */
+  readonly noDefaultFeatures?: boolean;
+
+  /**
+   * The Cargo profile to build with (`--profile`).
+   *
+   * `release` and `dev` are Cargo's own; any custom profile defined in the workspace's Cargo.toml works too.
+   *
+   * @default 'release'
+   */
+  readonly profile?: string;
+
+  /**
+   * Extra arguments appended to `cargo build`, for what the other options do not cover.
+   *
+   * They are part of the asset hash. Arguments that change where Cargo writes its output
+   * (`--target-dir`, `--out-dir`, `--artifact-dir`) or what it builds (`--target`, `--bin`, `--package`)
+   * are rejected: use the dedicated options instead.
+   *
+   * @default - none
+   */
+  readonly cargoArgs?: string[];
+
+  /**
+   * Environment variables for the build (both in Docker and in local builds).
+   *
+   * They are part of the asset hash. Do not put secrets here: use the SSH agent for private git
+   * dependencies instead.
+   *
+   * @default - none
+   */
+  readonly buildEnvironment?: Record<string, string>;
+
+  /**
+   * The Rust target triple to build for, overriding the one derived from the function's architecture.
+   *
+   * Must be a Linux target of the same architecture as the function: `x86_64-unknown-linux-musl`,
+   * `aarch64-unknown-linux-musl`, or a `-gnu` variant. For a `-gnu` target the binary is linked with
+   * `+crt-static` (static glibc) so that it does not depend on the Lambda image's glibc version.
+   *
+   * @default - `x86_64-unknown-linux-musl` for x86_64, `aarch64-unknown-linux-musl` for arm64
+   */
+  readonly target?: string;
+
+  /**
+   * The Docker image that runs the build.
+   *
+   * It must provide `cargo` on `PATH` with the requested target installed, `CARGO_HOME=/usr/local/cargo`
+   * (as the official `rust` images do), and `git` plus `openssh-client` when private git dependencies are
+   * fetched over SSH. Whatever the toolchain needs (a linker, build-std flags) belongs in the image's own
+   * Cargo configuration: cdk-rust runs the same command in every image. Pin it by digest
+   * (`name@sha256:...`) to make the asset hash follow the image exactly.
+   *
+   * @default - the `CDK_RUST_BUILDER_IMAGE` environment variable, or else an image that cdk-rust builds
+   * and tags from its own Dockerfile: the official Rust image plus musl tools, both musl targets, git and
+   * openssh-client
+   */
+  readonly builderImage?: string;
+
+  /**
+   * Forward the SSH agent into the build, so that private git dependencies can be fetched.
+   *
+   * The agent is mounted only into the step that runs `cargo fetch` (never into the compile step, so
+   * build scripts cannot use it), with `--mount=type=ssh,required=true`, and Cargo fetches with the git
+   * CLI (`CARGO_NET_GIT_FETCH_WITH_CLI=true`). No key material is copied anywhere.
+   *
+   * @default - on when Cargo.lock or a Cargo.toml of the workspace names a git source over `ssh://` or `git@`
+   */
+  readonly forwardSshAgent?: boolean;
+
+  /**
+   * The SSH agent socket to forward.
+   *
+   * @default - the `SSH_AUTH_SOCK` environment variable
+   */
+  readonly sshAgentSocket?: string;
+
+  /**
+   * Pinned `known_hosts` lines for the git hosts reached over SSH, e.g.
+   * `github.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl`.
+   *
+   * They are installed as `/etc/ssh/ssh_known_hosts` in the fetch step. cdk-rust never scans host keys
+   * and never turns host key checking off: a host that the lock file fetches over SSH with no line here
+   * is an error at synth time. Host keys do not change the binary, so they are not part of the asset hash.
+   *
+   * @default - none
+   */
+  readonly knownHosts?: string[];
+
+  /**
+   * Always build in Docker, even when the host's cargo could build the target.
+   *
+   * @default false
+   */
+  readonly forceDockerBundling?: boolean;
+
+  /**
+   * The network for the Docker build's `RUN` steps (`docker build --network`).
+   *
+   * `host` lets a build reach a git server on the developer's loopback (for instance through an SSH
+   * tunnel) with the same address as on the host.
+   *
+   * @default 'host'
+   */
+  readonly network?: string;
+}

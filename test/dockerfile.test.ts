@@ -1,0 +1,120 @@
+import * as path from 'path';
+import { readCargoWorkspace } from '../lib/bundling/cargo';
+import { DockerClient, dockerBuildArgs, dockerEnv, failedStepOutput } from '../lib/bundling/docker';
+import { cacheIdsFor, renderDockerfile, shellJoin } from '../lib/bundling/dockerfile';
+import { BuildPlan, PlanProps, makeBuildPlan } from '../lib/bundling/plan';
+
+const fixture = (name: string) => path.join(__dirname, 'fixtures', name, 'Cargo.toml');
+const KNOWN_HOST = '[127.0.0.1]:22222 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBUEG8+F+xFfIyDYJWb43+PLqtA6kUu2BORCOGHhWhhx';
+const IDS = { registry: 'reg', git: 'git', target: 'tgt' };
+
+function plan(name: string, props: PlanProps = {}): BuildPlan {
+  return makeBuildPlan(readCargoWorkspace(fixture(name)), { env: {}, ...props });
+}
+
+describe('the rendered Dockerfile', () => {
+  test('plain crate: fetch, offline compile with cache mounts, scratch export', () => {
+    const text = renderDockerfile(plan('hello'), 'builder:1', IDS);
+    expect(text).toMatchSnapshot();
+    expect(text).not.toMatch(/^# syntax=/m);
+    expect(text).not.toContain('type=ssh');
+    expect(text).toContain('FROM scratch AS export');
+    expect(text).toContain('install -D -m 0755 /cdk-rust/target/x86_64-unknown-linux-musl/release/hello /out/bootstrap');
+  });
+
+  test('private git dependency: the agent and pinned hosts reach the fetch step only', () => {
+    const text = renderDockerfile(plan('private-dep', { knownHosts: [KNOWN_HOST] }), 'builder:1', IDS);
+    expect(text).toMatchSnapshot();
+    const [fetchStep, compileStep] = text.split('\nRUN ').slice(1);
+    expect(fetchStep).toContain('--mount=type=ssh,required=true');
+    expect(fetchStep).toContain('--mount=type=bind,source=known_hosts,target=/etc/ssh/ssh_known_hosts');
+    expect(fetchStep).toContain('CARGO_NET_GIT_FETCH_WITH_CLI=true cargo fetch --locked');
+    expect(compileStep).not.toContain('type=ssh');
+    expect(compileStep).toContain('--offline');
+    // The key material never appears: only the public host line is mounted, from the context.
+    expect(text).not.toContain('AAAA');
+    expect(text).not.toMatch(/StrictHostKeyChecking|ssh-keyscan/);
+  });
+
+  test('every build option reaches the cargo command', () => {
+    const text = renderDockerfile(plan('multi-bin', {
+      binaryName: 'beta',
+      architecture: 'arm64',
+      profile: 'dev',
+      features: ['a', 'b'],
+      noDefaultFeatures: true,
+      cargoArgs: ['--config', 'net.retry=5'],
+      buildEnvironment: { OPT: 'x y', PRICE: '$5 "quoted" \\' },
+    }), 'builder:1', IDS);
+    expect(text).toMatchSnapshot();
+    expect(text).toContain('ENV OPT="x y"');
+    expect(text).toContain('ENV PRICE="\\$5 \\"quoted\\" \\\\"');
+    expect(text).toContain('cargo build --locked --profile dev --target aarch64-unknown-linux-musl --package multi-bin --bin beta ' +
+      '--no-default-features --features a,b --config net.retry=5 --offline');
+    expect(text).toContain('/cdk-rust/target/aarch64-unknown-linux-musl/debug/beta /out/bootstrap');
+  });
+
+  test('static glibc target', () => {
+    const text = renderDockerfile(plan('hello', { target: 'x86_64-unknown-linux-gnu' }), 'builder:1', IDS);
+    expect(text).toContain(`--config 'target.x86_64-unknown-linux-gnu.rustflags=["-C","target-feature=+crt-static"]'`);
+  });
+
+  test('a workspace member builds from the workspace root', () => {
+    const text = renderDockerfile(plan('workspace', { binaryName: 'beta' }), 'builder:1', IDS);
+    expect(text).toContain('WORKDIR /src\n');
+    expect(text).toContain('--package beta --bin beta');
+  });
+
+  test('cache ids: one target cache per workspace, target and image; shared registry and git caches', () => {
+    const hello = plan('hello');
+    const ids = cacheIdsFor(hello, 'img:1');
+    expect(ids.registry).toBe('cdk-rust-cargo-registry');
+    expect(ids.git).toBe('cdk-rust-cargo-git');
+    expect(ids.target).toMatch(/^cdk-rust-target-[0-9a-f]{12}-x86_64-unknown-linux-musl$/);
+    expect(cacheIdsFor(hello, 'img:1')).toEqual(ids);
+    expect(cacheIdsFor(hello, 'img:2').target).not.toBe(ids.target);
+    expect(cacheIdsFor(plan('hello', { architecture: 'arm64' }), 'img:1').target).toMatch(/aarch64-unknown-linux-musl$/);
+    expect(cacheIdsFor(plan('workspace', { binaryName: 'alpha' }), 'img:1').target).not.toBe(ids.target);
+  });
+});
+
+describe('the docker command line', () => {
+  const classic: DockerClient = { command: '/usr/bin/docker', mode: 'classic' };
+  const buildx: DockerClient = { command: 'docker', mode: 'buildx' };
+
+  test('classic client with BuildKit built in', () => {
+    expect(dockerBuildArgs(classic, plan('hello'), '/ctx', '/out')).toEqual([
+      'build', '--progress', 'plain', '--network', 'host', '--output', 'type=local,dest=/out', '--file', '/ctx/Dockerfile', '/ctx',
+    ]);
+    expect(dockerEnv(classic).DOCKER_BUILDKIT).toBe('1');
+  });
+
+  test('buildx, SSH forwarded from the given socket, custom network', () => {
+    const p = plan('private-dep', { knownHosts: [KNOWN_HOST], network: 'default' });
+    expect(dockerBuildArgs(buildx, p, '/ctx', '/out', '/run/agent.sock')).toEqual([
+      'buildx', 'build', '--progress', 'plain', '--network', 'default', '--ssh', 'default=/run/agent.sock',
+      '--output', 'type=local,dest=/out', '--file', '/ctx/Dockerfile', '/ctx',
+    ]);
+  });
+
+  test('failures quote the failed step\'s own output without BuildKit prefixes', () => {
+    const log = [
+      '#5 [build 3/4] RUN cargo fetch',
+      '#5 DONE 0.4s',
+      '#6 [build 4/4] RUN cargo build',
+      '#6 0.512    Compiling hello v0.1.0 (/src)',
+      '#6 0.913 error[E0425]: cannot find value `x` in this scope',
+      '#6 0.914  --> src/main.rs:2:5',
+      '#6 ERROR: process "/bin/sh -c cargo build" did not complete successfully: exit code: 101',
+    ].join('\n');
+    expect(failedStepOutput(log)).toBe([
+      '   Compiling hello v0.1.0 (/src)',
+      'error[E0425]: cannot find value `x` in this scope',
+      ' --> src/main.rs:2:5',
+    ].join('\n'));
+  });
+
+  test('shell quoting leaves plain words alone', () => {
+    expect(shellJoin(['cargo', 'build', '--features', 'a,b', "it's", 'x y'])).toBe(`cargo build --features a,b 'it'\\''s' 'x y'`);
+  });
+});
