@@ -1,6 +1,7 @@
 /**
  * Public option types of cdk-rust.
  */
+import type { Duration } from 'aws-cdk-lib';
 
 /**
  * How a Cargo project is built into a Lambda `bootstrap`.
@@ -125,4 +126,111 @@ export interface RustBundlingOptions {
    * @default 'host'
    */
   readonly network?: string;
+}
+
+
+
+/**
+ * How an error-rate alarm watches a Lambda function.
+ *
+ * The alarm computes `IF(invocations >= minimumInvocations, 100 * errors / invocations, 0)` from the function's
+ * `Errors` and `Invocations` metrics (statistic `Sum`, one datapoint per `period`) and goes to ALARM when that
+ * percentage is above `threshold` in `datapointsToAlarm` of the last `evaluationPeriods` periods. Periods without any
+ * invocation produce no datapoint and count as not breaching.
+ *
+ * The defaults read "more than 5% of invocations fail over 5 minutes" as the aggregate rate of one 5-minute window
+ * (period 5 minutes, 1 of 1 datapoints), which is robust at low traffic. For the other reading, "above 5% in each
+ * of 5 consecutive minutes", use `{ period: Duration.minutes(1), evaluationPeriods: 5 }`.
+ */
+export interface ErrorRateAlarmOptions {
+  /**
+   * The error rate, in percent of invocations, above which the alarm fires.
+   *
+   * The comparison is strictly greater than: with 5, an error rate of exactly 5% does not alarm. Must be a number
+   * from 0 to 100 (0 alarms on any error).
+   *
+   * @default 5
+   */
+  readonly threshold?: number;
+
+  /**
+   * The length of one evaluation period: the window over which errors and invocations are summed.
+   *
+   * Must be a whole number of minutes (CloudWatch accepts 60-second multiples for Lambda's standard-resolution
+   * metrics). `period` times `evaluationPeriods` may not exceed one day when the period is shorter than an hour, or
+   * seven days otherwise.
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly period?: Duration;
+
+  /**
+   * How many of the most recent periods the alarm looks at (the N of "M out of N").
+   *
+   * Must be a positive integer.
+   *
+   * @default 1
+   */
+  readonly evaluationPeriods?: number;
+
+  /**
+   * How many of the last `evaluationPeriods` periods must breach for the alarm to fire (the M of "M out of N").
+   *
+   * Must be an integer from 1 to `evaluationPeriods`.
+   *
+   * @default - the value of `evaluationPeriods` (every evaluated period must breach)
+   */
+  readonly datapointsToAlarm?: number;
+
+  /**
+   * The fewest invocations a period needs for its error rate to count.
+   *
+   * A period with fewer invocations evaluates to 0% (not breaching), so that one failed request out of two at
+   * night does not page anyone as a 50% error rate. Must be a positive integer; 1 counts every period with traffic.
+   *
+   * @default 1
+   */
+  readonly minimumInvocations?: number;
+
+  /**
+   * The alarm's name.
+   *
+   * It must be unique in the account and region, at most 255 characters, without control characters.
+   *
+   * @default - `<stack name>-<function construct path>-ErrorRate`, with every character other than letters, digits,
+   * `.`, `_` and `-` replaced by `-`, shortened to 255 characters with a hash suffix when longer
+   */
+  readonly alarmName?: string;
+
+  /**
+   * The alarm's description, shown in the console and in notifications.
+   *
+   * At most 1024 characters.
+   *
+   * @default - a sentence naming the function, the threshold and the evaluation window, e.g.
+   * "Error rate of MyStack/Api above 5% over 5 minutes"
+   */
+  readonly alarmDescription?: string;
+
+  /**
+   * Email addresses to subscribe to the alarm's topic.
+   *
+   * Each address receives a confirmation email from SNS and gets notifications only after confirming. Addresses are
+   * de-duplicated (case-insensitively) per topic, so several alarms sharing a topic may list the same address.
+   * Every subscription gets the topic's shared dead-letter queue, which keeps notifications SNS could not deliver.
+   * Subscriptions are not possible on FIFO topics.
+   *
+   * @default - no email subscription
+   */
+  readonly emailSubscriptions?: string[];
+
+  /**
+   * HTTPS endpoints to subscribe to the alarm's topic (for instance a chat or paging webhook).
+   *
+   * Each URL must start with `https://`, and the endpoint must confirm the subscription that SNS posts to it.
+   * De-duplicated per topic and given the topic's shared dead-letter queue, like `emailSubscriptions`.
+   *
+   * @default - no HTTPS subscription
+   */
+  readonly httpsSubscriptions?: string[];
 }

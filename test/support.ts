@@ -1,0 +1,123 @@
+/** Helpers shared by the end-to-end tests. */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+export const FIXTURES = path.join(__dirname, 'fixtures');
+
+/** The development environment from scripts/dev-env.sh; fails the test when it is not up. */
+export interface DevEnv {
+  readonly docker: string;
+  readonly builderImage: string;
+  readonly sshAuthSock: string;
+  readonly knownHosts: string[];
+}
+
+export function devEnv(): DevEnv {
+  const { CDK_DOCKER, CDK_RUST_BUILDER_IMAGE, SSH_AUTH_SOCK, CDK_RUST_TEST_KNOWN_HOSTS } = process.env;
+  if (!process.env.CDK_RUST_DEV_ENV || !CDK_DOCKER || !CDK_RUST_BUILDER_IMAGE || !SSH_AUTH_SOCK || !CDK_RUST_TEST_KNOWN_HOSTS) {
+    throw new Error('The end-to-end tests need the development environment: run `scripts/dev-env.sh up` (npm test does).');
+  }
+  return {
+    docker: CDK_DOCKER,
+    builderImage: CDK_RUST_BUILDER_IMAGE,
+    sshAuthSock: SSH_AUTH_SOCK,
+    knownHosts: fs.readFileSync(CDK_RUST_TEST_KNOWN_HOSTS, 'utf-8').split('\n').filter((l) => l.trim()),
+  };
+}
+
+/** A fresh temporary directory, removed by the caller (or left for the OS). */
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `cdk-rust-${prefix}-`));
+}
+
+/** A private copy of a fixture crate (without any target/), so that a test may edit it. */
+export function copyFixture(name: string, into?: string): string {
+  const dir = into ?? tempDir(name);
+  fs.cpSync(path.join(FIXTURES, name), dir, {
+    recursive: true,
+    filter: (src) => !src.split(path.sep).includes('target'),
+  });
+  return dir;
+}
+
+/** What `file` says of a binary. */
+export function describeBinary(file: string): string {
+  const result = spawnSync('file', ['-b', file], { encoding: 'utf-8' });
+  if (result.status !== 0) throw new Error(`file failed: ${result.stderr}`);
+  return result.stdout.trim();
+}
+
+/** True when the ELF file asks for a dynamic loader (has a PT_INTERP segment). */
+export function hasInterpreter(file: string): boolean {
+  const result = spawnSync('readelf', ['-lW', file], { encoding: 'utf-8' });
+  if (result.status !== 0) throw new Error(`readelf failed: ${result.stderr}`);
+  return /\bINTERP\b/.test(result.stdout);
+}
+
+/** Runs a built binary outside Lambda and returns its stdout. */
+export function runBinary(file: string, env: NodeJS.ProcessEnv = {}): string {
+  const result = spawnSync(file, [], { encoding: 'utf-8', env: { PATH: '/usr/bin:/bin', ...env }, timeout: 30_000 });
+  if (result.status !== 0) throw new Error(`${file} exited with ${result.status}: ${result.stderr}`);
+  return result.stdout;
+}
+
+/** Lists every file below `dir`. */
+export function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...listFiles(p));
+    else out.push(p);
+  }
+  return out;
+}
+
+/** Collects what is written to process.stderr while `fn` runs (and still lets it through). */
+export function captureStderr<T>(fn: () => T): { result: T; stderr: string } {
+  const chunks: string[] = [];
+  const original = process.stderr.write.bind(process.stderr);
+  const spy = jest.spyOn(process.stderr, 'write').mockImplementation(((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf-8'));
+    return (original as (...a: unknown[]) => boolean)(chunk, ...rest);
+  }) as typeof process.stderr.write);
+  try {
+    return { result: fn(), stderr: chunks.join('') };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+/** One cdk-nag finding: the rule and the construct it fired on. */
+export interface NagFinding {
+  readonly rule: string;
+  readonly path: string;
+}
+
+/**
+ * Synthesizes `app` (which must have `@aws-cdk/core:failSynthOnValidationErrors: false` in its context and
+ * the nag plugins added) and lists every unacknowledged finding of its validation report.
+ */
+export function nagFindings(app: { synth(): { directory: string } }): NagFinding[] {
+  const assembly = app.synth();
+  const reportFile = path.join(assembly.directory, 'validation-report.json');
+  if (!fs.existsSync(reportFile)) throw new Error(`no validation report in ${assembly.directory}: were the nag plugins added?`);
+  const report = JSON.parse(fs.readFileSync(reportFile, 'utf-8'));
+  return collectViolations(report).flatMap((v: any) =>
+    (v.violatingConstructs ?? v.violatingResources ?? [{}]).map((c: any) => ({
+      rule: String(v.ruleName),
+      path: String(c.constructPath ?? c.resourceLogicalId ?? '?'),
+    })),
+  );
+}
+
+/** Every violation in a validation report, whatever its nesting (plugin reports, stage reports). */
+function collectViolations(node: unknown): any[] {
+  if (Array.isArray(node)) return node.flatMap(collectViolations);
+  if (node !== null && typeof node === 'object') {
+    return Object.entries(node).flatMap(([key, value]) =>
+      key === 'violations' && Array.isArray(value) ? value : collectViolations(value));
+  }
+  return [];
+}
