@@ -29,6 +29,7 @@ describe('the rendered Dockerfile', () => {
     expect(fetchStep).toContain('--mount=type=ssh,required=true');
     expect(fetchStep).toContain('--mount=type=bind,source=known_hosts,target=/etc/ssh/ssh_known_hosts');
     expect(fetchStep).toContain('CARGO_NET_GIT_FETCH_WITH_CLI=true cargo fetch --locked');
+    expect(text.indexOf('ARG CDK_RUST_BUILD_ID')).toBeLessThan(text.indexOf('cargo fetch'));
     expect(compileStep).not.toContain('type=ssh');
     expect(compileStep).toContain('--offline');
     // The key material never appears: only the public host line is mounted, from the context.
@@ -83,16 +84,16 @@ describe('the docker command line', () => {
   const buildx: DockerClient = { command: 'docker', mode: 'buildx' };
 
   test('classic client with BuildKit built in', () => {
-    expect(dockerBuildArgs(classic, plan('hello'), '/ctx', '/out')).toEqual([
-      'build', '--progress', 'plain', '--network', 'host', '--output', 'type=local,dest=/out', '--file', '/ctx/Dockerfile', '/ctx',
+    expect(dockerBuildArgs(classic, plan('hello'), '/ctx', '/out', 'id-1')).toEqual([
+      'build', '--progress', 'plain', '--network', 'host', '--build-arg', 'CDK_RUST_BUILD_ID=id-1', '--output', 'type=local,dest=/out', '--file', '/ctx/Dockerfile', '/ctx',
     ]);
     expect(dockerEnv(classic).DOCKER_BUILDKIT).toBe('1');
   });
 
   test('buildx, SSH forwarded from the given socket, custom network', () => {
     const p = plan('private-dep', { knownHosts: [KNOWN_HOST], network: 'default' });
-    expect(dockerBuildArgs(buildx, p, '/ctx', '/out', '/run/agent.sock')).toEqual([
-      'buildx', 'build', '--progress', 'plain', '--network', 'default', '--ssh', 'default=/run/agent.sock',
+    expect(dockerBuildArgs(buildx, p, '/ctx', '/out', 'id-2', '/run/agent.sock')).toEqual([
+      'buildx', 'build', '--progress', 'plain', '--network', 'default', '--build-arg', 'CDK_RUST_BUILD_ID=id-2', '--ssh', 'default=/run/agent.sock',
       '--output', 'type=local,dest=/out', '--file', '/ctx/Dockerfile', '/ctx',
     ]);
   });
@@ -112,6 +113,11 @@ describe('the docker command line', () => {
       'error[E0425]: cannot find value `x` in this scope',
       ' --> src/main.rs:2:5',
     ].join('\n'));
+  });
+
+  test('lines ending in CR LF (ssh writes them) are kept', () => {
+    const log = '#8 0.135 Host key verification failed.\r\n#8 0.2 fatal: Could not read from remote repository.\n#8 ERROR: exit code: 101\n';
+    expect(failedStepOutput(log)).toBe('Host key verification failed.\nfatal: Could not read from remote repository.');
   });
 
   test('shell quoting leaves plain words alone', () => {

@@ -1,25 +1,13 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CdkRustError } from '../lib';
 import { CargoWorkspace, parseSshUrl, readCargoWorkspace } from '../lib/bundling/cargo';
 import { cargoBuildArgs, cargoFetchArgs, makeBuildPlan } from '../lib/bundling/plan';
+import { expectCdkRustError } from './support';
 
 const fixture = (name: string, file = 'Cargo.toml') => path.join(__dirname, 'fixtures', name, file);
 const KNOWN_HOST = '[127.0.0.1]:22222 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBUEG8+F+xFfIyDYJWb43+PLqtA6kUu2BORCOGHhWhhx';
 
-function expectError(fn: () => unknown, code: string, ...fragments: string[]): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(CdkRustError);
-  const error = caught as CdkRustError;
-  expect(error.code).toBe(code);
-  for (const fragment of fragments) expect(error.message).toContain(fragment);
-}
 
 describe('reading the Cargo project', () => {
   test('a package: its root, bins and lock file', () => {
@@ -43,17 +31,17 @@ describe('reading the Cargo project', () => {
   });
 
   test('no Cargo.toml at the path names the path and the fix', () => {
-    expectError(() => readCargoWorkspace('/nonexistent/Cargo.toml'), 'MANIFEST_NOT_FOUND', 'manifestPath', '/nonexistent/Cargo.toml');
+    expectCdkRustError(() => readCargoWorkspace('/nonexistent/Cargo.toml'), 'MANIFEST_NOT_FOUND', 'manifestPath', '/nonexistent/Cargo.toml');
   });
 
   test('a directory instead of a manifest says which file to use', () => {
-    expectError(() => readCargoWorkspace(path.dirname(fixture('hello'))), 'MANIFEST_NOT_FOUND', fixture('hello'));
+    expectCdkRustError(() => readCargoWorkspace(path.dirname(fixture('hello'))), 'MANIFEST_NOT_FOUND', fixture('hello'));
   });
 
   test('a broken manifest shows cargo\'s own complaint', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-rust-bad-'));
     fs.writeFileSync(path.join(dir, 'Cargo.toml'), '[package]\nname = "x"\nversion = \n');
-    expectError(() => readCargoWorkspace(path.join(dir, 'Cargo.toml')), 'CARGO_METADATA_FAILED', 'cargo metadata', 'Cargo.toml');
+    expectCdkRustError(() => readCargoWorkspace(path.join(dir, 'Cargo.toml')), 'CARGO_METADATA_FAILED', 'cargo metadata', 'Cargo.toml');
   });
 });
 
@@ -64,17 +52,17 @@ describe('choosing the binary', () => {
   });
 
   test('a binaryName that is not a bin of the package lists the bins', () => {
-    expectError(() => makeBuildPlan(readCargoWorkspace(fixture('multi-bin')), { binaryName: 'gamma' }),
+    expectCdkRustError(() => makeBuildPlan(readCargoWorkspace(fixture('multi-bin')), { binaryName: 'gamma' }),
       'BINARY_NOT_FOUND', 'binaryName', '"gamma"', '"alpha"', '"beta"');
   });
 
   test('several bins and no binaryName asks for one', () => {
-    expectError(() => makeBuildPlan(readCargoWorkspace(fixture('multi-bin')), {}),
+    expectCdkRustError(() => makeBuildPlan(readCargoWorkspace(fixture('multi-bin')), {}),
       'BINARY_AMBIGUOUS', 'binaryName is required', '"alpha"', '"beta"');
   });
 
   test('a workspace root with no binaryName asks for one, listing every member\'s bins', () => {
-    expectError(() => makeBuildPlan(readCargoWorkspace(fixture('workspace')), {}),
+    expectCdkRustError(() => makeBuildPlan(readCargoWorkspace(fixture('workspace')), {}),
       'BINARY_AMBIGUOUS', 'binaryName is required', '"alpha" (package alpha)', '"gamma" (package gamma)');
   });
 
@@ -84,7 +72,7 @@ describe('choosing the binary', () => {
   });
 
   test('a manifest with no binary at all says so', () => {
-    expectError(() => makeBuildPlan(readCargoWorkspace(fixture('workspace', 'crates/shared/Cargo.toml')), {}),
+    expectCdkRustError(() => makeBuildPlan(readCargoWorkspace(fixture('workspace', 'crates/shared/Cargo.toml')), {}),
       'BINARY_NOT_FOUND', 'package "shared" has no bin target');
   });
 });
@@ -103,15 +91,15 @@ describe('targets and architectures', () => {
   });
 
   test('an unknown architecture is rejected', () => {
-    expectError(() => makeBuildPlan(ws(), { architecture: 'riscv64' }), 'UNKNOWN_TARGET', 'architecture', 'riscv64');
+    expectCdkRustError(() => makeBuildPlan(ws(), { architecture: 'riscv64' }), 'UNKNOWN_TARGET', 'architecture', 'riscv64');
   });
 
   test('an unknown target is rejected with the supported list', () => {
-    expectError(() => makeBuildPlan(ws(), { target: 'wasm32-wasi' }), 'UNKNOWN_TARGET', 'bundling.target', 'x86_64-unknown-linux-musl');
+    expectCdkRustError(() => makeBuildPlan(ws(), { target: 'wasm32-wasi' }), 'UNKNOWN_TARGET', 'bundling.target', 'x86_64-unknown-linux-musl');
   });
 
   test('a target that contradicts the architecture is rejected', () => {
-    expectError(() => makeBuildPlan(ws(), { architecture: 'arm64', target: 'x86_64-unknown-linux-musl' }),
+    expectCdkRustError(() => makeBuildPlan(ws(), { architecture: 'arm64', target: 'x86_64-unknown-linux-musl' }),
       'ARCHITECTURE_MISMATCH', 'x86_64', 'arm64', 'lambda.Architecture.X86_64');
   });
 });
@@ -141,14 +129,14 @@ describe('options', () => {
 
   test.each([['--target-dir', 'none'], ['--target=x', 'target'], ['--release', 'profile'], ['-p', 'manifestPath']])(
     'cargoArgs may not carry %s', (arg, option) => {
-      expectError(() => makeBuildPlan(ws(), { cargoArgs: [arg] }), 'INVALID_PROP', 'bundling.cargoArgs', arg, option);
+      expectCdkRustError(() => makeBuildPlan(ws(), { cargoArgs: [arg] }), 'INVALID_PROP', 'bundling.cargoArgs', arg, option);
     });
 
   test('bad profile, feature and environment names are rejected', () => {
-    expectError(() => makeBuildPlan(ws(), { profile: 'rel ease' }), 'INVALID_PROP', 'bundling.profile');
-    expectError(() => makeBuildPlan(ws(), { features: ['a b'] }), 'INVALID_PROP', 'bundling.features');
-    expectError(() => makeBuildPlan(ws(), { buildEnvironment: { '1X': 'y' } }), 'INVALID_PROP', 'bundling.buildEnvironment');
-    expectError(() => makeBuildPlan(ws(), { buildEnvironment: { X: 'a\nb' } }), 'INVALID_PROP', 'bundling.buildEnvironment.X');
+    expectCdkRustError(() => makeBuildPlan(ws(), { profile: 'rel ease' }), 'INVALID_PROP', 'bundling.profile');
+    expectCdkRustError(() => makeBuildPlan(ws(), { features: ['a b'] }), 'INVALID_PROP', 'bundling.features');
+    expectCdkRustError(() => makeBuildPlan(ws(), { buildEnvironment: { '1X': 'y' } }), 'INVALID_PROP', 'bundling.buildEnvironment');
+    expectCdkRustError(() => makeBuildPlan(ws(), { buildEnvironment: { X: 'a\nb' } }), 'INVALID_PROP', 'bundling.buildEnvironment.X');
   });
 
   test('the builder image comes from the prop, then CDK_RUST_BUILDER_IMAGE, then the default', () => {
@@ -170,17 +158,17 @@ describe('private git dependencies over SSH', () => {
   });
 
   test('no known_hosts entry for the ssh host is an error naming the host and the prop', () => {
-    expectError(() => makeBuildPlan(readCargoWorkspace(fixture('private-dep')), {}),
+    expectCdkRustError(() => makeBuildPlan(readCargoWorkspace(fixture('private-dep')), {}),
       'KNOWN_HOSTS_MISSING', 'bundling.knownHosts', '[127.0.0.1]:22222', 'Cargo.lock');
   });
 
   test('a known_hosts line for another port does not count', () => {
-    expectError(() => makeBuildPlan(readCargoWorkspace(fixture('private-dep')), { knownHosts: [KNOWN_HOST.replace(':22222', ':2222')] }),
+    expectCdkRustError(() => makeBuildPlan(readCargoWorkspace(fixture('private-dep')), { knownHosts: [KNOWN_HOST.replace(':22222', ':2222')] }),
       'KNOWN_HOSTS_MISSING', '[127.0.0.1]:22222');
   });
 
   test('a malformed known_hosts line is rejected', () => {
-    expectError(() => makeBuildPlan(readCargoWorkspace(fixture('hello')), { knownHosts: ['github.com'] }),
+    expectCdkRustError(() => makeBuildPlan(readCargoWorkspace(fixture('hello')), { knownHosts: ['github.com'] }),
       'INVALID_PROP', 'knownHosts[0]');
   });
 
@@ -190,7 +178,7 @@ describe('private git dependencies over SSH', () => {
     const manifest = path.join(dir, 'Cargo.toml');
     fs.writeFileSync(manifest, '[dependencies]\nlib = { git = "git@github.com:org/lib.git" }\n');
     const members = [{ ...ws.members[0], manifestPath: manifest }];
-    expectError(() => makeBuildPlan({ ...ws, members, selectedPackage: members[0] }, {}),
+    expectCdkRustError(() => makeBuildPlan({ ...ws, members, selectedPackage: members[0] }, {}),
       'INVALID_PROP', 'scp-like', 'ssh://git@github.com/org/lib.git');
   });
 

@@ -121,3 +121,21 @@ function collectViolations(node: unknown): any[] {
   }
   return [];
 }
+
+/** Runs `fn` and returns what it throws (undefined when it does not throw). */
+export function thrownBy(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
+/** Expects `fn` to throw a CdkRustError with `code`, whose message contains every fragment. */
+export function expectCdkRustError(fn: () => unknown, code: string, ...fragments: string[]): void {
+  const error = thrownBy(fn) as { name?: string; code?: string; message?: string } | undefined;
+  expect(error?.name).toBe('CdkRustError');
+  expect(error?.code).toBe(code);
+  for (const fragment of fragments) expect(error?.message).toContain(fragment);
+}

@@ -50,6 +50,14 @@ export interface PreparedBuild {
   readonly assetHash: string;
 }
 
+/** What a finished build reports. */
+export interface BuildOutput {
+  /** Everything the build printed (also streamed to stderr while it ran). */
+  readonly log: string;
+  /** The absolute path of the built `bootstrap`. */
+  readonly bootstrap: string;
+}
+
 /** Cache ids are left out of the hash: they name where caches live, not what is built. */
 const HASHED_CACHE_IDS = { registry: 'registry', git: 'git', target: 'target' };
 
@@ -88,16 +96,21 @@ export class Bundling {
       bundling: {
         // Never run: cdk-rust builds in `local.tryBundle`, which always succeeds or throws.
         image: DockerImage.fromRegistry('cdk-rust-builds-with-buildkit'),
-        local: { tryBundle: (outputDir: string) => Bundling.build(prepared, outputDir) },
+        local: {
+          tryBundle: (outputDir: string) => {
+            Bundling.build(prepared, outputDir);
+            return true;
+          },
+        },
       },
     });
   }
 
   /**
-   * Builds into `outputDir`, which ends up holding just `bootstrap` (mode 0755). On failure nothing is
-   * left behind: `outputDir` is removed and the error is thrown.
+   * Builds into `outputDir`, which ends up holding just `bootstrap` (mode 0755), and returns the build's
+   * output. On failure nothing is left behind: `outputDir` is removed and the error is thrown.
    */
-  public static build(prepared: PreparedBuild, outputDir: string): true {
+  public static build(prepared: PreparedBuild, outputDir: string): BuildOutput {
     const { plan } = prepared;
     const started = Date.now();
     const exportDir = path.join(outputDir, '.cdk-rust-export');
@@ -106,16 +119,17 @@ export class Bundling {
       fs.rmSync(outputDir, { recursive: true, force: true });
       fs.mkdirSync(exportDir, { recursive: true });
       const what = `${plan.packageName}/${plan.binaryName} for ${plan.target} (profile ${plan.profile})`;
+      let log: string;
       if (prepared.localToolchain) {
         progress(`building ${what} with the host toolchain`);
-        runLocalBuild(plan, prepared.targetDirectory, exportDir);
+        log = runLocalBuild(plan, prepared.targetDirectory, exportDir);
       } else {
         const client = detectDocker();
         const socket = plan.ssh.forward ? checkSshAgent(plan) : undefined;
         if (!plan.builderImage) ensureDefaultBuilderImage(client);
         progress(`building ${what} in Docker (${client.mode}) with ${prepared.image}` + (socket ? ', SSH agent forwarded' : ''));
         const dockerfile = renderDockerfile(plan, prepared.image, cacheIdsFor(plan, prepared.image));
-        runDockerBuild(client, { plan, image: prepared.image, dockerfile, inputs: prepared.inputs, outputDir: exportDir }, socket);
+        log = runDockerBuild(client, { plan, image: prepared.image, dockerfile, inputs: prepared.inputs, outputDir: exportDir }, socket).log;
       }
       const built = path.join(exportDir, 'bootstrap');
       if (!fs.existsSync(built)) {
@@ -127,7 +141,7 @@ export class Bundling {
       fs.rmSync(exportDir, { recursive: true, force: true });
       const size = fs.statSync(path.join(outputDir, 'bootstrap')).size;
       progress(`built ${plan.binaryName}: ${(size / 1024 / 1024).toFixed(2)} MiB in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      return true;
+      return { log, bootstrap: path.join(outputDir, 'bootstrap') };
     } catch (error) {
       fs.rmSync(outputDir, { recursive: true, force: true });
       throw error;

@@ -3,10 +3,12 @@
  * `docker build` with `--ssh` and `--output`, and turning failures into clear errors.
  */
 import { spawnSync } from 'child_process';
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { CdkRustError } from '../errors';
+import { BUILD_ID_ARG } from './dockerfile';
 import { InputFile } from './hash';
 import { BuildPlan, shortHash } from './plan';
 import { runStreaming } from './process';
@@ -65,10 +67,10 @@ export interface DockerBuildResult {
   readonly log: string;
 }
 
-/** The arguments of `docker build` (after the client command). */
-export function dockerBuildArgs(client: DockerClient, plan: BuildPlan, contextDir: string, outputDir: string, sshSocket?: string): string[] {
+/** The arguments of `docker build` (after the client command). `buildId` is new for every build. */
+export function dockerBuildArgs(client: DockerClient, plan: BuildPlan, contextDir: string, outputDir: string, buildId: string, sshSocket?: string): string[] {
   const args = client.mode === 'buildx' ? ['buildx', 'build'] : ['build'];
-  args.push('--progress', 'plain', '--network', plan.network);
+  args.push('--progress', 'plain', '--network', plan.network, '--build-arg', `${BUILD_ID_ARG}=${buildId}`);
   if (plan.ssh.forward) args.push('--ssh', `default=${sshSocket}`);
   args.push('--output', `type=local,dest=${outputDir}`, '--file', path.join(contextDir, 'Dockerfile'), contextDir);
   return args;
@@ -132,7 +134,7 @@ export function runDockerBuild(client: DockerClient, request: DockerBuildRequest
       fs.writeFileSync(path.join(contextDir, 'known_hosts'), request.plan.ssh.knownHosts.join('\n') + '\n');
     }
     fs.writeFileSync(path.join(contextDir, 'Dockerfile'), request.dockerfile);
-    const args = dockerBuildArgs(client, request.plan, contextDir, request.outputDir, sshSocket);
+    const args = dockerBuildArgs(client, request.plan, contextDir, request.outputDir, crypto.randomUUID(), sshSocket);
     const result = runStreaming(client.command, args, { env: dockerEnv(client) });
     if (result.signal) {
       throw new CdkRustError('BUILD_INTERRUPTED', `the Docker build of ${request.plan.binaryName} was interrupted (${result.signal}).`);
@@ -153,8 +155,9 @@ export function runDockerBuild(client: DockerClient, request: DockerBuildRequest
 export function failedStepOutput(log: string): string {
   const steps = new Map<string, string[]>();
   let failed: string | undefined;
-  for (const line of log.split('\n')) {
-    const match = /^#(\d+) (?:\d+\.\d+ )?(.*)$/.exec(line);
+  for (const line of log.split(/\r?\n/)) {
+    // Programs run under a pseudo-terminal (ssh) end lines with CR LF; `.` would not match the CR.
+    const match = /^#(\d+) (?:\d+\.\d+ )?(.*?)\r*$/.exec(line);
     if (!match) continue;
     const [, step, text] = match;
     if (/^ERROR:/.test(text)) failed = step;

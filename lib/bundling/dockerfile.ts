@@ -12,6 +12,9 @@ export const CARGO_HOME = '/usr/local/cargo';
 /** Where the build's target directory is mounted. */
 export const TARGET_DIR = '/cdk-rust/target';
 
+/** The build argument that is new on every build (see {@link renderDockerfile}). */
+export const BUILD_ID_ARG = 'CDK_RUST_BUILD_ID';
+
 /** The BuildKit cache mount ids of a build. */
 export interface CacheIds {
   readonly registry: string;
@@ -49,6 +52,11 @@ export function renderDockerfile(plan: BuildPlan, image: string, cacheIds: Cache
   for (const [key, value] of Object.entries(plan.buildEnvironment).sort(([a], [b]) => a.localeCompare(b))) {
     lines.push(`ENV ${key}=${dockerfileQuote(value)}`);
   }
+
+  // A fresh value on every build: BuildKit counts every RUN after an ARG as using it, so the fetch
+  // step is never served from a cached layer whose downloads the (separately prunable) cache mounts
+  // may no longer hold. Cargo finds everything already fetched in the mounts, so it stays cheap.
+  lines.push(`ARG ${BUILD_ID_ARG}`);
 
   // Fetch: the only step with network credentials. The agent is never mounted into the compile step,
   // so build scripts of dependencies cannot use it.

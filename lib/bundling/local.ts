@@ -43,8 +43,8 @@ export function localBuildEnv(plan: BuildPlan, knownHostsFile?: string): NodeJS.
   return env;
 }
 
-/** Builds on the host and copies the binary to `<outputDir>/bootstrap`. */
-export function runLocalBuild(plan: BuildPlan, targetDirectory: string, outputDir: string): void {
+/** Builds on the host, copies the binary to `<outputDir>/bootstrap` and returns cargo's output. */
+export function runLocalBuild(plan: BuildPlan, targetDirectory: string, outputDir: string): string {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-rust-local-'));
   try {
     let knownHostsFile: string | undefined;
@@ -64,6 +64,7 @@ export function runLocalBuild(plan: BuildPlan, targetDirectory: string, outputDi
     const binary = path.join(targetDirectory, plan.target, plan.profileDir, plan.binaryName);
     fs.copyFileSync(binary, path.join(outputDir, 'bootstrap'));
     fs.chmodSync(path.join(outputDir, 'bootstrap'), 0o755);
+    return result.output;
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
