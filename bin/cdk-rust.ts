@@ -1,0 +1,118 @@
+#!/usr/bin/env node
+/**
+ * The cdk-rust command line: a thin layer over the library.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseArgs } from 'util';
+import { synthFunctionApp } from '../lib/cli/synth';
+import { CdkRustError } from '../lib/errors';
+
+const USAGE = `Usage: cdk-rust <command> [options]
+
+Commands:
+  synth     Build a Cargo project into a Lambda function and write a deployable CloudFormation
+            template, with no CDK app of your own.
+  help      Show this help.
+
+cdk-rust synth --manifest PATH [options]
+  --manifest PATH       Cargo.toml of the package (or workspace) to build. Required.
+  --binary NAME         The bin to run, when the package has several.
+  --arch ARCH           x86_64 (default) or arm64.
+  --alarm-email ADDR    Subscribe ADDR to the error-rate alarm's topic (repeatable).
+  --out DIR             Where to write the output. Default: cdk-rust.out
+  --stack-name NAME     CloudFormation stack name. Default: cdk-rust-<binary or crate dir>
+  --known-hosts FILE    Pinned known_hosts lines for private git dependencies over SSH.
+  --features LIST       Comma-separated Cargo features to enable.
+  --builder-image IMG   Docker image to build in (default: CDK_RUST_BUILDER_IMAGE, or cdk-rust's own).
+  --force-docker        Build in Docker even when the host toolchain could.
+
+Output: DIR is a CDK cloud assembly holding the template (<stack>.template.json), the built asset and
+bootstrap.zip (the code as Lambda takes it). Deploy it with the CDK CLI, which uploads the asset:
+  npx cdk deploy --app DIR
+`;
+
+function main(argv: string[]): number {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === 'synth') return synth(rest);
+  throw new CdkRustError('CLI_USAGE', `unknown command "${command}".`, 'run `cdk-rust --help` for the commands.');
+}
+
+function synth(args: string[]): number {
+  const { values } = parseCommand(args, {
+    'manifest': { type: 'string' },
+    'binary': { type: 'string' },
+    'arch': { type: 'string' },
+    'alarm-email': { type: 'string', multiple: true },
+    'out': { type: 'string' },
+    'stack-name': { type: 'string' },
+    'known-hosts': { type: 'string' },
+    'features': { type: 'string' },
+    'builder-image': { type: 'string' },
+    'force-docker': { type: 'boolean' },
+    'help': { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const manifest = values.manifest as string | undefined;
+  if (!manifest) {
+    throw new CdkRustError('CLI_USAGE', 'synth needs --manifest.', 'pass the Cargo.toml to build, e.g. --manifest ./my-fn/Cargo.toml.');
+  }
+  let knownHosts: string[] | undefined;
+  const knownHostsFile = values['known-hosts'] as string | undefined;
+  if (knownHostsFile) {
+    if (!fs.existsSync(knownHostsFile)) {
+      throw new CdkRustError('CLI_USAGE', `--known-hosts: no file at ${knownHostsFile}.`, 'give a file of pinned known_hosts lines.');
+    }
+    knownHosts = fs.readFileSync(knownHostsFile, 'utf-8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  }
+  const result = synthFunctionApp({
+    manifestPath: manifest,
+    binaryName: values.binary as string | undefined,
+    architecture: values.arch as string | undefined,
+    alarmEmails: values['alarm-email'] as string[] | undefined,
+    outdir: path.resolve((values.out as string | undefined) ?? 'cdk-rust.out'),
+    stackName: values['stack-name'] as string | undefined,
+    knownHosts,
+    features: (values.features as string | undefined)?.split(',').map((f) => f.trim()).filter(Boolean),
+    builderImage: values['builder-image'] as string | undefined,
+    forceDockerBundling: values['force-docker'] as boolean | undefined,
+  });
+  process.stdout.write([
+    `stack:    ${result.stackName}`,
+    `template: ${path.relative(process.cwd(), result.templateFile)}`,
+    `code:     ${path.relative(process.cwd(), result.zipFile)}`,
+    `deploy:   npx cdk deploy --app ${path.relative(process.cwd(), result.assemblyDir) || '.'}`,
+    '',
+  ].join('\n'));
+  return 0;
+}
+
+type Options = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
+
+function parseCommand(args: string[], options: Options): { values: Record<string, unknown> } {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: false });
+  } catch (error) {
+    throw new CdkRustError('CLI_USAGE', (error as Error).message.replace(/\. To specify.*$/s, '.'),
+      'run `cdk-rust --help` for the options.');
+  }
+}
+
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof CdkRustError) {
+    process.stderr.write(`cdk-rust: ${error.message}\n`);
+    process.exitCode = error.code === 'CLI_USAGE' ? 2 : 1;
+  } else {
+    process.stderr.write(`cdk-rust: ${(error as Error).stack ?? error}\n`);
+    process.exitCode = 1;
+  }
+}

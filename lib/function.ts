@@ -1,0 +1,203 @@
+/**
+ * RustFunction: a Lambda function built from a Cargo project, with its own least-privilege role, its
+ * own log group and an error-rate alarm.
+ */
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { ErrorRateAlarm } from './alarm';
+import { Bundling } from './bundling/bundling';
+import { CdkRustError } from './errors';
+import { ErrorRateAlarmOptions, RustBundlingOptions } from './types';
+
+/** The memory RustFunction gives a function unless told otherwise, in MiB. */
+export const DEFAULT_MEMORY_SIZE = 256;
+/** The timeout RustFunction gives a function unless told otherwise. */
+export const DEFAULT_TIMEOUT = Duration.seconds(10);
+
+/** Properties of a {@link RustFunction}: every ordinary Lambda option, plus where the Rust code is. */
+export interface RustFunctionProps extends lambda.FunctionOptions {
+  /**
+   * Path of the Cargo.toml of the package to build, or of its workspace.
+   *
+   * The whole workspace is the build's input; `target/` is never read.
+   */
+  readonly manifestPath: string;
+
+  /**
+   * The bin target to run.
+   *
+   * @default - the package's only bin; required when the package (or workspace root) has several
+   */
+  readonly binaryName?: string;
+
+  /**
+   * The Lambda runtime: an OS-only runtime of the `provided` family.
+   *
+   * @default lambda.Runtime.PROVIDED_AL2023
+   */
+  readonly runtime?: lambda.Runtime;
+
+  /**
+   * How the binary is built.
+   *
+   * @default - a static musl build for the function's architecture, in Docker with BuildKit
+   */
+  readonly bundling?: RustBundlingOptions;
+
+  /**
+   * The error-rate alarm, or `false` for none.
+   *
+   * @default - an alarm when more than 5% of invocations fail over 5 minutes, notifying `alarmTopic`
+   */
+  readonly errorRateAlarm?: ErrorRateAlarmOptions | false;
+
+  /**
+   * The topic the error-rate alarm notifies.
+   *
+   * @default - one topic per stack, shared by every alarm in it, encrypted with a customer-managed KMS key
+   * that CloudWatch may use (see `AlarmTopic`)
+   */
+  readonly alarmTopic?: sns.ITopic;
+
+  /**
+   * How long the function's log group keeps logs. Only for the log group RustFunction creates.
+   *
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logGroupRetention?: logs.RetentionDays;
+
+  /**
+   * What happens to the function's log group when it leaves the stack. Only for the log group
+   * RustFunction creates.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly logGroupRemovalPolicy?: RemovalPolicy;
+}
+
+/**
+ * A Lambda function whose code is a Rust binary built from a Cargo project.
+ *
+ * Defaults: `provided.al2023` with handler `bootstrap`, a static musl binary for the function's
+ * architecture, 256 MiB and 10 s, `RUST_BACKTRACE=1`, JSON logs at INFO, active X-Ray tracing, its own
+ * role without AWS-managed policies, its own log group (one month), and an error-rate alarm.
+ */
+export class RustFunction extends lambda.Function {
+  /** The function's log group: the one given as `logGroup`, or the one RustFunction created. */
+  public readonly functionLogGroup: logs.ILogGroupRef;
+
+  /** The error-rate alarm, unless `errorRateAlarm` is `false`. */
+  public readonly errorRateAlarm?: ErrorRateAlarm;
+
+  constructor(scope: Construct, id: string, props: RustFunctionProps) {
+    const runtime = props.runtime ?? lambda.Runtime.PROVIDED_AL2023;
+    validateProps(props, runtime);
+    const architecture = props.architecture ?? lambda.Architecture.X86_64;
+
+    const role = props.role ?? new iam.Role(scope, `${id}ServiceRole`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of the Rust function ${id}`,
+    });
+    const logGroup = props.logGroup ?? new logs.LogGroup(scope, `${id}LogGroup`, {
+      retention: props.logGroupRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: props.logGroupRemovalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    const tracing = props.tracing ?? lambda.Tracing.ACTIVE;
+    const loggingFormat = props.loggingFormat ?? lambda.LoggingFormat.JSON;
+    // Log levels exist only for JSON logs.
+    const logLevels = loggingFormat === lambda.LoggingFormat.JSON
+      ? { applicationLogLevelV2: lambda.ApplicationLogLevel.INFO, systemLogLevelV2: lambda.SystemLogLevel.WARN }
+      : {};
+
+    super(scope, id, {
+      memorySize: DEFAULT_MEMORY_SIZE,
+      timeout: DEFAULT_TIMEOUT,
+      loggingFormat,
+      ...logLevels,
+      ...props,
+      // X-Ray permissions go into a policy of their own (below), so that the one unavoidable `*` is
+      // acknowledged there and nowhere else.
+      tracing: lambda.Tracing.DISABLED,
+      environment: { RUST_BACKTRACE: '1', ...props.environment },
+      role,
+      logGroup,
+      architecture,
+      runtime,
+      handler: 'bootstrap',
+      code: Bundling.bundle({
+        ...props.bundling,
+        manifestPath: props.manifestPath,
+        binaryName: props.binaryName,
+        architecture,
+      }),
+    });
+    this.functionLogGroup = logGroup;
+
+    // Write access to this log group only (what LogGroup.grantWrite grants), never `logs:*` on `*`.
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [logGroup.logGroupRef.logGroupArn],
+    }));
+    if (tracing !== lambda.Tracing.DISABLED) this.enableTracing(tracing, role);
+
+    if (!props.deadLetterQueue && !props.deadLetterQueueEnabled && !props.deadLetterTopic && !props.onFailure) {
+      Validations.of(this).acknowledge({
+        id: 'Serverless-LambdaDLQ',
+        reason: 'A dead-letter target only serves asynchronous invocations; set deadLetterQueue, deadLetterTopic or onFailure ' +
+          'on functions that are invoked asynchronously.',
+      });
+    }
+
+    if (props.errorRateAlarm !== false) {
+      this.errorRateAlarm = new ErrorRateAlarm(this, 'ErrorRateAlarm', {
+        ...props.errorRateAlarm,
+        function: this,
+        topic: props.alarmTopic,
+      });
+    }
+  }
+
+  private enableTracing(tracing: lambda.Tracing, role: iam.IRole): void {
+    const cfn = this.node.defaultChild as lambda.CfnFunction;
+    cfn.tracingConfig = { mode: tracing };
+    const policy = new iam.Policy(this, 'TracingPolicy', {
+      roles: [role],
+      statements: [new iam.PolicyStatement({
+        actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+        resources: ['*'],
+      })],
+    });
+    // Lambda checks the X-Ray permissions when it creates a traced function.
+    cfn.addResourceDependency(policy.node.defaultChild as iam.CfnPolicy, 'Lambda checks X-Ray permissions on create');
+    Validations.of(policy).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray\'s PutTraceSegments and PutTelemetryRecords support no resource-level permissions; this policy holds ' +
+        'only those two actions, so the function\'s other policies stay fully checked.',
+    });
+  }
+}
+
+function validateProps(props: RustFunctionProps, runtime: lambda.Runtime): void {
+  if (runtime.family !== lambda.RuntimeFamily.OTHER || !runtime.name.startsWith('provided')) {
+    throw new CdkRustError('INVALID_PROP', `runtime: ${runtime.name} cannot run a Rust binary.`,
+      'use lambda.Runtime.PROVIDED_AL2023 (the default), an OS-only runtime.');
+  }
+  if (props.logRetention !== undefined) {
+    throw new CdkRustError('INVALID_PROP',
+      'logRetention is deprecated and deploys a helper Lambda with an AWS-managed policy; RustFunction creates its own log group.',
+      'use logGroupRetention (and logGroupRemovalPolicy) instead.');
+  }
+  if (props.logGroup && (props.logGroupRetention !== undefined || props.logGroupRemovalPolicy !== undefined)) {
+    throw new CdkRustError('INVALID_PROP',
+      'logGroupRetention and logGroupRemovalPolicy apply only to the log group RustFunction creates, but logGroup was given.',
+      'set retention and removal policy on the log group you pass, and drop these props.');
+  }
+  if (props.alarmTopic && props.errorRateAlarm === false) {
+    throw new CdkRustError('INVALID_PROP', 'alarmTopic is set, but errorRateAlarm is false, so nothing would notify it.',
+      'remove alarmTopic, or enable errorRateAlarm.');
+  }
+}
