@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+/**
+ * The examples app, synthesized by the top-level cdk.json (`npm run synth`). cdk-nag's AwsSolutions
+ * and Serverless packs run on every stack: any unacknowledged finding fails the synth.
+ */
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { Arm64FunctionStack } from './arm64-function';
+import { ExistingServiceStack } from './existing-stack';
+import { PlainFunctionStack } from './plain-function';
+import { PrivateDependencyStack, exampleKnownHosts } from './private-dependency';
+
+const app = new App();
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+
+new PlainFunctionStack(app, 'CdkRustPlainFunction');
+new PrivateDependencyStack(app, 'CdkRustPrivateDependency', { knownHosts: exampleKnownHosts() });
+new ExistingServiceStack(app, 'CdkRustExistingService');
+new Arm64FunctionStack(app, 'CdkRustArm64Function');
+
+app.synth();

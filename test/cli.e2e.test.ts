@@ -1,0 +1,82 @@
+/**
+ * The `cdk-rust` command line, run as a user runs it (a separate process), with real builds.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { describeBinary, devEnv, FIXTURES, hasInterpreter, tempDir } from './support';
+
+const ROOT = path.join(__dirname, '..');
+
+function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'bin', 'cdk-rust.ts'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf-8',
+    env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json') },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** The entries of a zip, by name, with their Unix mode and content (python's zipfile reads it). */
+function unzip(file: string, into: string): Record<string, { mode: number }> {
+  const script = 'import json,sys,zipfile\nz=zipfile.ZipFile(sys.argv[1]);z.extractall(sys.argv[2])\n' +
+    'print(json.dumps({i.filename:{"mode":(i.external_attr>>16)&0o777} for i in z.infolist()}))';
+  const result = spawnSync('python3', ['-c', script, file, into], { encoding: 'utf-8' });
+  if (result.status !== 0) throw new Error(result.stderr);
+  return JSON.parse(result.stdout);
+}
+
+describe('cdk-rust synth', () => {
+  test('--help explains the commands and options', () => {
+    const help = cli(['--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('Usage: cdk-rust <command>');
+    for (const flag of ['--manifest', '--binary', '--arch', '--alarm-email', '--out', 'cdk deploy --app']) {
+      expect(help.stdout).toContain(flag);
+    }
+  });
+
+  test.each([
+    [['synth', '--manifest', 'x', '--bogus'], "Unknown option '--bogus'"],
+    [['synth'], 'synth needs --manifest'],
+    [['deploy'], 'unknown command "deploy"'],
+    [['synth', '--manifest', 'Cargo.toml', '--arch', 'sparc'], '--arch: "sparc"'],
+    [['synth', '--manifest', 'Cargo.toml', '--known-hosts', '/nonexistent'], '--known-hosts: no file'],
+  ])('bad arguments %j exit 2 with a clear message', (args, message) => {
+    const result = cli(args as string[]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(result.stderr).toContain('Fix:');
+  });
+
+  test('a manifest with no binary exits 1, saying so', () => {
+    const result = cli(['synth', '--manifest', path.join(FIXTURES, 'workspace', 'crates', 'shared', 'Cargo.toml'), '--out', tempDir('cli')]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('has no bin target');
+  });
+
+  test('builds and writes a deployable cloud assembly with the template and bootstrap.zip', () => {
+    const env = devEnv();
+    const out = tempDir('cli');
+    const result = cli(['synth', '--manifest', path.join(FIXTURES, 'hello', 'Cargo.toml'), '--arch', 'arm64',
+      '--alarm-email', 'oncall@example.com', '--builder-image', env.builderImage, '--out', out]);
+    expect(result.stderr).toContain('[cdk-rust] building hello/hello for aarch64-unknown-linux-musl');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('stack:    cdk-rust-hello');
+    expect(result.stdout).toContain(`deploy:   npx cdk deploy --app ${path.relative(ROOT, out)}`);
+
+    const template = JSON.parse(fs.readFileSync(path.join(out, 'Stack.template.json'), 'utf-8'));
+    const types = Object.values(template.Resources as Record<string, { Type: string; Properties: any }>);
+    const fn = types.find((r) => r.Type === 'AWS::Lambda::Function');
+    expect(fn?.Properties).toMatchObject({ Runtime: 'provided.al2023', Handler: 'bootstrap', Architectures: ['arm64'] });
+    expect(types.find((r) => r.Type === 'AWS::SNS::Subscription')?.Properties).toMatchObject({ Endpoint: 'oncall@example.com' });
+    expect(fs.existsSync(path.join(out, 'manifest.json'))).toBe(true);
+
+    const extracted = tempDir('unzip');
+    expect(unzip(path.join(out, 'bootstrap.zip'), extracted)).toEqual({ bootstrap: { mode: 0o755 } });
+    const bootstrap = path.join(extracted, 'bootstrap');
+    expect(describeBinary(bootstrap)).toMatch(/ARM aarch64.*statically linked/);
+    expect(hasInterpreter(bootstrap)).toBe(false);
+  });
+});
