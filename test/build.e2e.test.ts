@@ -152,6 +152,26 @@ describe('a crate with a private git dependency over SSH', () => {
   });
 });
 
+describe('switching back to earlier sources (A, B, A)', () => {
+  test('gives the binary of A again, though BuildKit reuses A\'s context layer with its old file times', () => {
+    const env = devEnv();
+    const crate = copyFixture('hello');
+    const main = path.join(crate, 'src', 'main.rs');
+    const original = fs.readFileSync(main, 'utf-8');
+    const build = (name: string) => {
+      const prepared = Bundling.prepare({ manifestPath: path.join(crate, 'Cargo.toml'), builderImage: env.builderImage });
+      return captureStderr(() => Bundling.build(prepared, path.join(tempDir(name), 'asset'))).result;
+    };
+    expect(runBinary(build('a1').bootstrap)).toBe('hello from cdk-rust\n');
+    fs.writeFileSync(main, original.replace('hello from cdk-rust', 'B from cdk-rust'));
+    expect(runBinary(build('b').bootstrap)).toBe('B from cdk-rust\n');
+    fs.writeFileSync(main, original);
+    const again = build('a2');
+    expect(again.log).toMatch(/Compiling hello/);
+    expect(runBinary(again.bootstrap)).toBe('hello from cdk-rust\n');
+  });
+});
+
 describe('reproducibility', () => {
   test('two clean builds of the same sources in different places give byte-identical bootstraps', () => {
     const env = devEnv();

@@ -21,7 +21,7 @@ import {
   ensureDefaultBuilderImage,
   runDockerBuild,
 } from './docker';
-import { cacheIdsFor, renderDockerfile, shellJoin } from './dockerfile';
+import { FRESHEN_SCRIPT, cacheIdsFor, renderDockerfile, shellJoin } from './dockerfile';
 import { InputFile, assetHash, collectInputs, hashInputs } from './hash';
 import { localToolchainFor, runLocalBuild } from './local';
 import { BuildPlan, cargoBuildArgs, makeBuildPlan } from './plan';
@@ -76,7 +76,7 @@ export class Bundling {
     const image = plan.builderImage ?? DEFAULT_BUILDER_IMAGE;
     const recipe = localToolchain
       ? `local\n${localToolchain}\n${shellJoin(['cargo', ...cargoBuildArgs(plan)])}`
-      : renderDockerfile(plan, image, HASHED_CACHE_IDS);
+      : renderDockerfile(plan, image, HASHED_CACHE_IDS) + FRESHEN_SCRIPT;
     return {
       plan,
       inputs,

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { CdkRustError } from '../errors';
-import { BUILD_ID_ARG } from './dockerfile';
+import { BUILD_ID_ARG, FRESHEN_SCRIPT } from './dockerfile';
 import { InputFile } from './hash';
 import { BuildPlan, shortHash } from './plan';
 import { runStreaming } from './process';
@@ -133,6 +133,7 @@ export function runDockerBuild(client: DockerClient, request: DockerBuildRequest
     if (request.plan.ssh.forward) {
       fs.writeFileSync(path.join(contextDir, 'known_hosts'), request.plan.ssh.knownHosts.join('\n') + '\n');
     }
+    fs.writeFileSync(path.join(contextDir, 'freshen.sh'), FRESHEN_SCRIPT);
     fs.writeFileSync(path.join(contextDir, 'Dockerfile'), request.dockerfile);
     const args = dockerBuildArgs(client, request.plan, contextDir, request.outputDir, crypto.randomUUID(), sshSocket);
     const result = runStreaming(client.command, args, { env: dockerEnv(client) });

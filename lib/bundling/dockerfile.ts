@@ -2,7 +2,7 @@
  * The Dockerfile renderer: a pure function from a build plan to Dockerfile text.
  *
  * The build context it expects holds `src/` (the plan's inputs, laid out relative to the context
- * root) and, when SSH is forwarded, `known_hosts`. There is deliberately no `# syntax=` line: that
+ * root), `freshen.sh` ({@link FRESHEN_SCRIPT}) and, when SSH is forwarded, `known_hosts`. There is deliberately no `# syntax=` line: that
  * pulls a frontend image, which fails offline and air-gapped.
  */
 import { BuildPlan, cargoBuildArgs, cargoFetchArgs, shortHash } from './plan';
@@ -11,6 +11,36 @@ import { BuildPlan, cargoBuildArgs, cargoFetchArgs, shortHash } from './plan';
 export const CARGO_HOME = '/usr/local/cargo';
 /** Where the build's target directory is mounted. */
 export const TARGET_DIR = '/cdk-rust/target';
+
+/**
+ * Makes cargo's freshness checks follow file contents, not modification times.
+ *
+ * BuildKit's COPY cache ignores modification times: a context whose contents match an earlier build
+ * (say, after switching branches back) reuses that layer with its old times, and cargo, which
+ * compares times, would take sources older than its artifacts as unchanged and keep the artifacts of
+ * other contents. So before each compile this script hashes `src`, touches every file whose content
+ * differs from the manifest the last successful build left in the target cache (every file when
+ * there is none), and removes that manifest, so that a failed build leaves none behind. The build
+ * step installs the new manifest (`<target>/.cdk-rust-inputs.next`) only once cargo succeeded.
+ *
+ * Usage: `sh freshen.sh <target dir> <src dir>`.
+ */
+export const FRESHEN_SCRIPT = [
+  'set -eu',
+  'manifest="$1/.cdk-rust-inputs"',
+  'cd "$2"',
+  'find . -type f -exec sha256sum {} + | LC_ALL=C sort > "$manifest.next"',
+  'if [ -f "$manifest" ]; then',
+  '  LC_ALL=C comm -13 "$manifest" "$manifest.next" | cut -c67- | while IFS= read -r file; do touch -c -- "$file"; done',
+  'else',
+  '  find . -type f -exec touch -c {} +',
+  'fi',
+  'rm -f "$manifest"',
+  '',
+].join('\n');
+
+/** Where the freshen script is mounted in the compile step. */
+const FRESHEN_PATH = '/cdk-rust/freshen.sh';
 
 /** The build argument that is new on every build (see {@link renderDockerfile}). */
 export const BUILD_ID_ARG = 'CDK_RUST_BUILD_ID';
@@ -66,10 +96,14 @@ export function renderDockerfile(plan: BuildPlan, image: string, cacheIds: Cache
   const fetchEnv = plan.ssh.forward ? 'CARGO_NET_GIT_FETCH_WITH_CLI=true ' : '';
   lines.push(runStep(fetchMounts, `${fetchEnv}${shellJoin(['cargo', ...cargoFetchArgs(plan)])}`));
 
-  // Compile offline (everything was fetched above), and copy the binary out of the cache mount in the same step (mounts are not layers).
+  // Compile offline (everything was fetched above) after making changed contents look changed to
+  // cargo (see FRESHEN_SCRIPT), and copy the binary out of the cache mount in the same step (mounts
+  // are not layers).
   lines.push(runStep(
-    [registry, git, cacheMount(cacheIds.target, TARGET_DIR)],
+    [registry, git, cacheMount(cacheIds.target, TARGET_DIR), `--mount=type=bind,source=freshen.sh,target=${FRESHEN_PATH}`],
+    `sh ${FRESHEN_PATH} ${TARGET_DIR} /src`,
     `CARGO_TARGET_DIR=${TARGET_DIR} ${shellJoin(['cargo', ...cargoBuildArgs(plan), '--offline'])}`,
+    `mv ${TARGET_DIR}/.cdk-rust-inputs.next ${TARGET_DIR}/.cdk-rust-inputs`,
     `install -D -m 0755 ${binary} /out/bootstrap`,
   ));
 
