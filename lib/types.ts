@@ -128,8 +128,6 @@ export interface RustBundlingOptions {
   readonly network?: string;
 }
 
-
-
 /**
  * How an error-rate alarm watches a Lambda function.
  *

@@ -6,6 +6,7 @@
 import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
+import * as os from 'os';
 import * as path from 'path';
 import { describeBinary, devEnv, hasInterpreter } from './support';
 
@@ -104,6 +105,22 @@ describe('the examples app', () => {
     // The plain and the existing-stack functions build the same crate the same way: one asset.
     const x86Greeters = assets.filter((a) => a.logicalId.startsWith('Greeter') && a.architecture === 'x86_64');
     expect(new Set(x86Greeters.map((a) => a.bootstrap)).size).toBe(1);
+  });
+
+  test('cdk ls builds nothing, and cdk synth -e builds only the selected stack\'s function', () => {
+    const fresh = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-rust-select-'));
+    try {
+      const ls = run(CDK, ['ls', '-o', fresh]);
+      expect(ls.status).toBe(0);
+      expect(ls.output).not.toContain('[cdk-rust] building');
+      const one = run(CDK, ['synth', '--quiet', '-e', 'CdkRustArm64Function', '-o', fresh]);
+      expect(one.status).toBe(0);
+      expect(one.output.match(/\[cdk-rust\] building [^\n]*/g)).toEqual([
+        expect.stringContaining('greeter/greeter for aarch64-unknown-linux-musl'),
+      ]);
+    } finally {
+      fs.rmSync(fresh, { recursive: true, force: true });
+    }
   });
 
   test('cfn-lint: no error and no warning in any template (W3005 ignored, see .cfnlintrc)', () => {
