@@ -1,8 +1,8 @@
 import * as path from 'path';
 import { readCargoWorkspace } from '../lib/bundling/cargo';
-import { DockerClient, dockerBuildArgs, dockerEnv, failedStepOutput } from '../lib/bundling/docker';
+import { DEFAULT_BUILDER_DOCKERFILE, DEFAULT_BUILDER_IMAGE, DockerClient, dockerBuildArgs, dockerEnv, failedStepOutput } from '../lib/bundling/docker';
 import { cacheIdsFor, renderDockerfile, shellJoin } from '../lib/bundling/dockerfile';
-import { BuildPlan, PlanProps, makeBuildPlan } from '../lib/bundling/plan';
+import { BuildPlan, PlanProps, makeBuildPlan, shortHash } from '../lib/bundling/plan';
 
 const fixture = (name: string) => path.join(__dirname, 'fixtures', name, 'Cargo.toml');
 const KNOWN_HOST = '[127.0.0.1]:22222 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBUEG8+F+xFfIyDYJWb43+PLqtA6kUu2BORCOGHhWhhx';
@@ -76,6 +76,21 @@ describe('the rendered Dockerfile', () => {
     expect(cacheIdsFor(hello, 'img:2').target).not.toBe(ids.target);
     expect(cacheIdsFor(plan('hello', { architecture: 'arm64' }), 'img:1').target).toMatch(/aarch64-unknown-linux-musl$/);
     expect(cacheIdsFor(plan('workspace', { binaryName: 'alpha' }), 'img:1').target).not.toBe(ids.target);
+  });
+});
+
+describe('the default builder image', () => {
+  test('the official Rust image plus musl tools, both musl targets, git and openssh-client; no syntax line', () => {
+    expect(DEFAULT_BUILDER_DOCKERFILE).toMatch(/^FROM public\.ecr\.aws\/docker\/library\/rust:1-bookworm\n/);
+    for (const part of ['musl-tools', 'git', 'openssh-client', 'gcc-aarch64-linux-gnu',
+      'rustup target add x86_64-unknown-linux-musl aarch64-unknown-linux-musl', 'linker = "aarch64-linux-gnu-gcc"']) {
+      expect(DEFAULT_BUILDER_DOCKERFILE).toContain(part);
+    }
+    expect(DEFAULT_BUILDER_DOCKERFILE).not.toMatch(/^# syntax=/m);
+  });
+
+  test('its tag follows its Dockerfile, so a recipe change is a new image (and a new asset hash)', () => {
+    expect(DEFAULT_BUILDER_IMAGE).toBe(`cdk-rust-builder:${shortHash(DEFAULT_BUILDER_DOCKERFILE)}`);
   });
 });
 

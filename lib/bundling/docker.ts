@@ -189,17 +189,17 @@ function buildFailureFix(log: string): string {
 
 /**
  * The Dockerfile of cdk-rust's default builder image: the official Rust image plus musl tools, both
- * musl targets, git and openssh-client. aarch64 is linked with rust-lld and the target's
- * self-contained musl objects, which covers pure-Rust crates; crates that compile C code for aarch64
- * need a builder image with a cross C compiler.
+ * musl targets, git and openssh-client. aarch64 links with the GNU cross gcc as the driver and the
+ * target's own (self-contained) musl objects, which covers pure-Rust crates; crates that compile C
+ * code for aarch64 need a builder image with an aarch64 musl C compiler.
  */
 export const DEFAULT_BUILDER_DOCKERFILE = [
   'FROM public.ecr.aws/docker/library/rust:1-bookworm',
   'RUN apt-get update \\',
-  ' && apt-get install -y --no-install-recommends musl-tools git openssh-client \\',
+  ' && apt-get install -y --no-install-recommends musl-tools gcc-aarch64-linux-gnu git openssh-client \\',
   ' && rm -rf /var/lib/apt/lists/* \\',
-  ' && rustup target add x86_64-unknown-linux-musl aarch64-unknown-linux-musl',
-  'RUN printf \'%s\\n\' \'[target.aarch64-unknown-linux-musl]\' \'linker = "rust-lld"\' >> /usr/local/cargo/config.toml',
+  ' && rustup target add x86_64-unknown-linux-musl aarch64-unknown-linux-musl \\',
+  ' && printf \'%s\\n\' \'[target.aarch64-unknown-linux-musl]\' \'linker = "aarch64-linux-gnu-gcc"\' >> /usr/local/cargo/config.toml',
   '',
 ].join('\n');
 
