@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
+import { invokeCommand, INVOKE_USAGE } from '../lib/cli/invoke';
 import { synthFunctionApp } from '../lib/cli/synth';
 import { CdkRustError } from '../lib/errors';
 
@@ -13,6 +14,7 @@ const USAGE = `Usage: cdk-rust <command> [options]
 Commands:
   synth     Build a Cargo project into a Lambda function and write a deployable CloudFormation
             template, with no CDK app of your own.
+  invoke    Run a function of a synthesized app locally, with the same bootstrap Lambda runs.
   help      Show this help.
 
 cdk-rust synth --manifest PATH [options]
@@ -30,15 +32,17 @@ cdk-rust synth --manifest PATH [options]
 Output: DIR is a CDK cloud assembly holding the template (<stack>.template.json), the built asset and
 bootstrap.zip (the code as Lambda takes it). Deploy it with the CDK CLI, which uploads the asset:
   npx cdk deploy --app DIR
-`;
 
-function main(argv: string[]): number {
+${INVOKE_USAGE}`;
+
+function main(argv: string[]): number | Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
     process.stdout.write(USAGE);
     return command === undefined ? 2 : 0;
   }
   if (command === 'synth') return synth(rest);
+  if (command === 'invoke') return invoke(rest);
   throw new CdkRustError('CLI_USAGE', `unknown command "${command}".`, 'run `cdk-rust --help` for the commands.');
 }
 
@@ -94,6 +98,36 @@ function synth(args: string[]): number {
   return 0;
 }
 
+function invoke(args: string[]): number | Promise<number> {
+  let parsed: { values: Record<string, unknown>; positionals: string[] };
+  try {
+    parsed = parseArgs({
+      args,
+      options: {
+        'event': { type: 'string' },
+        'app': { type: 'string' },
+        'env': { type: 'string', multiple: true },
+        'help': { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: true,
+    });
+  } catch (error) {
+    throw new CdkRustError('CLI_USAGE', (error as Error).message.replace(/\. To specify.*$/s, '.'),
+      'run `cdk-rust --help` for the options.');
+  }
+  if (parsed.values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  return invokeCommand({
+    positionals: parsed.positionals,
+    event: parsed.values.event as string | undefined,
+    app: parsed.values.app as string | undefined,
+    env: parsed.values.env as string[] | undefined,
+  });
+}
+
 type Options = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
 
 function parseCommand(args: string[], options: Options): { values: Record<string, unknown> } {
@@ -105,14 +139,23 @@ function parseCommand(args: string[], options: Options): { values: Record<string
   }
 }
 
-try {
-  process.exitCode = main(process.argv.slice(2));
-} catch (error) {
+/** Errors in what the user typed (exit 2), as opposed to failures of what ran (exit 1). */
+const USAGE_ERRORS = new Set(['CLI_USAGE', 'INVALID_EVENT', 'FUNCTION_NOT_FOUND']);
+
+function report(error: unknown): void {
   if (error instanceof CdkRustError) {
     process.stderr.write(`cdk-rust: ${error.message}\n`);
-    process.exitCode = error.code === 'CLI_USAGE' ? 2 : 1;
+    process.exitCode = USAGE_ERRORS.has(error.code) ? 2 : 1;
   } else {
     process.stderr.write(`cdk-rust: ${(error as Error).stack ?? error}\n`);
     process.exitCode = 1;
   }
+}
+
+try {
+  const result = main(process.argv.slice(2));
+  if (typeof result === 'number') process.exitCode = result;
+  else result.then((code) => { process.exitCode = code; }, report);
+} catch (error) {
+  report(error);
 }

@@ -19,7 +19,11 @@ export type CdkRustErrorCode =
   | 'BUILD_FAILED'
   | 'BUILD_INTERRUPTED'
   | 'CLI_USAGE'
-  | 'INVOKE_FAILED';
+  | 'INVOKE_FAILED'
+  | 'INVALID_EVENT'
+  | 'FUNCTION_NOT_FOUND'
+  | 'ASSET_NOT_FOUND'
+  | 'EMULATOR_NOT_FOUND';
 
 /** The one error class cdk-rust throws. `code` is stable; `message` says what is wrong and how to fix it. */
 export class CdkRustError extends Error {

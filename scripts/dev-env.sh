@@ -49,7 +49,7 @@ pid_alive() { local p; p=$(cat "$1" 2>/dev/null) && [[ -n $p ]] && kill -0 "$p" 
 # 1. Debian packages
 # --------------------------------------------------------------------------------------------
 ensure_packages() {
-  local wanted=(docker.io debootstrap openssh-server openssh-client git file binutils
+  local wanted=(docker.io debootstrap openssh-server openssh-client git file binutils qemu-user-static
                 ca-certificates coreutils) missing=() p
   for p in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -1,0 +1,106 @@
+/**
+ * `cdk-rust invoke`: runs a function of a synthesized app locally and prints its response.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { CdkRustError } from '../errors';
+import { localFunctionFromAssembly } from '../invoke/assembly';
+import { parseEvent } from '../invoke/local-function';
+
+export const INVOKE_USAGE = `cdk-rust invoke <construct path or logical id> [options]
+  --event FILE          The event (JSON) to send; - reads it from stdin. Default: {}
+  --app DIR             The cloud assembly the function is in. Default: cdk.out (synthesized first
+                        with the project's CDK CLI when it does not exist and cdk.json is here).
+  --env NAME=VALUE      Set an environment variable of the function (repeatable), e.g. for one whose
+                        value only resolves when deployed.
+
+  Runs the function's bootstrap with the environment Lambda gives it, against a local Lambda runtime
+  API. Prints the response on stdout and the function's logs on stderr. Exits 0 when the function
+  succeeds, 1 when it fails (printing the error JSON on stdout), 2 on usage errors.
+  Example: cdk-rust invoke MyStack/Api --event event.json
+`;
+
+/** The parsed arguments of `cdk-rust invoke`. */
+export interface InvokeCommandArgs {
+  readonly positionals: string[];
+  readonly event?: string;
+  readonly app?: string;
+  readonly env?: string[];
+}
+
+/** Runs `cdk-rust invoke` and returns its exit code. */
+export async function invokeCommand(args: InvokeCommandArgs): Promise<number> {
+  if (args.positionals.length !== 1) {
+    throw new CdkRustError('CLI_USAGE',
+      args.positionals.length === 0 ? 'invoke needs the function to run.' : `invoke runs one function; got ${args.positionals.join(' ')}.`,
+      'name it by construct path or logical id, e.g. `cdk-rust invoke MyStack/Api`.');
+  }
+  const environment = parseEnv(args.env ?? []);
+  const eventJson = readEvent(args.event);
+  const assemblyDir = ensureAssembly(path.resolve(args.app ?? 'cdk.out'), args.app !== undefined);
+
+  const { fn, definition } = localFunctionFromAssembly(assemblyDir, args.positionals[0], { environment });
+  const name = definition.constructPath ?? `${definition.stackName}/${definition.logicalId}`;
+  try {
+    const result = await fn.invokeJson(eventJson);
+    const init = result.initDurationMs !== undefined ? ` Init Duration: ${result.initDurationMs.toFixed(2)} ms` : '';
+    process.stderr.write(`[cdk-rust] REPORT ${name} RequestId: ${result.requestId || '-'} Duration: ${result.durationMs.toFixed(2)} ms${init}\n`);
+    if (result.ok) {
+      process.stdout.write(result.payloadText.endsWith('\n') ? result.payloadText : `${result.payloadText}\n`);
+      return 0;
+    }
+    process.stderr.write(`[cdk-rust] ${name} failed (${result.kind}): ${result.error.errorType}: ${result.error.errorMessage}\n`);
+    process.stdout.write(`${JSON.stringify(result.error)}\n`);
+    return 1;
+  } finally {
+    await fn.close();
+  }
+}
+
+function parseEnv(pairs: string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new CdkRustError('CLI_USAGE', `--env ${pair}: expected NAME=VALUE.`, 'e.g. --env TABLE_NAME=my-table');
+    env[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return env;
+}
+
+function readEvent(source: string | undefined): string {
+  if (source === undefined) return '{}';
+  let text: string;
+  if (source === '-') {
+    text = fs.readFileSync(0, 'utf-8');
+  } else {
+    if (!fs.existsSync(source)) throw new CdkRustError('CLI_USAGE', `--event: no file at ${source}.`, 'give a JSON file, or - to read the event from stdin.');
+    text = fs.readFileSync(source, 'utf-8');
+  }
+  parseEvent(text, source === '-' ? 'the event read from stdin' : `the event in ${source}`);
+  return text;
+}
+
+/** The assembly directory; synthesized first with the project's CDK CLI when it is missing and cdk.json is here. */
+function ensureAssembly(dir: string, explicit: boolean): string {
+  if (fs.existsSync(path.join(dir, 'manifest.json'))) return dir;
+  const cdkJson = path.join(process.cwd(), 'cdk.json');
+  if (fs.existsSync(dir) || !fs.existsSync(cdkJson)) {
+    throw new CdkRustError('CLI_USAGE',
+      `${dir} is not a cloud assembly${fs.existsSync(dir) ? ' (it has no manifest.json)' : ' (it does not exist)'}${fs.existsSync(cdkJson) ? '' : ', and there is no cdk.json here to synthesize one'}.`,
+      explicit ? 'point --app at the directory `cdk synth` wrote.' : 'run `cdk synth` first, or pass --app DIR.');
+  }
+  const cdk = path.join(process.cwd(), 'node_modules', '.bin', 'cdk');
+  if (!fs.existsSync(cdk)) {
+    throw new CdkRustError('INVOKE_FAILED', `${dir} does not exist, and this project has no CDK CLI (${cdk}) to synthesize it.`,
+      'install it (npm install --save-dev aws-cdk) or run `cdk synth` yourself.');
+  }
+  process.stderr.write(`[cdk-rust] ${path.relative(process.cwd(), dir) || dir} does not exist: synthesizing it with ${path.relative(process.cwd(), cdk)} synth\n`);
+  // The CDK CLI's stdout goes to our stderr: stdout carries only the function's response.
+  const result = spawnSync(cdk, ['synth', '--quiet', '--no-notices', '-o', dir], { stdio: ['ignore', 2, 2] });
+  if (result.status !== 0 || !fs.existsSync(path.join(dir, 'manifest.json'))) {
+    throw new CdkRustError('INVOKE_FAILED', `\`cdk synth --quiet -o ${dir}\` failed (${result.error?.message ?? `exit ${result.status}`}).`,
+      'fix the synthesis errors above, then run cdk-rust invoke again.');
+  }
+  return dir;
+}

@@ -1,0 +1,288 @@
+/**
+ * Finds Lambda functions in a synthesized cloud assembly (`cdk.out`), and runs one locally.
+ *
+ * It reads `manifest.json` (and nested assemblies of stages), each stack's template, and the construct
+ * paths the assembly records: the `aws:cdk:path` metadata of each resource, and the manifest's
+ * `aws:cdk:logicalId` entries (inline, or in the stack's `additionalMetadataFile`).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { CdkRustError } from '../errors';
+import { InvokeResult, LocalArchitecture, LocalFunction, LocalFunctionOptions, parseEvent } from './local-function';
+
+/** A Lambda function of a cloud assembly, with what running it locally needs. */
+export interface AssemblyFunction {
+  /** The stack's artifact id in the manifest. */
+  readonly stackArtifactId: string;
+  /** The stack's CloudFormation name. */
+  readonly stackName: string;
+  /** The function's logical id in its template. */
+  readonly logicalId: string;
+  /** Its construct path without the trailing `/Resource`, e.g. `MyStack/Api`, when the assembly records it. */
+  readonly constructPath?: string;
+  /** The asset directory holding its code (which may be missing). */
+  readonly codeDirectory?: string;
+  /** Why there is no code directory, when there is none (inline code, a container image, ...). */
+  readonly codeProblem?: string;
+  readonly runtime?: string;
+  readonly handler: string;
+  readonly functionName: string;
+  /** MiB. Lambda's default, 128, when the template has none. */
+  readonly memorySize: number;
+  /** Seconds. Lambda's default, 3, when the template has none. */
+  readonly timeoutSeconds: number;
+  readonly architecture: LocalArchitecture;
+  /** The environment variables whose values are known before deployment. */
+  readonly environment: Record<string, string>;
+  /** The environment variables left out because their values are CloudFormation expressions. */
+  readonly unresolvedVariables: string[];
+  readonly logFormat: 'Text' | 'JSON';
+  readonly applicationLogLevel?: string;
+  /** The stack's region, when the assembly fixes it. */
+  readonly region?: string;
+  /** The stack's account, when the assembly fixes it. */
+  readonly account?: string;
+}
+
+/** Every `AWS::Lambda::Function` of the cloud assembly in `assemblyDir`, nested stage assemblies included. */
+export function listAssemblyFunctions(assemblyDir: string): AssemblyFunction[] {
+  const manifestFile = path.join(assemblyDir, 'manifest.json');
+  if (!fs.existsSync(manifestFile)) {
+    throw new CdkRustError('FUNCTION_NOT_FOUND', `${assemblyDir} is not a cloud assembly: it has no manifest.json.`,
+      'synthesize the app first (`cdk synth`, which writes cdk.out), or point at the directory it wrote.');
+  }
+  const manifest = readJson(manifestFile);
+  const functions: AssemblyFunction[] = [];
+  for (const [artifactId, artifact] of Object.entries<any>(manifest.artifacts ?? {})) {
+    if (artifact.type === 'cdk:cloud-assembly' && typeof artifact.properties?.directoryName === 'string') {
+      functions.push(...listAssemblyFunctions(path.join(assemblyDir, artifact.properties.directoryName)));
+    }
+    if (artifact.type !== 'aws:cloudformation:stack') continue;
+    functions.push(...stackFunctions(assemblyDir, artifactId, artifact));
+  }
+  return functions;
+}
+
+/**
+ * The function that `selector` names: a logical id (optionally `Stack/LogicalId`), or a construct path
+ * (`MyStack/Api` matches the function resource `MyStack/Api/Resource`; a path above a single function,
+ * such as a construct that holds one, matches it too). Fails listing the candidates when none or several match.
+ */
+export function findAssemblyFunction(assemblyDir: string, selector: string): AssemblyFunction {
+  const functions = listAssemblyFunctions(assemblyDir);
+  const wanted = selector.replace(/^\/+|\/+$/g, '');
+  const wantedPath = wanted.replace(/\/Resource$/, '');
+  const exact = functions.filter((f) =>
+    f.logicalId === wanted ||
+    `${f.stackArtifactId}/${f.logicalId}` === wanted ||
+    `${f.stackName}/${f.logicalId}` === wanted ||
+    f.constructPath === wantedPath);
+  const matches = exact.length > 0 ? exact : functions.filter((f) => f.constructPath?.startsWith(`${wantedPath}/`));
+  if (matches.length === 1) return matches[0];
+  const list = (fns: AssemblyFunction[]): string => fns.map(describe).join('\n') || '  (none)';
+  if (matches.length === 0) {
+    throw new CdkRustError('FUNCTION_NOT_FOUND', `no Lambda function in ${assemblyDir} matches "${selector}". The functions are:\n${list(functions)}`,
+      'name one by its construct path (e.g. MyStack/Api) or its logical id.');
+  }
+  throw new CdkRustError('FUNCTION_NOT_FOUND', `"${selector}" matches several Lambda functions in ${assemblyDir}:\n${list(matches)}`,
+    'name one by its full construct path, or by Stack/LogicalId.');
+}
+
+/** What {@link invokeLocally} takes. */
+export interface InvokeLocallyOptions extends Partial<Omit<LocalFunctionOptions, 'code'>> {
+  /** The cloud assembly directory (what `cdk synth` wrote). @default 'cdk.out' */
+  readonly assemblyDir?: string;
+  /** The function: its construct path (e.g. `MyStack/Api`) or logical id. */
+  readonly function: string;
+  /** The event, serialized as JSON. @default {} */
+  readonly event?: unknown;
+  /** The event as JSON text; wins over `event`. Text that is not JSON is refused before anything runs. */
+  readonly eventJson?: string;
+}
+
+/**
+ * A {@link LocalFunction} for a function of a cloud assembly, with its memory, timeout, architecture,
+ * environment and logging config from the template. Environment variables whose values only exist once
+ * deployed (`Ref`, `Fn::GetAtt`, ...) are left out with a warning on stderr; `environment` can give them.
+ */
+export function localFunctionFromAssembly(assemblyDir: string, selector: string,
+  overrides: Partial<Omit<LocalFunctionOptions, 'code'>> = {}): { fn: LocalFunction; definition: AssemblyFunction } {
+  const definition = findAssemblyFunction(assemblyDir, selector);
+  const name = definition.constructPath ?? `${definition.stackName}/${definition.logicalId}`;
+  if (!definition.codeDirectory) {
+    throw new CdkRustError('ASSET_NOT_FOUND', `${name} has no code asset in the cloud assembly: ${definition.codeProblem}.`,
+      'run functions whose code is a cdk-rust (or other) asset directory holding a bootstrap.');
+  }
+  if (definition.runtime && !definition.runtime.startsWith('provided')) {
+    throw new CdkRustError('INVOKE_FAILED', `${name} runs on ${definition.runtime}; only OS-only runtimes (provided.al2023, provided.al2) run a bootstrap.`,
+      'pick a RustFunction (or another provided.* function).');
+  }
+  for (const variable of definition.unresolvedVariables) {
+    if (overrides.environment?.[variable] === undefined) {
+      process.stderr.write(`[cdk-rust] warning: environment variable ${variable} of ${name} is left out: its value is a CloudFormation expression that only resolves when deployed (give it a value with --env ${variable}=... or the environment option)\n`);
+    }
+  }
+  const fn = new LocalFunction({
+    code: path.join(definition.codeDirectory, 'bootstrap'),
+    functionName: definition.functionName,
+    memorySize: definition.memorySize,
+    timeoutSeconds: definition.timeoutSeconds,
+    architecture: definition.architecture,
+    handler: definition.handler,
+    logFormat: definition.logFormat,
+    applicationLogLevel: definition.applicationLogLevel,
+    region: definition.region,
+    accountId: definition.account,
+    ...definedOnly(overrides),
+    environment: { ...definition.environment, ...overrides.environment },
+  });
+  return { fn, definition };
+}
+
+/**
+ * Runs a function of a cloud assembly once, locally, with the same `bootstrap` that Lambda runs, and
+ * returns its result: for tests of your own, e.g.
+ * `expect(await invokeLocally({ function: 'MyStack/Api', event: { name: 'Ferris' } })).toMatchObject({ ok: true })`.
+ */
+export async function invokeLocally(options: InvokeLocallyOptions): Promise<InvokeResult> {
+  const { assemblyDir, function: selector, event, eventJson, ...overrides } = options;
+  const json = eventJson ?? JSON.stringify(event ?? {});
+  parseEvent(json);
+  const { fn } = localFunctionFromAssembly(path.resolve(assemblyDir ?? 'cdk.out'), selector, overrides);
+  try {
+    return await fn.invokeJson(json);
+  } finally {
+    await fn.close();
+  }
+}
+
+function stackFunctions(assemblyDir: string, artifactId: string, artifact: any): AssemblyFunction[] {
+  const templateFile = artifact.properties?.templateFile;
+  if (typeof templateFile !== 'string') return [];
+  const template = readJson(path.join(assemblyDir, templateFile));
+  const stackName = typeof artifact.properties?.stackName === 'string' ? artifact.properties.stackName : artifact.displayName ?? artifactId;
+  const [account, region] = environmentOf(artifact.environment);
+  const pathsByLogicalId = constructPaths(assemblyDir, artifact);
+  const functions: AssemblyFunction[] = [];
+  for (const [logicalId, resource] of Object.entries<any>(template.Resources ?? {})) {
+    if (resource?.Type !== 'AWS::Lambda::Function') continue;
+    const props = resource.Properties ?? {};
+    const cdkPath = typeof resource.Metadata?.['aws:cdk:path'] === 'string' ? resource.Metadata['aws:cdk:path'] : pathsByLogicalId.get(logicalId);
+    const { environment, unresolved } = environmentVariables(props.Environment?.Variables, { account, region });
+    const code = codeDirectory(assemblyDir, props.Code, resource.Metadata);
+    const logFormat = props.LoggingConfig?.LogFormat === 'JSON' ? 'JSON' : 'Text';
+    functions.push({
+      stackArtifactId: artifactId,
+      stackName,
+      logicalId,
+      constructPath: typeof cdkPath === 'string' ? cdkPath.replace(/^\/+/, '').replace(/\/Resource$/, '') : undefined,
+      ...code,
+      runtime: typeof props.Runtime === 'string' ? props.Runtime : undefined,
+      handler: typeof props.Handler === 'string' ? props.Handler : 'bootstrap',
+      functionName: typeof props.FunctionName === 'string' ? props.FunctionName : `${stackName}-${logicalId}`.slice(0, 64),
+      memorySize: numberOr(props.MemorySize, 128),
+      timeoutSeconds: numberOr(props.Timeout, 3),
+      architecture: Array.isArray(props.Architectures) && props.Architectures[0] === 'arm64' ? 'arm64' : 'x86_64',
+      environment,
+      unresolvedVariables: unresolved,
+      logFormat,
+      applicationLogLevel: logFormat === 'JSON' && typeof props.LoggingConfig?.ApplicationLogLevel === 'string'
+        ? props.LoggingConfig.ApplicationLogLevel : undefined,
+      region,
+      account,
+    });
+  }
+  return functions;
+}
+
+/** Logical id → construct path, from the manifest's `aws:cdk:logicalId` metadata entries. */
+function constructPaths(assemblyDir: string, artifact: any): Map<string, string> {
+  const metadata: Record<string, any[]> = { ...(artifact.metadata ?? {}) };
+  if (typeof artifact.additionalMetadataFile === 'string') {
+    const file = path.join(assemblyDir, artifact.additionalMetadataFile);
+    if (fs.existsSync(file)) Object.assign(metadata, readJson(file));
+  }
+  const paths = new Map<string, string>();
+  for (const [constructPath, entries] of Object.entries(metadata)) {
+    for (const entry of Array.isArray(entries) ? entries : []) {
+      if (entry?.type === 'aws:cdk:logicalId' && typeof entry.data === 'string') paths.set(entry.data, constructPath);
+    }
+  }
+  return paths;
+}
+
+function codeDirectory(assemblyDir: string, code: any, metadata: any): { codeDirectory?: string; codeProblem?: string } {
+  if (typeof code?.S3Key === 'string' && code.S3Key.endsWith('.zip')) {
+    return { codeDirectory: path.join(assemblyDir, `asset.${code.S3Key.replace(/\.zip$/, '')}`) };
+  }
+  if (typeof metadata?.['aws:asset:path'] === 'string' && metadata['aws:asset:property'] === 'Code') {
+    return { codeDirectory: path.resolve(assemblyDir, metadata['aws:asset:path']) };
+  }
+  if (code?.ZipFile !== undefined) return { codeProblem: 'its code is inline (ZipFile)' };
+  if (code?.ImageUri !== undefined) return { codeProblem: 'its code is a container image' };
+  return { codeProblem: 'its code is not an asset of this assembly' };
+}
+
+const PSEUDO_PARAMETERS = new Set(['AWS::Region', 'AWS::AccountId', 'AWS::Partition', 'AWS::URLSuffix']);
+
+/** The variables with literal values, and those whose values only resolve when deployed. */
+function environmentVariables(variables: unknown, env: { account?: string; region?: string }): { environment: Record<string, string>; unresolved: string[] } {
+  const environment: Record<string, string> = {};
+  const unresolved: string[] = [];
+  for (const [name, value] of Object.entries((variables ?? {}) as Record<string, unknown>)) {
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+      environment[name] = String(value);
+      continue;
+    }
+    const ref = (value as any)?.Ref;
+    if (typeof ref === 'string' && PSEUDO_PARAMETERS.has(ref)) {
+      const resolved = pseudoParameter(ref, env);
+      if (resolved !== undefined) {
+        environment[name] = resolved;
+        continue;
+      }
+    }
+    unresolved.push(name);
+  }
+  return { environment, unresolved };
+}
+
+function pseudoParameter(name: string, env: { account?: string; region?: string }): string | undefined {
+  const region = env.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  switch (name) {
+    case 'AWS::Region': return region;
+    case 'AWS::AccountId': return env.account;
+    case 'AWS::Partition': return region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+    case 'AWS::URLSuffix': return region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+    default: return undefined;
+  }
+}
+
+/** `aws://ACCOUNT/REGION`, where either may be `unknown-account` / `unknown-region`. */
+function environmentOf(environment: unknown): [string | undefined, string | undefined] {
+  const match = typeof environment === 'string' ? /^aws:\/\/([^/]+)\/([^/]+)$/.exec(environment) : null;
+  if (!match) return [undefined, undefined];
+  return [match[1].startsWith('unknown-') ? undefined : match[1], match[2].startsWith('unknown-') ? undefined : match[2]];
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function numberOr(value: unknown, fallback: number): number {
+  const n = typeof value === 'string' ? Number(value) : value;
+  return typeof n === 'number' && Number.isFinite(n) ? n : fallback;
+}
+
+function describe(fn: AssemblyFunction): string {
+  return `  ${fn.constructPath ?? '(no construct path)'}  (logical id ${fn.logicalId} in stack ${fn.stackName})`;
+}
+
+function readJson(file: string): any {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf-8'));
+  } catch (error) {
+    throw new CdkRustError('FUNCTION_NOT_FOUND', `cannot read ${file}: ${(error as Error).message}`,
+      'synthesize the app again so that the cloud assembly is complete.');
+  }
+}

@@ -1,0 +1,374 @@
+/**
+ * A Lambda Runtime API emulator: the HTTP API a `bootstrap` polls for events and answers on, served
+ * on 127.0.0.1 (a random free port), one invocation at a time, as in a Lambda execution environment.
+ *
+ * It implements `GET /2018-06-01/runtime/invocation/next` (a long poll until an event is queued),
+ * `POST .../invocation/{id}/response`, `POST .../invocation/{id}/error` and `POST .../init/error`, with
+ * the headers Lambda sends, the function's timeout, and Lambda's 6 MB limit on events and responses.
+ */
+import { randomBytes, randomUUID } from 'crypto';
+import { EventEmitter } from 'events';
+import * as http from 'http';
+import { AddressInfo } from 'net';
+import { CdkRustError } from '../errors';
+
+/** Lambda's limit on a synchronous invocation's event and on a function's response: 6 MB. */
+export const MAX_PAYLOAD_BYTES = 6_291_456;
+
+const PREFIX = '/2018-06-01/runtime';
+
+/** The body of an error a runtime posts, and of the error an invocation ends with, as Lambda shapes it. */
+export interface LambdaErrorBody {
+  readonly errorType: string;
+  readonly errorMessage: string;
+  readonly stackTrace?: string[];
+}
+
+/**
+ * How an invocation failed: `function` (the runtime posted an error, or its response was too large),
+ * `timeout` (it ran past the function's timeout), `init` (the runtime reported an init error, or did
+ * not finish its init in time) or `exit` (the process exited).
+ */
+export type InvokeErrorKind = 'function' | 'timeout' | 'init' | 'exit';
+
+/** How one invocation ended, as the emulator saw it. */
+export type InvocationOutcome =
+  | { readonly ok: true; readonly requestId: string; readonly payload: Buffer }
+  | { readonly ok: false; readonly requestId: string; readonly kind: InvokeErrorKind; readonly error: LambdaErrorBody };
+
+/** What {@link RuntimeApiServer.start} takes. */
+export interface RuntimeApiOptions {
+  /**
+   * The function's name, in the invoked function ARN.
+   *
+   * @default 'function'
+   */
+  readonly functionName?: string;
+  /**
+   * The function's timeout, in seconds: an invocation not answered that long after the runtime received
+   * it ends with a `Sandbox.Timedout` error. The `Lambda-Runtime-Deadline-Ms` header says when that is.
+   *
+   * @default 3 (Lambda's default)
+   */
+  readonly timeoutSeconds?: number;
+  /**
+   * The region, in the invoked function ARN.
+   *
+   * @default 'us-east-1'
+   */
+  readonly region?: string;
+  /**
+   * The account id, in the invoked function ARN.
+   *
+   * @default '000000000000'
+   */
+  readonly accountId?: string;
+  /**
+   * The largest event and response accepted, in bytes.
+   *
+   * @default MAX_PAYLOAD_BYTES (6,291,456 bytes, Lambda's limit for synchronous invocations)
+   */
+  readonly maxPayloadBytes?: number;
+}
+
+/** An event queued with {@link RuntimeApiServer.enqueue}. */
+export interface PendingInvocation {
+  readonly requestId: string;
+  /** Settles once, when the runtime answers, the invocation times out, or it is aborted. Never rejects. */
+  readonly outcome: Promise<InvocationOutcome>;
+}
+
+interface Invocation {
+  readonly requestId: string;
+  readonly event: Buffer;
+  readonly traceId: string;
+  timer?: NodeJS.Timeout;
+  settled: boolean;
+  settle(outcome: InvocationOutcome): void;
+}
+
+/**
+ * The emulator. Events: `next` (the runtime is waiting for an event), `init-error` (a
+ * {@link LambdaErrorBody} posted to `/init/error`), `timeout` (the request id of an invocation that
+ * timed out: its process must be stopped, as Lambda does).
+ */
+export class RuntimeApiServer extends EventEmitter {
+  /** Starts a server on 127.0.0.1, on a free port. */
+  public static async start(options: RuntimeApiOptions = {}): Promise<RuntimeApiServer> {
+    const server = new RuntimeApiServer(options);
+    await server.listen();
+    return server;
+  }
+
+  /** The ARN sent in `Lambda-Runtime-Invoked-Function-Arn`. */
+  public readonly functionArn: string;
+  /** The function's timeout, in milliseconds. */
+  public readonly timeoutMs: number;
+  /** The payload limit, in bytes. */
+  public readonly maxPayloadBytes: number;
+  /** The error posted to `/init/error`, if any. */
+  public initError?: LambdaErrorBody;
+
+  private readonly server: http.Server;
+  private readonly queue: Invocation[] = [];
+  private readonly inFlight = new Map<string, Invocation>();
+  private readonly finished = new Set<string>();
+  private waiting?: http.ServerResponse;
+  private delivered = 0;
+  private deliveredToRuntime = 0;
+
+  private constructor(options: RuntimeApiOptions) {
+    super();
+    const functionName = options.functionName ?? 'function';
+    this.functionArn = `arn:aws:lambda:${options.region ?? 'us-east-1'}:${options.accountId ?? '000000000000'}:function:${functionName}`;
+    this.timeoutMs = Math.round((options.timeoutSeconds ?? 3) * 1000);
+    this.maxPayloadBytes = options.maxPayloadBytes ?? MAX_PAYLOAD_BYTES;
+    this.server = http.createServer((req, res) => this.route(req, res));
+    // `/next` is a long poll, and a runtime keeps its connection between invocations.
+    this.server.requestTimeout = 0;
+    this.server.keepAliveTimeout = 15 * 60 * 1000;
+  }
+
+  /** `host:port`, the value of `AWS_LAMBDA_RUNTIME_API`. */
+  public get address(): string {
+    const address = this.server.address() as AddressInfo | null;
+    if (!address) throw new CdkRustError('INVOKE_FAILED', 'the runtime API server is not listening.');
+    return `127.0.0.1:${address.port}`;
+  }
+
+  /** True while a runtime is blocked in `/next`, waiting for an event. */
+  public get runtimeWaiting(): boolean {
+    return this.waiting !== undefined;
+  }
+
+  /** How many events the runtime has received. */
+  public get deliveredCount(): number {
+    return this.delivered;
+  }
+
+  /**
+   * Queues an event for the runtime's next `/next`. The event must be at most `maxPayloadBytes` long,
+   * as Lambda refuses larger ones before invoking anything.
+   */
+  public enqueue(event: Buffer | string): PendingInvocation {
+    const body = typeof event === 'string' ? Buffer.from(event, 'utf-8') : event;
+    if (body.length > this.maxPayloadBytes) {
+      throw new CdkRustError('INVALID_EVENT',
+        `the event is ${body.length} bytes; Lambda accepts at most ${this.maxPayloadBytes} bytes (6 MB) for a synchronous invocation.`,
+        'send a smaller event (put large data in S3 and pass its key).');
+    }
+    let settle!: (outcome: InvocationOutcome) => void;
+    const outcome = new Promise<InvocationOutcome>((resolve) => { settle = resolve; });
+    const invocation: Invocation = {
+      requestId: randomUUID(),
+      event: body,
+      traceId: traceId(),
+      settled: false,
+      settle: (result) => {
+        if (invocation.settled) return;
+        invocation.settled = true;
+        if (invocation.timer) clearTimeout(invocation.timer);
+        this.inFlight.delete(invocation.requestId);
+        this.finished.add(invocation.requestId);
+        const queued = this.queue.indexOf(invocation);
+        if (queued >= 0) this.queue.splice(queued, 1);
+        settle(result);
+      },
+    };
+    this.queue.push(invocation);
+    this.deliver();
+    return { requestId: invocation.requestId, outcome };
+  }
+
+  /** Ends a queued or running invocation with an error (for example because its process exited). */
+  public abort(requestId: string, kind: InvokeErrorKind, error: LambdaErrorBody): void {
+    const invocation = this.inFlight.get(requestId) ?? this.queue.find((i) => i.requestId === requestId);
+    invocation?.settle({ ok: false, requestId, kind, error });
+  }
+
+  /** Forgets the runtime's state (its init error, a pending `/next`) before a new process starts. */
+  public resetRuntime(): void {
+    this.initError = undefined;
+    this.waiting = undefined;
+    this.deliveredToRuntime = 0;
+  }
+
+  /** Stops the server, ending every connection. Pending invocations are aborted. */
+  public async close(): Promise<void> {
+    for (const invocation of [...this.queue, ...this.inFlight.values()]) {
+      invocation.settle({ ok: false, requestId: invocation.requestId, kind: 'exit',
+        error: { errorType: 'Runtime.ExitError', errorMessage: 'the runtime API emulator was closed' } });
+    }
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private listen(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(0, '127.0.0.1', () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+  }
+
+  /** Hands the first queued event to the waiting runtime, if there are both. */
+  private deliver(): void {
+    const res = this.waiting;
+    if (res && (res.destroyed || res.socket?.destroyed)) this.waiting = undefined;
+    if (!this.waiting || !res || this.queue.length === 0) return;
+    const invocation = this.queue.shift() as Invocation;
+    this.waiting = undefined;
+    this.delivered += 1;
+    this.deliveredToRuntime += 1;
+    const deadline = Date.now() + this.timeoutMs;
+    this.inFlight.set(invocation.requestId, invocation);
+    invocation.timer = setTimeout(() => {
+      invocation.settle({
+        ok: false,
+        requestId: invocation.requestId,
+        kind: 'timeout',
+        error: { errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${(this.timeoutMs / 1000).toFixed(2)} seconds` },
+      });
+      this.emit('timeout', invocation.requestId);
+    }, this.timeoutMs);
+    res.writeHead(200, {
+      'Content-Type': 'application/json',
+      'Content-Length': invocation.event.length,
+      'Lambda-Runtime-Aws-Request-Id': invocation.requestId,
+      'Lambda-Runtime-Deadline-Ms': String(deadline),
+      'Lambda-Runtime-Invoked-Function-Arn': this.functionArn,
+      'Lambda-Runtime-Trace-Id': invocation.traceId,
+    });
+    res.end(invocation.event);
+  }
+
+  private route(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const url = (req.url ?? '').split('?')[0];
+    if (url === `${PREFIX}/invocation/next`) {
+      if (req.method !== 'GET') return drainThen(req, () => reply(res, 405, 'MethodNotAllowed', `${req.method} is not allowed on ${url}.`));
+      return this.next(req, res);
+    }
+    const invocation = /^\/2018-06-01\/runtime\/invocation\/([^/]+)\/(response|error)$/.exec(url);
+    if (invocation) {
+      if (req.method !== 'POST') return drainThen(req, () => reply(res, 405, 'MethodNotAllowed', `${req.method} is not allowed on ${url}.`));
+      return this.answer(req, res, decodeURIComponent(invocation[1]), invocation[2] as 'response' | 'error');
+    }
+    if (url === `${PREFIX}/init/error`) {
+      if (req.method !== 'POST') return drainThen(req, () => reply(res, 405, 'MethodNotAllowed', `${req.method} is not allowed on ${url}.`));
+      return this.postInitError(req, res);
+    }
+    drainThen(req, () => reply(res, 404, 'InvalidURL', `${url} is not a path of the Lambda runtime API.`));
+  }
+
+  private next(req: http.IncomingMessage, res: http.ServerResponse): void {
+    drainThen(req, () => {
+      if (this.waiting && !this.waiting.writableEnded) {
+        // Lambda serves one invocation at a time: a second concurrent poll is a runtime bug.
+        return reply(res, 409, 'ConcurrentNextInvocation', 'another /next request is already waiting for an event.');
+      }
+      this.waiting = res;
+      // A runtime that goes away while waiting (killed, or timed out) must not be handed an event.
+      res.on('close', () => {
+        if (this.waiting === res) this.waiting = undefined;
+      });
+      this.emit('next');
+      this.deliver();
+    });
+  }
+
+  private answer(req: http.IncomingMessage, res: http.ServerResponse, requestId: string, what: 'response' | 'error'): void {
+    readLimited(req, this.maxPayloadBytes, (body, size) => {
+      const invocation = this.inFlight.get(requestId);
+      if (!invocation) {
+        return this.finished.has(requestId)
+          ? reply(res, 403, 'InvalidStateTransition', `invocation ${requestId} has already ended (answered, timed out or aborted).`)
+          : reply(res, 400, 'InvalidRequestID', `no invocation has the request id ${requestId}.`);
+      }
+      if (!body) {
+        invocation.settle({
+          ok: false,
+          requestId,
+          kind: 'function',
+          error: {
+            errorType: 'Function.ResponseSizeTooLarge',
+            errorMessage: `Response payload size (${size} bytes) exceeded maximum allowed payload size (${this.maxPayloadBytes} bytes).`,
+          },
+        });
+        return reply(res, 413, 'RequestEntityTooLarge', `Exceeded maximum allowed payload size (${this.maxPayloadBytes} bytes).`);
+      }
+      if (what === 'response') {
+        invocation.settle({ ok: true, requestId, payload: body });
+      } else {
+        invocation.settle({ ok: false, requestId, kind: 'function', error: errorBody(body, req.headers['lambda-runtime-function-error-type']) });
+      }
+      accepted(res);
+    });
+  }
+
+  private postInitError(req: http.IncomingMessage, res: http.ServerResponse): void {
+    readLimited(req, this.maxPayloadBytes, (body) => {
+      if (this.deliveredToRuntime > 0) {
+        return reply(res, 403, 'InvalidStateTransition', 'the runtime has already received an event: init is over.');
+      }
+      this.initError = errorBody(body ?? Buffer.alloc(0), req.headers['lambda-runtime-function-error-type']);
+      accepted(res);
+      this.emit('init-error', this.initError);
+    });
+  }
+}
+
+/** An error body as the runtime posted it; Lambda falls back on the error-type header, then on `Unhandled`. */
+function errorBody(body: Buffer, header: string | string[] | undefined): LambdaErrorBody {
+  const headerType = Array.isArray(header) ? header[0] : header;
+  let parsed: any;
+  try {
+    parsed = JSON.parse(body.toString('utf-8'));
+  } catch {
+    parsed = undefined;
+  }
+  const errorType = typeof parsed?.errorType === 'string' && parsed.errorType ? parsed.errorType : headerType ?? 'Unhandled';
+  const errorMessage = typeof parsed?.errorMessage === 'string' ? parsed.errorMessage : body.toString('utf-8');
+  const stackTrace = Array.isArray(parsed?.stackTrace) ? parsed.stackTrace.map(String) : undefined;
+  return stackTrace ? { errorType, errorMessage, stackTrace } : { errorType, errorMessage };
+}
+
+/** An X-Ray trace header: `Root=1-<epoch seconds, 8 hex>-<24 hex>;Parent=<16 hex>;Sampled=0`. */
+function traceId(): string {
+  const epoch = Math.floor(Date.now() / 1000).toString(16).padStart(8, '0');
+  return `Root=1-${epoch}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=0`;
+}
+
+/** Reads the body, keeping at most `limit` bytes: `body` is undefined when it was larger. */
+function readLimited(req: http.IncomingMessage, limit: number, done: (body: Buffer | undefined, size: number) => void): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  req.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size <= limit) chunks.push(chunk);
+    else chunks.length = 0;
+  });
+  req.on('end', () => done(size <= limit ? Buffer.concat(chunks) : undefined, size));
+  req.on('error', () => undefined);
+}
+
+function drainThen(req: http.IncomingMessage, done: () => void): void {
+  req.resume();
+  if (req.readableEnded) done();
+  else req.on('end', done);
+}
+
+function accepted(res: http.ServerResponse): void {
+  const body = JSON.stringify({ status: 'OK' });
+  res.writeHead(202, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function reply(res: http.ServerResponse, status: number, errorType: string, errorMessage: string): void {
+  const body = JSON.stringify({ errorMessage, errorType });
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
