@@ -4,7 +4,7 @@
 //! An event with `"fail": true` returns an error, which Lambda counts in the function's `Errors`
 //! metric, and so in cdk-rust's error-rate alarm.
 
-use lambda_runtime::{service_fn, tracing, Error, LambdaEvent};
+use lambda_runtime::{service_fn, tracing, Diagnostic, Error, LambdaEvent};
 use serde::{Deserialize, Serialize};
 
 #[derive(Deserialize)]
@@ -19,10 +19,23 @@ struct Response {
     message: String,
 }
 
-async fn greet(event: LambdaEvent<Request>) -> Result<Response, Error> {
+/// The function's own error: Lambda reports it with this `errorType`.
+#[derive(Debug)]
+struct FailRequested;
+
+impl From<FailRequested> for Diagnostic {
+    fn from(_: FailRequested) -> Diagnostic {
+        Diagnostic {
+            error_type: "FailRequested".into(),
+            error_message: "the event asked this function to fail".into(),
+        }
+    }
+}
+
+async fn greet(event: LambdaEvent<Request>) -> Result<Response, FailRequested> {
     let request = event.payload;
     if request.fail {
-        return Err("the event asked this function to fail".into());
+        return Err(FailRequested);
     }
     let name = request.name.unwrap_or_else(|| "world".to_string());
     tracing::info!(%name, request_id = %event.context.request_id, "greeting");
