@@ -23,7 +23,9 @@ export interface DockerClient {
 
 /** Detects how `command` can run BuildKit builds. Throws when it cannot, or when the daemon is down. */
 export function detectDocker(command: string = process.env.CDK_DOCKER || 'docker'): DockerClient {
-  const version = spawnSync(command, ['version', '--format', '{{.Server.Version}}'], { encoding: 'utf-8' });
+  // The environment is passed explicitly, so that DOCKER_HOST and friends are read from the same
+  // process.env the rest of cdk-rust sees (test runners give each file its own).
+  const version = spawnSync(command, ['version', '--format', '{{.Server.Version}}'], { encoding: 'utf-8', env: process.env });
   if (version.error) {
     if ((version.error as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new CdkRustError('DOCKER_NOT_FOUND', `the Docker client "${command}" was not found.`,
@@ -37,7 +39,7 @@ export function detectDocker(command: string = process.env.CDK_DOCKER || 'docker
       `the Docker daemon is not reachable through "${command}":\n${version.stderr.trim()}`,
       'start the Docker engine (or Docker Desktop) and try again; check DOCKER_HOST if you use a remote engine.');
   }
-  if (spawnSync(command, ['buildx', 'version'], { encoding: 'utf-8' }).status === 0) {
+  if (spawnSync(command, ['buildx', 'version'], { encoding: 'utf-8', env: process.env }).status === 0) {
     return { command, mode: 'buildx' };
   }
   const help = spawnSync(command, ['build', '--help'], { encoding: 'utf-8', env: { ...process.env, DOCKER_BUILDKIT: '1' } });
@@ -208,7 +210,7 @@ export const DEFAULT_BUILDER_IMAGE = `cdk-rust-builder:${shortHash(DEFAULT_BUILD
 
 /** Builds the default builder image unless it exists already. */
 export function ensureDefaultBuilderImage(client: DockerClient): void {
-  const exists = spawnSync(client.command, ['image', 'inspect', DEFAULT_BUILDER_IMAGE], { encoding: 'utf-8' });
+  const exists = spawnSync(client.command, ['image', 'inspect', DEFAULT_BUILDER_IMAGE], { encoding: 'utf-8', env: process.env });
   if (exists.status === 0) return;
   process.stderr.write(`[cdk-rust] building the default builder image ${DEFAULT_BUILDER_IMAGE} (once per machine)\n`);
   const args = [...(client.mode === 'buildx' ? ['buildx', 'build', '--load'] : ['build']),
