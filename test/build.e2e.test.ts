@@ -2,6 +2,7 @@
  * End to end, through real BuildKit builds in the Docker engine that scripts/dev-env.sh starts, with
  * the offline musl builder image, and a private crate served over SSH from 127.0.0.1.
  */
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as cdk from 'aws-cdk-lib';
@@ -212,6 +213,32 @@ describe('the static-glibc target override', () => {
     expect(stderr).toContain('with the host toolchain');
     expect(describeBinary(result.bootstrap)).toMatch(/static-pie linked|statically linked/);
     expect(runBinary(result.bootstrap)).toBe('hello from cdk-rust\n');
+  });
+});
+
+describe('an interrupted build', () => {
+  test('leaves no asset behind, and the next synth builds a correct one', async () => {
+    devEnv();
+    const crate = copyFixture('hello');
+    const outdir = tempDir('interrupted');
+    const args = ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'fixtures', 'synth-one.ts'), path.join(crate, 'Cargo.toml'), outdir];
+    const child = spawn(process.execPath, args, { env: { ...process.env, TS_NODE_PROJECT: path.join(__dirname, '..', 'tsconfig.json') } });
+    let stderr = '';
+    await new Promise<void>((resolve, reject) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        // Interrupt once the compile step is under way.
+        if (/Compiling /.test(stderr) && child.exitCode === null && !child.killed) child.kill('SIGINT');
+      });
+      child.on('exit', () => resolve());
+      child.on('error', reject);
+    });
+    expect(stderr).toContain('[cdk-rust] building hello/hello');
+    expect(fs.readdirSync(outdir).filter((f) => /^asset\.[0-9a-f]{64}$/.test(f))).toEqual([]);
+
+    const again = synthFunction(outdir, { manifestPath: path.join(crate, 'Cargo.toml'), builderImage: devEnv().builderImage });
+    expect(runBinary(path.join(again.assetDir, 'bootstrap'))).toBe('hello from cdk-rust\n');
+    expect(fs.readdirSync(again.assetDir)).toEqual(['bootstrap']);
   });
 });
 
