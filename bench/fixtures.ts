@@ -1,0 +1,233 @@
+/**
+ * What the benchmark builds: fresh copies of examples/greeter, the edits made to them, a generated
+ * workspace of N functions, and the small CDK apps run as whole processes.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { BenchError } from './support';
+
+export const REPO = path.resolve(__dirname, '..');
+export const GREETER = path.join(REPO, 'examples', 'greeter');
+
+/** Copies a crate (never its target/) into `dest`, which must not exist yet. */
+export function copyCrate(source: string, dest: string): string {
+  if (fs.existsSync(dest)) throw new BenchError(`${dest} exists already: copies must be fresh`);
+  fs.mkdirSync(path.dirname(dest), { recursive: true });
+  fs.cpSync(source, dest, {
+    recursive: true,
+    filter: (src) => !path.relative(source, src).split(path.sep).includes('target'),
+  });
+  return dest;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Edits of greeter's sources (scenarios 3 and 4)
+
+const MESSAGE_LINE = /^ {4}Ok\(Response \{ message: format!\(.*\) \}\)$/m;
+
+/** The dependencies scenario 4 adds, with how main.rs uses each one. */
+export const ADDED_DEPENDENCIES: ReadonlyArray<{ name: string; requirement: string; use: string }> = [
+  { name: 'itoa', requirement: '"1"', use: ' + itoa::Buffer::new().format(7u32)' },
+  { name: 'hex', requirement: '"0.4"', use: ' + &hex::encode([0xbe_u8, 0xef])' },
+];
+
+/**
+ * Rewrites greeter's greeting line so that the binary changes: `tag` goes into the message, and every
+ * dependency of `deps` is used in it.
+ */
+export function editGreeting(crateDir: string, tag: string, deps: readonly string[] = []): void {
+  const file = path.join(crateDir, 'src', 'main.rs');
+  const text = fs.readFileSync(file, 'utf-8');
+  if (!MESSAGE_LINE.test(text)) throw new BenchError(`${file}: the greeting line was not found (did examples/greeter change?)`);
+  const uses = deps.map((d) => {
+    const dep = ADDED_DEPENDENCIES.find((x) => x.name === d);
+    if (!dep) throw new BenchError(`unknown added dependency ${d}`);
+    return dep.use;
+  }).join('');
+  const line = `    Ok(Response { message: format!("Hello [${tag}]{}, {name}!", String::new()${uses}) })`;
+  fs.writeFileSync(file, text.replace(MESSAGE_LINE, line));
+}
+
+/** Adds `name = requirement` to greeter's [dependencies]. */
+export function addDependency(crateDir: string, name: string): void {
+  const dep = ADDED_DEPENDENCIES.find((x) => x.name === name);
+  if (!dep) throw new BenchError(`unknown added dependency ${name}`);
+  const file = path.join(crateDir, 'Cargo.toml');
+  const text = fs.readFileSync(file, 'utf-8');
+  if (!/^\[dependencies\]$/m.test(text)) throw new BenchError(`${file} has no [dependencies] table`);
+  fs.writeFileSync(file, text.replace(/^\[dependencies\]$/m, `[dependencies]\n${name} = ${dep.requirement}`));
+}
+
+/** Copies the files the edits touch from one greeter copy to another. */
+export function syncEdits(from: string, to: string): void {
+  for (const f of ['Cargo.toml', 'Cargo.lock', path.join('src', 'main.rs')]) {
+    fs.copyFileSync(path.join(from, f), path.join(to, f));
+  }
+}
+
+// ------------------------------------------------------------------------------------------------
+// A workspace of N functions (scenario 5)
+
+export function functionNames(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => `fn${String(i + 1).padStart(2, '0')}`);
+}
+
+/**
+ * Writes a workspace of `n` function crates sharing one `shared` lib crate, every function with
+ * greeter's dependencies and release profile, and greeter's Cargo.lock (which cargo then completes
+ * with the workspace's own packages, keeping every registry version).
+ */
+export function writeWorkspace(dir: string, n: number): string[] {
+  const names = functionNames(n);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'Cargo.toml'), [
+    '[workspace]',
+    'resolver = "2"',
+    'members = ["shared", "functions/*"]',
+    '',
+    '[workspace.package]',
+    'version = "0.1.0"',
+    'edition = "2021"',
+    'publish = false',
+    '',
+    '[workspace.dependencies]',
+    'lambda_runtime = "1.5"',
+    'serde = { version = "1", features = ["derive"] }',
+    'serde_json = "1"',
+    'tokio = { version = "1", features = ["macros"] }',
+    'shared = { path = "shared" }',
+    '',
+    '# The same release profile as examples/greeter.',
+    '[profile.release]',
+    'strip = true',
+    'lto = "thin"',
+    'codegen-units = 1',
+    '',
+  ].join('\n'));
+  fs.copyFileSync(path.join(GREETER, 'Cargo.lock'), path.join(dir, 'Cargo.lock'));
+
+  const shared = path.join(dir, 'shared');
+  fs.mkdirSync(path.join(shared, 'src'), { recursive: true });
+  fs.writeFileSync(path.join(shared, 'Cargo.toml'), [
+    '[package]', 'name = "shared"', 'version.workspace = true', 'edition.workspace = true', 'publish.workspace = true', '',
+    '[dependencies]', 'serde = { workspace = true }', '',
+  ].join('\n'));
+  fs.writeFileSync(path.join(shared, 'src', 'lib.rs'), [
+    '//! What every function of the benchmark workspace shares.',
+    'use serde::Serialize;',
+    '',
+    '#[derive(Serialize)]',
+    'pub struct Greeting {',
+    '    pub function: &\'static str,',
+    '    pub message: String,',
+    '}',
+    '',
+    'pub fn greet(function: &\'static str, name: &str) -> Greeting {',
+    '    Greeting { function, message: format!("{function} says hello to {name}") }',
+    '}',
+    '',
+  ].join('\n'));
+
+  for (const name of names) {
+    const crate = path.join(dir, 'functions', name);
+    fs.mkdirSync(path.join(crate, 'src'), { recursive: true });
+    fs.writeFileSync(path.join(crate, 'Cargo.toml'), [
+      '[package]', `name = "${name}"`, 'version.workspace = true', 'edition.workspace = true', 'publish.workspace = true', '',
+      '[dependencies]',
+      'lambda_runtime = { workspace = true }',
+      'serde = { workspace = true }',
+      'serde_json = { workspace = true }',
+      'tokio = { workspace = true }',
+      'shared = { workspace = true }',
+      '',
+    ].join('\n'));
+    fs.writeFileSync(path.join(crate, 'src', 'main.rs'), [
+      `//! Function ${name} of the benchmark workspace.`,
+      'use lambda_runtime::{service_fn, Error, LambdaEvent};',
+      'use serde_json::Value;',
+      '',
+      `const NAME: &str = "${name}";`,
+      '',
+      'async fn handler(event: LambdaEvent<Value>) -> Result<shared::Greeting, Error> {',
+      '    let name = event.payload.get("name").and_then(Value::as_str).unwrap_or("world");',
+      '    Ok(shared::greet(NAME, name))',
+      '}',
+      '',
+      '#[tokio::main]',
+      'async fn main() -> Result<(), Error> {',
+      '    println!("{NAME} starting");',
+      '    lambda_runtime::run(service_fn(handler)).await',
+      '}',
+      '',
+    ].join('\n'));
+  }
+  return names;
+}
+
+// ------------------------------------------------------------------------------------------------
+// CDK apps, run as whole processes (`node app.js config.json`)
+
+/** What an app synthesizes. */
+export interface AppConfig {
+  readonly outdir: string;
+  readonly functions: ReadonlyArray<{ id: string; manifestPath: string; binaryName?: string }>;
+  /** For the floor app: directories holding a prebuilt bootstrap. */
+  readonly prebuilt?: ReadonlyArray<{ id: string; dir: string }>;
+  readonly errorRateAlarm?: boolean;
+}
+
+/** cdk-rust's RustFunction, from the compiled library (`BENCH_DIST`). */
+export const OURS_APP = `'use strict';
+const fs = require('fs');
+const cdk = require('aws-cdk-lib');
+const { RustFunction } = require(process.env.BENCH_DIST);
+const config = JSON.parse(fs.readFileSync(process.argv[2], 'utf-8'));
+const app = new cdk.App({ outdir: config.outdir });
+const stack = new cdk.Stack(app, 'Bench');
+for (const fn of config.functions) {
+  new RustFunction(stack, fn.id, {
+    manifestPath: fn.manifestPath,
+    binaryName: fn.binaryName,
+    ...(config.errorRateAlarm === false ? { errorRateAlarm: false } : {}),
+  });
+}
+app.synth();
+`;
+
+/** The floor: plain lambda.Function on a directory that already holds bootstrap. */
+export const FLOOR_APP = `'use strict';
+const fs = require('fs');
+const cdk = require('aws-cdk-lib');
+const lambda = require('aws-cdk-lib/aws-lambda');
+const config = JSON.parse(fs.readFileSync(process.argv[2], 'utf-8'));
+const app = new cdk.App({ outdir: config.outdir });
+const stack = new cdk.Stack(app, 'Bench');
+for (const fn of config.prebuilt) {
+  new lambda.Function(stack, fn.id, {
+    runtime: lambda.Runtime.PROVIDED_AL2023,
+    architecture: lambda.Architecture.X86_64,
+    handler: 'bootstrap',
+    code: lambda.Code.fromAsset(fn.dir),
+  });
+}
+app.synth();
+`;
+
+/** The peer: cargo-lambda-cdk's RustFunction (local bundling with \`cargo lambda build\`). */
+export const PEER_APP = `'use strict';
+const fs = require('fs');
+const cdk = require('aws-cdk-lib');
+const lambda = require('aws-cdk-lib/aws-lambda');
+const { RustFunction } = require('cargo-lambda-cdk');
+const config = JSON.parse(fs.readFileSync(process.argv[2], 'utf-8'));
+const app = new cdk.App({ outdir: config.outdir });
+const stack = new cdk.Stack(app, 'Bench');
+for (const fn of config.functions) {
+  new RustFunction(stack, fn.id, {
+    manifestPath: fn.manifestPath,
+    binaryName: fn.binaryName,
+    architecture: lambda.Architecture.X86_64,
+  });
+}
+app.synth();
+`;

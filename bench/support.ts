@@ -1,0 +1,224 @@
+/**
+ * Helpers of the benchmark harness: timed processes with their logs kept, statistics, cargo log
+ * parsing and the tables printed to stdout. Nothing here judges a number: tables print ratios and
+ * whether a stated target is met, and the harness never fails because of a time.
+ */
+import { spawnSync } from 'child_process';
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** Progress goes to stderr, tables to stdout. */
+export function progress(message: string): void {
+  const now = new Date().toISOString().slice(11, 19);
+  process.stderr.write(`[bench ${now}] ${message}\n`);
+}
+
+/** A failure of the harness itself (a command that should have worked did not). */
+export class BenchError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BenchError';
+  }
+}
+
+/** Where the logs of every command go (kept after the run, next to the results). */
+let logDir: string | undefined;
+let logSeq = 0;
+
+export function setLogDir(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true });
+  logDir = dir;
+}
+
+/** Writes `text` as a log of its own and returns the file. */
+export function saveLog(name: string, text: string): string {
+  if (!logDir) throw new BenchError('setLogDir was not called');
+  const file = path.join(logDir, `${String(++logSeq).padStart(3, '0')}-${name.replace(/[^A-Za-z0-9_.-]+/g, '_')}.log`);
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+/** The outcome of a timed command. */
+export interface Timed {
+  readonly seconds: number;
+  readonly status: number | null;
+  /** stdout and stderr, interleaved. */
+  readonly log: string;
+  readonly logFile: string;
+}
+
+export interface TimedOptions {
+  readonly cwd?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Do not throw when the command fails. */
+  readonly allowFailure?: boolean;
+  readonly timeoutSeconds?: number;
+}
+
+/**
+ * Runs a command to completion and times it, wall clock, from spawn to exit. Its output goes to a
+ * log file (not to the terminal); the caller prints a one-line progress message instead.
+ */
+export function timed(name: string, command: string, args: readonly string[], options: TimedOptions = {}): Timed {
+  if (!logDir) throw new BenchError('setLogDir was not called');
+  const logFile = path.join(logDir, `${String(++logSeq).padStart(3, '0')}-${name.replace(/[^A-Za-z0-9_.-]+/g, '_')}.log`);
+  const fd = fs.openSync(logFile, 'w');
+  fs.writeSync(fd, `$ ${[command, ...args].join(' ')}\n# cwd: ${options.cwd ?? process.cwd()}\n`);
+  const started = process.hrtime.bigint();
+  const result = spawnSync(command, args, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    stdio: ['ignore', fd, fd],
+    timeout: options.timeoutSeconds ? options.timeoutSeconds * 1000 : undefined,
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  fs.writeSync(fd, `\n# exit ${result.status ?? result.signal ?? result.error?.message}, ${seconds.toFixed(2)} s wall\n`);
+  fs.closeSync(fd);
+  const log = fs.readFileSync(logFile, 'utf-8');
+  if (!options.allowFailure && (result.error || result.status !== 0)) {
+    const why = result.error ? result.error.message : result.signal ? `signal ${result.signal}` : `exit status ${result.status}`;
+    throw new BenchError(`${name} failed (${why}): ${[command, ...args].join(' ')}\nlog: ${logFile}\n--- last lines ---\n${tail(log, 40)}`);
+  }
+  return { seconds, status: result.error ? null : result.status, log, logFile };
+}
+
+/** Times a function of this process. */
+export function timeIt<T>(fn: () => T): { seconds: number; result: T } {
+  const started = process.hrtime.bigint();
+  const result = fn();
+  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, result };
+}
+
+/** Runs a command that must succeed, untimed, and returns its stdout (trimmed). */
+export function run(command: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): string {
+  const result = spawnSync(command, args, { cwd: options.cwd, env: options.env ?? process.env, encoding: 'utf-8', maxBuffer: 64 * 1024 * 1024 });
+  if (result.error || result.status !== 0) {
+    throw new BenchError(`${[command, ...args].join(' ')} failed: ${result.error?.message ?? ''}${result.stderr ?? ''}${result.stdout ?? ''}`.trim());
+  }
+  return result.stdout.trim();
+}
+
+/** Runs a command and returns its stdout, or undefined when it fails (for version probes). */
+export function probe(command: string, args: readonly string[], env?: NodeJS.ProcessEnv): string | undefined {
+  const result = spawnSync(command, args, { encoding: 'utf-8', env: env ?? process.env, timeout: 60_000 });
+  if (result.error || result.status !== 0) return undefined;
+  return (result.stdout || result.stderr).trim();
+}
+
+export function tail(text: string, lines: number): string {
+  return text.trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+export function sha256(data: Buffer): string {
+  return crypto.createHash('sha256').update(data).digest('hex');
+}
+
+// ------------------------------------------------------------------------------------------------
+// Cargo logs
+
+/** What a build log says about the work cargo did. */
+export interface CargoWork {
+  /** Sum of cargo's own "Finished ... in X" times (one per cargo build in the log). */
+  readonly cargoSeconds: number;
+  /** How many cargo builds finished in the log. */
+  readonly builds: number;
+  /** Crates compiled, in order (std's crates included when build-std rebuilt them). */
+  readonly compiled: string[];
+  /** Crates downloaded during the build. */
+  readonly downloaded: number;
+}
+
+export function cargoWork(log: string): CargoWork {
+  let cargoSeconds = 0;
+  let builds = 0;
+  for (const match of log.matchAll(/Finished `?[\w-]+`? profile .*? in (?:(\d+)m )?(\d+(?:\.\d+)?)s/g)) {
+    cargoSeconds += Number(match[1] ?? 0) * 60 + Number(match[2]);
+    builds++;
+  }
+  const compiled = [...log.matchAll(/Compiling (\S+) v/g)].map((m) => m[1]);
+  const downloaded = [...log.matchAll(/Downloaded (\S+) v/g)].length;
+  return { cargoSeconds, builds, compiled, downloaded };
+}
+
+// ------------------------------------------------------------------------------------------------
+// Statistics and tables
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** One measured variant of a scenario. */
+export interface Row {
+  readonly variant: string;
+  /** Seconds, one per run. Empty when the variant was not measured. */
+  readonly samples: number[];
+  /** The variant (of the same table) this one is compared with. */
+  readonly ref?: string;
+  /** A stated target for the ratio to `ref`: at most this many times. */
+  readonly targetMax?: number;
+  /** Median of cargo's own build time, when the variant ran cargo. */
+  readonly cargoSeconds?: number[];
+  /** Crates compiled per run (median), when known. */
+  readonly crates?: number[];
+  /** Anything else worth a word. */
+  readonly note?: string;
+}
+
+export interface Table {
+  readonly id: string;
+  readonly title: string;
+  readonly rows: Row[];
+  readonly notes: string[];
+  /** Print times in milliseconds (samples are seconds either way). */
+  readonly unit?: 'ms';
+}
+
+function fmt(n: number | undefined, digits = 2): string {
+  return n === undefined || Number.isNaN(n) ? '-' : n.toFixed(digits);
+}
+
+/** The ratio of a row to its reference, and the verdict on its target. */
+export function ratioOf(table: Table, row: Row): { ratio?: number; verdict?: string } {
+  if (!row.ref || row.samples.length === 0) return {};
+  const ref = table.rows.find((r) => r.variant === row.ref);
+  if (!ref || ref.samples.length === 0) return {};
+  const ratio = median(row.samples) / median(ref.samples);
+  const verdict = row.targetMax === undefined ? undefined : `${ratio <= row.targetMax ? 'met' : 'MISSED'} (<= ${row.targetMax}x)`;
+  return { ratio, verdict };
+}
+
+/** Renders a table as fixed-width text. */
+export function renderTable(table: Table): string {
+  const u = table.unit ?? 's';
+  const k = table.unit === 'ms' ? 1000 : 1;
+  const header = ['variant', 'runs', `min ${u}`, `median ${u}`, `max ${u}`, 'ratio', 'vs', 'target', 'cargo s', 'crates', 'note'];
+  const lines: string[][] = [header];
+  for (const row of table.rows) {
+    const { ratio, verdict } = ratioOf(table, row);
+    const s = row.samples;
+    lines.push([
+      row.variant,
+      String(s.length),
+      s.length ? fmt(k * Math.min(...s)) : '-',
+      s.length ? fmt(k * median(s)) : '-',
+      s.length ? fmt(k * Math.max(...s)) : '-',
+      ratio === undefined ? (row.ref ? '-' : table.rows.some((r) => r.ref === row.variant) ? 'ref' : '') : `${ratio.toFixed(2)}x`,
+      row.ref ?? '',
+      verdict ?? '',
+      row.cargoSeconds && row.cargoSeconds.length ? fmt(median(row.cargoSeconds), 1) : '',
+      row.crates && row.crates.length ? String(median(row.crates)) : '',
+      row.note ?? '',
+    ]);
+  }
+  const widths = header.map((_, i) => Math.max(...lines.map((l) => l[i].length)));
+  const out = [`== ${table.id}. ${table.title} ==`];
+  for (const [i, line] of (table.rows.length ? lines : []).entries()) {
+    out.push(line.map((cell, j) => (j === 0 || j >= 6 ? cell.padEnd(widths[j]) : cell.padStart(widths[j]))).join('  ').trimEnd());
+    if (i === 0) out.push(widths.map((w) => '-'.repeat(w)).join('  '));
+  }
+  for (const note of table.notes) out.push(`  * ${note}`);
+  return out.join('\n') + '\n';
+}
