@@ -496,15 +496,8 @@ function resolveOptions(props: ErrorRateAlarmOptions): ResolvedOptions {
     );
   }
 
-  const evaluationPeriods = props.evaluationPeriods ?? 1;
-  requireConcreteNumber(evaluationPeriods, 'evaluationPeriods');
-  if (!Number.isInteger(evaluationPeriods) || evaluationPeriods < 1) {
-    throw new CdkRustError(
-      'INVALID_PROP',
-      `evaluationPeriods must be a positive integer, got ${evaluationPeriods}.`,
-      'Pass the number of periods the alarm looks at, e.g. evaluationPeriods: 1.',
-    );
-  }
+  const evaluationPeriods = requirePositiveInteger(props.evaluationPeriods ?? 1, 'evaluationPeriods',
+    'Pass the number of periods the alarm looks at, e.g. evaluationPeriods: 1.');
 
   const datapointsToAlarm = props.datapointsToAlarm ?? evaluationPeriods;
   requireConcreteNumber(datapointsToAlarm, 'datapointsToAlarm');
@@ -528,15 +521,8 @@ function resolveOptions(props: ErrorRateAlarmOptions): ResolvedOptions {
     );
   }
 
-  const minimumInvocations = props.minimumInvocations ?? 1;
-  requireConcreteNumber(minimumInvocations, 'minimumInvocations');
-  if (!Number.isInteger(minimumInvocations) || minimumInvocations < 1) {
-    throw new CdkRustError(
-      'INVALID_PROP',
-      `minimumInvocations must be a positive integer, got ${minimumInvocations}.`,
-      'Pass 1 to count every period with traffic, or more to ignore periods with few invocations.',
-    );
-  }
+  const minimumInvocations = requirePositiveInteger(props.minimumInvocations ?? 1, 'minimumInvocations',
+    'Pass 1 to count every period with traffic, or more to ignore periods with few invocations.');
 
   const emailSubscriptions = props.emailSubscriptions ?? [];
   emailSubscriptions.forEach((address, i) => validateEmail(address, `emailSubscriptions[${i}]`));
@@ -562,6 +548,15 @@ function requireConcreteNumber(value: number, prop: string): void {
       `Pass a literal number for ${prop}: it is validated and written into the alarm's description at synth time.`,
     );
   }
+}
+
+/** Checks that `value` (the prop `prop`) is a concrete integer of at least 1, and returns it. */
+function requirePositiveInteger(value: number, prop: string, fix: string): number {
+  requireConcreteNumber(value, prop);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new CdkRustError('INVALID_PROP', `${prop} must be a positive integer, got ${value}.`, fix);
+  }
+  return value;
 }
 
 /** Something@domain.tld, without spaces; tokens (e.g. parameters) are accepted unchecked. */
