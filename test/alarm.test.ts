@@ -54,6 +54,15 @@ function expectInvalidProp(props: Partial<ErrorRateAlarmProps>, messagePart: str
   expect(error.fix).toBeTruthy();
 }
 
+/** Non-default alarm options, shared by the snapshot and the assertions on them. */
+const CUSTOM_OPTIONS = {
+  threshold: 2.5,
+  period: Duration.minutes(1),
+  evaluationPeriods: 5,
+  datapointsToAlarm: 3,
+  minimumInvocations: 20,
+};
+
 describe('snapshots', () => {
   test('default: imported function, new shared topic', () => {
     expect(synth().template.toJSON()).toMatchSnapshot();
@@ -67,14 +76,7 @@ describe('snapshots', () => {
   });
 
   test('custom threshold, period, evaluation and minimum invocations', () => {
-    const { template } = synth({
-      threshold: 2.5,
-      period: Duration.minutes(1),
-      evaluationPeriods: 5,
-      datapointsToAlarm: 3,
-      minimumInvocations: 20,
-      alarmName: 'orders-error-rate',
-    });
+    const { template } = synth({ ...CUSTOM_OPTIONS, alarmName: 'orders-error-rate' });
     expect(template.toJSON()).toMatchSnapshot();
   });
 
@@ -148,13 +150,7 @@ describe('alarm', () => {
   });
 
   test('custom options reach the alarm', () => {
-    const { template } = synth({
-      threshold: 2.5,
-      period: Duration.minutes(1),
-      evaluationPeriods: 5,
-      datapointsToAlarm: 3,
-      minimumInvocations: 20,
-    });
+    const { template } = synth(CUSTOM_OPTIONS);
     const { properties } = onlyResource(template, 'AWS::CloudWatch::Alarm');
     expect(properties).toMatchObject({
       Threshold: 2.5,
