@@ -30,6 +30,9 @@ export class CdkRustError extends Error {
   /** A stable identifier for the kind of failure. */
   public readonly code: CdkRustErrorCode;
 
+  /** What is wrong: the message without its fix. */
+  public readonly problem: string;
+
   /** The fix, also included at the end of `message`. */
   public readonly fix?: string;
 
@@ -37,6 +40,7 @@ export class CdkRustError extends Error {
     super(fix ? `${problem}\nFix: ${fix}` : problem);
     this.name = 'CdkRustError';
     this.code = code;
+    this.problem = problem;
     this.fix = fix;
   }
 }

@@ -133,7 +133,7 @@ export class RustFunction extends lambda.Function {
         manifestPath: props.manifestPath,
         binaryName: props.binaryName,
         architecture,
-      }),
+      }, scope, id),
     });
     this.functionLogGroup = logGroup;
 

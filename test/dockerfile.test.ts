@@ -1,8 +1,10 @@
 import * as path from 'path';
 import { readCargoWorkspace } from '../lib/bundling/cargo';
-import { DEFAULT_BUILDER_DOCKERFILE, DEFAULT_BUILDER_IMAGE, DockerClient, dockerBuildArgs, dockerEnv, failedStepOutput } from '../lib/bundling/docker';
+import { DEFAULT_BUILDER_DOCKERFILE, DEFAULT_BUILDER_IMAGE, isDigestPinned } from '../lib/bundling/builder-image';
+import { DockerClient, csvJoin, dockerBuildArgs, dockerEnv, failedStepOutput } from '../lib/bundling/docker';
 import { cacheIdsFor, renderDockerfile, shellJoin } from '../lib/bundling/dockerfile';
 import { BuildPlan, PlanProps, makeBuildPlan, shortHash } from '../lib/bundling/plan';
+import { expectCdkRustError } from './support';
 
 const fixture = (name: string) => path.join(__dirname, 'fixtures', name, 'Cargo.toml');
 const KNOWN_HOST = '[127.0.0.1]:22222 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBUEG8+F+xFfIyDYJWb43+PLqtA6kUu2BORCOGHhWhhx';
@@ -25,7 +27,9 @@ describe('the rendered Dockerfile', () => {
   test('private git dependency: the agent and pinned hosts reach the fetch step only', () => {
     const text = renderDockerfile(plan('private-dep', { knownHosts: [KNOWN_HOST] }), 'builder:1', IDS);
     expect(text).toMatchSnapshot();
-    const [fetchStep, compileStep] = text.split('\nRUN ').slice(1);
+    const [fetchStep, compileStep] = text.split(/\nFROM builder:1 AS /).slice(1);
+    expect(fetchStep).toMatch(/^fetch\n/);
+    expect(compileStep).toMatch(/^compile\n/);
     expect(fetchStep).toContain('--mount=type=ssh,required=true');
     expect(fetchStep).toContain('--mount=type=bind,source=known_hosts,target=/etc/ssh/ssh_known_hosts');
     expect(fetchStep).toContain('CARGO_NET_GIT_FETCH_WITH_CLI=true cargo fetch --locked');
@@ -51,7 +55,7 @@ describe('the rendered Dockerfile', () => {
     expect(text).toContain('ENV OPT="x y"');
     expect(text).toContain('ENV PRICE="\\$5 \\"quoted\\" \\\\"');
     expect(text).toContain('cargo build --locked --profile dev --target aarch64-unknown-linux-musl --package multi-bin --bin beta ' +
-      '--no-default-features --features a,b --config net.retry=5 --offline');
+      '--target-dir /cdk-rust/target --no-default-features --features a,b --config net.retry=5 --offline');
     expect(text).toContain('/cdk-rust/target/aarch64-unknown-linux-musl/debug/beta /out/bootstrap');
   });
 
@@ -79,9 +83,42 @@ describe('the rendered Dockerfile', () => {
   });
 });
 
+describe('the rendered Dockerfile: what build scripts can reach', () => {
+  const text = renderDockerfile(plan('private-dep', { knownHosts: [KNOWN_HOST] }), 'builder:1', IDS);
+  const compileStage = text.slice(text.indexOf('AS compile'));
+
+  test('the compile stage mounts the registry and git caches read-only, so no build script can plant anything a fetch would run', () => {
+    expect(compileStage).toContain('--mount=type=cache,id=reg,target=/usr/local/cargo/registry,sharing=locked,readonly');
+    expect(compileStage).toContain('--mount=type=cache,id=git,target=/usr/local/cargo/git,sharing=locked,readonly');
+    expect(compileStage).toContain('--mount=type=cache,id=tgt,target=/cdk-rust/target,sharing=locked \\');
+    expect(compileStage).not.toMatch(/type=ssh|known_hosts/);
+  });
+
+  test('only the fetch stage can write the registry and git caches', () => {
+    const fetchStage = text.slice(0, text.indexOf('AS compile'));
+    expect(fetchStage).toContain('--mount=type=cache,id=reg,target=/usr/local/cargo/registry,sharing=locked \\');
+    expect(fetchStage).toContain('--mount=type=cache,id=git,target=/usr/local/cargo/git,sharing=locked \\');
+    expect(fetchStage).not.toContain('cargo build');
+  });
+
+  test('the binary is copied from the target directory cdk-rust passes to cargo, whatever the project configures', () => {
+    expect(compileStage).toContain('--target-dir /cdk-rust/target --offline');
+    expect(compileStage).not.toContain('CARGO_TARGET_DIR');
+    expect(compileStage).toContain('install -D -m 0755 /cdk-rust/target/x86_64-unknown-linux-musl/release/private-dep /out/bootstrap');
+  });
+
+  test('a line break in the image, the project directory or an argument cannot add an instruction', () => {
+    const p = plan('hello');
+    expectCdkRustError(() => renderDockerfile(p, 'builder:1\nRUN curl evil', IDS), 'INVALID_PROP', 'the builder image', 'line break');
+    expectCdkRustError(() => renderDockerfile({ ...p, workdir: 'app\nRUN curl evil' }, 'builder:1', IDS), 'INVALID_PROP', 'the project directory');
+    expectCdkRustError(() => renderDockerfile({ ...p, cargoArgs: ['--verbose\nRUN curl evil'] }, 'builder:1', IDS), 'INVALID_PROP', 'a cargo argument');
+    expectCdkRustError(() => renderDockerfile({ ...p, buildEnvironment: { A: 'x\nRUN curl evil' } }, 'builder:1', IDS), 'INVALID_PROP', 'bundling.buildEnvironment.A');
+  });
+});
+
 describe('the default builder image', () => {
-  test('the official Rust image plus musl tools, both musl targets, git and openssh-client; no syntax line', () => {
-    expect(DEFAULT_BUILDER_DOCKERFILE).toMatch(/^FROM public\.ecr\.aws\/docker\/library\/rust:1-bookworm\n/);
+  test('the official Rust image at an exact version plus musl tools, both musl targets, git and openssh-client; no syntax line', () => {
+    expect(DEFAULT_BUILDER_DOCKERFILE).toMatch(/^FROM public\.ecr\.aws\/docker\/library\/rust:1\.\d+\.\d+-bookworm\n/);
     for (const part of ['musl-tools', 'git', 'openssh-client', 'gcc-aarch64-linux-gnu',
       'rustup target add x86_64-unknown-linux-musl aarch64-unknown-linux-musl', 'linker = "aarch64-linux-gnu-gcc"']) {
       expect(DEFAULT_BUILDER_DOCKERFILE).toContain(part);
@@ -92,25 +129,46 @@ describe('the default builder image', () => {
   test('its tag follows its Dockerfile, so a recipe change is a new image (and a new asset hash)', () => {
     expect(DEFAULT_BUILDER_IMAGE).toBe(`cdk-rust-builder:${shortHash(DEFAULT_BUILDER_DOCKERFILE)}`);
   });
+
+  test('only a reference pinned by digest counts as the same image on every machine', () => {
+    expect(isDigestPinned(`builder@sha256:${'a'.repeat(64)}`)).toBe(true);
+    expect(isDigestPinned(`registry:5000/team/builder:1.95@sha256:${'b'.repeat(64)}`)).toBe(true);
+    expect(isDigestPinned('builder:1.95')).toBe(false);
+    expect(isDigestPinned('registry:5000/builder')).toBe(false);
+  });
 });
 
 describe('the docker command line', () => {
   const classic: DockerClient = { command: '/usr/bin/docker', mode: 'classic' };
   const buildx: DockerClient = { command: 'docker', mode: 'buildx' };
 
-  test('classic client with BuildKit built in', () => {
-    expect(dockerBuildArgs(classic, plan('hello'), '/ctx', '/out', 'id-1')).toEqual([
-      'build', '--progress', 'plain', '--network', 'host', '--build-arg', 'CDK_RUST_BUILD_ID=id-1', '--output', 'type=local,dest=/out', '--file', '/ctx/Dockerfile', '/ctx',
+  test('classic client: the fetch run has the build\'s network, the compile run none, and exports the bootstrap', () => {
+    expect(dockerBuildArgs(classic, 'fetch', plan('hello'), '/ctx', 'id-1', { outputDir: '/out' })).toEqual([
+      'build', '--progress', 'plain', '--build-arg', 'CDK_RUST_BUILD_ID=id-1', '--network', 'host', '--target', 'fetch', '--file', '/ctx/Dockerfile', '/ctx',
+    ]);
+    expect(dockerBuildArgs(classic, 'compile', plan('hello'), '/ctx', 'id-1', { outputDir: '/out' })).toEqual([
+      'build', '--progress', 'plain', '--build-arg', 'CDK_RUST_BUILD_ID=id-1', '--network', 'none', '--target', 'export',
+      '--output', 'type=local,dest=/out', '--file', '/ctx/Dockerfile', '/ctx',
     ]);
     expect(dockerEnv(classic).DOCKER_BUILDKIT).toBe('1');
   });
 
-  test('buildx, SSH forwarded from the given socket, custom network', () => {
+  test('buildx: the SSH agent is forwarded from the given socket to the fetch run only, on the chosen network', () => {
     const p = plan('private-dep', { knownHosts: [KNOWN_HOST], network: 'default' });
-    expect(dockerBuildArgs(buildx, p, '/ctx', '/out', 'id-2', '/run/agent.sock')).toEqual([
-      'buildx', 'build', '--progress', 'plain', '--network', 'default', '--build-arg', 'CDK_RUST_BUILD_ID=id-2', '--ssh', 'default=/run/agent.sock',
-      '--output', 'type=local,dest=/out', '--file', '/ctx/Dockerfile', '/ctx',
+    const options = { outputDir: '/out', sshSocket: '/run/agent.sock' };
+    expect(dockerBuildArgs(buildx, 'fetch', p, '/ctx', 'id-2', options)).toEqual([
+      'buildx', 'build', '--progress', 'plain', '--build-arg', 'CDK_RUST_BUILD_ID=id-2', '--network', 'default', '--target', 'fetch',
+      '--ssh', 'default=/run/agent.sock', '--output', 'type=cacheonly', '--file', '/ctx/Dockerfile', '/ctx',
     ]);
+    const compile = dockerBuildArgs(buildx, 'compile', p, '/ctx', 'id-2', options);
+    expect(compile).not.toContain('--ssh');
+    expect(compile.join(' ')).toContain('--network none --target export --output type=local,dest=/out');
+  });
+
+  test('an output directory with a comma or a quote stays one destination', () => {
+    expect(csvJoin(['type=local', 'dest=/work/a,b'])).toBe('type=local,"dest=/work/a,b"');
+    expect(csvJoin(['type=local', 'dest=/work/a"b'])).toBe('type=local,"dest=/work/a""b"');
+    expect(dockerBuildArgs(classic, 'compile', plan('hello'), '/ctx', 'id', { outputDir: '/w/x,y' })).toContain('type=local,"dest=/w/x,y"');
   });
 
   test('failures quote the failed step\'s own output without BuildKit prefixes', () => {

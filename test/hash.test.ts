@@ -1,8 +1,15 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Bundling, BundlingProps } from '../lib';
 import { collectInputs } from '../lib/bundling/hash';
+
+/** Builder images pinned by digest: their identity needs no Docker. */
+const IMAGE_1 = `builder@sha256:${'1'.repeat(64)}`;
+const IMAGE_2 = `builder@sha256:${'2'.repeat(64)}`;
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 
@@ -14,7 +21,7 @@ function copyFixture(name: string): string {
 }
 
 function hashOf(dir: string, props: Partial<BundlingProps> = {}): string {
-  return Bundling.prepare({ manifestPath: path.join(dir, 'Cargo.toml'), builderImage: 'builder:1', forceDockerBundling: true, ...props }).assetHash;
+  return Bundling.prepare({ manifestPath: path.join(dir, 'Cargo.toml'), builderImage: IMAGE_1, forceDockerBundling: true, ...props }).assetHash;
 }
 
 describe('the asset hash', () => {
@@ -35,11 +42,15 @@ describe('the asset hash', () => {
     }
   });
 
-  test('ignores target/, .git/, node_modules/, cdk.out/ and modification times', () => {
-    for (const d of ['target/release', '.git', 'node_modules/x', 'cdk.out', 'functions/alpha/target']) {
+  test('ignores target/, node_modules/ and cdk.out/ of packages, .git/, tagged caches and modification times', () => {
+    for (const d of ['target/release', '.git', 'node_modules/x', 'cdk.out', 'functions/alpha/target', 'functions/alpha/.git/objects']) {
       fs.mkdirSync(path.join(dir, d), { recursive: true });
       fs.writeFileSync(path.join(dir, d, 'junk'), String(Math.random()));
     }
+    // A target directory moved anywhere else is still a cache: Cargo tags it.
+    fs.mkdirSync(path.join(dir, 'functions/alpha/build-cache/release'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'functions/alpha/build-cache/CACHEDIR.TAG'), 'Signature: 8a477f597d28d172789f06886806bc55\n');
+    fs.writeFileSync(path.join(dir, 'functions/alpha/build-cache/release/junk'), String(Math.random()));
     const future = new Date(Date.now() + 3600_000);
     fs.utimesSync(path.join(dir, 'functions/alpha/src/main.rs'), future, future);
     expect(hashOf(dir, { binaryName: 'alpha' })).toBe(base);
@@ -73,7 +84,7 @@ describe('the asset hash', () => {
     ['cargo args', { binaryName: 'alpha', cargoArgs: ['--verbose'] }],
     ['build environment', { binaryName: 'alpha', buildEnvironment: { A: '1' } }],
     ['target', { binaryName: 'alpha', target: 'x86_64-unknown-linux-gnu' }],
-    ['builder image', { binaryName: 'alpha', builderImage: 'builder:2' }],
+    ['builder image', { binaryName: 'alpha', builderImage: IMAGE_2 }],
   ])('changes with %s', (_what, props) => {
     expect(hashOf(dir, props)).not.toBe(base);
   });
@@ -91,7 +102,7 @@ describe('the asset hash', () => {
     fs.mkdirSync(path.join(dir, 'target'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'target', 'x'), '');
     fs.writeFileSync(path.join(dir, 'README.md'), 'not an input of a virtual workspace');
-    const inputs = Bundling.prepare({ manifestPath: path.join(dir, 'Cargo.toml'), binaryName: 'alpha', builderImage: 'b:1' }).inputs;
+    const inputs = Bundling.prepare({ manifestPath: path.join(dir, 'Cargo.toml'), binaryName: 'alpha', builderImage: IMAGE_1, forceDockerBundling: true }).inputs;
     expect(inputs.map((i) => i.relative)).toEqual([
       'Cargo.lock',
       'Cargo.toml',
@@ -112,10 +123,105 @@ describe('the asset hash', () => {
     fs.cpSync(path.join(dir, 'crates/shared'), path.join(outer, 'libs/shared'), { recursive: true });
     fs.appendFileSync(path.join(outer, 'app/Cargo.toml'), '\n[dependencies]\nshared = { path = "../libs/shared" }\n');
     fs.rmSync(path.join(outer, 'app/Cargo.lock'));
-    const prepared = Bundling.prepare({ manifestPath: path.join(outer, 'app/Cargo.toml'), builderImage: 'b:1' });
+    const prepared = Bundling.prepare({ manifestPath: path.join(outer, 'app/Cargo.toml'), builderImage: IMAGE_1, forceDockerBundling: true });
     expect(prepared.plan.contextRoot).toBe(fs.realpathSync(outer));
     expect(prepared.plan.workdir).toBe('app');
-    expect(collectInputs(prepared.plan).map((i) => i.relative)).toContain('libs/shared/src/lib.rs');
+    expect(collectInputs(prepared.plan).inputs.map((i) => i.relative)).toContain('libs/shared/src/lib.rs');
     fs.rmSync(outer, { recursive: true, force: true });
+  });
+
+  test.each([
+    ['a directory named target below src', 'functions/alpha/src/target/mod.rs'],
+    ['a directory named node_modules below src', 'crates/shared/src/node_modules/x.rs'],
+  ])('changes with a source file in %s', (_what, file) => {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.writeFileSync(path.join(dir, file), 'pub fn v() -> u32 { 1 }\n');
+    const before = hashOf(dir, { binaryName: 'alpha' });
+    fs.writeFileSync(path.join(dir, file), 'pub fn v() -> u32 { 2 }\n');
+    expect(hashOf(dir, { binaryName: 'alpha' })).not.toBe(before);
+  });
+});
+
+describe('the build context: only what the build needs', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = copyFixture('workspace');
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const collect = () => collectInputs(Bundling.prepare({
+    manifestPath: path.join(dir, 'Cargo.toml'), binaryName: 'alpha', builderImage: IMAGE_1, forceDockerBundling: true,
+  }).plan);
+
+  test('credentials and private keys are left out of the hash and the context, and reported', () => {
+    const alpha = path.join(dir, 'functions/alpha');
+    fs.writeFileSync(path.join(alpha, '.env'), 'AWS_SECRET_ACCESS_KEY=abc\n');
+    fs.writeFileSync(path.join(alpha, '.env.production'), 'TOKEN=abc\n');
+    fs.writeFileSync(path.join(alpha, 'id_ed25519'), 'whatever');
+    fs.writeFileSync(path.join(alpha, 'deploy.key'), '-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn\n-----END OPENSSH PRIVATE KEY-----\n');
+    fs.writeFileSync(path.join(alpha, 'src/tls.pem'), '-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\n');
+    fs.mkdirSync(path.join(alpha, '.aws'));
+    fs.writeFileSync(path.join(alpha, '.aws/credentials'), '[default]\n');
+    // A certificate is public: it stays an input.
+    fs.writeFileSync(path.join(alpha, 'src/ca.pem'), '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+    const base = hashOf(dir, { binaryName: 'alpha' });
+    const { inputs, excluded } = collect();
+    const relative = inputs.map((i) => i.relative);
+    expect(relative).toContain('functions/alpha/src/ca.pem');
+    expect(relative.filter((r) => /\.env|id_ed25519|deploy\.key|tls\.pem|\.aws/.test(r))).toEqual([]);
+    expect(excluded).toEqual([
+      { relative: 'functions/alpha/.env', reason: 'secret' },
+      { relative: 'functions/alpha/.env.production', reason: 'secret' },
+      { relative: 'functions/alpha/deploy.key', reason: 'secret' },
+      { relative: 'functions/alpha/id_ed25519', reason: 'secret' },
+      { relative: 'functions/alpha/src/tls.pem', reason: 'secret' },
+    ]);
+    fs.writeFileSync(path.join(alpha, '.env'), 'AWS_SECRET_ACCESS_KEY=changed\n');
+    expect(hashOf(dir, { binaryName: 'alpha' })).toBe(base);
+  });
+
+  test('a link to a file outside the project is left out; a link inside it is an input', () => {
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-rust-outside-'));
+    fs.writeFileSync(path.join(outside, 'secret.txt'), 'not yours');
+    fs.symlinkSync(path.join(outside, 'secret.txt'), path.join(dir, 'functions/alpha/src/stolen.txt'));
+    fs.symlinkSync('../../../crates/shared/src/lib.rs', path.join(dir, 'functions/alpha/src/shared.rs'));
+    const { inputs, excluded } = collect();
+    expect(excluded).toEqual([{ relative: 'functions/alpha/src/stolen.txt', reason: 'outside-link' }]);
+    expect(inputs.map((i) => i.relative)).toContain('functions/alpha/src/shared.rs');
+    fs.rmSync(outside, { recursive: true, force: true });
+  });
+
+  test('a workspace member outside the workspace root is reached by the context, never written outside it', () => {
+    const outer = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-rust-members-'));
+    fs.mkdirSync(path.join(outer, 'ws'));
+    fs.writeFileSync(path.join(outer, 'ws/Cargo.toml'), '[workspace]\nmembers = ["../far/member"]\nresolver = "2"\n');
+    fs.mkdirSync(path.join(outer, 'far/member/src'), { recursive: true });
+    fs.writeFileSync(path.join(outer, 'far/member/Cargo.toml'),
+      '[package]\nname = "member"\nversion = "0.1.0"\nedition = "2021"\nworkspace = "../../ws"\n');
+    fs.writeFileSync(path.join(outer, 'far/member/src/main.rs'), 'fn main() {}\n');
+    const prepared = Bundling.prepare({ manifestPath: path.join(outer, 'ws/Cargo.toml'), binaryName: 'member', builderImage: IMAGE_1, forceDockerBundling: true });
+    expect(prepared.plan.contextRoot).toBe(fs.realpathSync(outer));
+    expect(prepared.plan.workdir).toBe('ws');
+    expect(prepared.inputs.map((i) => i.relative)).toEqual(['far/member/Cargo.toml', 'far/member/src/main.rs', 'ws/Cargo.toml']);
+    fs.rmSync(outer, { recursive: true, force: true });
+  });
+});
+
+describe('Bundling.bundle: a workspace without Cargo.lock', () => {
+  test('synthesizes with a warning on the construct that names the fix', () => {
+    const dir = copyFixture('hello');
+    fs.rmSync(path.join(dir, 'Cargo.lock'));
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'Stack');
+    new lambda.Function(stack, 'Fn', {
+      runtime: lambda.Runtime.PROVIDED_AL2023,
+      handler: 'bootstrap',
+      code: Bundling.bundle({ manifestPath: path.join(dir, 'Cargo.toml'), builderImage: IMAGE_1, forceDockerBundling: true }, stack, 'Fn'),
+    });
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('no Cargo\\.lock'));
+    expect(warnings).toHaveLength(1);
+    expect(String(warnings[0].entry.data)).toContain('Stack/Fn: the workspace has no Cargo.lock');
+    expect(String(warnings[0].entry.data)).toContain('cargo generate-lockfile');
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -10,6 +10,8 @@ import { PlanProps, cargoBuildArgs, cargoFetchArgs, makeBuildPlan } from '../lib
 import { expectCdkRustError, thrownBy } from './support';
 
 const fixture = (name: string, file = 'Cargo.toml') => path.join(__dirname, 'fixtures', name, file);
+/** A builder image pinned by digest: its identity needs no Docker (and it exists nowhere, so a build fails). */
+const PINNED_IMAGE = `cdk-rust-test-builder@sha256:${'0'.repeat(64)}`;
 const KNOWN_HOST = '[127.0.0.1]:22222 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBUEG8+F+xFfIyDYJWb43+PLqtA6kUu2BORCOGHhWhhx';
 
 
@@ -118,9 +120,9 @@ describe('options', () => {
       noDefaultFeatures: true,
       cargoArgs: ['--verbose'],
     });
-    expect(cargoBuildArgs(plan)).toEqual([
+    expect(cargoBuildArgs(plan, '/t')).toEqual([
       'build', '--locked', '--profile', 'dev', '--target', 'x86_64-unknown-linux-musl', '--package', 'hello', '--bin', 'hello',
-      '--no-default-features', '--features', 'json,serde/std', '--verbose',
+      '--target-dir', '/t', '--no-default-features', '--features', 'json,serde/std', '--verbose',
     ]);
     expect(plan.profileDir).toBe('debug');
     expect(cargoFetchArgs(plan)).toEqual(['fetch', '--locked']);
@@ -128,13 +130,39 @@ describe('options', () => {
 
   test('a -gnu target links glibc statically', () => {
     const plan = makeBuildPlan(ws(), { target: 'x86_64-unknown-linux-gnu' });
-    expect(cargoBuildArgs(plan)).toContain('target.x86_64-unknown-linux-gnu.rustflags=["-C","target-feature=+crt-static"]');
+    expect(cargoBuildArgs(plan, '/t')).toContain('target.x86_64-unknown-linux-gnu.rustflags=["-C","target-feature=+crt-static"]');
   });
 
-  test.each([['--target-dir', 'none'], ['--target=x', 'target'], ['--release', 'profile'], ['-p', 'manifestPath']])(
+  test.each([['--target=x', 'target'], ['--release', 'profile'], ['-p', 'manifestPath'], ['--offline', 'always offline']])(
     'cargoArgs may not carry %s', (arg, option) => {
       expectCdkRustError(() => makeBuildPlan(ws(), { cargoArgs: [arg] }), 'INVALID_PROP', 'bundling.cargoArgs', arg, option);
     });
+
+  test.each([
+    [['--target-dir', 'elsewhere']],
+    [['--config', 'build.target-dir="elsewhere"']],
+    [['--config=build.target-dir="elsewhere"']],
+    [['--artifact-dir', 'out']],
+  ])('cargoArgs may not move where the binary is written: %j', (cargoArgs) => {
+    expectCdkRustError(() => makeBuildPlan(ws(), { cargoArgs }), 'INVALID_PROP', 'bundling.cargoArgs', 'cdk-rust owns', 'Fix: remove it');
+  });
+
+  test.each(['CARGO_TARGET_DIR', 'CARGO_BUILD_TARGET_DIR', 'SSH_AUTH_SOCK', 'GIT_SSH_COMMAND'])(
+    'buildEnvironment may not set %s', (name) => {
+      expectCdkRustError(() => makeBuildPlan(ws(), { buildEnvironment: { [name]: '/x' } }), 'INVALID_PROP', `bundling.buildEnvironment.${name}`, 'Fix: remove it');
+    });
+
+  test('a line break in a cargo argument is rejected before it can reach a Dockerfile', () => {
+    expectCdkRustError(() => makeBuildPlan(ws(), { cargoArgs: ['--verbose', 'x\nRUN curl evil'] }), 'INVALID_PROP', 'bundling.cargoArgs[1]', 'line break');
+  });
+
+  test('the builder image must be an image reference, whether from the prop or CDK_RUST_BUILDER_IMAGE', () => {
+    expectCdkRustError(() => makeBuildPlan(ws(), { env: { CDK_RUST_BUILDER_IMAGE: 'img:1\nRUN curl evil' } }), 'INVALID_PROP', 'CDK_RUST_BUILDER_IMAGE');
+    expectCdkRustError(() => makeBuildPlan(ws(), { builderImage: 'img 1' }), 'INVALID_PROP', 'bundling.builderImage', 'Fix:');
+    for (const ok of ['img:1', 'registry.example.com:5000/team/rust-builder:1.95.0', `builder@sha256:${'a'.repeat(64)}`]) {
+      expect(makeBuildPlan(ws(), { builderImage: ok }).builderImage).toBe(ok);
+    }
+  });
 
   test('bad profile, feature and environment names are rejected', () => {
     expectCdkRustError(() => makeBuildPlan(ws(), { profile: 'rel ease' }), 'INVALID_PROP', 'bundling.profile');
@@ -217,7 +245,7 @@ describe('workspace builds', () => {
 
   test('each function builds only its own package and bin, so its binary does not depend on the others', () => {
     for (const bin of BINS) {
-      const args = cargoBuildArgs(makeBuildPlan(readCargoWorkspace(WORKSPACE), { binaryName: bin, env: {} }));
+      const args = cargoBuildArgs(makeBuildPlan(readCargoWorkspace(WORKSPACE), { binaryName: bin, env: {} }), '/t');
       expect(args).toEqual(expect.arrayContaining(['--package', bin, '--bin', bin]));
       expect(args).not.toContain('--workspace');
     }
@@ -232,7 +260,7 @@ describe('workspace builds', () => {
       const fn = new lambda.Function(stack, 'Fn', {
         runtime: lambda.Runtime.PROVIDED_AL2023,
         handler: 'bootstrap',
-        code: Bundling.bundle({ manifestPath: WORKSPACE, binaryName: bin, builderImage: 'img:1', forceDockerBundling: true }),
+        code: Bundling.bundle({ manifestPath: WORKSPACE, binaryName: bin, builderImage: PINNED_IMAGE, forceDockerBundling: true }, stack, 'Fn'),
       });
       hashes[bin] = ((fn.node.defaultChild as lambda.CfnFunction).code as lambda.CfnFunction.CodeProperty).s3Key as string;
     }

@@ -9,22 +9,18 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { AssetHashType, DockerImage } from 'aws-cdk-lib';
+import { Annotations, AssetHashType, DockerImage, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { IConstruct } from 'constructs';
 import { CdkRustError } from '../errors';
 import { RustBundlingOptions } from '../types';
+import { DEFAULT_BUILDER_IMAGE, builderImageIdentity } from './builder-image';
 import { externalPathDependencies, readCargoWorkspace } from './cargo';
-import {
-  DEFAULT_BUILDER_IMAGE,
-  checkSshAgent,
-  detectDocker,
-  ensureDefaultBuilderImage,
-  runDockerBuild,
-} from './docker';
-import { FRESHEN_SCRIPT, cacheIdsFor, renderDockerfile, shellJoin } from './dockerfile';
-import { InputFile, assetHash, collectInputs, hashInputs } from './hash';
-import { localToolchainFor, runLocalBuild } from './local';
-import { BuildPlan, cargoBuildArgs, makeBuildPlan } from './plan';
+import { checkSshAgent, detectDocker, runDockerBuild } from './docker';
+import { FRESHEN_SCRIPT, cacheIdsFor, renderDockerfile } from './dockerfile';
+import { ExcludedFile, InputFile, assetHash, collectInputs, hashInputs } from './hash';
+import { localRecipe, localToolchainFor, runLocalBuild } from './local';
+import { BuildPlan, makeBuildPlan } from './plan';
 
 /** What {@link Bundling.bundle} needs. */
 export interface BundlingProps extends RustBundlingOptions {
@@ -36,14 +32,29 @@ export interface BundlingProps extends RustBundlingOptions {
   readonly architecture?: lambda.Architecture;
 }
 
+/** Options of {@link Bundling.prepare}. */
+export interface PrepareOptions {
+  /**
+   * Ask Docker for the builder image's identity (building or pulling it when missing), so that the
+   * hash follows the toolchain. Off only where the hash is never used for a build (stacks that are
+   * not being synthesized); a digest-pinned image needs no Docker either way.
+   * @default true
+   */
+  readonly resolveImage?: boolean;
+}
+
 /** A build that is ready to run: its plan, inputs and hash. */
 export interface PreparedBuild {
   readonly plan: BuildPlan;
   readonly inputs: InputFile[];
   /** `rustc -vV` of the host toolchain when the build runs locally; undefined when it runs in Docker. */
   readonly localToolchain?: string;
+  /** Files of the project kept out of the build (credentials, links leading outside the project). */
+  readonly excluded: ExcludedFile[];
   /** The builder image, when the build runs in Docker. */
   readonly image: string;
+  /** What identifies the builder image's contents: its digest or local id (see builderImageIdentity). */
+  readonly imageIdentity: string;
   /** The Cargo target directory for local builds. */
   readonly targetDirectory: string;
   /** The asset hash: changes exactly when the binary can change. */
@@ -64,32 +75,58 @@ const HASHED_CACHE_IDS = { registry: 'registry', git: 'git', target: 'target' };
 /** Turns Cargo projects into Lambda code. */
 export class Bundling {
   /** Reads and validates the project and computes the asset hash, without building anything. */
-  public static prepare(props: BundlingProps): PreparedBuild {
+  public static prepare(props: BundlingProps, options: PrepareOptions = {}): PreparedBuild {
     const workspace = readCargoWorkspace(props.manifestPath);
     const plan = makeBuildPlan(workspace, {
       ...props,
       architecture: props.architecture?.name,
       externalPathDependencies: externalPathDependencies(workspace),
     });
-    const inputs = collectInputs(plan);
+    const { inputs, excluded } = collectInputs(plan);
     const localToolchain = plan.forceDocker ? undefined : localToolchainFor(plan.target, plan.workspaceRoot);
     const image = plan.builderImage ?? DEFAULT_BUILDER_IMAGE;
+    const imageIdentity = !localToolchain && (options.resolveImage ?? true) ? builderImageIdentity(detectDocker(), image) : image;
     const recipe = localToolchain
-      ? `local\n${localToolchain}\n${shellJoin(['cargo', ...cargoBuildArgs(plan)])}`
-      : renderDockerfile(plan, image, HASHED_CACHE_IDS) + FRESHEN_SCRIPT;
+      ? localRecipe(plan, localToolchain)
+      : `${imageIdentity}\n${renderDockerfile(plan, image, HASHED_CACHE_IDS)}${FRESHEN_SCRIPT}`;
     return {
       plan,
       inputs,
+      excluded,
       localToolchain,
       image,
+      imageIdentity,
       targetDirectory: workspace.targetDirectory,
       assetHash: assetHash(plan, hashInputs(inputs), recipe),
     };
   }
 
-  /** Lambda code for the project: built at synth time when (and only when) its hash is new. */
-  public static bundle(props: BundlingProps): lambda.AssetCode {
-    const prepared = Bundling.prepare(props);
+  /**
+   * Lambda code for the project: built at synth time when (and only when) its hash is new.
+   *
+   * `scope` is where the code is used: stacks that are not being synthesized (`Stack.bundlingRequired`)
+   * neither build nor ask Docker anything, errors name `<scope path>/<id>`, and a missing Cargo.lock is
+   * reported there as a warning.
+   */
+  public static bundle(props: BundlingProps, scope?: IConstruct, id?: string): lambda.AssetCode {
+    const where = scope ? [scope.node.path, id].filter((p) => p).join('/') : undefined;
+    let prepared: PreparedBuild;
+    try {
+      prepared = Bundling.prepare(props, { resolveImage: scope ? Stack.of(scope).bundlingRequired : true });
+    } catch (error) {
+      if (error instanceof CdkRustError && where) throw new CdkRustError(error.code, `${where}: ${error.problem}`, error.fix);
+      throw error;
+    }
+    if (!prepared.plan.locked) {
+      const message = `${where ?? props.manifestPath}: the workspace has no Cargo.lock, so dependency versions are resolved anew ` +
+        'on every build and the build is not reproducible (no --locked). Commit a Cargo.lock (cargo generate-lockfile) to pin them.';
+      if (scope) Annotations.of(scope).addWarningV2('cdk-rust:missingCargoLock', message);
+      else progress(`warning: ${message}`);
+    }
+    if (prepared.excluded.length > 0) {
+      progress(`left out of the build of ${prepared.plan.binaryName}: ` +
+        prepared.excluded.map((e) => `${e.relative} (${e.reason === 'secret' ? 'credentials or a private key' : 'a link leading outside the project'})`).join(', '));
+    }
     return lambda.Code.fromAsset(prepared.plan.workspaceRoot, {
       assetHash: prepared.assetHash,
       assetHashType: AssetHashType.CUSTOM,
@@ -126,9 +163,8 @@ export class Bundling {
       } else {
         const client = detectDocker();
         const socket = plan.ssh.forward ? checkSshAgent(plan) : undefined;
-        if (!plan.builderImage) ensureDefaultBuilderImage(client);
         progress(`building ${what} in Docker (${client.mode}) with ${prepared.image}` + (socket ? ', SSH agent forwarded' : ''));
-        const dockerfile = renderDockerfile(plan, prepared.image, cacheIdsFor(plan, prepared.image));
+        const dockerfile = renderDockerfile(plan, prepared.image, cacheIdsFor(plan, prepared.imageIdentity));
         log = runDockerBuild(client, { plan, image: prepared.image, dockerfile, inputs: prepared.inputs, outputDir: exportDir }, socket).log;
       }
       const built = path.join(exportDir, 'bootstrap');

@@ -8,9 +8,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { CdkRustError } from '../errors';
-import { BUILD_ID_ARG, FRESHEN_SCRIPT } from './dockerfile';
+import { BUILD_ID_ARG, EXPORT_STAGE, FETCH_STAGE, FRESHEN_SCRIPT } from './dockerfile';
 import { InputFile } from './hash';
-import { BuildPlan, shortHash } from './plan';
+import { BuildPlan } from './plan';
 import { runStreaming } from './process';
 
 /** A Docker client able to run BuildKit builds. */
@@ -69,13 +69,37 @@ export interface DockerBuildResult {
   readonly log: string;
 }
 
-/** The arguments of `docker build` (after the client command). `buildId` is new for every build. */
-export function dockerBuildArgs(client: DockerClient, plan: BuildPlan, contextDir: string, outputDir: string, buildId: string, sshSocket?: string): string[] {
+/** Which of a build's two `docker build` runs (see renderDockerfile): fetch, then compile. */
+export type BuildPhase = 'fetch' | 'compile';
+
+/**
+ * The arguments of one `docker build` run (after the client command). `buildId` is new for every
+ * build. The fetch run gets the build's network and the SSH agent; the compile run gets
+ * `--network none`, no agent, and exports the `bootstrap` into `outputDir`.
+ */
+export function dockerBuildArgs(client: DockerClient, phase: BuildPhase, plan: BuildPlan, contextDir: string, buildId: string,
+  options: { readonly outputDir?: string; readonly sshSocket?: string } = {}): string[] {
   const args = client.mode === 'buildx' ? ['buildx', 'build'] : ['build'];
-  args.push('--progress', 'plain', '--network', plan.network, '--build-arg', `${BUILD_ID_ARG}=${buildId}`);
-  if (plan.ssh.forward) args.push('--ssh', `default=${sshSocket}`);
-  args.push('--output', `type=local,dest=${outputDir}`, '--file', path.join(contextDir, 'Dockerfile'), contextDir);
+  args.push('--progress', 'plain', '--build-arg', `${BUILD_ID_ARG}=${buildId}`);
+  if (phase === 'fetch') {
+    args.push('--network', plan.network, '--target', FETCH_STAGE);
+    if (plan.ssh.forward) args.push('--ssh', `default=${options.sshSocket}`);
+    // buildx keeps the result of a build with no output in its cache only, with a warning: say so.
+    if (client.mode === 'buildx') args.push('--output', 'type=cacheonly');
+  } else {
+    if (options.outputDir === undefined) throw new Error('the compile run needs an output directory');
+    args.push('--network', 'none', '--target', EXPORT_STAGE, '--output', csvJoin(['type=local', `dest=${options.outputDir}`]));
+  }
+  args.push('--file', path.join(contextDir, 'Dockerfile'), contextDir);
   return args;
+}
+
+/**
+ * Joins fields the way BuildKit's `--output` parser (CSV) reads them: a field holding a comma or a
+ * quote is quoted, so a path like `/work/a,b` stays one `dest`.
+ */
+export function csvJoin(fields: readonly string[]): string {
+  return fields.map((f) => (/[",\r\n]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f)).join(',');
 }
 
 /** The environment for the client: BuildKit on for the classic client. */
@@ -90,6 +114,10 @@ export function dockerEnv(client: DockerClient): NodeJS.ProcessEnv {
 export function checkSshAgent(plan: BuildPlan): string {
   const socket = plan.ssh.agentSocket ?? process.env.SSH_AUTH_SOCK;
   const hosts = plan.ssh.sources.map((s) => s.url).join(', ') || 'the private git dependencies';
+  if (socket?.includes(',')) {
+    throw new CdkRustError('SSH_AGENT_MISSING', `the SSH agent socket path ${socket} contains a comma, which docker build --ssh cannot pass.`,
+      'start the agent on a path without commas (ssh-agent -a /tmp/agent.sock) or set bundling.sshAgentSocket to one.');
+  }
   if (!socket) {
     throw new CdkRustError('SSH_AGENT_MISSING',
       `no SSH agent to forward: SSH_AUTH_SOCK is not set, and the build fetches ${hosts} over SSH.`,
@@ -117,38 +145,58 @@ export function checkSshAgent(plan: BuildPlan): string {
 }
 
 /**
- * Runs the build. The context is staged in a fresh temporary directory (only the plan's inputs, so
- * `target/` and unrelated files are never sent) and removed afterwards, whatever happens.
+ * Runs the build: the fetch run, then the compile run (see renderDockerfile). The context is staged
+ * in a fresh temporary directory (only the plan's inputs, so `target/`, credentials and unrelated
+ * files are never sent) and removed afterwards, whatever happens.
  */
 export function runDockerBuild(client: DockerClient, request: DockerBuildRequest, sshSocket?: string): DockerBuildResult {
   const contextDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-rust-context-'));
   try {
-    for (const input of request.inputs) {
-      const target = path.join(contextDir, 'src', ...input.relative.split('/'));
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.copyFileSync(input.absolute, target);
-      // Keep modification times, so that cargo does not rebuild crates whose sources did not change.
-      const stat = fs.statSync(input.absolute);
-      fs.utimesSync(target, stat.atime, stat.mtime);
+    writeContext(contextDir, request);
+    const buildId = crypto.randomUUID();
+    let log = '';
+    for (const phase of ['fetch', 'compile'] as const) {
+      const args = dockerBuildArgs(client, phase, request.plan, contextDir, buildId, { outputDir: request.outputDir, sshSocket });
+      const result = runStreaming(client.command, args, { env: dockerEnv(client) });
+      log += result.output;
+      if (result.signal) {
+        throw new CdkRustError('BUILD_INTERRUPTED', `the Docker build of ${request.plan.binaryName} was interrupted (${result.signal}).`,
+          'synth again: nothing of the interrupted build was kept.');
+      }
+      if (result.status !== 0) {
+        throw new CdkRustError('BUILD_FAILED', describeFailure(request.plan, result.output), buildFailureFix(result.output));
+      }
     }
-    fs.mkdirSync(path.join(contextDir, 'src'), { recursive: true });
-    if (request.plan.ssh.forward) {
-      fs.writeFileSync(path.join(contextDir, 'known_hosts'), request.plan.ssh.knownHosts.join('\n') + '\n');
-    }
-    fs.writeFileSync(path.join(contextDir, 'freshen.sh'), FRESHEN_SCRIPT);
-    fs.writeFileSync(path.join(contextDir, 'Dockerfile'), request.dockerfile);
-    const args = dockerBuildArgs(client, request.plan, contextDir, request.outputDir, crypto.randomUUID(), sshSocket);
-    const result = runStreaming(client.command, args, { env: dockerEnv(client) });
-    if (result.signal) {
-      throw new CdkRustError('BUILD_INTERRUPTED', `the Docker build of ${request.plan.binaryName} was interrupted (${result.signal}).`);
-    }
-    if (result.status !== 0) {
-      throw new CdkRustError('BUILD_FAILED', describeFailure(request.plan, result.output), buildFailureFix(result.output));
-    }
-    return { log: result.output };
+    return { log };
   } finally {
     fs.rmSync(contextDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Writes the build context: the inputs under `src/` at their relative paths, plus the Dockerfile,
+ * the freshen script and the pinned hosts. Every path is checked to stay inside `contextDir`.
+ */
+function writeContext(contextDir: string, request: DockerBuildRequest): void {
+  const src = path.join(contextDir, 'src');
+  fs.mkdirSync(src, { recursive: true });
+  for (const input of request.inputs) {
+    const target = path.resolve(src, ...input.relative.split('/'));
+    if (!target.startsWith(src + path.sep)) {
+      throw new CdkRustError('INVALID_PROP', `the build input ${input.absolute} lies outside the build context (${input.relative}).`,
+        'keep workspace members and path dependencies below a common directory, without ".." escaping it.');
+    }
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.copyFileSync(input.absolute, target);
+    // Keep modification times, so that cargo does not rebuild crates whose sources did not change.
+    const stat = fs.statSync(input.absolute);
+    fs.utimesSync(target, stat.atime, stat.mtime);
+  }
+  if (request.plan.ssh.forward) {
+    fs.writeFileSync(path.join(contextDir, 'known_hosts'), request.plan.ssh.knownHosts.join('\n') + '\n');
+  }
+  fs.writeFileSync(path.join(contextDir, 'freshen.sh'), FRESHEN_SCRIPT);
+  fs.writeFileSync(path.join(contextDir, 'Dockerfile'), request.dockerfile);
 }
 
 /**
@@ -187,39 +235,4 @@ function buildFailureFix(log: string): string {
     return 'the builder image could not be found: build or pull it first, or set bundling.builderImage.';
   }
   return 'fix the error above (it is cargo\'s own output), then synth again.';
-}
-
-/**
- * The Dockerfile of cdk-rust's default builder image: the official Rust image plus musl tools, both
- * musl targets, git and openssh-client. aarch64 links with the GNU cross gcc as the driver and the
- * target's own (self-contained) musl objects, which covers pure-Rust crates; crates that compile C
- * code for aarch64 need a builder image with an aarch64 musl C compiler.
- */
-export const DEFAULT_BUILDER_DOCKERFILE = [
-  'FROM public.ecr.aws/docker/library/rust:1-bookworm',
-  'RUN apt-get update \\',
-  ' && apt-get install -y --no-install-recommends musl-tools gcc-aarch64-linux-gnu git openssh-client \\',
-  ' && rm -rf /var/lib/apt/lists/* \\',
-  ' && rustup target add x86_64-unknown-linux-musl aarch64-unknown-linux-musl \\',
-  ' && printf \'%s\\n\' \'[target.aarch64-unknown-linux-musl]\' \'linker = "aarch64-linux-gnu-gcc"\' >> /usr/local/cargo/config.toml',
-  '',
-].join('\n');
-
-/** The tag of the default builder image: it changes whenever its Dockerfile does. */
-export const DEFAULT_BUILDER_IMAGE = `cdk-rust-builder:${shortHash(DEFAULT_BUILDER_DOCKERFILE)}`;
-
-/** Builds the default builder image unless it exists already. */
-export function ensureDefaultBuilderImage(client: DockerClient): void {
-  const exists = spawnSync(client.command, ['image', 'inspect', DEFAULT_BUILDER_IMAGE], { encoding: 'utf-8', env: process.env });
-  if (exists.status === 0) return;
-  process.stderr.write(`[cdk-rust] building the default builder image ${DEFAULT_BUILDER_IMAGE} (once per machine)\n`);
-  const args = [...(client.mode === 'buildx' ? ['buildx', 'build', '--load'] : ['build']),
-    '--progress', 'plain', '--tag', DEFAULT_BUILDER_IMAGE, '-'];
-  const result = runStreaming(client.command, args, { env: dockerEnv(client), input: DEFAULT_BUILDER_DOCKERFILE });
-  if (result.status !== 0) {
-    throw new CdkRustError('BUILD_FAILED',
-      `could not build the default builder image ${DEFAULT_BUILDER_IMAGE}:\n${failedStepOutput(result.output)}`,
-      'check that Docker can pull public.ecr.aws/docker/library/rust, or set bundling.builderImage ' +
-      '(or CDK_RUST_BUILDER_IMAGE) to an image you have.');
-  }
 }

@@ -8,8 +8,32 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { BuildPlan } from './plan';
 
-/** Directory names that never hold build inputs. */
-const SKIPPED_DIRS = new Set(['target', '.git', '.hg', '.svn', 'node_modules', 'cdk.out']);
+/** Version-control metadata: never a build input, at any depth. */
+const VCS_DIRS = new Set(['.git', '.hg', '.svn']);
+
+/**
+ * Output directories of Cargo, npm and CDK, skipped only directly in a package or workspace
+ * directory (one holding a Cargo.toml): `src/target/mod.rs` is a source file like any other.
+ */
+const ROOT_OUTPUT_DIRS = new Set(['target', 'node_modules', 'cdk.out']);
+
+/** A directory holding this file is a cache (Cargo writes one into every target directory). */
+const CACHE_DIR_TAG = 'CACHEDIR.TAG';
+
+/** Directories of credentials, skipped at any depth. */
+const SECRET_DIRS = new Set(['.ssh', '.aws', '.gnupg', '.docker']);
+
+/** File names of credentials and SSH keys. */
+const SECRET_NAMES = /^(?:\.env(?:\..*)?|\.netrc|\.npmrc|\.pypirc|\.git-credentials|\.dockercfg|id_(?:rsa|dsa|ecdsa|ed25519)(?:_sk)?)$/;
+
+/** File extensions of key stores. */
+const SECRET_EXTENSIONS = /\.(?:p12|pfx|jks|keystore)$/i;
+
+/** A private key in PEM or OpenSSH form (RSA, EC, PKCS#8, encrypted, OpenSSH, PGP). */
+const PRIVATE_KEY_PEM = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----/;
+
+/** Files larger than this are not read for key material (keys are a few KiB). */
+const KEY_SCAN_LIMIT = 64 * 1024;
 
 /** One input file of a build. */
 export interface InputFile {
@@ -19,28 +43,76 @@ export interface InputFile {
   readonly relative: string;
 }
 
-/** Lists the files the build reads, sorted by relative path. */
-export function collectInputs(plan: BuildPlan): InputFile[] {
+/** A file of the project that is kept out of the build context, and why. */
+export interface ExcludedFile {
+  /** Path relative to the plan's context root, POSIX style. */
+  readonly relative: string;
+  /** `secret`: it looks like a credential or private key; `outside-link`: a symbolic link to a file outside the project. */
+  readonly reason: 'secret' | 'outside-link';
+}
+
+/** The files a build reads, and the files of the project left out of it. */
+export interface CollectedInputs {
+  /** Sorted by relative path. */
+  readonly inputs: InputFile[];
+  /** Sorted by relative path. */
+  readonly excluded: ExcludedFile[];
+}
+
+/**
+ * Lists the files the build reads: every file below the plan's input directories and the workspace
+ * files, except version-control metadata, caches (directories tagged with `CACHEDIR.TAG`, and
+ * `target/`, `node_modules/` and `cdk.out/` directly in a package directory), credentials and private
+ * keys, and symbolic links that lead outside the input directories. What is left out never reaches
+ * the hash, the build context or a build script.
+ */
+export function collectInputs(plan: BuildPlan): CollectedInputs {
   const files = new Map<string, string>();
-  const add = (absolute: string) => {
-    const relative = path.relative(plan.contextRoot, absolute).split(path.sep).join('/');
-    files.set(relative, absolute);
+  const excluded = new Map<string, ExcludedFile['reason']>();
+  const roots = [plan.workspaceRoot, ...plan.inputDirs].map(realDir);
+  const insideRoots = (real: string) => roots.some((root) => real === root || real.startsWith(root + path.sep));
+  const relativeOf = (absolute: string) => path.relative(plan.contextRoot, absolute).split(path.sep).join('/');
+  const consider = (absolute: string, isLink: boolean) => {
+    const relative = relativeOf(absolute);
+    const real = isLink ? realFile(absolute) : absolute;
+    if (real === undefined) return; // a dangling link, or a link to a directory
+    if (isLink && !insideRoots(real)) excluded.set(relative, 'outside-link');
+    else if (looksSecret(absolute)) excluded.set(relative, 'secret');
+    else files.set(relative, absolute);
   };
-  const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+  const walk = (dir: string, isRoot: boolean) => {
+    const entries = fs.readdirSync(dir, { withFileTypes: true });
+    if (!isRoot && entries.some((e) => e.name === CACHE_DIR_TAG && e.isFile())) return;
+    const isPackage = entries.some((e) => e.name === 'Cargo.toml' && e.isFile());
+    for (const entry of entries) {
       const absolute = path.join(dir, entry.name);
       if (entry.isDirectory()) {
-        if (!SKIPPED_DIRS.has(entry.name)) walk(absolute);
-      } else if (entry.isFile() || (entry.isSymbolicLink() && isFile(absolute))) {
-        add(absolute);
+        if (VCS_DIRS.has(entry.name) || SECRET_DIRS.has(entry.name) || (isPackage && ROOT_OUTPUT_DIRS.has(entry.name))) continue;
+        walk(absolute, false);
+      } else if (entry.isFile() || entry.isSymbolicLink()) {
+        consider(absolute, entry.isSymbolicLink());
       }
     }
   };
-  for (const dir of plan.inputDirs) walk(dir);
-  for (const file of plan.inputFiles) if (isFile(file)) add(file);
-  return [...files.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([relative, absolute]) => ({ relative, absolute }));
+  for (const dir of plan.inputDirs) walk(dir, true);
+  for (const file of plan.inputFiles) {
+    const stat = lstat(file);
+    if (stat && (stat.isFile() || stat.isSymbolicLink())) consider(file, stat.isSymbolicLink());
+  }
+  const byPath = <T>([a]: [string, T], [b]: [string, T]) => (a < b ? -1 : a > b ? 1 : 0);
+  return {
+    inputs: [...files.entries()].sort(byPath).map(([relative, absolute]) => ({ relative, absolute })),
+    excluded: [...excluded.entries()].sort(byPath).map(([relative, reason]) => ({ relative, reason })),
+  };
+}
+
+/** True for files that hold credentials or private keys, by name or by content. */
+export function looksSecret(file: string): boolean {
+  const name = path.basename(file);
+  if (SECRET_NAMES.test(name) || SECRET_EXTENSIONS.test(name)) return true;
+  const stat = fs.statSync(file);
+  if (stat.size > KEY_SCAN_LIMIT) return false;
+  return PRIVATE_KEY_PEM.test(fs.readFileSync(file, 'latin1'));
 }
 
 /** Hashes the contents of the inputs, keyed by their relative paths. */
@@ -78,10 +150,29 @@ export function assetHash(plan: BuildPlan, inputsHash: string, recipe: string): 
   return crypto.createHash('sha256').update(JSON.stringify(outputRelevant)).digest('hex');
 }
 
-function isFile(p: string): boolean {
+function lstat(p: string): fs.Stats | undefined {
   try {
-    return fs.statSync(p).isFile();
+    return fs.lstatSync(p);
   } catch {
-    return false;
+    return undefined;
+  }
+}
+
+/** The real path of a directory (itself when it cannot be resolved). */
+function realDir(dir: string): string {
+  try {
+    return fs.realpathSync(dir);
+  } catch {
+    return dir;
+  }
+}
+
+/** The real path of `link` when it leads to a regular file; undefined otherwise. */
+function realFile(link: string): string | undefined {
+  try {
+    const real = fs.realpathSync(link);
+    return fs.statSync(real).isFile() ? real : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -1,18 +1,28 @@
 /**
- * Local builds: the same cargo command as in Docker, run by the host's toolchain when it has the
+ * Local builds: the same cargo commands as in Docker, run by the host's toolchain when it has the
  * target installed (and Docker is not forced).
+ *
+ * What a local build promises: `cargo fetch` runs first, with your environment and, for private git
+ * dependencies, the SSH agent and only the pinned host keys; then `cargo build --offline` runs with a
+ * minimal environment (no SSH agent, no cloud credentials, nothing but PATH, HOME, locale and
+ * temporary-directory variables, rustup's and Cargo's homes, and `bundling.buildEnvironment`). Build
+ * scripts still run as you, with your files and your network: only Docker builds isolate them.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { CdkRustError } from '../errors';
-import { BuildPlan, cargoBuildArgs } from './plan';
+import { shellJoin } from './dockerfile';
+import { BuildPlan, cargoBuildArgs, cargoFetchArgs } from './plan';
 import { runStreaming } from './process';
 
+/** Host variables the local compile keeps; everything else (agents, credentials, RUSTFLAGS, ...) is left out. */
+const COMPILE_ENV_ALLOWED = /^(?:PATH|HOME|USER|LOGNAME|SHELL|TMPDIR|TEMP|TMP|LANG|LANGUAGE|LC_[A-Z]+|TZ|RUSTUP_HOME|RUSTUP_TOOLCHAIN|CARGO_HOME)$/;
+
 /**
- * The host toolchain's `rustc -vV`, when it has the standard library for `target` installed;
- * undefined when it cannot build `target` (or there is no toolchain).
+ * The host toolchain's identity (`rustc -vV` and `cargo -V`), when it has the standard library for
+ * `target` installed; undefined when it cannot build `target` (or there is no toolchain).
  */
 export function localToolchainFor(target: string, cwd: string): string | undefined {
   const libdir = spawnSync('rustc', ['--print', 'target-libdir', '--target', target], { encoding: 'utf-8', cwd });
@@ -25,46 +35,98 @@ export function localToolchainFor(target: string, cwd: string): string | undefin
     hasStd = false;
   }
   if (!hasStd) return undefined;
-  const version = spawnSync('rustc', ['-vV'], { encoding: 'utf-8', cwd });
-  return version.status === 0 ? version.stdout.trim() : undefined;
+  const rustc = spawnSync('rustc', ['-vV'], { encoding: 'utf-8', cwd });
+  const cargo = spawnSync('cargo', ['-V'], { encoding: 'utf-8', cwd });
+  return rustc.status === 0 && cargo.status === 0 ? `${rustc.stdout.trim()}\n${cargo.stdout.trim()}` : undefined;
 }
 
-/** The environment of a local build. */
-export function localBuildEnv(plan: BuildPlan, knownHostsFile?: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...plan.buildEnvironment };
+/**
+ * The Cargo configuration files a local build in `workspaceRoot` reads, in Cargo's order: every
+ * `.cargo/config.toml` (or `.cargo/config`) from the workspace up to `/`, then `$CARGO_HOME`'s.
+ * Their contents are part of a local build's recipe, and so of its hash.
+ */
+export function cargoConfigFiles(workspaceRoot: string, env: NodeJS.ProcessEnv = process.env): string[] {
+  const dirs: string[] = [];
+  for (let dir = workspaceRoot; ; dir = path.dirname(dir)) {
+    dirs.push(path.join(dir, '.cargo'));
+    if (path.dirname(dir) === dir) break;
+  }
+  dirs.push(env.CARGO_HOME || path.join(env.HOME || os.homedir(), '.cargo'));
+  const files: string[] = [];
+  for (const dir of [...new Set(dirs)]) {
+    const found = ['config.toml', 'config'].map((f) => path.join(dir, f)).find((f) => fs.existsSync(f) && fs.statSync(f).isFile());
+    if (found) files.push(found);
+  }
+  return files;
+}
+
+/**
+ * The recipe of a local build for the asset hash: the toolchain, the commands, and the contents of
+ * the Cargo configuration files it reads (not their paths, so the hash does not depend on where the
+ * project lives). The compile's environment is the fixed set of {@link localCompileEnv}: what can
+ * change the binary there is `bundling.buildEnvironment`, which the plan's hash covers.
+ */
+export function localRecipe(plan: BuildPlan, toolchain: string, env: NodeJS.ProcessEnv = process.env): string {
+  return [
+    'local',
+    toolchain,
+    shellJoin(['cargo', ...cargoFetchArgs(plan)]),
+    shellJoin(['cargo', ...cargoBuildArgs(plan, '<target-dir>'), '--offline']),
+    ...cargoConfigFiles(plan.workspaceRoot, env).map((f) => fs.readFileSync(f, 'utf-8')),
+  ].join('\n');
+}
+
+/** The environment of the local fetch: yours, plus the SSH settings for private git dependencies. */
+export function localFetchEnv(plan: BuildPlan, knownHostsFile: string | undefined, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const fetchEnv: NodeJS.ProcessEnv = { ...env, ...plan.buildEnvironment };
   if (plan.ssh.forward) {
-    env.CARGO_NET_GIT_FETCH_WITH_CLI = 'true';
-    if (plan.ssh.agentSocket) env.SSH_AUTH_SOCK = plan.ssh.agentSocket;
+    fetchEnv.CARGO_NET_GIT_FETCH_WITH_CLI = 'true';
+    if (plan.ssh.agentSocket) fetchEnv.SSH_AUTH_SOCK = plan.ssh.agentSocket;
     if (knownHostsFile) {
-      // The same pinned hosts as in Docker; host key checking stays on.
-      env.GIT_SSH_COMMAND = `ssh -o BatchMode=yes -o UserKnownHostsFile=${knownHostsFile}`;
+      // The same pinned hosts as in Docker, and only those; host key checking cannot be relaxed.
+      fetchEnv.GIT_SSH_COMMAND = shellJoin(['ssh', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes',
+        '-o', `UserKnownHostsFile=${knownHostsFile}`, '-o', 'GlobalKnownHostsFile=/dev/null']);
     }
   }
-  return env;
+  return fetchEnv;
 }
 
-/** Builds on the host, copies the binary to `<outputDir>/bootstrap` and returns cargo's output. */
-export function runLocalBuild(plan: BuildPlan, targetDirectory: string, outputDir: string): string {
+/** The environment of the local compile: the allowed host variables plus `bundling.buildEnvironment`. */
+export function localCompileEnv(plan: BuildPlan, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const kept = Object.entries(env).filter(([k, v]) => v !== undefined && COMPILE_ENV_ALLOWED.test(k));
+  return { ...Object.fromEntries(kept), ...plan.buildEnvironment };
+}
+
+/**
+ * Builds on the host into `targetDir`, copies the binary to `<outputDir>/bootstrap` and returns
+ * cargo's output.
+ */
+export function runLocalBuild(plan: BuildPlan, targetDir: string, outputDir: string): string {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-rust-local-'));
   try {
     let knownHostsFile: string | undefined;
-    if (plan.ssh.forward && plan.ssh.knownHosts.length > 0) {
+    if (plan.ssh.forward) {
       knownHostsFile = path.join(tmp, 'known_hosts');
-      fs.writeFileSync(knownHostsFile, plan.ssh.knownHosts.join('\n') + '\n');
+      fs.writeFileSync(knownHostsFile, plan.ssh.knownHosts.map((l) => l + '\n').join(''));
     }
-    const result = runStreaming('cargo', cargoBuildArgs(plan), { cwd: plan.workspaceRoot, env: localBuildEnv(plan, knownHostsFile) });
-    if (result.signal) {
-      throw new CdkRustError('BUILD_INTERRUPTED', `the local build of ${plan.binaryName} was interrupted (${result.signal}).`);
+    const fetched = runStreaming('cargo', cargoFetchArgs(plan), { cwd: plan.workspaceRoot, env: localFetchEnv(plan, knownHostsFile) });
+    const compiled = fetched.status === 0 && !fetched.signal
+      ? runStreaming('cargo', [...cargoBuildArgs(plan, targetDir), '--offline'], { cwd: plan.workspaceRoot, env: localCompileEnv(plan) })
+      : fetched;
+    const output = compiled === fetched ? fetched.output : fetched.output + compiled.output;
+    if (compiled.signal) {
+      throw new CdkRustError('BUILD_INTERRUPTED', `the local build of ${plan.binaryName} was interrupted (${compiled.signal}).`,
+        'synth again: nothing of the interrupted build was kept.');
     }
-    if (result.status !== 0) {
+    if (compiled.status !== 0) {
       throw new CdkRustError('BUILD_FAILED',
-        `the local build of ${plan.packageName}/${plan.binaryName} for ${plan.target} failed:\n\n${result.output.trim()}\n`,
+        `the local build of ${plan.packageName}/${plan.binaryName} for ${plan.target} failed:\n\n${output.trim()}\n`,
         'fix the error above (it is cargo\'s own output), then synth again.');
     }
-    const binary = path.join(targetDirectory, plan.target, plan.profileDir, plan.binaryName);
+    const binary = path.join(targetDir, plan.target, plan.profileDir, plan.binaryName);
     fs.copyFileSync(binary, path.join(outputDir, 'bootstrap'));
     fs.chmodSync(path.join(outputDir, 'bootstrap'), 0o755);
-    return result.output;
+    return output;
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }

@@ -29,9 +29,8 @@ const DEFAULT_TARGETS: Readonly<Record<ArchitectureName, string>> = {
 /** cargo arguments that would break the build's contract; each has a dedicated option. */
 const RESERVED_CARGO_ARGS: Readonly<Record<string, string>> = {
   '--target': 'target',
-  '--target-dir': 'none: cdk-rust owns the target directory',
-  '--out-dir': 'none: cdk-rust copies the binary itself',
-  '--artifact-dir': 'none: cdk-rust copies the binary itself',
+  '--offline': 'none: the compile step is always offline',
+  '--frozen': 'none: the compile step is always offline',
   '--bin': 'binaryName',
   '--bins': 'binaryName',
   '--package': 'manifestPath',
@@ -44,6 +43,27 @@ const RESERVED_CARGO_ARGS: Readonly<Record<string, string>> = {
   '-F': 'features',
   '--no-default-features': 'noDefaultFeatures',
 };
+
+/**
+ * cargo arguments that move where the binary is written. cdk-rust passes `--target-dir` itself (which
+ * wins over `CARGO_TARGET_DIR` and `build.target-dir`), and copies the binary from there.
+ */
+const OUTPUT_CARGO_ARGS = new Set(['--target-dir', '--out-dir', '--artifact-dir']);
+
+/**
+ * Variables of `bundling.buildEnvironment` that cdk-rust owns: the target directory (see above),
+ * and the SSH agent, which is never given to the compile step.
+ */
+const RESERVED_ENVIRONMENT = new Set(['CARGO_TARGET_DIR', 'CARGO_BUILD_TARGET_DIR', 'SSH_AUTH_SOCK', 'GIT_SSH_COMMAND', 'GIT_SSH']);
+
+/** A line break or NUL: never valid in a path, argument or value that reaches a Dockerfile or a command line. */
+const CONTROL = /[\r\n\0]/;
+
+/**
+ * A Docker image reference: `[host[:port]/]path[:tag][@digest]`, lower-case path components, as
+ * Docker's reference grammar has it.
+ */
+const IMAGE_REFERENCE = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$/;
 
 /** What the SSH side of a build needs. */
 export interface SshPlan {
@@ -119,20 +139,34 @@ export function makeBuildPlan(workspace: CargoWorkspace, props: PlanProps): Buil
     }
   }
   const cargoArgs = [...(props.cargoArgs ?? [])];
-  for (const arg of cargoArgs) {
+  cargoArgs.forEach((arg, i) => {
     const flag = arg.split('=')[0];
+    if (CONTROL.test(arg)) {
+      throw new CdkRustError('INVALID_PROP', `bundling.cargoArgs[${i}] contains a line break or NUL character.`,
+        'give one single-line argument per array element.');
+    }
     if (flag in RESERVED_CARGO_ARGS) {
       throw new CdkRustError('INVALID_PROP', `bundling.cargoArgs: "${arg}" is managed by cdk-rust.`,
         `use the ${RESERVED_CARGO_ARGS[flag]} option instead.`);
     }
-  }
+    if (OUTPUT_CARGO_ARGS.has(flag) || /target-dir|TARGET_DIR/.test(arg)) {
+      throw new CdkRustError('INVALID_PROP', `bundling.cargoArgs: "${arg}" moves where the binary is written, which cdk-rust owns.`,
+        'remove it: cdk-rust picks the target directory (its own cache in Docker, Cargo\'s usual one on the host) and copies the binary from there.');
+    }
+  });
   const buildEnvironment = { ...(props.buildEnvironment ?? {}) };
   for (const [key, value] of Object.entries(buildEnvironment)) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
       throw new CdkRustError('INVALID_PROP', `bundling.buildEnvironment: "${key}" is not a valid environment variable name.`,
         'use letters, digits and underscores, not starting with a digit.');
     }
-    if (typeof value !== 'string' || /[\r\n\0]/.test(value)) {
+    if (RESERVED_ENVIRONMENT.has(key)) {
+      throw new CdkRustError('INVALID_PROP', `bundling.buildEnvironment.${key} is managed by cdk-rust.`,
+        key.includes('TARGET_DIR')
+          ? 'remove it: cdk-rust picks the target directory and copies the binary from there.'
+          : 'remove it: the SSH agent reaches the fetch step only (see bundling.sshAgentSocket and bundling.knownHosts).');
+    }
+    if (typeof value !== 'string' || CONTROL.test(value)) {
       throw new CdkRustError('INVALID_PROP', `bundling.buildEnvironment.${key} must be a single-line string.`,
         'remove line breaks from the value.');
     }
@@ -140,13 +174,21 @@ export function makeBuildPlan(workspace: CargoWorkspace, props: PlanProps): Buil
 
   const { pkg, bin } = selectBinary(workspace, props.binaryName);
   const ssh = planSsh(workspace, props);
+  const builderImage = resolveBuilderImage(props.builderImage, env);
 
   const externals = (props.externalPathDependencies ?? []).map((d) => path.resolve(d));
-  const contextRoot = commonAncestor([workspace.root, ...externals]);
   const inputDirs = dedupeNested([
     ...workspace.members.map((m) => path.dirname(m.manifestPath)),
     ...externals,
   ]);
+  // Members may live outside the workspace root (`members = ["../x"]`): the context reaches them all.
+  const contextRoot = commonAncestor([workspace.root, ...inputDirs]);
+  for (const dir of [contextRoot, ...inputDirs]) {
+    if (CONTROL.test(dir)) {
+      throw new CdkRustError('INVALID_PROP', `manifestPath: the directory ${JSON.stringify(dir)} contains a line break or NUL character.`,
+        'rename the directory: cdk-rust writes project paths into the build\'s Dockerfile and command lines.');
+    }
+  }
   const inputFiles = ['Cargo.toml', 'Cargo.lock', '.cargo/config.toml', '.cargo/config', 'rust-toolchain', 'rust-toolchain.toml']
     .map((f) => path.join(workspace.root, f));
 
@@ -167,18 +209,23 @@ export function makeBuildPlan(workspace: CargoWorkspace, props: PlanProps): Buil
     cargoArgs,
     buildEnvironment,
     locked: workspace.lockFile !== undefined,
-    builderImage: props.builderImage ?? (env.CDK_RUST_BUILDER_IMAGE || undefined),
+    builderImage,
     network: props.network ?? 'host',
     forceDocker: props.forceDockerBundling ?? false,
     ssh,
   };
 }
 
-/** The `cargo build` arguments for a plan: the same in Docker and on the host. */
-export function cargoBuildArgs(plan: BuildPlan): string[] {
+/**
+ * The `cargo build` arguments for a plan: the same in Docker and on the host. `targetDir` is passed
+ * as `--target-dir`, which wins over `CARGO_TARGET_DIR` and any `build.target-dir` setting, so the
+ * binary is always where cdk-rust copies it from.
+ */
+export function cargoBuildArgs(plan: BuildPlan, targetDir: string): string[] {
   const args = ['build'];
   if (plan.locked) args.push('--locked');
-  args.push('--profile', plan.profile, '--target', plan.target, '--package', plan.packageName, '--bin', plan.binaryName);
+  args.push('--profile', plan.profile, '--target', plan.target, '--package', plan.packageName, '--bin', plan.binaryName,
+    '--target-dir', targetDir);
   if (plan.noDefaultFeatures) args.push('--no-default-features');
   if (plan.features.length > 0) args.push('--features', plan.features.join(','));
   if (plan.target.endsWith('-gnu')) {
@@ -200,6 +247,15 @@ export function cargoFetchArgs(plan: BuildPlan): string[] {
 /** A short, stable identifier of a string (for cache ids and tags). */
 export function shortHash(text: string): string {
   return crypto.createHash('sha256').update(text).digest('hex').slice(0, 12);
+}
+
+function resolveBuilderImage(prop: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  const [image, name] = prop !== undefined ? [prop, 'bundling.builderImage'] : [env.CDK_RUST_BUILDER_IMAGE || undefined, 'CDK_RUST_BUILDER_IMAGE'];
+  if (image !== undefined && !IMAGE_REFERENCE.test(image)) {
+    throw new CdkRustError('INVALID_PROP', `${name}: ${JSON.stringify(image)} is not a Docker image reference.`,
+      'give a reference such as "my-builder:1.95" or "registry.example.com/rust-builder@sha256:<digest>".');
+  }
+  return image;
 }
 
 function resolveArchitecture(name: string | undefined): ArchitectureName {
