@@ -4,6 +4,7 @@
  */
 import * as fs from 'fs';
 import * as http from 'http';
+import * as net from 'net';
 import * as path from 'path';
 import { findAssemblyFunction, listAssemblyFunctions, LocalFunction, MAX_PAYLOAD_BYTES, RuntimeApiServer } from '../lib';
 import { tempDir } from './support';
@@ -29,6 +30,45 @@ function request(server: RuntimeApiServer, method: string, urlPath: string, body
 
 const NEXT = '/2018-06-01/runtime/invocation/next';
 const invocation = (id: string, what: string): string => `/2018-06-01/runtime/invocation/${id}/${what}`;
+
+interface RawExchange {
+  /** Everything the server sent. */
+  received: string;
+  /** Whether the server closed the connection within the wait. */
+  closed: boolean;
+}
+
+/**
+ * Writes `text` as is on a new connection to the server (so that headers can be left out, or a request left
+ * unfinished), and resolves with what came back when the server closes the connection, or after `waitMs`.
+ */
+function rawExchange(server: RuntimeApiServer, text: string, waitMs = 3000): Promise<RawExchange> {
+  const [host, port] = server.address.split(':');
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(port), host, () => socket.write(text));
+    let received = '';
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve({ received, closed: false });
+    }, waitMs);
+    socket.on('data', (chunk: Buffer) => { received += chunk.toString('utf-8'); });
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve({ received, closed: true });
+    });
+    socket.on('error', reject);
+  });
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Whether a promise is still pending after the event loop has gone round. */
+async function isPending(promise: Promise<unknown>): Promise<boolean> {
+  let settled = false;
+  void promise.then(() => { settled = true; });
+  await new Promise((resolve) => setImmediate(resolve));
+  return !settled;
+}
 
 describe('RuntimeApiServer', () => {
   let server: RuntimeApiServer;
@@ -147,6 +187,157 @@ describe('RuntimeApiServer', () => {
   });
 });
 
+describe('RuntimeApiServer: a malformed request is answered, and the emulator keeps serving', () => {
+  let server: RuntimeApiServer;
+  beforeEach(async () => { server = await RuntimeApiServer.start(); });
+  afterEach(() => server.close());
+
+  test('a request id with malformed percent-encoding gets 400 InvalidRequestID, and the next requests are served', async () => {
+    const pending = server.enqueue('{}');
+    await request(server, 'GET', NEXT);
+    const malformed = await request(server, 'POST', invocation('%E0%A4%A', 'response'), '{}');
+    expect(malformed.status).toBe(400);
+    expect(JSON.parse(malformed.body)).toEqual({ errorType: 'InvalidRequestID', errorMessage: expect.stringContaining('not valid percent-encoding') });
+    expect((await request(server, 'POST', invocation('%', 'error'), '{}')).status).toBe(400);
+    expect(await isPending(pending.outcome)).toBe(true);
+
+    expect((await request(server, 'POST', invocation(pending.requestId, 'response'), '"still here"')).status).toBe(202);
+    expect(await pending.outcome).toMatchObject({ ok: true, payload: Buffer.from('"still here"') });
+  });
+});
+
+describe('RuntimeApiServer: only requests addressed to its own loopback address and port are served', () => {
+  let server: RuntimeApiServer;
+  let port: string;
+  beforeEach(async () => {
+    server = await RuntimeApiServer.start();
+    port = server.address.split(':')[1];
+  });
+  afterEach(() => server.close());
+
+  test('the Host a runtime sends, 127.0.0.1:<port> (AWS_LAMBDA_RUNTIME_API), is served, and so are localhost:<port> and [::1]:<port>', async () => {
+    for (const host of [server.address, `localhost:${port}`, `LocalHost:${port}`, `[::1]:${port}`]) {
+      const pending = server.enqueue(JSON.stringify({ host }));
+      const next = await request(server, 'GET', NEXT, undefined, { Host: host });
+      expect(next.status).toBe(200);
+      expect(next.headers['lambda-runtime-aws-request-id']).toBe(pending.requestId);
+      expect((await request(server, 'POST', invocation(pending.requestId, 'response'), '1', { Host: host })).status).toBe(202);
+      expect((await pending.outcome).ok).toBe(true);
+    }
+    // What a runtime written by hand sends (test/fixtures/raw-runtime): HTTP/1.1, Host: $AWS_LAMBDA_RUNTIME_API.
+    server.enqueue('"raw"');
+    const raw = await rawExchange(server, `GET ${NEXT} HTTP/1.1\r\nHost: ${server.address}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    expect(raw.received).toMatch(/^HTTP\/1\.1 200 OK\r\n[^]*\r\n\r\n"raw"$/);
+  });
+
+  test('a request a web page sends from the browser (Origin, Sec-Fetch-*) gets 403 and takes no event, even with the right Host', async () => {
+    const pending = server.enqueue('{"secret":1}');
+    for (const headers of [{ Origin: 'https://evil.example' }, { 'Sec-Fetch-Site': 'cross-site' }, { 'Sec-Fetch-Mode': 'no-cors' }]) {
+      const refused = await request(server, 'GET', NEXT, undefined, { Host: server.address, ...headers });
+      expect(refused.status).toBe(403);
+      expect(JSON.parse(refused.body).errorType).toBe('InvalidOrigin');
+      expect(refused.body).not.toContain('secret');
+    }
+    expect(server.deliveredCount).toBe(0);
+    const next = await request(server, 'GET', NEXT, undefined, { Host: server.address });
+    expect(next.headers['lambda-runtime-aws-request-id']).toBe(pending.requestId);
+  });
+
+  test('a request for another host (DNS rebinding), another port, or no port gets 403 and takes no event', async () => {
+    const pending = server.enqueue('{"secret":1}');
+    let polls = 0;
+    server.on('next', () => { polls += 1; });
+    for (const host of [`evil.example:${port}`, 'evil.example', `127.0.0.1:${Number(port) + 1}`, '127.0.0.1', `127.0.0.1.evil.example:${port}`]) {
+      const refused = await request(server, 'GET', NEXT, undefined, { Host: host });
+      expect(refused.status).toBe(403);
+      expect(refused.headers.connection).toBe('close');
+      expect(JSON.parse(refused.body)).toEqual({ errorType: 'InvalidHost', errorMessage: expect.stringContaining(JSON.stringify(host)) });
+      expect(refused.body).not.toContain('secret');
+    }
+    expect(polls).toBe(0);
+    expect(server.deliveredCount).toBe(0);
+    expect(server.runtimeWaiting).toBe(false);
+
+    const next = await request(server, 'GET', NEXT);
+    expect(next.body).toBe('{"secret":1}');
+    // Nor can such a request answer the invocation.
+    const forged = await request(server, 'POST', invocation(pending.requestId, 'response'), '"forged"', { Host: `evil.example:${port}` });
+    expect(forged.status).toBe(403);
+    expect(await isPending(pending.outcome)).toBe(true);
+    await request(server, 'POST', invocation(pending.requestId, 'response'), '"genuine"');
+    expect(await pending.outcome).toMatchObject({ ok: true, payload: Buffer.from('"genuine"') });
+  });
+
+  test('a request without a Host header gets 403 (HTTP/1.1 and HTTP/1.0 alike), and takes no event', async () => {
+    server.enqueue('{}');
+    for (const version of ['1.1', '1.0']) {
+      const refused = await rawExchange(server, `GET ${NEXT} HTTP/${version}\r\nConnection: close\r\n\r\n`);
+      expect(refused.closed).toBe(true);
+      expect(refused.received).toMatch(/^HTTP\/1\.1 403 Forbidden\r\n/);
+      expect(refused.received).toContain('"errorType":"InvalidHost"');
+    }
+    expect(server.deliveredCount).toBe(0);
+  });
+});
+
+describe('RuntimeApiServer: a client has a bounded time to send a request, while /next may wait for an event as long as it takes', () => {
+  const TIMEOUT_SECONDS = 0.2;
+  let server: RuntimeApiServer;
+  beforeEach(async () => {
+    server = await RuntimeApiServer.start({ timeoutSeconds: 30, headersTimeoutSeconds: TIMEOUT_SECONDS, requestTimeoutSeconds: TIMEOUT_SECONDS });
+  });
+  afterEach(() => server.close());
+
+  test('a client that sends its headers and then stalls mid-body has its connection closed, and answers nothing', async () => {
+    const pending = server.enqueue('{}');
+    await request(server, 'GET', NEXT);
+    const started = Date.now();
+    const stalled = await rawExchange(server,
+      `POST ${invocation(pending.requestId, 'response')} HTTP/1.1\r\nHost: ${server.address}\r\nContent-Length: 100\r\n\r\n{"partial":`);
+    expect(stalled.closed).toBe(true);
+    expect(stalled.received).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(await isPending(pending.outcome)).toBe(true);
+    // The emulator still serves, and the invocation can still be answered.
+    expect((await request(server, 'POST', invocation(pending.requestId, 'response'), '"ok"')).status).toBe(202);
+    expect((await pending.outcome).ok).toBe(true);
+  });
+
+  test('a client that stalls mid-headers, or sends nothing, has its connection closed', async () => {
+    const [partial, silent] = await Promise.all([
+      rawExchange(server, `GET ${NEXT} HTTP/1.1\r\nHost: ${server.address}\r\n`),
+      rawExchange(server, ''),
+    ]);
+    expect(partial).toEqual({ closed: true, received: expect.stringMatching(/^HTTP\/1\.1 408 Request Timeout\r\n/) });
+    expect(silent).toEqual({ closed: true, received: expect.stringMatching(/^HTTP\/1\.1 408 Request Timeout\r\n/) });
+    expect(server.runtimeWaiting).toBe(false);
+  });
+
+  test('a /next long poll that waits longer than the request timeout still gets its event', async () => {
+    const next = request(server, 'GET', NEXT);
+    await new Promise((resolve) => server.once('next', resolve));
+    await sleep(TIMEOUT_SECONDS * 1000 * 5);
+    expect(server.runtimeWaiting).toBe(true);
+    const pending = server.enqueue('{"late":true}');
+    const reply = await next;
+    expect(reply.status).toBe(200);
+    expect(reply.body).toBe('{"late":true}');
+    expect(reply.headers['lambda-runtime-aws-request-id']).toBe(pending.requestId);
+  });
+
+  test('by default, headers must arrive within 10 s and the whole request within 60 s; neither bound can be turned off', async () => {
+    const defaults = await RuntimeApiServer.start();
+    try {
+      const node = (defaults as unknown as { server: http.Server }).server;
+      expect(node.headersTimeout).toBe(10_000);
+      expect(node.requestTimeout).toBe(60_000);
+    } finally {
+      await defaults.close();
+    }
+    await expect(RuntimeApiServer.start({ requestTimeoutSeconds: 0 })).rejects.toMatchObject({ code: 'INVALID_PROP' });
+  });
+});
+
 describe('LocalFunction without a binary', () => {
   test('a missing asset is reported before anything starts', async () => {
     const fn = new LocalFunction({ code: path.join(tempDir('noasset'), 'asset.0123') });
@@ -196,7 +387,7 @@ describe('a cloud assembly', () => {
       logicalId: 'ApiFn', stackName: 'One', memorySize: 512, timeoutSeconds: 7, architecture: 'arm64',
       environment: { PLAIN: 'x', NUM: '3', REGION: 'eu-central-1' }, unresolvedVariables: ['TABLE'],
       logFormat: 'JSON', applicationLogLevel: 'DEBUG', region: 'eu-central-1', account: '111122223333',
-      codeDirectory: path.join(dir, 'asset.abc123'),
+      codeDirectory: path.join(fs.realpathSync(dir), 'asset.abc123'),
     });
     expect(functions[1]).toMatchObject({ stackName: 'two-stack', memorySize: 128, timeoutSeconds: 3, architecture: 'x86_64', logFormat: 'Text' });
     expect(functions[2].codeProblem).toContain('inline');

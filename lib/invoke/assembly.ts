@@ -4,6 +4,11 @@
  * It reads `manifest.json` (and nested assemblies of stages), each stack's template, and the construct
  * paths the assembly records: the `aws:cdk:path` metadata of each resource, and the manifest's
  * `aws:cdk:logicalId` entries (inline, or in the stack's `additionalMetadataFile`).
+ *
+ * An assembly is data that may come from elsewhere (a CI artifact, a colleague's checkout), and `invoke` runs the
+ * `bootstrap` it points at: every path it names (nested assemblies, templates, metadata files, code directories,
+ * the bootstrap) is resolved to its real path and must lie inside the assembly directory's real path, and each
+ * nested assembly is read once.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -20,7 +25,7 @@ export interface AssemblyFunction {
   readonly logicalId: string;
   /** Its construct path without the trailing `/Resource`, e.g. `MyStack/Api`, when the assembly records it. */
   readonly constructPath?: string;
-  /** The asset directory holding its code (which may be missing). */
+  /** The asset directory holding its code (which may be missing): its real path, always inside the assembly. */
   readonly codeDirectory?: string;
   /** Why there is no code directory, when there is none (inline code, a container image, ...). */
   readonly codeProblem?: string;
@@ -51,16 +56,37 @@ export function listAssemblyFunctions(assemblyDir: string): AssemblyFunction[] {
     throw new CdkRustError('FUNCTION_NOT_FOUND', `${assemblyDir} is not a cloud assembly: it has no manifest.json.`,
       'synthesize the app first (`cdk synth`, which writes cdk.out), or point at the directory it wrote.');
   }
-  const manifest = readJson(manifestFile);
+  const root = fs.realpathSync(assemblyDir);
   const functions: AssemblyFunction[] = [];
+  collectFunctions({ root, visited: new Set() }, root, functions);
+  return functions;
+}
+
+/** A walk through an assembly and its nested assemblies. */
+interface AssemblyWalk {
+  /** The real path of the top assembly directory, which every path read must be inside. */
+  readonly root: string;
+  /** The real paths of the assembly directories read so far. */
+  readonly visited: Set<string>;
+}
+
+/** Adds the functions of the assembly in `dir` (a real path inside the root) and of its nested assemblies, each once. */
+function collectFunctions(walk: AssemblyWalk, dir: string, functions: AssemblyFunction[]): void {
+  if (walk.visited.has(dir)) return;
+  walk.visited.add(dir);
+  const manifest = readJson(assemblyFile(walk.root, dir, 'manifest.json', 'its manifest'));
   for (const [artifactId, artifact] of Object.entries<any>(manifest.artifacts ?? {})) {
     if (artifact.type === 'cdk:cloud-assembly' && typeof artifact.properties?.directoryName === 'string') {
-      functions.push(...listAssemblyFunctions(path.join(assemblyDir, artifact.properties.directoryName)));
+      const nested = assemblyFile(walk.root, dir, artifact.properties.directoryName, `the nested assembly ${artifactId}`);
+      if (!fs.existsSync(path.join(nested, 'manifest.json'))) {
+        throw new CdkRustError('FUNCTION_NOT_FOUND', `${nested} (the nested assembly ${artifactId}) is not a cloud assembly: it has no manifest.json.`,
+          'synthesize the app again so that the cloud assembly is complete.');
+      }
+      collectFunctions(walk, nested, functions);
     }
     if (artifact.type !== 'aws:cloudformation:stack') continue;
-    functions.push(...stackFunctions(assemblyDir, artifactId, artifact));
+    functions.push(...stackFunctions(walk.root, dir, artifactId, artifact));
   }
-  return functions;
 }
 
 /**
@@ -111,7 +137,7 @@ export function localFunctionFromAssembly(assemblyDir: string, selector: string,
   const name = definition.constructPath ?? `${definition.stackName}/${definition.logicalId}`;
   if (!definition.codeDirectory) {
     throw new CdkRustError('ASSET_NOT_FOUND', `${name} has no code asset in the cloud assembly: ${definition.codeProblem}.`,
-      'run functions whose code is a cdk-rust (or other) asset directory holding a bootstrap.');
+      'run functions whose code is an asset directory of the cloud assembly holding a bootstrap (as a RustFunction\'s is); synthesize the app again (`cdk synth`) if the assembly points elsewhere.');
   }
   if (definition.runtime && !definition.runtime.startsWith('provided')) {
     throw new CdkRustError('INVOKE_FAILED', `${name} runs on ${definition.runtime}; only OS-only runtimes (provided.al2023, provided.al2) run a bootstrap.`,
@@ -123,7 +149,7 @@ export function localFunctionFromAssembly(assemblyDir: string, selector: string,
     }
   }
   const fn = new LocalFunction({
-    code: path.join(definition.codeDirectory, 'bootstrap'),
+    code: assemblyBootstrap(assemblyDir, definition.codeDirectory, name),
     functionName: definition.functionName,
     memorySize: definition.memorySize,
     timeoutSeconds: definition.timeoutSeconds,
@@ -156,20 +182,38 @@ export async function invokeLocally(options: InvokeLocallyOptions): Promise<Invo
   }
 }
 
-function stackFunctions(assemblyDir: string, artifactId: string, artifact: any): AssemblyFunction[] {
+/**
+ * The real path of the function's `bootstrap`, which must be a file inside the assembly (or be missing, which
+ * {@link LocalFunction} reports): a symlink to a binary elsewhere is refused, as it would run code from outside.
+ */
+function assemblyBootstrap(assemblyDir: string, codeDirectory: string, name: string): string {
+  const root = fs.realpathSync(assemblyDir);
+  const declared = path.join(codeDirectory, 'bootstrap');
+  const bootstrap = realPathInside(root, declared);
+  const fix = 'synthesize the app again (`cdk synth`) and invoke the assembly it writes: cdk-rust only runs a bootstrap that is a file inside the cloud assembly, so do not run an assembly you did not synthesize.';
+  if (bootstrap === undefined) {
+    throw new CdkRustError('ASSET_NOT_FOUND', `the bootstrap of ${name}, ${declared}, resolves to a path outside the cloud assembly ${root} (or to a broken symlink).`, fix);
+  }
+  if (fs.existsSync(bootstrap) && !fs.statSync(bootstrap).isFile()) {
+    throw new CdkRustError('ASSET_NOT_FOUND', `the bootstrap of ${name}, ${declared}, is not a file.`, fix);
+  }
+  return bootstrap;
+}
+
+function stackFunctions(root: string, assemblyDir: string, artifactId: string, artifact: any): AssemblyFunction[] {
   const templateFile = artifact.properties?.templateFile;
   if (typeof templateFile !== 'string') return [];
-  const template = readJson(path.join(assemblyDir, templateFile));
+  const template = readJson(assemblyFile(root, assemblyDir, templateFile, `the template of stack ${artifactId}`));
   const stackName = typeof artifact.properties?.stackName === 'string' ? artifact.properties.stackName : artifact.displayName ?? artifactId;
   const [account, region] = environmentOf(artifact.environment);
-  const pathsByLogicalId = constructPaths(assemblyDir, artifact);
+  const pathsByLogicalId = constructPaths(root, assemblyDir, artifactId, artifact);
   const functions: AssemblyFunction[] = [];
   for (const [logicalId, resource] of Object.entries<any>(template.Resources ?? {})) {
     if (resource?.Type !== 'AWS::Lambda::Function') continue;
     const props = resource.Properties ?? {};
     const cdkPath = typeof resource.Metadata?.['aws:cdk:path'] === 'string' ? resource.Metadata['aws:cdk:path'] : pathsByLogicalId.get(logicalId);
     const { environment, unresolved } = environmentVariables(props.Environment?.Variables, { account, region });
-    const code = codeDirectory(assemblyDir, props.Code, resource.Metadata);
+    const code = confinedCode(root, codeDirectory(assemblyDir, props.Code, resource.Metadata));
     const logFormat = props.LoggingConfig?.LogFormat === 'JSON' ? 'JSON' : 'Text';
     functions.push({
       stackArtifactId: artifactId,
@@ -196,10 +240,10 @@ function stackFunctions(assemblyDir: string, artifactId: string, artifact: any):
 }
 
 /** Logical id → construct path, from the manifest's `aws:cdk:logicalId` metadata entries. */
-function constructPaths(assemblyDir: string, artifact: any): Map<string, string> {
+function constructPaths(root: string, assemblyDir: string, artifactId: string, artifact: any): Map<string, string> {
   const metadata: Record<string, any[]> = { ...(artifact.metadata ?? {}) };
   if (typeof artifact.additionalMetadataFile === 'string') {
-    const file = path.join(assemblyDir, artifact.additionalMetadataFile);
+    const file = assemblyFile(root, assemblyDir, artifact.additionalMetadataFile, `the metadata file of stack ${artifactId}`);
     if (fs.existsSync(file)) Object.assign(metadata, readJson(file));
   }
   const paths = new Map<string, string>();
@@ -221,6 +265,64 @@ function codeDirectory(assemblyDir: string, code: any, metadata: any): { codeDir
   if (code?.ZipFile !== undefined) return { codeProblem: 'its code is inline (ZipFile)' };
   if (code?.ImageUri !== undefined) return { codeProblem: 'its code is a container image' };
   return { codeProblem: 'its code is not an asset of this assembly' };
+}
+
+/** The code directory's real path when it is inside the assembly; otherwise no directory, and why. */
+function confinedCode(root: string, code: { codeDirectory?: string; codeProblem?: string }): { codeDirectory?: string; codeProblem?: string } {
+  if (code.codeDirectory === undefined) return code;
+  const real = realPathInside(root, code.codeDirectory);
+  if (real === undefined) {
+    return { codeProblem: `its code directory, ${code.codeDirectory}, resolves to a path outside the cloud assembly ${root} (or to a broken symlink), and cdk-rust only runs code inside the assembly` };
+  }
+  return { codeDirectory: real };
+}
+
+/**
+ * The real path of `relative` (a file or directory the manifest of the assembly in `dir` names), which must be
+ * inside the root assembly: an assembly that names files elsewhere was not written by `cdk synth`, and is refused.
+ */
+function assemblyFile(root: string, dir: string, relative: string, what: string): string {
+  const real = realPathInside(root, path.resolve(dir, relative));
+  if (real === undefined) {
+    throw new CdkRustError('FUNCTION_NOT_FOUND',
+      `${what}, ${JSON.stringify(relative)}, resolves to a path outside the cloud assembly ${root} (or to a broken symlink): cdk-rust reads nothing outside it.`,
+      'synthesize the app again (`cdk synth`) and point at the directory it writes; do not use a cloud assembly you did not synthesize.');
+  }
+  return real;
+}
+
+/**
+ * The real path of `target` when it lies inside `root` (a real path), else undefined. A target that does not exist
+ * is resolved through its longest existing ancestor (so that a missing asset is still reported as missing); a
+ * broken or looping symlink on the way counts as outside, since it could later point anywhere.
+ */
+function realPathInside(root: string, target: string): string | undefined {
+  const missing: string[] = [];
+  let existing = path.resolve(target);
+  for (;;) {
+    try {
+      const real = path.join(fs.realpathSync(existing), ...missing);
+      const relative = path.relative(root, real);
+      const inside = relative === '' || (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative));
+      return inside ? real : undefined;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') return undefined;
+      if (isSymlink(existing)) return undefined;
+      const parent = path.dirname(existing);
+      if (parent === existing) return undefined;
+      missing.unshift(path.basename(existing));
+      existing = parent;
+    }
+  }
+}
+
+function isSymlink(file: string): boolean {
+  try {
+    return fs.lstatSync(file).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 const PSEUDO_PARAMETERS = new Set(['AWS::Region', 'AWS::AccountId', 'AWS::Partition', 'AWS::URLSuffix']);

@@ -5,6 +5,11 @@
  * It implements `GET /2018-06-01/runtime/invocation/next` (a long poll until an event is queued),
  * `POST .../invocation/{id}/response`, `POST .../invocation/{id}/error` and `POST .../init/error`, with
  * the headers Lambda sends, the function's timeout, and Lambda's 6 MB limit on events and responses.
+ *
+ * It only answers requests addressed to it: a `Host` header other than its own loopback address and port
+ * (`127.0.0.1:<port>`, `localhost:<port>` or `[::1]:<port>`) gets 403, so that a web page cannot reach it through
+ * DNS rebinding. Clients get a bounded time to send their requests (headers, then the whole request), while the
+ * response to `/next` may wait as long as it takes for an event.
  */
 import { randomBytes, randomUUID } from 'crypto';
 import { EventEmitter } from 'events';
@@ -16,6 +21,16 @@ import { CdkRustError } from '../errors';
 export const MAX_PAYLOAD_BYTES = 6_291_456;
 
 const PREFIX = '/2018-06-01/runtime';
+
+/** The default time a client has to send a request's headers. */
+const DEFAULT_HEADERS_TIMEOUT_SECONDS = 10;
+/** The default time a client has to send a whole request: a 6 MB response over loopback takes milliseconds. */
+const DEFAULT_REQUEST_TIMEOUT_SECONDS = 60;
+/**
+ * How long a connection may stay idle between requests beyond the function's timeout: a runtime that received an
+ * event posts its answer on the same connection, at most a timeout later.
+ */
+const KEEP_ALIVE_MARGIN_MS = 60_000;
 
 /** The body of an error a runtime posts, and of the error an invocation ends with, as Lambda shapes it. */
 export interface LambdaErrorBody {
@@ -69,6 +84,21 @@ export interface RuntimeApiOptions {
    * @default MAX_PAYLOAD_BYTES (6,291,456 bytes, Lambda's limit for synchronous invocations)
    */
   readonly maxPayloadBytes?: number;
+  /**
+   * How long a client may take to send a request's headers, in seconds (fractions allowed); the connection is
+   * closed (after a 408) when it takes longer.
+   *
+   * @default 10
+   */
+  readonly headersTimeoutSeconds?: number;
+  /**
+   * How long a client may take to send a whole request, headers and body, in seconds (fractions allowed); the
+   * connection is closed (after a 408) when it takes longer. It does not bound the wait for a response: a `/next`
+   * long poll is complete once its headers are in, and may then wait for an event as long as it takes.
+   *
+   * @default 60
+   */
+  readonly requestTimeoutSeconds?: number;
 }
 
 /** An event queued with {@link RuntimeApiServer.enqueue}. */
@@ -123,10 +153,19 @@ export class RuntimeApiServer extends EventEmitter {
     this.functionArn = `arn:aws:lambda:${options.region ?? 'us-east-1'}:${options.accountId ?? '000000000000'}:function:${functionName}`;
     this.timeoutMs = Math.round((options.timeoutSeconds ?? 3) * 1000);
     this.maxPayloadBytes = options.maxPayloadBytes ?? MAX_PAYLOAD_BYTES;
-    this.server = http.createServer((req, res) => this.route(req, res));
-    // `/next` is a long poll, and a runtime keeps its connection between invocations.
-    this.server.requestTimeout = 0;
-    this.server.keepAliveTimeout = 15 * 60 * 1000;
+    // Node's timeouts bound the time to *receive* a request (they stop once it is complete), never the time its
+    // response takes, so the `/next` long poll is unaffected. They are checked every connectionsCheckingInterval.
+    const requestTimeout = timeoutMs(options.requestTimeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS);
+    const headersTimeout = Math.min(timeoutMs(options.headersTimeoutSeconds ?? DEFAULT_HEADERS_TIMEOUT_SECONDS), requestTimeout);
+    this.server = http.createServer({
+      headersTimeout,
+      requestTimeout,
+      connectionsCheckingInterval: Math.min(1000, Math.max(10, Math.floor(headersTimeout / 4))),
+      // A runtime keeps its connection between its `/next` and its answer, which comes within the function's timeout.
+      keepAliveTimeout: this.timeoutMs + KEEP_ALIVE_MARGIN_MS,
+      // A request without a Host header is refused by handle(), with the same answer as one for another host.
+      requireHostHeader: false,
+    }, (req, res) => this.handle(req, res));
   }
 
   /** `host:port`, the value of `AWS_LAMBDA_RUNTIME_API`. */
@@ -246,6 +285,44 @@ export class RuntimeApiServer extends EventEmitter {
     res.end(invocation.event);
   }
 
+  /**
+   * Serves a request addressed to this server, and refuses any other (DNS rebinding: a web page's request reaches
+   * 127.0.0.1 with the page's own host name in `Host`) without reading it, before anything else happens.
+   */
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    if (!this.isOwnHost(req.headers.host)) {
+      const host = req.headers.host === undefined ? 'no Host header' : `the Host ${JSON.stringify(req.headers.host)}`;
+      res.setHeader('Connection', 'close');
+      return reply(res, 403, 'InvalidHost', `the runtime API only serves requests addressed to it (the Host of AWS_LAMBDA_RUNTIME_API); this request has ${host}.`);
+    }
+    // A browser marks every cross-origin request it sends (a web page posting to 127.0.0.1:<port>, which passes the
+    // Host check); a runtime never sends these headers.
+    const browserHeader = ['origin', 'sec-fetch-site', 'sec-fetch-mode'].find((h) => req.headers[h] !== undefined);
+    if (browserHeader !== undefined) {
+      res.setHeader('Connection', 'close');
+      return reply(res, 403, 'InvalidOrigin', `the runtime API serves runtimes, not web pages; this request carries ${browserHeader}.`);
+    }
+    try {
+      this.route(req, res);
+    } catch (error) {
+      // A request must never take the emulator (and the process running it) down.
+      if (!res.headersSent) {
+        res.setHeader('Connection', 'close');
+        reply(res, 500, 'ServiceException', `the runtime API emulator failed on ${req.method} ${req.url}: ${(error as Error).message}`);
+      } else {
+        res.destroy();
+      }
+    }
+  }
+
+  /** Whether `host` is this server's loopback address and port, as a runtime sends it (`AWS_LAMBDA_RUNTIME_API`). */
+  private isOwnHost(host: string | undefined): boolean {
+    const address = this.server.address() as AddressInfo | null;
+    if (host === undefined || !address) return false;
+    const value = host.toLowerCase();
+    return ['127.0.0.1', 'localhost', '[::1]'].some((name) => value === `${name}:${address.port}`);
+  }
+
   private route(req: http.IncomingMessage, res: http.ServerResponse): void {
     const url = (req.url ?? '').split('?')[0];
     if (url === `${PREFIX}/invocation/next`) {
@@ -255,7 +332,11 @@ export class RuntimeApiServer extends EventEmitter {
     const invocation = /^\/2018-06-01\/runtime\/invocation\/([^/]+)\/(response|error)$/.exec(url);
     if (invocation) {
       if (req.method !== 'POST') return drainThen(req, () => reply(res, 405, 'MethodNotAllowed', `${req.method} is not allowed on ${url}.`));
-      return this.answer(req, res, decodeURIComponent(invocation[1]), invocation[2] as 'response' | 'error');
+      const requestId = decodePathSegment(invocation[1]);
+      if (requestId === undefined) {
+        return drainThen(req, () => reply(res, 400, 'InvalidRequestID', `the request id in ${url} is not valid percent-encoding.`));
+      }
+      return this.answer(req, res, requestId, invocation[2] as 'response' | 'error');
     }
     if (url === `${PREFIX}/init/error`) {
       if (req.method !== 'POST') return drainThen(req, () => reply(res, 405, 'MethodNotAllowed', `${req.method} is not allowed on ${url}.`));
@@ -334,6 +415,24 @@ function errorBody(body: Buffer, header: string | string[] | undefined): LambdaE
   const errorMessage = typeof parsed?.errorMessage === 'string' ? parsed.errorMessage : body.toString('utf-8');
   const stackTrace = Array.isArray(parsed?.stackTrace) ? parsed.stackTrace.map(String) : undefined;
   return stackTrace ? { errorType, errorMessage, stackTrace } : { errorType, errorMessage };
+}
+
+/** A percent-encoded path segment, decoded; undefined when its encoding is malformed (e.g. `%E0%A4%A`). */
+function decodePathSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Seconds as whole milliseconds, at least 1: a timeout of 0 would turn Node's timeout off. */
+function timeoutMs(seconds: number): number {
+  if (!Number.isFinite(seconds) || seconds <= 0) {
+    throw new CdkRustError('INVALID_PROP', `a runtime API timeout must be a positive number of seconds, got ${seconds}.`,
+      'pass a positive headersTimeoutSeconds / requestTimeoutSeconds, or leave them out for the defaults.');
+  }
+  return Math.max(1, Math.round(seconds * 1000));
 }
 
 /** An X-Ray trace header: `Root=1-<epoch seconds, 8 hex>-<24 hex>;Parent=<16 hex>;Sampled=0`. */
