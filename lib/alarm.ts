@@ -62,7 +62,8 @@ export interface AlarmTopicProps {
  *
  * It creates:
  * - a customer-managed KMS key with yearly rotation, whose key policy lets `cloudwatch.amazonaws.com` use it
- *   (`kms:Decrypt`, `kms:GenerateDataKey*`). CloudWatch cannot publish to a topic encrypted with the AWS-managed
+ *   (`kms:Decrypt`, `kms:GenerateDataKey*`) on behalf of alarms of the stack's own account and region only
+ *   (`aws:SourceAccount`, `aws:SourceArn`). CloudWatch cannot publish to a topic encrypted with the AWS-managed
  *   `alias/aws/sns` key: such notifications are dropped without any error;
  * - a standard topic encrypted with that key, which refuses requests not made over TLS (`enforceSSL`);
  * - a topic-policy statement letting `cloudwatch.amazonaws.com` publish, limited to alarms of the stack's own account
@@ -135,7 +136,7 @@ export class AlarmTopic extends Construct {
       enableKeyRotation: true,
       removalPolicy: props.keyRemovalPolicy ?? RemovalPolicy.DESTROY,
     });
-    this.key.addToResourcePolicy(cloudWatchKeyStatement());
+    this.key.addToResourcePolicy(cloudWatchKeyStatement(this));
 
     this.topic = new sns.Topic(this, 'Topic', {
       displayName,
@@ -268,7 +269,7 @@ class ExternalTopicBinding extends Construct {
     // No-ops for imported topics and keys, whose policies are managed elsewhere.
     topic.addToResourcePolicy(cloudWatchPublishStatement(topic));
     if (topic.masterKey !== undefined) {
-      const result = topic.masterKey.addToResourcePolicy(cloudWatchKeyStatement(), true);
+      const result = topic.masterKey.addToResourcePolicy(cloudWatchKeyStatement(topic), true);
       if (!result.statementAdded) {
         Annotations.of(this).addWarningV2(
           'cdk-rust:alarm-topic-key-policy',
@@ -425,41 +426,51 @@ export class ErrorRateAlarm extends Construct {
 // Policy statements
 // ---------------------------------------------------------------------------------------------------------------------
 
+/**
+ * The conditions that limit `cloudwatch.amazonaws.com` to acting for alarms of `scope`'s stack's own account and
+ * region (confused-deputy protection): `aws:SourceAccount` is the account, and `aws:SourceArn` an alarm ARN there.
+ * With the stack's own tokens, so that an environment-agnostic stack gets the deploy-time account, region and partition.
+ */
+function cloudWatchAlarmSourceConditions(scope: IConstruct): Record<string, Record<string, unknown>> {
+  const stack = Stack.of(scope);
+  return {
+    StringEquals: { 'aws:SourceAccount': stack.account },
+    ArnLike: {
+      'aws:SourceArn': stack.formatArn({
+        service: 'cloudwatch',
+        resource: 'alarm',
+        resourceName: '*',
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      }),
+    },
+  };
+}
+
 /** Lets CloudWatch alarms of the topic's own account and region publish to it. */
 function cloudWatchPublishStatement(topic: sns.ITopic): iam.PolicyStatement {
-  const topicStack = Stack.of(topic);
   return new iam.PolicyStatement({
     sid: 'AllowCloudWatchAlarmsToPublish',
     effect: iam.Effect.ALLOW,
     principals: [new iam.ServicePrincipal(CLOUDWATCH_PRINCIPAL)],
     actions: ['sns:Publish'],
     resources: [topic.topicArn],
-    conditions: {
-      StringEquals: { 'aws:SourceAccount': topicStack.account },
-      ArnLike: {
-        'aws:SourceArn': topicStack.formatArn({
-          service: 'cloudwatch',
-          resource: 'alarm',
-          resourceName: '*',
-          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-        }),
-      },
-    },
+    conditions: cloudWatchAlarmSourceConditions(topic),
   });
 }
 
 /**
- * Lets CloudWatch use the topic's key when it publishes (SNS encrypts with the publisher's permissions).
- *
- * Without conditions, as in AWS's own instructions: the topic policy already limits which alarms may publish.
+ * Lets CloudWatch use the topic's key when it publishes (SNS encrypts with the publisher's permissions), for the
+ * same alarms as may publish to the topic: without the conditions, CloudWatch acting for any account's alarm could
+ * use the key (for example through a topic of another account encrypted with it).
  */
-function cloudWatchKeyStatement(): iam.PolicyStatement {
+function cloudWatchKeyStatement(topic: IConstruct): iam.PolicyStatement {
   return new iam.PolicyStatement({
     sid: 'AllowCloudWatchAlarmsToUseKey',
     effect: iam.Effect.ALLOW,
     principals: [new iam.ServicePrincipal(CLOUDWATCH_PRINCIPAL)],
     actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
     resources: ['*'],
+    conditions: cloudWatchAlarmSourceConditions(topic),
   });
 }
 

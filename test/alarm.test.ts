@@ -234,7 +234,7 @@ describe('alarm', () => {
 });
 
 describe('shared topic', () => {
-  test('customer-managed key with rotation, usable by CloudWatch', () => {
+  test('customer-managed key with rotation, usable by CloudWatch for alarms of this account and region only', () => {
     const { template } = synth();
     const key = onlyResource(template, 'AWS::KMS::Key');
     expect(key.properties.EnableKeyRotation).toBe(true);
@@ -245,7 +245,28 @@ describe('shared topic', () => {
       Principal: { Service: 'cloudwatch.amazonaws.com' },
       Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
       Resource: '*',
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': '123456789012' },
+        ArnLike: {
+          'aws:SourceArn': {
+            'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:us-east-1:123456789012:alarm:*']],
+          },
+        },
+      },
     });
+    // No statement lets cloudwatch.amazonaws.com use the key without those conditions.
+    const forCloudWatch = key.properties.KeyPolicy.Statement.filter((s: any) => s.Principal?.Service === 'cloudwatch.amazonaws.com');
+    expect(forCloudWatch).toHaveLength(1);
+  });
+
+  test('the key policy and the topic policy limit CloudWatch to the same alarms', () => {
+    const { template } = synth();
+    const keyStatement = onlyResource(template, 'AWS::KMS::Key').properties.KeyPolicy.Statement
+      .find((s: any) => s.Sid === 'AllowCloudWatchAlarmsToUseKey');
+    const topicStatement = onlyResource(template, 'AWS::SNS::TopicPolicy').properties.PolicyDocument.Statement
+      .find((s: any) => s.Sid === 'AllowCloudWatchAlarmsToPublish');
+    expect(keyStatement.Condition).toBeDefined();
+    expect(keyStatement.Condition).toEqual(topicStatement.Condition);
   });
 
   test('topic encrypted with that key', () => {
@@ -294,32 +315,33 @@ describe('shared topic', () => {
     const fn = lambda.Function.fromFunctionName(stack, 'Fn', 'orders');
     new ErrorRateAlarm(stack, 'Alarm', { function: fn });
     const template = Template.fromStack(stack);
+    const condition = {
+      StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+      ArnLike: {
+        'aws:SourceArn': {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':cloudwatch:',
+              { Ref: 'AWS::Region' },
+              ':',
+              { Ref: 'AWS::AccountId' },
+              ':alarm:*',
+            ],
+          ],
+        },
+      },
+    };
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Sid: 'AllowCloudWatchAlarmsToPublish',
-            Condition: {
-              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
-              ArnLike: {
-                'aws:SourceArn': {
-                  'Fn::Join': [
-                    '',
-                    [
-                      'arn:',
-                      { Ref: 'AWS::Partition' },
-                      ':cloudwatch:',
-                      { Ref: 'AWS::Region' },
-                      ':',
-                      { Ref: 'AWS::AccountId' },
-                      ':alarm:*',
-                    ],
-                  ],
-                },
-              },
-            },
-          }),
-        ]),
+        Statement: Match.arrayWith([Match.objectLike({ Sid: 'AllowCloudWatchAlarmsToPublish', Condition: condition })]),
+      },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([Match.objectLike({ Sid: 'AllowCloudWatchAlarmsToUseKey', Condition: condition })]),
       },
     });
   });
@@ -409,7 +431,7 @@ describe('existing topic', () => {
     });
   });
 
-  test('its own KMS key gets the CloudWatch statement', () => {
+  test('its own KMS key gets the CloudWatch statement, limited to alarms of this account and region', () => {
     const { stack, fn } = importedFunctionStack();
     const key = new kms.Key(stack, 'OpsKey', { enableKeyRotation: true });
     const topic = new sns.Topic(stack, 'OpsTopic', { masterKey: key });
@@ -418,9 +440,16 @@ describe('existing topic', () => {
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::KMS::Key', 1);
     const { properties } = onlyResource(template, 'AWS::KMS::Key');
-    expect(
-      properties.KeyPolicy.Statement.filter((s: any) => s.Sid === 'AllowCloudWatchAlarmsToUseKey'),
-    ).toHaveLength(1);
+    const statements = properties.KeyPolicy.Statement.filter((s: any) => s.Sid === 'AllowCloudWatchAlarmsToUseKey');
+    expect(statements).toHaveLength(1);
+    expect(statements[0].Condition).toEqual({
+      StringEquals: { 'aws:SourceAccount': '123456789012' },
+      ArnLike: {
+        'aws:SourceArn': {
+          'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:us-east-1:123456789012:alarm:*']],
+        },
+      },
+    });
   });
 
   test('an imported topic is referenced by ARN and left alone', () => {
