@@ -1,7 +1,9 @@
 /**
  * Every failure cdk-rust reports, with a stable code for programs and a message for people.
  *
- * Messages follow one shape: what is wrong (naming the prop, flag or file), then how to fix it.
+ * Messages follow one shape: where (the construct path, when the error belongs to a construct), what
+ * is wrong (naming the prop as the user wrote it, or the flag or file), then `Fix:` and how to fix it.
+ * The fix is a required argument, so no error can be thrown without one.
  */
 export type CdkRustErrorCode =
   | 'INVALID_PROP'
@@ -16,6 +18,7 @@ export type CdkRustErrorCode =
   | 'DOCKER_NOT_FOUND'
   | 'DOCKER_DAEMON_DOWN'
   | 'BUILDKIT_UNAVAILABLE'
+  | 'BUILDER_IMAGE_UNAVAILABLE'
   | 'BUILD_FAILED'
   | 'BUILD_INTERRUPTED'
   | 'CLI_USAGE'
@@ -25,22 +28,35 @@ export type CdkRustErrorCode =
   | 'ASSET_NOT_FOUND'
   | 'EMULATOR_NOT_FOUND';
 
-/** The one error class cdk-rust throws. `code` is stable; `message` says what is wrong and how to fix it. */
+/** The one error class cdk-rust throws. `code` is stable; `message` says where, what is wrong and how to fix it. */
 export class CdkRustError extends Error {
+  /**
+   * The same error, reported for the construct at `constructPath` (unless it names one already).
+   * Used where a construct calls shared code that does not know which construct it serves.
+   */
+  public static inConstruct(error: unknown, constructPath: string): unknown {
+    if (!(error instanceof CdkRustError) || error.constructPath !== undefined) return error;
+    return new CdkRustError(error.code, error.problem, error.fix, constructPath);
+  }
+
   /** A stable identifier for the kind of failure. */
   public readonly code: CdkRustErrorCode;
 
-  /** What is wrong: the message without its fix. */
+  /** What is wrong: the message without the construct path and the fix. */
   public readonly problem: string;
 
-  /** The fix, also included at the end of `message`. */
-  public readonly fix?: string;
+  /** How to fix it, also at the end of `message`. */
+  public readonly fix: string;
 
-  constructor(code: CdkRustErrorCode, problem: string, fix?: string) {
-    super(fix ? `${problem}\nFix: ${fix}` : problem);
+  /** The path of the construct the error belongs to, when it belongs to one. */
+  public readonly constructPath?: string;
+
+  constructor(code: CdkRustErrorCode, problem: string, fix: string, constructPath?: string) {
+    super(`${constructPath ? `${constructPath}: ` : ''}${problem}\nFix: ${fix}`);
     this.name = 'CdkRustError';
     this.code = code;
     this.problem = problem;
     this.fix = fix;
+    this.constructPath = constructPath;
   }
 }

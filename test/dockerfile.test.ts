@@ -3,7 +3,8 @@ import { readCargoWorkspace } from '../lib/bundling/cargo';
 import { DEFAULT_BUILDER_DOCKERFILE, DEFAULT_BUILDER_IMAGE, isDigestPinned } from '../lib/bundling/builder-image';
 import { DockerClient, csvJoin, dockerBuildArgs, dockerEnv, failedStepOutput } from '../lib/bundling/docker';
 import { cacheIdsFor, renderDockerfile, shellJoin } from '../lib/bundling/dockerfile';
-import { BuildPlan, PlanProps, makeBuildPlan, shortHash } from '../lib/bundling/plan';
+import { BuildPlan, PlanProps, makeBuildPlan } from '../lib/bundling/plan';
+import { shortHash } from '../lib/private/short-hash';
 import { expectCdkRustError } from './support';
 
 const fixture = (name: string) => path.join(__dirname, 'fixtures', name, 'Cargo.toml');

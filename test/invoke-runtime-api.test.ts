@@ -232,7 +232,8 @@ describe('RuntimeApiServer: only requests addressed to its own loopback address 
 
   test('a request a web page sends from the browser (Origin, Sec-Fetch-*) gets 403 and takes no event, even with the right Host', async () => {
     const pending = server.enqueue('{"secret":1}');
-    for (const headers of [{ Origin: 'https://evil.example' }, { 'Sec-Fetch-Site': 'cross-site' }, { 'Sec-Fetch-Mode': 'no-cors' }]) {
+    const browserHeaders: Array<Record<string, string>> = [{ Origin: 'https://evil.example' }, { 'Sec-Fetch-Site': 'cross-site' }, { 'Sec-Fetch-Mode': 'no-cors' }];
+    for (const headers of browserHeaders) {
       const refused = await request(server, 'GET', NEXT, undefined, { Host: server.address, ...headers });
       expect(refused.status).toBe(403);
       expect(JSON.parse(refused.body).errorType).toBe('InvalidOrigin');

@@ -9,7 +9,8 @@
 import { spawnSync } from 'child_process';
 import { CdkRustError } from '../errors';
 import { DockerClient, dockerEnv, failedStepOutput } from './docker';
-import { shortHash } from './plan';
+import { progress } from '../private/progress';
+import { shortHash } from '../private/short-hash';
 import { runStreaming } from './process';
 
 /**
@@ -50,7 +51,7 @@ export function builderImageIdentity(client: DockerClient, image: string): strin
     id = localImageId(client, image);
   }
   if (id === undefined) {
-    throw new CdkRustError('BUILD_FAILED', `the builder image ${image} is not on this machine, even after pulling it.`,
+    throw new CdkRustError('BUILDER_IMAGE_UNAVAILABLE', `the builder image ${image} is not on this machine, even after pulling it.`,
       'build or pull it first, or set bundling.builderImage (or CDK_RUST_BUILDER_IMAGE) to an image you have.');
   }
   return `${image}@${id}`;
@@ -62,21 +63,21 @@ function localImageId(client: DockerClient, image: string): string | undefined {
 }
 
 function pullImage(client: DockerClient, image: string): void {
-  process.stderr.write(`[cdk-rust] pulling the builder image ${image}\n`);
+  progress(`pulling the builder image ${image}`);
   const result = runStreaming(client.command, ['pull', image], { env: process.env });
   if (result.status !== 0) {
-    throw new CdkRustError('BUILD_FAILED', `could not pull the builder image ${image}:\n${result.output.trim()}`,
+    throw new CdkRustError('BUILDER_IMAGE_UNAVAILABLE', `could not pull the builder image ${image}:\n${result.output.trim()}`,
       'check the name and your registry login (docker login), or build the image locally first.');
   }
 }
 
 function buildDefaultBuilderImage(client: DockerClient): void {
-  process.stderr.write(`[cdk-rust] building the default builder image ${DEFAULT_BUILDER_IMAGE} (once per machine)\n`);
+  progress(`building the default builder image ${DEFAULT_BUILDER_IMAGE} (once per machine)`);
   const args = [...(client.mode === 'buildx' ? ['buildx', 'build', '--load'] : ['build']),
     '--progress', 'plain', '--tag', DEFAULT_BUILDER_IMAGE, '-'];
   const result = runStreaming(client.command, args, { env: dockerEnv(client), input: DEFAULT_BUILDER_DOCKERFILE });
   if (result.status !== 0) {
-    throw new CdkRustError('BUILD_FAILED',
+    throw new CdkRustError('BUILDER_IMAGE_UNAVAILABLE',
       `could not build the default builder image ${DEFAULT_BUILDER_IMAGE}:\n${failedStepOutput(result.output)}`,
       'check that Docker can pull public.ecr.aws/docker/library/rust, or set bundling.builderImage ' +
       '(or CDK_RUST_BUILDER_IMAGE) to an image you have.');

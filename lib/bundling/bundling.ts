@@ -13,6 +13,7 @@ import { Annotations, AssetHashType, DockerImage, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
 import { CdkRustError } from '../errors';
+import { progress, warn } from '../private/progress';
 import { RustBundlingOptions } from '../types';
 import { DEFAULT_BUILDER_IMAGE, builderImageIdentity } from './builder-image';
 import { externalPathDependencies, readCargoWorkspace } from './cargo';
@@ -114,14 +115,13 @@ export class Bundling {
     try {
       prepared = Bundling.prepare(props, { resolveImage: scope ? Stack.of(scope).bundlingRequired : true });
     } catch (error) {
-      if (error instanceof CdkRustError && where) throw new CdkRustError(error.code, `${where}: ${error.problem}`, error.fix);
-      throw error;
+      throw where ? CdkRustError.inConstruct(error, where) : error;
     }
     if (!prepared.plan.locked) {
       const message = `${where ?? props.manifestPath}: the workspace has no Cargo.lock, so dependency versions are resolved anew ` +
         'on every build and the build is not reproducible (no --locked). Commit a Cargo.lock (cargo generate-lockfile) to pin them.';
       if (scope) Annotations.of(scope).addWarningV2('cdk-rust:missingCargoLock', message);
-      else progress(`warning: ${message}`);
+      else warn(message);
     }
     if (prepared.excluded.length > 0) {
       progress(`left out of the build of ${prepared.plan.binaryName}: ` +
@@ -183,8 +183,4 @@ export class Bundling {
       throw error;
     }
   }
-}
-
-function progress(message: string): void {
-  process.stderr.write(`[cdk-rust] ${message}\n`);
 }

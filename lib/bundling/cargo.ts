@@ -127,7 +127,9 @@ function runMetadata(manifest: string, cargo: string): RawMetadata {
       missing
         ? `cargo was not found on PATH; cdk-rust reads ${manifest} with \`cargo metadata\` before building.`
         : `could not run \`cargo metadata\` for ${manifest}: ${result.error.message}`,
-      missing ? 'install Rust with rustup (https://rustup.rs); the build itself still runs in Docker.' : undefined);
+      missing
+        ? 'install Rust with rustup (https://rustup.rs); the build itself still runs in Docker.'
+        : 'check that cargo runs in this shell (cargo --version), then synth again.');
   }
   if (result.status !== 0) {
     throw new CdkRustError('CARGO_METADATA_FAILED',

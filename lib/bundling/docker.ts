@@ -32,7 +32,8 @@ export function detectDocker(command: string = process.env.CDK_DOCKER || 'docker
         'install Docker (with BuildKit), or set CDK_DOCKER to the client to use. ' +
         'A target installed in the host toolchain builds without Docker.');
     }
-    throw new CdkRustError('DOCKER_NOT_FOUND', `could not run "${command}": ${version.error.message}`);
+    throw new CdkRustError('DOCKER_NOT_FOUND', `could not run "${command}": ${version.error.message}`,
+      'check that the client runs in this shell (docker version), or set CDK_DOCKER to one that does.');
   }
   if (version.status !== 0) {
     throw new CdkRustError('DOCKER_DAEMON_DOWN',

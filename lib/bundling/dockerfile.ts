@@ -6,7 +6,8 @@
  * pulls a frontend image, which fails offline and air-gapped.
  */
 import { CdkRustError } from '../errors';
-import { BuildPlan, cargoBuildArgs, cargoFetchArgs, shortHash } from './plan';
+import { shortHash } from '../private/short-hash';
+import { BuildPlan, cargoBuildArgs, cargoFetchArgs } from './plan';
 
 /** Where the library's builds expect Cargo's home in the builder image (as in the official images). */
 export const CARGO_HOME = '/usr/local/cargo';

@@ -3,7 +3,6 @@
  * and the Cargo workspace. It is the contract between the cargo side and the docker/local side, and
  * every check that can be made without Docker is made here, at synth time.
  */
-import * as crypto from 'crypto';
 import * as path from 'path';
 import { CdkRustError } from '../errors';
 import { RustBundlingOptions } from '../types';
@@ -242,11 +241,6 @@ export function cargoBuildArgs(plan: BuildPlan, targetDir: string): string[] {
  */
 export function cargoFetchArgs(plan: BuildPlan): string[] {
   return ['fetch', ...(plan.locked ? ['--locked'] : [])];
-}
-
-/** A short, stable identifier of a string (for cache ids and tags). */
-export function shortHash(text: string): string {
-  return crypto.createHash('sha256').update(text).digest('hex').slice(0, 12);
 }
 
 function resolveBuilderImage(prop: string | undefined, env: NodeJS.ProcessEnv): string | undefined {

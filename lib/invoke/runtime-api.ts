@@ -171,7 +171,7 @@ export class RuntimeApiServer extends EventEmitter {
   /** `host:port`, the value of `AWS_LAMBDA_RUNTIME_API`. */
   public get address(): string {
     const address = this.server.address() as AddressInfo | null;
-    if (!address) throw new CdkRustError('INVOKE_FAILED', 'the runtime API server is not listening.');
+    if (!address) throw new CdkRustError('INVOKE_FAILED', 'the runtime API server is not listening.', 'call listen() and wait for it before reading the address.');
     return `127.0.0.1:${address.port}`;
   }
 
