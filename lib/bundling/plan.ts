@@ -5,12 +5,11 @@
  */
 import * as path from 'path';
 import { CdkRustError } from '../errors';
+import { ArchitectureName } from '../private/architecture';
 import { RustBundlingOptions } from '../types';
 import { CargoPackage, CargoWorkspace, SshGitSource, findSshGitSources } from './cargo';
 import { hasKnownHost, knownHostsName, validateKnownHostsLines } from './known-hosts';
 
-/** The Lambda architectures, by the name `lambda.Architecture` gives them. */
-export type ArchitectureName = 'x86_64' | 'arm64';
 
 /** Target triples cdk-rust can build, with the Lambda architecture each runs on. */
 export const SUPPORTED_TARGETS: Readonly<Record<string, ArchitectureName>> = {
