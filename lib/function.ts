@@ -8,10 +8,11 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { ErrorRateAlarm } from './alarm';
+import { ErrorRateAlarm, ErrorRateAlarmOptions } from './alarm';
+import { resolveErrorRateAlarmOptions } from './alarm/error-rate-alarm-options';
 import { Bundling } from './bundling/bundling';
 import { CdkRustError } from './errors';
-import { ErrorRateAlarmOptions, RustBundlingOptions } from './types';
+import { RustBundlingOptions } from './bundling/rust-bundling-options';
 
 /** The memory RustFunction gives a function unless told otherwise, in MiB. */
 export const DEFAULT_MEMORY_SIZE = 256;
@@ -96,6 +97,7 @@ export class RustFunction extends lambda.Function {
   constructor(scope: Construct, id: string, props: RustFunctionProps) {
     const runtime = props.runtime ?? lambda.Runtime.PROVIDED_AL2023;
     validateProps(props, runtime);
+    validateAlarmProps(props, scope.node.path ? `${scope.node.path}/${id}` : id);
     const architecture = props.architecture ?? lambda.Architecture.X86_64;
 
     const role = props.role ?? new iam.Role(scope, `${id}ServiceRole`, {
@@ -200,4 +202,17 @@ function validateProps(props: RustFunctionProps, runtime: lambda.Runtime): void 
     throw new CdkRustError('INVALID_PROP', 'alarmTopic is set, but errorRateAlarm is false, so nothing would notify it.',
       'remove alarmTopic, or enable errorRateAlarm.');
   }
+}
+
+/**
+ * Checks errorRateAlarm and alarmTopic before the build, and names them as written on RustFunction
+ * (`errorRateAlarm.threshold`, not `threshold`). The ErrorRateAlarm created later checks the same values again.
+ */
+function validateAlarmProps(props: RustFunctionProps, constructPath: string): void {
+  if (props.errorRateAlarm === false) return;
+  resolveErrorRateAlarmOptions(props.errorRateAlarm ?? {}, props.alarmTopic, {
+    constructPath,
+    optionPrefix: 'errorRateAlarm.',
+    topicProp: 'alarmTopic',
+  });
 }

@@ -1,0 +1,304 @@
+/**
+ * The options of an error-rate alarm: the public ErrorRateAlarmOptions, and their resolution into checked values
+ * with defaults, with errors that name each prop as the user wrote it.
+ */
+import { Duration, Token } from 'aws-cdk-lib';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { CdkRustError } from '../errors';
+import { AlarmEvaluation, MAX_ALARM_DESCRIPTION_LENGTH, MAX_ALARM_NAME_LENGTH } from './alarm-naming';
+import { validateEmail, validateHttpsUrl } from './topic-subscriptions';
+
+/**
+ * How an error-rate alarm watches a Lambda function.
+ *
+ * The alarm computes `IF(invocations >= minimumInvocations, 100 * errors / invocations, 0)` from the function's
+ * `Errors` and `Invocations` metrics (statistic `Sum`, one datapoint per `period`) and goes to ALARM when that
+ * percentage is above `threshold` in `datapointsToAlarm` of the last `evaluationPeriods` periods. Periods without any
+ * invocation produce no datapoint and count as not breaching.
+ *
+ * The defaults read "more than 5% of invocations fail over 5 minutes" as the aggregate rate of one 5-minute window
+ * (period 5 minutes, 1 of 1 datapoints), which is robust at low traffic. For the other reading, "above 5% in each
+ * of 5 consecutive minutes", use `{ period: Duration.minutes(1), evaluationPeriods: 5 }`.
+ */
+export interface ErrorRateAlarmOptions {
+  /**
+   * The error rate, in percent of invocations, above which the alarm fires.
+   *
+   * The comparison is strictly greater than: with 5, an error rate of exactly 5% does not alarm. Must be a number
+   * from 0 to 100 (0 alarms on any error).
+   *
+   * @default 5
+   */
+  readonly threshold?: number;
+
+  /**
+   * The length of one evaluation period: the window over which errors and invocations are summed.
+   *
+   * Must be a whole number of minutes (CloudWatch accepts 60-second multiples for Lambda's standard-resolution
+   * metrics). `period` times `evaluationPeriods` may not exceed one day when the period is shorter than an hour, or
+   * seven days otherwise.
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly period?: Duration;
+
+  /**
+   * How many of the most recent periods the alarm looks at (the N of "M out of N").
+   *
+   * Must be a positive integer.
+   *
+   * @default 1
+   */
+  readonly evaluationPeriods?: number;
+
+  /**
+   * How many of the last `evaluationPeriods` periods must breach for the alarm to fire (the M of "M out of N").
+   *
+   * Must be an integer from 1 to `evaluationPeriods`.
+   *
+   * @default - the value of `evaluationPeriods` (every evaluated period must breach)
+   */
+  readonly datapointsToAlarm?: number;
+
+  /**
+   * The fewest invocations a period needs for its error rate to count.
+   *
+   * A period with fewer invocations evaluates to 0% (not breaching), so that one failed request out of two at
+   * night does not page anyone as a 50% error rate. Must be a positive integer; 1 counts every period with traffic.
+   *
+   * @default 1
+   */
+  readonly minimumInvocations?: number;
+
+  /**
+   * The alarm's name.
+   *
+   * It must be unique in the account and region, at most 255 characters, without control characters.
+   *
+   * @default - `<stack name>-<function construct path>-ErrorRate`, with every character other than letters, digits,
+   * `.`, `_` and `-` replaced by `-`, shortened to 255 characters with a hash suffix when longer
+   */
+  readonly alarmName?: string;
+
+  /**
+   * The alarm's description, shown in the console and in notifications.
+   *
+   * At most 1024 characters.
+   *
+   * @default - a sentence naming the function, the threshold and the evaluation window, e.g.
+   * "Error rate of MyStack/Api above 5% over 5 minutes"
+   */
+  readonly alarmDescription?: string;
+
+  /**
+   * Email addresses to subscribe to the alarm's topic.
+   *
+   * Each address receives a confirmation email from SNS and gets notifications only after confirming. Addresses are
+   * de-duplicated (case-insensitively) per topic, so several alarms sharing a topic may list the same address.
+   * Every subscription gets the topic's shared dead-letter queue, which keeps notifications SNS could not deliver.
+   * Subscriptions are not possible on FIFO topics.
+   *
+   * @default - no email subscription
+   */
+  readonly emailSubscriptions?: string[];
+
+  /**
+   * HTTPS endpoints to subscribe to the alarm's topic (for instance a chat or paging webhook).
+   *
+   * Each URL must start with `https://`, and the endpoint must confirm the subscription that SNS posts to it.
+   * De-duplicated per topic and given the topic's shared dead-letter queue, like `emailSubscriptions`.
+   *
+   * @default - no HTTPS subscription
+   */
+  readonly httpsSubscriptions?: string[];
+}
+
+/**
+ * Where the user wrote an alarm's props, so that errors name them as written. Internal: not exported from the package.
+ *
+ * `ErrorRateAlarm` takes them as its own props; `RustFunction` takes the options as `errorRateAlarm` and the topic as
+ * `alarmTopic`, and checks them itself, before its build, with those names.
+ */
+export interface AlarmPropOrigin {
+  /** The path of the construct that received the props; every error message starts with it. */
+  readonly constructPath: string;
+
+  /** Put before the name of each option: `''` on ErrorRateAlarm, `'errorRateAlarm.'` on RustFunction. */
+  readonly optionPrefix: string;
+
+  /** The name of the topic prop: `'topic'` on ErrorRateAlarm, `'alarmTopic'` on RustFunction. */
+  readonly topicProp: string;
+}
+
+/** The options after defaults and validation. */
+export interface ResolvedErrorRateAlarmOptions extends AlarmEvaluation {
+  readonly emailSubscriptions: string[];
+  readonly httpsSubscriptions: string[];
+  /** As given (validated); the caller derives the default. */
+  readonly alarmName?: string;
+  /** As given (validated); the caller derives the default. */
+  readonly alarmDescription?: string;
+}
+
+/**
+ * Applies the defaults to `options` and checks every value, and that `topic` (when given) can take the requested
+ * subscriptions.
+ *
+ * @param options the options as the user gave them
+ * @param topic the topic the alarm notifies, when the user gave one
+ * @param origin where the user wrote them, for error messages
+ * @throws CdkRustError INVALID_PROP naming the first invalid prop
+ */
+export function resolveErrorRateAlarmOptions(
+  options: ErrorRateAlarmOptions,
+  topic: sns.ITopic | undefined,
+  origin: AlarmPropOrigin,
+): ResolvedErrorRateAlarmOptions {
+  const threshold = resolveThreshold(options.threshold ?? 5, origin);
+  const period = resolvePeriod(options.period ?? Duration.minutes(5), origin);
+  const evaluationPeriods = requirePositiveInteger(options.evaluationPeriods ?? 1, 'evaluationPeriods', origin,
+    'Pass the number of periods the alarm looks at, e.g. evaluationPeriods: 1.');
+  const datapointsToAlarm = resolveDatapointsToAlarm(options.datapointsToAlarm ?? evaluationPeriods, evaluationPeriods, origin);
+  checkEvaluationRange(period, evaluationPeriods, origin);
+  const minimumInvocations = requirePositiveInteger(options.minimumInvocations ?? 1, 'minimumInvocations', origin,
+    'Pass 1 to count every period with traffic, or more to ignore periods with few invocations.');
+
+  const emailSubscriptions = options.emailSubscriptions ?? [];
+  emailSubscriptions.forEach((address, i) =>
+    validateEmail(address, propName(origin, `emailSubscriptions[${i}]`), origin.constructPath));
+  const httpsSubscriptions = options.httpsSubscriptions ?? [];
+  httpsSubscriptions.forEach((url, i) =>
+    validateHttpsUrl(url, propName(origin, `httpsSubscriptions[${i}]`), origin.constructPath));
+
+  if (options.alarmName !== undefined) {
+    validateAlarmName(options.alarmName, origin);
+  }
+  if (options.alarmDescription !== undefined) {
+    validateAlarmDescription(options.alarmDescription, origin);
+  }
+  if (topic !== undefined && emailSubscriptions.length + httpsSubscriptions.length > 0) {
+    checkTopicTakesSubscriptions(topic, origin);
+  }
+
+  return {
+    threshold,
+    period,
+    evaluationPeriods,
+    datapointsToAlarm,
+    minimumInvocations,
+    emailSubscriptions,
+    httpsSubscriptions,
+    alarmName: options.alarmName,
+    alarmDescription: options.alarmDescription,
+  };
+}
+
+/** The option `prop` as the user wrote it, e.g. `errorRateAlarm.threshold` on a RustFunction. */
+function propName(origin: AlarmPropOrigin, prop: string): string {
+  return `${origin.optionPrefix}${prop}`;
+}
+
+function invalidProp(origin: AlarmPropOrigin, problem: string, fix: string): CdkRustError {
+  return new CdkRustError('INVALID_PROP', problem, fix, origin.constructPath);
+}
+
+function resolveThreshold(threshold: number, origin: AlarmPropOrigin): number {
+  requireConcreteNumber(threshold, 'threshold', origin);
+  if (!(threshold >= 0 && threshold <= 100)) {
+    throw invalidProp(origin,
+      `${propName(origin, 'threshold')} must be a percentage from 0 to 100, got ${threshold}.`,
+      'Pass the error rate in percent, e.g. threshold: 5 for 5% (not 0.05).');
+  }
+  return threshold;
+}
+
+/** A concrete, whole number of minutes: CloudWatch evaluates Lambda metrics in multiples of 60 seconds. */
+function resolvePeriod(period: Duration, origin: AlarmPropOrigin): Duration {
+  if (period.isUnresolved()) {
+    throw invalidProp(origin,
+      `${propName(origin, 'period')} must be a concrete duration, not a token.`,
+      'Pass a literal such as Duration.minutes(5).');
+  }
+  const periodMillis = period.toMilliseconds();
+  if (periodMillis < 60_000 || periodMillis % 60_000 !== 0) {
+    throw invalidProp(origin,
+      `${propName(origin, 'period')} must be a whole number of minutes (at least 1), got ${period.toHumanString()}.`,
+      'CloudWatch evaluates Lambda metrics in multiples of 60 seconds: pass e.g. Duration.minutes(1) or Duration.minutes(5).');
+  }
+  return period;
+}
+
+function resolveDatapointsToAlarm(datapointsToAlarm: number, evaluationPeriods: number, origin: AlarmPropOrigin): number {
+  requireConcreteNumber(datapointsToAlarm, 'datapointsToAlarm', origin);
+  if (!Number.isInteger(datapointsToAlarm) || datapointsToAlarm < 1 || datapointsToAlarm > evaluationPeriods) {
+    const datapoints = propName(origin, 'datapointsToAlarm');
+    const evaluation = propName(origin, 'evaluationPeriods');
+    throw invalidProp(origin,
+      `${datapoints} must be an integer from 1 to ${evaluation} (${evaluationPeriods}), got ${datapointsToAlarm}.`,
+      `Lower ${datapoints} or raise ${evaluation}: the alarm fires when ${datapoints} of the last ` +
+        `${evaluation} periods breach.`);
+  }
+  return datapointsToAlarm;
+}
+
+/** CloudWatch looks back at most one day with periods under an hour, seven days otherwise. */
+function checkEvaluationRange(period: Duration, evaluationPeriods: number, origin: AlarmPropOrigin): void {
+  const periodSeconds = period.toMilliseconds() / 1000;
+  const maxRangeSeconds = periodSeconds < 3600 ? 86_400 : 604_800;
+  if (periodSeconds * evaluationPeriods > maxRangeSeconds) {
+    const evaluation = propName(origin, 'evaluationPeriods');
+    throw invalidProp(origin,
+      `${propName(origin, 'period')} (${period.toHumanString()}) times ${evaluation} (${evaluationPeriods}) is longer than ` +
+        `CloudWatch allows (${maxRangeSeconds === 86_400 ? 'one day for periods under an hour' : 'seven days'}).`,
+      `Lower ${evaluation} or the ${propName(origin, 'period')}.`);
+  }
+}
+
+function requireConcreteNumber(value: number, prop: string, origin: AlarmPropOrigin): void {
+  if (Token.isUnresolved(value) || typeof value !== 'number' || Number.isNaN(value)) {
+    const name = propName(origin, prop);
+    throw invalidProp(origin,
+      `${name} must be a concrete number, got ${Token.isUnresolved(value) ? 'a token' : String(value)}.`,
+      `Pass a literal number for ${name}: it is validated and written into the alarm's description at synth time.`);
+  }
+}
+
+/** Checks that `value` (the option `prop`) is a concrete integer of at least 1, and returns it. */
+function requirePositiveInteger(value: number, prop: string, origin: AlarmPropOrigin, fix: string): number {
+  requireConcreteNumber(value, prop, origin);
+  if (!Number.isInteger(value) || value < 1) {
+    throw invalidProp(origin, `${propName(origin, prop)} must be a positive integer, got ${value}.`, fix);
+  }
+  return value;
+}
+
+function validateAlarmName(name: string, origin: AlarmPropOrigin): void {
+  if (Token.isUnresolved(name)) {
+    return;
+  }
+  // eslint-disable-next-line no-control-regex
+  if (name.length === 0 || name.length > MAX_ALARM_NAME_LENGTH || /[\u0000-\u001f\u007f]/.test(name)) {
+    const prop = propName(origin, 'alarmName');
+    throw invalidProp(origin,
+      `${prop} must be 1 to ${MAX_ALARM_NAME_LENGTH} characters without control characters, got ${JSON.stringify(name)}.`,
+      `Pass a shorter name, or leave ${prop} out to get a name derived from the stack and the function.`);
+  }
+}
+
+function validateAlarmDescription(description: string, origin: AlarmPropOrigin): void {
+  if (!Token.isUnresolved(description) && description.length > MAX_ALARM_DESCRIPTION_LENGTH) {
+    throw invalidProp(origin,
+      `${propName(origin, 'alarmDescription')} must be at most ${MAX_ALARM_DESCRIPTION_LENGTH} characters, got ${description.length}.`,
+      'Shorten the description.');
+  }
+}
+
+/** FIFO topics accept only SQS subscriptions. */
+function checkTopicTakesSubscriptions(topic: sns.ITopic, origin: AlarmPropOrigin): void {
+  if (topic.fifo) {
+    throw invalidProp(origin,
+      `${origin.topicProp} ${topic.node.path} is a FIFO topic, which accepts only SQS subscriptions, so ` +
+        `${propName(origin, 'emailSubscriptions')} and ${propName(origin, 'httpsSubscriptions')} cannot be added to it.`,
+      `Pass a standard topic, or leave out ${origin.topicProp} to use the shared alarm topic.`);
+  }
+}

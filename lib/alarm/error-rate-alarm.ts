@@ -1,0 +1,156 @@
+/**
+ * ErrorRateAlarm: a CloudWatch alarm on the error rate of any Lambda function, notifying the stack's shared,
+ * encrypted AlarmTopic or a topic the user passes.
+ */
+import { Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { CdkRustError } from '../errors';
+import { defaultAlarmDescription, defaultAlarmName } from './alarm-naming';
+import { AlarmTopic } from './alarm-topic';
+import {
+  AlarmPropOrigin,
+  ErrorRateAlarmOptions,
+  ResolvedErrorRateAlarmOptions,
+  resolveErrorRateAlarmOptions,
+} from './error-rate-alarm-options';
+import { ExternalTopicBinding } from './external-topic-binding';
+import { SubscriptionTarget } from './topic-subscriptions';
+
+/** Properties of an {@link ErrorRateAlarm}. */
+export interface ErrorRateAlarmProps extends ErrorRateAlarmOptions {
+  /**
+   * The function to watch: any `lambda.IFunction`, including imported ones (`Function.fromFunctionArn`) and aliases.
+   *
+   * Its `Errors` and `Invocations` metrics are read with the function's own dimensions (for an alias, the alias's).
+   * It must live in the same account and region as the alarm's stack when both are known.
+   */
+  readonly function: lambda.IFunction;
+
+  /**
+   * The topic that receives the alarm's ALARM and OK notifications.
+   *
+   * cdk-rust adds to it what CloudWatch needs to publish: a topic-policy statement for `cloudwatch.amazonaws.com`
+   * and, if the topic is encrypted with a KMS key defined in this app, a key-policy statement. Imported topics and
+   * keys are left alone: their policies must already allow CloudWatch. Subscriptions requested with
+   * `emailSubscriptions` and `httpsSubscriptions` are added to this topic. It must be a standard (not FIFO) topic
+   * when subscriptions are requested.
+   *
+   * @default - the stack's shared {@link AlarmTopic} (`AlarmTopic.of(this)`), created on first use
+   */
+  readonly topic?: sns.ITopic;
+}
+
+/**
+ * A CloudWatch alarm on the error rate of a Lambda function, in percent of its invocations.
+ *
+ * The alarm evaluates `IF(invocations >= minimumInvocations, 100 * errors / invocations, 0)` over the function's
+ * `Errors` and `Invocations` metrics (statistic `Sum`), fires when the result is greater than `threshold` in
+ * `datapointsToAlarm` of `evaluationPeriods` periods, treats missing data (periods without invocations) as not
+ * breaching, and sends both its ALARM and its OK notifications to the topic.
+ *
+ * With the defaults it fires when more than 5% of the invocations of one 5-minute window fail.
+ *
+ * @example
+ * declare const fn: lambda.IFunction;
+ * new ErrorRateAlarm(this, 'OrdersErrors', {
+ *   function: fn,
+ *   emailSubscriptions: ['oncall@example.com'],
+ * });
+ */
+export class ErrorRateAlarm extends Construct {
+  /** The CloudWatch alarm. */
+  public readonly alarm: cloudwatch.Alarm;
+
+  /** The topic that receives the alarm's notifications: the one passed in, or the stack's shared AlarmTopic's. */
+  public readonly topic: sns.ITopic;
+
+  /** The error-rate expression the alarm evaluates, in percent; reusable in dashboards. */
+  public readonly errorRate: cloudwatch.MathExpression;
+
+  constructor(scope: Construct, id: string, props: ErrorRateAlarmProps) {
+    super(scope, id);
+
+    const origin: AlarmPropOrigin = { constructPath: this.node.path, optionPrefix: '', topicProp: 'topic' };
+    const options = resolveErrorRateAlarmOptions(props, props.topic, origin);
+    const fn = props.function;
+    const stack = Stack.of(this);
+    checkSameEnvironment(fn, stack, this.node.path);
+
+    const notifications = notificationTarget(this, props.topic);
+    this.topic = notifications.topic;
+    options.emailSubscriptions.forEach((address) => notifications.subscriptions.addEmailSubscription(address));
+    options.httpsSubscriptions.forEach((url) => notifications.subscriptions.addHttpsSubscription(url));
+
+    this.errorRate = errorRateExpression(fn, options);
+    this.alarm = new cloudwatch.Alarm(this, 'Resource', {
+      metric: this.errorRate,
+      threshold: options.threshold,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: options.evaluationPeriods,
+      datapointsToAlarm: options.datapointsToAlarm,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmName: options.alarmName ?? defaultAlarmName(fn, stack),
+      alarmDescription: options.alarmDescription ?? defaultAlarmDescription(fn, options),
+    });
+    const action = new cloudwatchActions.SnsAction(this.topic);
+    this.alarm.addAlarmAction(action);
+    this.alarm.addOkAction(action);
+  }
+}
+
+/**
+ * The topic an alarm notifies, and where its subscriptions go: the stack's shared AlarmTopic when no topic is
+ * given, the AlarmTopic that owns the given topic, or else the given topic's binding.
+ */
+function notificationTarget(
+  scope: Construct,
+  topic: sns.ITopic | undefined,
+): { topic: sns.ITopic; subscriptions: SubscriptionTarget } {
+  if (topic === undefined) {
+    const alarmTopic = AlarmTopic.of(scope);
+    return { topic: alarmTopic.topic, subscriptions: alarmTopic };
+  }
+  const owner = topic.node.scope;
+  if (AlarmTopic.isAlarmTopic(owner) && owner.topic === topic) {
+    return { topic, subscriptions: owner };
+  }
+  return { topic, subscriptions: ExternalTopicBinding.of(scope, topic).subscriptions };
+}
+
+/** `IF(invocations >= minimumInvocations, 100 * errors / invocations, 0)`, Sum per period. */
+function errorRateExpression(fn: lambda.IFunction, options: ResolvedErrorRateAlarmOptions): cloudwatch.MathExpression {
+  const errors = fn.metricErrors({ statistic: cloudwatch.Stats.SUM, period: options.period });
+  const invocations = fn.metricInvocations({ statistic: cloudwatch.Stats.SUM, period: options.period });
+  return new cloudwatch.MathExpression({
+    expression: `IF(invocations >= ${options.minimumInvocations}, 100 * errors / invocations, 0)`,
+    usingMetrics: { errors, invocations },
+    period: options.period,
+    label: 'Error rate (%)',
+  });
+}
+
+/** An alarm watches the metrics of its own account and region: refuse a function known to live elsewhere. */
+function checkSameEnvironment(fn: lambda.IFunction, stack: Stack, constructPath: string): void {
+  const mismatches: string[] = [];
+  for (const [what, fnValue, stackValue] of [
+    ['account', fn.env.account, stack.account],
+    ['region', fn.env.region, stack.region],
+  ] as const) {
+    if (!Token.isUnresolved(fnValue) && !Token.isUnresolved(stackValue) && fnValue !== stackValue) {
+      mismatches.push(`${what} ${fnValue} (function) vs ${stackValue} (stack)`);
+    }
+  }
+  if (mismatches.length > 0) {
+    throw new CdkRustError(
+      'INVALID_PROP',
+      `function ${fn.node.path} is not in the alarm's environment: ${mismatches.join(', ')}. The alarm would watch ` +
+        'a function of the same name in the stack\'s own account and region.',
+      'Create the alarm in a stack deployed to the function\'s account and region.',
+      constructPath,
+    );
+  }
+}

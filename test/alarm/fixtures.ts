@@ -1,0 +1,34 @@
+/** Stacks and template helpers shared by the alarm unit tests (test/alarm/*.test.ts). */
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { ErrorRateAlarm, ErrorRateAlarmProps } from '../../lib/alarm';
+
+export const ENV = { account: '123456789012', region: 'us-east-1' };
+export const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:orders';
+
+/** A stack holding an imported function, as in an existing project not built with cdk-rust. */
+export function importedFunctionStack(app = new App({ analyticsReporting: false })): {
+  app: App;
+  stack: Stack;
+  fn: lambda.IFunction;
+} {
+  const stack = new Stack(app, 'AlarmStack', { env: ENV });
+  const fn = lambda.Function.fromFunctionArn(stack, 'Orders', FUNCTION_ARN);
+  return { app, stack, fn };
+}
+
+/** An ErrorRateAlarm `OrdersErrorRate` on the imported function, and its stack's template. */
+export function synth(props: Partial<ErrorRateAlarmProps> = {}): { template: Template; stack: Stack; alarm: ErrorRateAlarm } {
+  const { stack, fn } = importedFunctionStack();
+  const alarm = new ErrorRateAlarm(stack, 'OrdersErrorRate', { function: fn, ...props });
+  return { template: Template.fromStack(stack), stack, alarm };
+}
+
+/** The template's only resource of `type` (fails the test when there are none or several). */
+export function onlyResource(template: Template, type: string): { logicalId: string; properties: any } {
+  const resources = template.findResources(type);
+  const ids = Object.keys(resources);
+  expect(ids).toHaveLength(1);
+  return { logicalId: ids[0], properties: resources[ids[0]].Properties };
+}
