@@ -6,7 +6,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CdkRustError } from '../errors';
 import { localFunctionFromAssembly } from '../invoke/assembly';
-import { parseEvent } from '../invoke/local-function';
+import { readEventFile } from '../invoke/event';
+import { progress } from '../private/progress';
 
 export const INVOKE_USAGE = `cdk-rust invoke <construct path or logical id> [options]
   --event FILE          The event (JSON) to send; - reads it from stdin. Default: {}
@@ -37,20 +38,20 @@ export async function invokeCommand(args: InvokeCommandArgs): Promise<number> {
       'name it by construct path or logical id, e.g. `cdk-rust invoke MyStack/Api`.');
   }
   const environment = parseEnv(args.env ?? []);
-  const eventJson = readEvent(args.event);
-  const assemblyDir = ensureAssembly(path.resolve(args.app ?? 'cdk.out'), args.app !== undefined);
+  const eventJson = args.event === undefined ? '{}' : readEventFile(args.event, '--event');
+  const assemblyDir = ensureAssembly(path.resolve(args.app ?? 'cdk.out'), args.app);
 
   const { fn, definition } = localFunctionFromAssembly(assemblyDir, args.positionals[0], { environment });
   const name = definition.constructPath ?? `${definition.stackName}/${definition.logicalId}`;
   try {
     const result = await fn.invokeJson(eventJson);
     const init = result.initDurationMs !== undefined ? ` Init Duration: ${result.initDurationMs.toFixed(2)} ms` : '';
-    process.stderr.write(`[cdk-rust] REPORT ${name} RequestId: ${result.requestId || '-'} Duration: ${result.durationMs.toFixed(2)} ms${init}\n`);
+    progress(`REPORT ${name} RequestId: ${result.requestId || '-'} Duration: ${result.durationMs.toFixed(2)} ms${init}`);
     if (result.ok) {
       process.stdout.write(result.payloadText.endsWith('\n') ? result.payloadText : `${result.payloadText}\n`);
       return 0;
     }
-    process.stderr.write(`[cdk-rust] ${name} failed (${result.kind}): ${result.error.errorType}: ${result.error.errorMessage}\n`);
+    progress(`${name} failed (${result.kind}): ${result.error.errorType}: ${result.error.errorMessage}`);
     process.stdout.write(`${JSON.stringify(result.error)}\n`);
     return 1;
   } finally {
@@ -62,40 +63,33 @@ function parseEnv(pairs: string[]): Record<string, string> {
   const env: Record<string, string> = {};
   for (const pair of pairs) {
     const at = pair.indexOf('=');
-    if (at <= 0) throw new CdkRustError('CLI_USAGE', `--env ${pair}: expected NAME=VALUE.`, 'e.g. --env TABLE_NAME=my-table');
+    if (at <= 0) {
+      throw new CdkRustError('CLI_USAGE', `--env ${pair}: expected NAME=VALUE.`,
+        'give each variable as --env NAME=VALUE, e.g. --env TABLE_NAME=my-table (repeat --env for several).');
+    }
     env[pair.slice(0, at)] = pair.slice(at + 1);
   }
   return env;
 }
 
-function readEvent(source: string | undefined): string {
-  if (source === undefined) return '{}';
-  let text: string;
-  if (source === '-') {
-    text = fs.readFileSync(0, 'utf-8');
-  } else {
-    if (!fs.existsSync(source)) throw new CdkRustError('CLI_USAGE', `--event: no file at ${source}.`, 'give a JSON file, or - to read the event from stdin.');
-    text = fs.readFileSync(source, 'utf-8');
-  }
-  parseEvent(text, source === '-' ? 'the event read from stdin' : `the event in ${source}`);
-  return text;
-}
-
-/** The assembly directory; synthesized first with the project's CDK CLI when it is missing and cdk.json is here. */
-function ensureAssembly(dir: string, explicit: boolean): string {
+/**
+ * The assembly directory `dir` (from `--app`, as the user wrote it, when given); synthesized first with the
+ * project's CDK CLI when it is missing and cdk.json is here.
+ */
+function ensureAssembly(dir: string, app: string | undefined): string {
   if (fs.existsSync(path.join(dir, 'manifest.json'))) return dir;
   const cdkJson = path.join(process.cwd(), 'cdk.json');
   if (fs.existsSync(dir) || !fs.existsSync(cdkJson)) {
     throw new CdkRustError('CLI_USAGE',
-      `${dir} is not a cloud assembly${fs.existsSync(dir) ? ' (it has no manifest.json)' : ' (it does not exist)'}${fs.existsSync(cdkJson) ? '' : ', and there is no cdk.json here to synthesize one'}.`,
-      explicit ? 'point --app at the directory `cdk synth` wrote.' : 'run `cdk synth` first, or pass --app DIR.');
+      `${app !== undefined ? `--app ${app}: ` : ''}${dir} is not a cloud assembly${fs.existsSync(dir) ? ' (it has no manifest.json)' : ' (it does not exist)'}${fs.existsSync(cdkJson) ? '' : ', and there is no cdk.json here to synthesize one'}.`,
+      app !== undefined ? 'point --app at the directory `cdk synth` wrote.' : 'run `cdk synth` first, or pass --app DIR.');
   }
   const cdk = path.join(process.cwd(), 'node_modules', '.bin', 'cdk');
   if (!fs.existsSync(cdk)) {
     throw new CdkRustError('INVOKE_FAILED', `${dir} does not exist, and this project has no CDK CLI (${cdk}) to synthesize it.`,
       'install it (npm install --save-dev aws-cdk) or run `cdk synth` yourself.');
   }
-  process.stderr.write(`[cdk-rust] ${path.relative(process.cwd(), dir) || dir} does not exist: synthesizing it with ${path.relative(process.cwd(), cdk)} synth\n`);
+  progress(`${path.relative(process.cwd(), dir) || dir} does not exist: synthesizing it with ${path.relative(process.cwd(), cdk)} synth`);
   // The CDK CLI's stdout goes to our stderr: stdout carries only the function's response.
   const result = spawnSync(cdk, ['synth', '--quiet', '--no-notices', '-o', dir], { stdio: ['ignore', 2, 2] });
   if (result.status !== 0 || !fs.existsSync(path.join(dir, 'manifest.json'))) {

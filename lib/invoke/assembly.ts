@@ -13,7 +13,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CdkRustError } from '../errors';
-import { InvokeResult, LocalArchitecture, LocalFunction, LocalFunctionOptions, parseEvent } from './local-function';
+import { assetDirectory } from '../private/asset-directory';
+import { warn } from '../private/progress';
+import { parseEvent } from './event';
+import { InvokeResult } from './invoke-result';
+import { LocalFunction } from './local-function';
+import { LocalArchitecture, LocalFunctionOptions } from './local-function-options';
+import { resolveRegion } from './region';
 
 /** A Lambda function of a cloud assembly, with what running it locally needs. */
 export interface AssemblyFunction {
@@ -29,19 +35,25 @@ export interface AssemblyFunction {
   readonly codeDirectory?: string;
   /** Why there is no code directory, when there is none (inline code, a container image, ...). */
   readonly codeProblem?: string;
+  /** The template's `Runtime` (e.g. `provided.al2023`), when it names one. */
   readonly runtime?: string;
+  /** The template's `Handler`; `bootstrap` when it has none. */
   readonly handler: string;
+  /** The template's `FunctionName`; `<stack name>-<logical id>` (at most 64 characters) when it has none. */
   readonly functionName: string;
   /** MiB. Lambda's default, 128, when the template has none. */
   readonly memorySize: number;
   /** Seconds. Lambda's default, 3, when the template has none. */
   readonly timeoutSeconds: number;
+  /** The first of the template's `Architectures`: `x86_64` unless it says `arm64`. */
   readonly architecture: LocalArchitecture;
   /** The environment variables whose values are known before deployment. */
   readonly environment: Record<string, string>;
   /** The environment variables left out because their values are CloudFormation expressions. */
   readonly unresolvedVariables: string[];
+  /** The template's `LoggingConfig.LogFormat`: `Text` unless it says `JSON`. */
   readonly logFormat: 'Text' | 'JSON';
+  /** The template's `LoggingConfig.ApplicationLogLevel`, when the log format is `JSON`. */
   readonly applicationLogLevel?: string;
   /** The stack's region, when the assembly fixes it. */
   readonly region?: string;
@@ -114,15 +126,41 @@ export function findAssemblyFunction(assemblyDir: string, selector: string): Ass
     'name one by its full construct path, or by Stack/LogicalId.');
 }
 
-/** What {@link invokeLocally} takes. */
+/**
+ * What {@link invokeLocally} takes: the function and its event, and any {@link LocalFunctionOptions} (but `code`),
+ * which win over what the template says.
+ */
 export interface InvokeLocallyOptions extends Partial<Omit<LocalFunctionOptions, 'code'>> {
-  /** The cloud assembly directory (what `cdk synth` wrote). @default 'cdk.out' */
+  /**
+   * The cloud assembly directory.
+   *
+   * It is what `cdk synth` wrote; a relative path is resolved against the current directory.
+   *
+   * @default 'cdk.out'
+   */
   readonly assemblyDir?: string;
-  /** The function: its construct path (e.g. `MyStack/Api`) or logical id. */
+  /**
+   * The function to run.
+   *
+   * Its construct path (e.g. `MyStack/Api`), or its logical id (optionally `Stack/LogicalId`). None or several
+   * matching fails with `FUNCTION_NOT_FOUND`, listing the candidates.
+   */
   readonly function: string;
-  /** The event, serialized as JSON. @default {} */
+  /**
+   * The event.
+   *
+   * It is serialized as JSON; an event over 6 MB is refused with `INVALID_EVENT` before anything runs.
+   *
+   * @default {}
+   */
   readonly event?: unknown;
-  /** The event as JSON text; wins over `event`. Text that is not JSON is refused before anything runs. */
+  /**
+   * The event as JSON text.
+   *
+   * It wins over `event`. Text that is not JSON is refused with `INVALID_EVENT` before anything runs.
+   *
+   * @default - `event`, serialized as JSON
+   */
   readonly eventJson?: string;
 }
 
@@ -145,7 +183,7 @@ export function localFunctionFromAssembly(assemblyDir: string, selector: string,
   }
   for (const variable of definition.unresolvedVariables) {
     if (overrides.environment?.[variable] === undefined) {
-      process.stderr.write(`[cdk-rust] warning: environment variable ${variable} of ${name} is left out: its value is a CloudFormation expression that only resolves when deployed (give it a value with --env ${variable}=... or the environment option)\n`);
+      warn(`environment variable ${variable} of ${name} is left out: its value is a CloudFormation expression that only resolves when deployed (give it a value with --env ${variable}=... or the environment option)`);
     }
   }
   const fn = new LocalFunction({
@@ -257,7 +295,7 @@ function constructPaths(root: string, assemblyDir: string, artifactId: string, a
 
 function codeDirectory(assemblyDir: string, code: any, metadata: any): { codeDirectory?: string; codeProblem?: string } {
   if (typeof code?.S3Key === 'string' && code.S3Key.endsWith('.zip')) {
-    return { codeDirectory: path.join(assemblyDir, `asset.${code.S3Key.replace(/\.zip$/, '')}`) };
+    return { codeDirectory: assetDirectory(assemblyDir, code.S3Key) };
   }
   if (typeof metadata?.['aws:asset:path'] === 'string' && metadata['aws:asset:property'] === 'Code') {
     return { codeDirectory: path.resolve(assemblyDir, metadata['aws:asset:path']) };
@@ -350,7 +388,7 @@ function environmentVariables(variables: unknown, env: { account?: string; regio
 }
 
 function pseudoParameter(name: string, env: { account?: string; region?: string }): string | undefined {
-  const region = env.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  const region = resolveRegion(env.region);
   switch (name) {
     case 'AWS::Region': return region;
     case 'AWS::AccountId': return env.account;

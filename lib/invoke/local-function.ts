@@ -4,144 +4,21 @@
  * the next invocation starts a new one.
  */
 import { ChildProcess, spawn } from 'child_process';
-import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { StringDecoder } from 'string_decoder';
 import { CdkRustError } from '../errors';
-import { InvokeErrorKind, LambdaErrorBody, MAX_PAYLOAD_BYTES, RuntimeApiServer } from './runtime-api';
-
-/** A function's architecture, as Lambda names it. */
-export type LocalArchitecture = 'x86_64' | 'arm64';
-
-/** What a {@link LocalFunction} runs, and how. */
-export interface LocalFunctionOptions {
-  /**
-   * The function's code: its `bootstrap` file, or the asset directory holding it.
-   */
-  readonly code: string;
-  /**
-   * The function's name: `AWS_LAMBDA_FUNCTION_NAME`, and part of the invoked function ARN.
-   *
-   * @default 'function'
-   */
-  readonly functionName?: string;
-  /**
-   * The memory size in MiB: `AWS_LAMBDA_FUNCTION_MEMORY_SIZE` (it is not enforced locally).
-   *
-   * @default 128 (Lambda's default)
-   */
-  readonly memorySize?: number;
-  /**
-   * The timeout in seconds. An invocation that runs longer ends with `Sandbox.Timedout`, and its process
-   * is killed; the next invocation starts a new one.
-   *
-   * @default 3 (Lambda's default)
-   */
-  readonly timeoutSeconds?: number;
-  /**
-   * The architecture the function is declared with. When the binary is of another architecture, invoking
-   * fails with `ARCHITECTURE_MISMATCH`, as it would fail in Lambda. A binary of an architecture other than
-   * the host's runs through qemu user-mode emulation (`qemu-aarch64-static` or `qemu-aarch64` on PATH for
-   * arm64 on an x86_64 host).
-   *
-   * @default - the binary's own, read from its ELF header
-   */
-  readonly architecture?: LocalArchitecture;
-  /**
-   * The function's own environment variables. Lambda's reserved variables (`AWS_LAMBDA_*`, `AWS_REGION`,
-   * `_HANDLER`, ...) win over these, as in Lambda.
-   *
-   * @default - none
-   */
-  readonly environment?: Record<string, string>;
-  /**
-   * The logging format. With `JSON`, the process gets `AWS_LAMBDA_LOG_FORMAT=JSON` and
-   * `AWS_LAMBDA_LOG_LEVEL` (the application log level), which `lambda_runtime` follows.
-   *
-   * @default 'Text'
-   */
-  readonly logFormat?: 'Text' | 'JSON';
-  /**
-   * The application log level (`AWS_LAMBDA_LOG_LEVEL`) when `logFormat` is `JSON`.
-   *
-   * @default 'INFO'
-   */
-  readonly applicationLogLevel?: string;
-  /**
-   * The region: `AWS_REGION` and `AWS_DEFAULT_REGION`.
-   *
-   * @default - `AWS_REGION`, else `AWS_DEFAULT_REGION` of this process, else 'us-east-1'
-   */
-  readonly region?: string;
-  /**
-   * The account id in the invoked function ARN.
-   *
-   * @default '000000000000'
-   */
-  readonly accountId?: string;
-  /**
-   * The handler: `_HANDLER`.
-   *
-   * @default 'bootstrap'
-   */
-  readonly handler?: string;
-  /**
-   * How long the process may take from its start to its first `/next`, in seconds (Lambda's init phase).
-   *
-   * @default 10 (Lambda's init limit)
-   */
-  readonly initTimeoutSeconds?: number;
-  /**
-   * Whether the function's stdout and stderr (its logs) are copied to this process's stderr as they come.
-   * They are collected in each {@link InvokeResult}'s `logs` either way.
-   *
-   * @default true
-   */
-  readonly streamLogs?: boolean;
-  /**
-   * Whether `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN` of this process are passed
-   * to the function (in Lambda it gets its role's credentials the same way).
-   *
-   * @default true
-   */
-  readonly passCredentials?: boolean;
-}
-
-interface InvokeResultBase {
-  /** The request id the runtime was given (`Lambda-Runtime-Aws-Request-Id`). */
-  readonly requestId: string;
-  /** What the function printed (stdout and stderr) during this invocation, including its init when cold. */
-  readonly logs: string;
-  /** From the event being queued to the invocation's end, in milliseconds (init excluded). */
-  readonly durationMs: number;
-  /** When the invocation started a process: from its spawn to its first `/next`, in milliseconds. */
-  readonly initDurationMs?: number;
-}
-
-/** A successful invocation. */
-export interface InvokeSuccess extends InvokeResultBase {
-  readonly ok: true;
-  /** The response, parsed as JSON; the raw text when it is not JSON. */
-  readonly payload: unknown;
-  /** The response as the function sent it. */
-  readonly payloadText: string;
-}
-
-/** A failed invocation: a function error, a timeout, an init error or an exit. */
-export interface InvokeFailure extends InvokeResultBase {
-  readonly ok: false;
-  readonly kind: InvokeErrorKind;
-  /** The error as Lambda reports it: `errorType`, `errorMessage` and, when the runtime sent one, `stackTrace`. */
-  readonly error: LambdaErrorBody;
-  /** The process's exit code, when it exited on its own. */
-  readonly exitCode?: number | null;
-  /** The signal that ended the process, when one did. */
-  readonly signal?: string | null;
-}
-
-/** What an invocation returned. */
-export type InvokeResult = InvokeSuccess | InvokeFailure;
+import { ArchitectureName } from '../private/architecture';
+import { progress } from '../private/progress';
+import { elfArchitecture } from './binary-architecture';
+import { hostCommand, HostCommand } from './emulator';
+import { parseEvent } from './event';
+import { lambdaEnvironment } from './lambda-environment';
+import { checkEventSize } from './payload';
+import { resolveRegion } from './region';
+import { InvokeFailure, InvokeResult } from './invoke-result';
+import { LocalFunctionOptions } from './local-function-options';
+import { InvokeErrorKind, LambdaErrorBody, RuntimeApiServer } from './runtime-api';
 
 interface Exit {
   readonly code: number | null;
@@ -157,6 +34,8 @@ interface RunningProcess {
 }
 
 type Failure = { kind: InvokeErrorKind; error: LambdaErrorBody; exit?: Exit };
+
+const ARCHITECTURES: readonly ArchitectureName[] = ['x86_64', 'arm64'];
 
 /** Idle time after a response before its logs are considered complete, when the runtime does not poll again. */
 const LOG_SETTLE_MS = 200;
@@ -174,6 +53,7 @@ export class LocalFunction {
   private closed = false;
 
   constructor(options: LocalFunctionOptions) {
+    checkArchitecture(options.architecture);
     this.options = options;
     const code = path.resolve(options.code);
     this.bootstrap = fs.existsSync(code) && fs.statSync(code).isDirectory() ? path.join(code, 'bootstrap') : code;
@@ -193,7 +73,7 @@ export class LocalFunction {
       const started = await this.ensureStarted();
       if ('failure' in started) {
         throw new CdkRustError('INVOKE_FAILED', `${this.bootstrap} failed to start: ${started.failure.error.errorType}: ${started.failure.error.errorMessage}`,
-          'see the function\'s output above.');
+          'fix what stops the function\'s init (its logs say why: they are streamed to stderr unless streamLogs is false, and invoke() returns them), then start it again.');
       }
       return started.initDurationMs ?? 0;
     });
@@ -203,7 +83,8 @@ export class LocalFunction {
   public async invoke(event: unknown = {}): Promise<InvokeResult> {
     const json = JSON.stringify(event);
     if (json === undefined) {
-      throw new CdkRustError('INVALID_EVENT', `the event (${typeof event}) cannot be serialized as JSON.`, 'pass a JSON value.');
+      throw new CdkRustError('INVALID_EVENT', `the event (${typeof event}) cannot be serialized as JSON.`,
+        'pass a value JSON.stringify can serialize (an object, array, string, number, boolean or null), or JSON text to invokeJson().');
     }
     return this.invokeJson(json);
   }
@@ -215,11 +96,7 @@ export class LocalFunction {
   public async invokeJson(json: string | Buffer): Promise<InvokeResult> {
     const body = typeof json === 'string' ? Buffer.from(json, 'utf-8') : json;
     parseEvent(body.toString('utf-8'));
-    if (body.length > MAX_PAYLOAD_BYTES) {
-      throw new CdkRustError('INVALID_EVENT',
-        `the event is ${body.length} bytes; Lambda accepts at most ${MAX_PAYLOAD_BYTES} bytes (6 MB) for a synchronous invocation.`,
-        'send a smaller event (put large data in S3 and pass its key).');
-    }
+    checkEventSize(body);
     return this.serialize(() => this.run(body));
   }
 
@@ -311,7 +188,10 @@ export class LocalFunction {
 
   /** Starts the process when none is running; reports how its init went. */
   private async ensureStarted(): Promise<{ initDurationMs?: number } | { failure: Failure; initDurationMs: number }> {
-    if (this.closed) throw new CdkRustError('INVOKE_FAILED', 'this LocalFunction is closed.', 'create a new one.');
+    if (this.closed) {
+      throw new CdkRustError('INVOKE_FAILED', `the LocalFunction of ${this.bootstrap} is closed.`,
+        'create a new LocalFunction (or call localFunctionFromAssembly again) to invoke it again: close() is final.');
+    }
     if (this.process && !this.process.exited) return {};
     const { command, args } = this.command();
     if (!this.server) {
@@ -325,7 +205,13 @@ export class LocalFunction {
     const server = this.server;
     server.resetRuntime();
     const t0 = performance.now();
-    const proc = this.spawn(command, args, this.environment(server.address));
+    const proc = this.spawn(command, args, lambdaEnvironment({
+      ...this.options,
+      runtimeApi: server.address,
+      taskRoot: path.dirname(this.bootstrap),
+      functionName: this.functionName,
+      region: this.region,
+    }));
     const failure = await this.initOutcome(proc, server);
     const initDurationMs = performance.now() - t0;
     if (failure) {
@@ -409,11 +295,11 @@ export class LocalFunction {
   }
 
   /** The command that runs the bootstrap: itself, or qemu for another architecture. */
-  private command(): { command: string; args: string[] } {
+  private command(): HostCommand {
     const bootstrap = this.bootstrap;
     if (!fs.existsSync(bootstrap)) {
       throw new CdkRustError('ASSET_NOT_FOUND', `there is no bootstrap at ${bootstrap}.`,
-        'synthesize the app again (e.g. `cdk synth`) so that the function\'s asset is built into the cloud assembly.');
+        'synthesize the app again (e.g. `cdk synth`) so that the function\'s asset is built into the cloud assembly, or point `code` at a bootstrap file or the directory holding one.');
     }
     const binary = elfArchitecture(bootstrap);
     const declared = this.options.architecture;
@@ -421,17 +307,9 @@ export class LocalFunction {
       throw new CdkRustError('ARCHITECTURE_MISMATCH', `${bootstrap} is an ${binary} binary but the function is declared ${declared}: Lambda could not run it.`,
         'build the function for its architecture (RustFunction does this unless bundling.target overrides it).');
     }
-    const host = hostArchitecture();
-    if (!binary || binary === host) return { command: bootstrap, args: [] };
-    const candidates = binary === 'arm64' ? ['qemu-aarch64-static', 'qemu-aarch64'] : ['qemu-x86_64-static', 'qemu-x86_64'];
-    const qemu = candidates.map(findOnPath).find((p) => p !== undefined);
-    if (!qemu) {
-      throw new CdkRustError('EMULATOR_NOT_FOUND',
-        `${bootstrap} is an ${binary} binary and this machine is ${host ?? process.arch}: running it needs ${candidates.join(' or ')} on PATH, and neither is there.`,
-        'install qemu user-mode emulation (on Debian: apt-get install qemu-user-static), or build the function for this machine\'s architecture to run it locally.');
-    }
-    progress(`running the ${binary} bootstrap through ${qemu}`);
-    return { command: qemu, args: [bootstrap] };
+    const command = hostCommand(bootstrap, binary);
+    if (command.emulator) progress(`running the ${binary} bootstrap through ${command.emulator}`);
+    return command;
   }
 
   private get functionName(): string {
@@ -439,51 +317,7 @@ export class LocalFunction {
   }
 
   private get region(): string {
-    return this.options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
-  }
-
-  /** The process's environment: the function's variables under Lambda's own. */
-  private environment(runtimeApi: string): Record<string, string> {
-    const options = this.options;
-    const credentials: Record<string, string> = {};
-    if (options.passCredentials ?? true) {
-      for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']) {
-        const value = process.env[name];
-        if (value) credentials[name] = value;
-      }
-    }
-    const day = new Date().toISOString().slice(0, 10).replace(/-/g, '/');
-    return {
-      ...options.environment,
-      ...credentials,
-      PATH: '/usr/local/bin:/usr/bin/:/bin:/opt/bin',
-      LANG: 'en_US.UTF-8',
-      TZ: ':UTC',
-      _HANDLER: options.handler ?? 'bootstrap',
-      LAMBDA_TASK_ROOT: path.dirname(this.bootstrap),
-      AWS_LAMBDA_RUNTIME_API: runtimeApi,
-      AWS_LAMBDA_FUNCTION_NAME: this.functionName,
-      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(options.memorySize ?? 128),
-      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-      AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${this.functionName}`,
-      AWS_LAMBDA_LOG_STREAM_NAME: `${day}/[$LATEST]${randomBytes(16).toString('hex')}`,
-      AWS_REGION: this.region,
-      AWS_DEFAULT_REGION: this.region,
-      ...(options.logFormat === 'JSON'
-        ? { AWS_LAMBDA_LOG_FORMAT: 'JSON', AWS_LAMBDA_LOG_LEVEL: options.applicationLogLevel ?? 'INFO' }
-        : {}),
-    };
-  }
-}
-
-/** Parses an event, or fails with `INVALID_EVENT` saying where the JSON is broken. */
-export function parseEvent(text: string, source = 'the event'): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new CdkRustError('INVALID_EVENT', `${source} is not valid JSON: ${(error as Error).message}.`,
-      'give a JSON document, e.g. {"name": "Ferris"} (Lambda only takes JSON events).');
+    return resolveRegion(this.options.region);
   }
 }
 
@@ -506,42 +340,11 @@ function exitError(exit: Exit, stderrTail: string): LambdaErrorBody {
   };
 }
 
-/** The architecture of an ELF executable (from `e_machine`), or undefined when it is not one we know. */
-export function elfArchitecture(file: string): LocalArchitecture | undefined {
-  const header = Buffer.alloc(20);
-  const fd = fs.openSync(file, 'r');
-  try {
-    if (fs.readSync(fd, header, 0, 20, 0) < 20) return undefined;
-  } finally {
-    fs.closeSync(fd);
-  }
-  if (header.readUInt32BE(0) !== 0x7f454c46) return undefined;
-  const machine = header[5] === 2 ? header.readUInt16BE(18) : header.readUInt16LE(18);
-  if (machine === 0x3e) return 'x86_64';
-  if (machine === 0xb7) return 'arm64';
-  return undefined;
-}
-
-function hostArchitecture(): LocalArchitecture | undefined {
-  if (process.arch === 'x64') return 'x86_64';
-  if (process.arch === 'arm64') return 'arm64';
-  return undefined;
-}
-
-function findOnPath(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, name);
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      if (fs.statSync(candidate).isFile()) return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
-
-function progress(message: string): void {
-  process.stderr.write(`[cdk-rust] ${message}\n`);
+/** Refuses an architecture Lambda does not name (a typo, or a `lambda.Architecture` object instead of its name). */
+function checkArchitecture(architecture: unknown): void {
+  if (architecture === undefined || ARCHITECTURES.includes(architecture as ArchitectureName)) return;
+  const given = typeof architecture === 'object' && architecture !== null && typeof (architecture as { name?: unknown }).name === 'string'
+    ? `a lambda.Architecture (${(architecture as { name: string }).name})` : JSON.stringify(architecture) ?? String(architecture);
+  throw new CdkRustError('INVALID_PROP', `architecture: ${given} is not an architecture Lambda runs.`,
+    `use ${ARCHITECTURES.map((a) => `'${a}'`).join(' or ')} (for a lambda.Architecture, its name), or leave it out to use the binary's own.`);
 }

@@ -16,9 +16,10 @@ import { EventEmitter } from 'events';
 import * as http from 'http';
 import { AddressInfo } from 'net';
 import { CdkRustError } from '../errors';
+import { accepted, decodePathSegment, drainThen, readLimited, reply } from './http-exchange';
+import { checkEventSize, MAX_PAYLOAD_BYTES } from './payload';
+import { FALLBACK_REGION } from './region';
 
-/** Lambda's limit on a synchronous invocation's event and on a function's response: 6 MB. */
-export const MAX_PAYLOAD_BYTES = 6_291_456;
 
 const PREFIX = '/2018-06-01/runtime';
 
@@ -54,26 +55,35 @@ export type InvocationOutcome =
 /** What {@link RuntimeApiServer.start} takes. */
 export interface RuntimeApiOptions {
   /**
-   * The function's name, in the invoked function ARN.
+   * The function's name.
+   *
+   * It is part of the invoked function ARN (`Lambda-Runtime-Invoked-Function-Arn`).
    *
    * @default 'function'
    */
   readonly functionName?: string;
   /**
-   * The function's timeout, in seconds: an invocation not answered that long after the runtime received
-   * it ends with a `Sandbox.Timedout` error. The `Lambda-Runtime-Deadline-Ms` header says when that is.
+   * The function's timeout, in seconds.
+   *
+   * An invocation not answered that long after the runtime received it ends with a `Sandbox.Timedout` error.
+   * The `Lambda-Runtime-Deadline-Ms` header says when that is.
    *
    * @default 3 (Lambda's default)
    */
   readonly timeoutSeconds?: number;
   /**
-   * The region, in the invoked function ARN.
+   * The region.
+   *
+   * It is part of the invoked function ARN. Unlike a LocalFunction's `region`, the default does not come from
+   * this process's environment.
    *
    * @default 'us-east-1'
    */
   readonly region?: string;
   /**
-   * The account id, in the invoked function ARN.
+   * The account id.
+   *
+   * It is part of the invoked function ARN.
    *
    * @default '000000000000'
    */
@@ -81,20 +91,27 @@ export interface RuntimeApiOptions {
   /**
    * The largest event and response accepted, in bytes.
    *
+   * A larger event is refused by {@link RuntimeApiServer.enqueue} with `INVALID_EVENT`; a larger response gets 413 and
+   * ends the invocation with `Function.ResponseSizeTooLarge`.
+   *
    * @default MAX_PAYLOAD_BYTES (6,291,456 bytes, Lambda's limit for synchronous invocations)
    */
   readonly maxPayloadBytes?: number;
   /**
-   * How long a client may take to send a request's headers, in seconds (fractions allowed); the connection is
-   * closed (after a 408) when it takes longer.
+   * How long a client may take to send a request's headers, in seconds (fractions allowed).
+   *
+   * The connection is closed (after a 408) when it takes longer. It must be a positive number: `INVALID_PROP`
+   * otherwise.
    *
    * @default 10
    */
   readonly headersTimeoutSeconds?: number;
   /**
-   * How long a client may take to send a whole request, headers and body, in seconds (fractions allowed); the
-   * connection is closed (after a 408) when it takes longer. It does not bound the wait for a response: a `/next`
-   * long poll is complete once its headers are in, and may then wait for an event as long as it takes.
+   * How long a client may take to send a whole request, headers and body, in seconds (fractions allowed).
+   *
+   * The connection is closed (after a 408) when it takes longer. It does not bound the wait for a response: a
+   * `/next` long poll is complete once its headers are in, and may then wait for an event as long as it takes. It
+   * must be a positive number: `INVALID_PROP` otherwise.
    *
    * @default 60
    */
@@ -150,13 +167,13 @@ export class RuntimeApiServer extends EventEmitter {
   private constructor(options: RuntimeApiOptions) {
     super();
     const functionName = options.functionName ?? 'function';
-    this.functionArn = `arn:aws:lambda:${options.region ?? 'us-east-1'}:${options.accountId ?? '000000000000'}:function:${functionName}`;
+    this.functionArn = `arn:aws:lambda:${options.region ?? FALLBACK_REGION}:${options.accountId ?? '000000000000'}:function:${functionName}`;
     this.timeoutMs = Math.round((options.timeoutSeconds ?? 3) * 1000);
     this.maxPayloadBytes = options.maxPayloadBytes ?? MAX_PAYLOAD_BYTES;
     // Node's timeouts bound the time to *receive* a request (they stop once it is complete), never the time its
     // response takes, so the `/next` long poll is unaffected. They are checked every connectionsCheckingInterval.
-    const requestTimeout = timeoutMs(options.requestTimeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS);
-    const headersTimeout = Math.min(timeoutMs(options.headersTimeoutSeconds ?? DEFAULT_HEADERS_TIMEOUT_SECONDS), requestTimeout);
+    const requestTimeout = timeoutMs('requestTimeoutSeconds', options.requestTimeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS);
+    const headersTimeout = Math.min(timeoutMs('headersTimeoutSeconds', options.headersTimeoutSeconds ?? DEFAULT_HEADERS_TIMEOUT_SECONDS), requestTimeout);
     this.server = http.createServer({
       headersTimeout,
       requestTimeout,
@@ -171,7 +188,10 @@ export class RuntimeApiServer extends EventEmitter {
   /** `host:port`, the value of `AWS_LAMBDA_RUNTIME_API`. */
   public get address(): string {
     const address = this.server.address() as AddressInfo | null;
-    if (!address) throw new CdkRustError('INVOKE_FAILED', 'the runtime API server is not listening.', 'call listen() and wait for it before reading the address.');
+    if (!address) {
+      throw new CdkRustError('INVOKE_FAILED', 'the runtime API server is not listening: it was closed.',
+        'read the address between `await RuntimeApiServer.start()` and `close()`; start a new server to serve again.');
+    }
     return `127.0.0.1:${address.port}`;
   }
 
@@ -191,11 +211,7 @@ export class RuntimeApiServer extends EventEmitter {
    */
   public enqueue(event: Buffer | string): PendingInvocation {
     const body = typeof event === 'string' ? Buffer.from(event, 'utf-8') : event;
-    if (body.length > this.maxPayloadBytes) {
-      throw new CdkRustError('INVALID_EVENT',
-        `the event is ${body.length} bytes; Lambda accepts at most ${this.maxPayloadBytes} bytes (6 MB) for a synchronous invocation.`,
-        'send a smaller event (put large data in S3 and pass its key).');
-    }
+    checkEventSize(body, this.maxPayloadBytes);
     let settle!: (outcome: InvocationOutcome) => void;
     const outcome = new Promise<InvocationOutcome>((resolve) => { settle = resolve; });
     const invocation: Invocation = {
@@ -417,20 +433,11 @@ function errorBody(body: Buffer, header: string | string[] | undefined): LambdaE
   return stackTrace ? { errorType, errorMessage, stackTrace } : { errorType, errorMessage };
 }
 
-/** A percent-encoded path segment, decoded; undefined when its encoding is malformed (e.g. `%E0%A4%A`). */
-function decodePathSegment(segment: string): string | undefined {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Seconds as whole milliseconds, at least 1: a timeout of 0 would turn Node's timeout off. */
-function timeoutMs(seconds: number): number {
+/** Seconds (the option `prop`) as whole milliseconds, at least 1: a timeout of 0 would turn Node's timeout off. */
+function timeoutMs(prop: string, seconds: number): number {
   if (!Number.isFinite(seconds) || seconds <= 0) {
-    throw new CdkRustError('INVALID_PROP', `a runtime API timeout must be a positive number of seconds, got ${seconds}.`,
-      'pass a positive headersTimeoutSeconds / requestTimeoutSeconds, or leave them out for the defaults.');
+    throw new CdkRustError('INVALID_PROP', `${prop}: ${seconds} is not a positive number of seconds.`,
+      `give ${prop} a positive number of seconds (fractions allowed), or leave it out for the default.`);
   }
   return Math.max(1, Math.round(seconds * 1000));
 }
@@ -439,35 +446,4 @@ function timeoutMs(seconds: number): number {
 function traceId(): string {
   const epoch = Math.floor(Date.now() / 1000).toString(16).padStart(8, '0');
   return `Root=1-${epoch}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=0`;
-}
-
-/** Reads the body, keeping at most `limit` bytes: `body` is undefined when it was larger. */
-function readLimited(req: http.IncomingMessage, limit: number, done: (body: Buffer | undefined, size: number) => void): void {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  req.on('data', (chunk: Buffer) => {
-    size += chunk.length;
-    if (size <= limit) chunks.push(chunk);
-    else chunks.length = 0;
-  });
-  req.on('end', () => done(size <= limit ? Buffer.concat(chunks) : undefined, size));
-  req.on('error', () => undefined);
-}
-
-function drainThen(req: http.IncomingMessage, done: () => void): void {
-  req.resume();
-  if (req.readableEnded) done();
-  else req.on('end', done);
-}
-
-function accepted(res: http.ServerResponse): void {
-  const body = JSON.stringify({ status: 'OK' });
-  res.writeHead(202, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
-  res.end(body);
-}
-
-function reply(res: http.ServerResponse, status: number, errorType: string, errorMessage: string): void {
-  const body = JSON.stringify({ errorMessage, errorType });
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
-  res.end(body);
 }

@@ -1,12 +1,13 @@
 /**
- * The cloud assembly reader on untrusted input: synthetic assemblies (manifest, templates, asset directories)
- * written with fs, which point outside themselves or back into themselves. `cdk-rust invoke` runs the
- * bootstrap the reader finds, so nothing it reads or runs may come from outside the assembly directory.
+ * The cloud assembly reader, on hand-written assemblies: what it reads from a well-formed one, and, on untrusted
+ * input (manifests, templates, asset directories written with fs, which point outside themselves or back into
+ * themselves), that nothing it reads or runs comes from outside the assembly directory, since `cdk-rust invoke`
+ * runs the bootstrap the reader finds.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { findAssemblyFunction, listAssemblyFunctions, localFunctionFromAssembly } from '../lib';
-import { expectCdkRustError, tempDir } from './support';
+import { findAssemblyFunction, invokeLocally, listAssemblyFunctions, localFunctionFromAssembly } from '../../lib/invoke/assembly';
+import { captureStderr, expectCdkRustError, tempDir } from '../support';
 
 /** A Lambda function resource with the given code and metadata, as a template holds it. */
 function lambdaResource(stack: string, id: string, code: object, metadata: object = {}): object {
@@ -64,6 +65,81 @@ function workspace(): { root: string; outside: string } {
 function setCode(root: string, code: object, metadata: object = {}): void {
   writeJson(path.join(root, 'Api.template.json'), { Resources: { Fn: lambdaResource('Api', 'Fn', code, metadata) } });
 }
+
+/** A small assembly: two stacks, one function with aws:cdk:path, one known only from the metadata file. */
+function writeAssembly(): string {
+  const dir = tempDir('assembly');
+  const fn = (extra: object): object => ({ Type: 'AWS::Lambda::Function', Properties: {
+    Runtime: 'provided.al2023', Handler: 'bootstrap', Code: { S3Bucket: 'b', S3Key: 'abc123.zip' }, ...extra } });
+  fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ version: '48.0.0', artifacts: {
+    One: { type: 'aws:cloudformation:stack', environment: 'aws://111122223333/eu-central-1',
+      properties: { templateFile: 'One.template.json' }, metadata: { '/One/Api/Resource': [{ type: 'aws:cdk:logicalId', data: 'ApiFn' }] } },
+    Two: { type: 'aws:cloudformation:stack', environment: 'aws://unknown-account/unknown-region',
+      properties: { templateFile: 'Two.template.json', stackName: 'two-stack' }, additionalMetadataFile: 'Two.metadata.json' },
+  } }));
+  fs.writeFileSync(path.join(dir, 'One.template.json'), JSON.stringify({ Resources: {
+    ApiFn: fn({ MemorySize: 512, Timeout: 7, Architectures: ['arm64'],
+      Environment: { Variables: { PLAIN: 'x', NUM: 3, TABLE: { Ref: 'Table' }, REGION: { Ref: 'AWS::Region' } } },
+      LoggingConfig: { LogFormat: 'JSON', ApplicationLogLevel: 'DEBUG' } }),
+    Table: { Type: 'AWS::DynamoDB::Table', Properties: {} },
+  } }));
+  fs.writeFileSync(path.join(dir, 'Two.template.json'), JSON.stringify({ Resources: {
+    WorkerA: { ...fn({}), Metadata: { 'aws:cdk:path': 'two/Jobs/WorkerA/Resource' } },
+    WorkerB: { ...fn({ Code: { ZipFile: 'x' } }), Metadata: { 'aws:cdk:path': 'two/Jobs/WorkerB/Resource' } },
+  } }));
+  fs.writeFileSync(path.join(dir, 'Two.metadata.json'), JSON.stringify({}));
+  return dir;
+}
+
+describe('listAssemblyFunctions: every function of the assembly is listed with what its template and manifest say', () => {
+  test('lists every function with what the template says', () => {
+    const dir = writeAssembly();
+    const functions = listAssemblyFunctions(dir);
+    expect(functions.map((f) => f.constructPath)).toEqual(['One/Api', 'two/Jobs/WorkerA', 'two/Jobs/WorkerB']);
+    expect(functions[0]).toMatchObject({
+      logicalId: 'ApiFn', stackName: 'One', memorySize: 512, timeoutSeconds: 7, architecture: 'arm64',
+      environment: { PLAIN: 'x', NUM: '3', REGION: 'eu-central-1' }, unresolvedVariables: ['TABLE'],
+      logFormat: 'JSON', applicationLogLevel: 'DEBUG', region: 'eu-central-1', account: '111122223333',
+      codeDirectory: path.join(fs.realpathSync(dir), 'asset.abc123'),
+    });
+    expect(functions[1]).toMatchObject({ stackName: 'two-stack', memorySize: 128, timeoutSeconds: 3, architecture: 'x86_64', logFormat: 'Text' });
+    expect(functions[2].codeProblem).toContain('inline');
+  });
+
+  test('a variable whose value only resolves when deployed is left out with a warning, unless the caller gives it', () => {
+    const dir = writeAssembly();
+    const { stderr } = captureStderr(() => localFunctionFromAssembly(dir, 'One/Api'));
+    expect(stderr).toBe('[cdk-rust] warning: environment variable TABLE of One/Api is left out: its value is a CloudFormation ' +
+      'expression that only resolves when deployed (give it a value with --env TABLE=... or the environment option)\n');
+    expect(captureStderr(() => localFunctionFromAssembly(dir, 'One/Api', { environment: { TABLE: 't' } })).stderr).toBe('');
+  });
+});
+
+describe('findAssemblyFunction: a selector names exactly one function, or the error lists the candidates', () => {
+  test('matches by logical id, Stack/LogicalId, construct path, the path of the function resource, or a unique parent path', () => {
+    const dir = writeAssembly();
+    expect(findAssemblyFunction(dir, 'ApiFn').constructPath).toBe('One/Api');
+    expect(findAssemblyFunction(dir, 'One/ApiFn').constructPath).toBe('One/Api');
+    expect(findAssemblyFunction(dir, 'One/Api').logicalId).toBe('ApiFn');
+    expect(findAssemblyFunction(dir, '/One/Api/Resource').logicalId).toBe('ApiFn');
+    expect(findAssemblyFunction(dir, 'two-stack/WorkerA').logicalId).toBe('WorkerA');
+    expect(findAssemblyFunction(dir, 'two/Jobs/WorkerB').logicalId).toBe('WorkerB');
+  });
+
+  test('lists the candidates when nothing or several match', () => {
+    const dir = writeAssembly();
+    expect(() => findAssemblyFunction(dir, 'Nope')).toThrow(/no Lambda function in .* matches "Nope". The functions are:\n  One\/Api  \(logical id ApiFn in stack One\)\n  two\/Jobs\/WorkerA/);
+    expect(() => findAssemblyFunction(dir, 'two/Jobs')).toThrow(/"two\/Jobs" matches several Lambda functions[^]*WorkerA[^]*WorkerB/);
+    expect(() => findAssemblyFunction(tempDir('empty'), 'x')).toThrow(/has no manifest.json/);
+  });
+});
+
+describe('invokeLocally: an event that is not JSON is refused before anything is read or run', () => {
+  test('eventJson that is not JSON fails with INVALID_EVENT, even for an assembly that does not exist', async () => {
+    await expect(invokeLocally({ assemblyDir: tempDir('no-assembly'), function: 'Api/Fn', eventJson: '{"name": ' }))
+      .rejects.toMatchObject({ code: 'INVALID_EVENT', message: expect.stringContaining('the event is not valid JSON') });
+  });
+});
 
 describe('listAssemblyFunctions: each nested assembly is read once, and only inside the assembly', () => {
   test('a nested assembly that points back at itself, at its parent, or at either through a symlink is read once', () => {

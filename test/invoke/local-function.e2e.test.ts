@@ -6,11 +6,12 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { Bundling, invokeLocally, InvokeFailure, InvokeResult, InvokeSuccess, LocalFunction, LocalFunctionOptions } from '../lib';
-import { synthFunctionApp } from '../lib/cli/synth';
-import { captureStderr, devEnv, FIXTURES, tempDir } from './support';
+import { invokeLocally, InvokeFailure, InvokeResult, InvokeSuccess, LocalFunction, LocalFunctionOptions } from '../../lib';
+import { Bundling } from '../../lib/bundling/bundling';
+import { synthFunctionApp } from '../../lib/cli/synth';
+import { captureStderr, devEnv, FIXTURES, tempDir } from '../support';
 
-const ROOT = path.join(__dirname, '..');
+const ROOT = path.join(__dirname, '..', '..');
 
 /** Builds a fixture crate with cdk-rust, in Docker, and returns its bootstrap. */
 function build(name: string, architecture = lambda.Architecture.X86_64): string {
@@ -69,7 +70,7 @@ afterEach(async () => {
   await Promise.all(opened.splice(0).map((fn) => fn.close()));
 });
 
-describe('a function on the lambda_runtime crate', () => {
+describe('LocalFunction, on the lambda_runtime crate: it answers, stays warm and fails as Lambda does', () => {
   test('answers an event; its stdout and stderr are streamed to stderr and collected in the result', async () => {
     const fn = local(behaviours, { functionName: 'behaviours', streamLogs: true, region: 'eu-west-1' });
     const { result, stderr } = await stderrOf(() => fn.invoke({ action: 'echo', name: 'Ferris' }));
@@ -164,7 +165,7 @@ describe('a function on the lambda_runtime crate', () => {
   });
 });
 
-describe('a hand-written runtime', () => {
+describe('LocalFunction, on a hand-written runtime: it gets Lambda\'s headers, environment and limits', () => {
   test('gets Lambda\'s headers with each event, and Lambda\'s environment plus its own variables', async () => {
     const fn = local(raw, {
       functionName: 'raw-fn', memorySize: 512, region: 'eu-west-1', logFormat: 'JSON', applicationLogLevel: 'DEBUG',
@@ -253,7 +254,7 @@ describe('a hand-written runtime', () => {
   });
 });
 
-describe('an arm64 bootstrap on this x86_64 machine', () => {
+describe('LocalFunction, with an arm64 bootstrap on this x86_64 machine: it runs through qemu, or says how to get it', () => {
   const qemu = spawnSync('sh', ['-c', 'command -v qemu-aarch64-static || command -v qemu-aarch64'], { encoding: 'utf-8' }).stdout.trim();
 
   (qemu ? test : test.skip)('runs through qemu user-mode emulation', async () => {
@@ -283,7 +284,7 @@ describe('an arm64 bootstrap on this x86_64 machine', () => {
   });
 });
 
-describe('a synthesized app', () => {
+describe('invokeLocally and cdk-rust invoke, on a synthesized app: a function runs by its construct path', () => {
   let assembly: string;
   beforeAll(() => {
     assembly = captureStderr(() => synthFunctionApp({
@@ -345,6 +346,26 @@ describe('a synthesized app', () => {
 
     expect(cli(['invoke', '--app', assembly]).status).toBe(2);
     expect(cli(['invoke', 'Stack/Function', '--app', tempDir('none')]).stderr).toContain('has no manifest.json');
+  });
+
+  test('cdk-rust invoke exits 2 when the event file cannot be read (missing, or a directory), naming --event and the file', () => {
+    const dir = tempDir('event');
+    const missing = cli(['invoke', 'Stack/Function', '--app', assembly, '--event', path.join(dir, 'missing.json')]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain(`--event: no file at ${path.join(dir, 'missing.json')}.`);
+    expect(missing.stderr).toContain('Fix: give the path of a JSON file, or - to read the event from stdin.');
+
+    const directory = cli(['invoke', 'Stack/Function', '--app', assembly, '--event', dir]);
+    expect(directory.status).toBe(2);
+    expect(directory.stderr).toContain(`--event: ${dir} is a directory.`);
+    expect(directory.stderr).not.toContain('    at ');
+  });
+
+  test('cdk-rust invoke exits 2 on a malformed --env, naming the flag and the value', () => {
+    const result = cli(['invoke', 'Stack/Function', '--app', assembly, '--env', 'TABLE_NAME']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('--env TABLE_NAME: expected NAME=VALUE.');
+    expect(result.stderr).toContain('Fix: give each variable as --env NAME=VALUE');
   });
 
   test('a missing asset is reported clearly', () => {

@@ -1,13 +1,10 @@
 /**
- * The Runtime API emulator's HTTP behaviour, through plain HTTP requests against the real server, and
- * the cloud assembly reader on a hand-written assembly.
+ * The Runtime API emulator's HTTP behaviour, through plain HTTP requests against the real server.
  */
-import * as fs from 'fs';
 import * as http from 'http';
 import * as net from 'net';
-import * as path from 'path';
-import { findAssemblyFunction, listAssemblyFunctions, LocalFunction, MAX_PAYLOAD_BYTES, RuntimeApiServer } from '../lib';
-import { tempDir } from './support';
+import { MAX_PAYLOAD_BYTES } from '../../lib/invoke/payload';
+import { RuntimeApiServer } from '../../lib/invoke/runtime-api';
 
 interface Reply {
   status: number;
@@ -70,7 +67,7 @@ async function isPending(promise: Promise<unknown>): Promise<boolean> {
   return !settled;
 }
 
-describe('RuntimeApiServer', () => {
+describe('RuntimeApiServer: it serves one invocation at a time, with the headers, timeout and limits Lambda\'s Runtime API has', () => {
   let server: RuntimeApiServer;
   beforeEach(async () => {
     server = await RuntimeApiServer.start({ functionName: 'unit', timeoutSeconds: 1, region: 'eu-west-1', accountId: '123456789012' });
@@ -339,75 +336,17 @@ describe('RuntimeApiServer: a client has a bounded time to send a request, while
   });
 });
 
-describe('LocalFunction without a binary', () => {
-  test('a missing asset is reported before anything starts', async () => {
-    const fn = new LocalFunction({ code: path.join(tempDir('noasset'), 'asset.0123') });
-    await expect(fn.invoke({})).rejects.toMatchObject({ code: 'ASSET_NOT_FOUND', message: expect.stringContaining('there is no bootstrap at') });
-    await fn.close();
+describe('RuntimeApiServer: a misuse fails with a CdkRustError that names the option and says what to do', () => {
+  test('a timeout that is not a positive number of seconds fails with INVALID_PROP naming the option', async () => {
+    await expect(RuntimeApiServer.start({ headersTimeoutSeconds: -1 })).rejects.toMatchObject({ code: 'INVALID_PROP',
+      message: 'headersTimeoutSeconds: -1 is not a positive number of seconds.\nFix: give headersTimeoutSeconds a positive number of seconds (fractions allowed), or leave it out for the default.' });
+    await expect(RuntimeApiServer.start({ requestTimeoutSeconds: Number.NaN })).rejects.toMatchObject({ code: 'INVALID_PROP',
+      message: expect.stringContaining('requestTimeoutSeconds: NaN is not a positive number of seconds.') });
   });
 
-  test('malformed event JSON is refused before anything starts', async () => {
-    const fn = new LocalFunction({ code: path.join(tempDir('noasset'), 'asset.0123') });
-    await expect(fn.invokeJson('{"name": ')).rejects.toMatchObject({ code: 'INVALID_EVENT', message: expect.stringContaining('the event is not valid JSON') });
-    await expect(fn.invoke({ big: 'x'.repeat(6_291_456) })).rejects.toMatchObject({ code: 'INVALID_EVENT', message: expect.stringContaining('the event is 6291466 bytes') });
-    await fn.close();
-  });
-});
-
-describe('a cloud assembly', () => {
-  /** A small assembly: two stacks, one function with aws:cdk:path, one known only from the metadata file. */
-  function writeAssembly(): string {
-    const dir = tempDir('assembly');
-    const fn = (extra: object): object => ({ Type: 'AWS::Lambda::Function', Properties: {
-      Runtime: 'provided.al2023', Handler: 'bootstrap', Code: { S3Bucket: 'b', S3Key: 'abc123.zip' }, ...extra } });
-    fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ version: '48.0.0', artifacts: {
-      One: { type: 'aws:cloudformation:stack', environment: 'aws://111122223333/eu-central-1',
-        properties: { templateFile: 'One.template.json' }, metadata: { '/One/Api/Resource': [{ type: 'aws:cdk:logicalId', data: 'ApiFn' }] } },
-      Two: { type: 'aws:cloudformation:stack', environment: 'aws://unknown-account/unknown-region',
-        properties: { templateFile: 'Two.template.json', stackName: 'two-stack' }, additionalMetadataFile: 'Two.metadata.json' },
-    } }));
-    fs.writeFileSync(path.join(dir, 'One.template.json'), JSON.stringify({ Resources: {
-      ApiFn: fn({ MemorySize: 512, Timeout: 7, Architectures: ['arm64'],
-        Environment: { Variables: { PLAIN: 'x', NUM: 3, TABLE: { Ref: 'Table' }, REGION: { Ref: 'AWS::Region' } } },
-        LoggingConfig: { LogFormat: 'JSON', ApplicationLogLevel: 'DEBUG' } }),
-      Table: { Type: 'AWS::DynamoDB::Table', Properties: {} },
-    } }));
-    fs.writeFileSync(path.join(dir, 'Two.template.json'), JSON.stringify({ Resources: {
-      WorkerA: { ...fn({}), Metadata: { 'aws:cdk:path': 'two/Jobs/WorkerA/Resource' } },
-      WorkerB: { ...fn({ Code: { ZipFile: 'x' } }), Metadata: { 'aws:cdk:path': 'two/Jobs/WorkerB/Resource' } },
-    } }));
-    fs.writeFileSync(path.join(dir, 'Two.metadata.json'), JSON.stringify({}));
-    return dir;
-  }
-
-  test('lists every function with what the template says', () => {
-    const dir = writeAssembly();
-    const functions = listAssemblyFunctions(dir);
-    expect(functions.map((f) => f.constructPath)).toEqual(['One/Api', 'two/Jobs/WorkerA', 'two/Jobs/WorkerB']);
-    expect(functions[0]).toMatchObject({
-      logicalId: 'ApiFn', stackName: 'One', memorySize: 512, timeoutSeconds: 7, architecture: 'arm64',
-      environment: { PLAIN: 'x', NUM: '3', REGION: 'eu-central-1' }, unresolvedVariables: ['TABLE'],
-      logFormat: 'JSON', applicationLogLevel: 'DEBUG', region: 'eu-central-1', account: '111122223333',
-      codeDirectory: path.join(fs.realpathSync(dir), 'asset.abc123'),
-    });
-    expect(functions[1]).toMatchObject({ stackName: 'two-stack', memorySize: 128, timeoutSeconds: 3, architecture: 'x86_64', logFormat: 'Text' });
-    expect(functions[2].codeProblem).toContain('inline');
-  });
-
-  test('matches by logical id, Stack/LogicalId, construct path, the path of the function resource, or a unique parent path', () => {
-    const dir = writeAssembly();
-    expect(findAssemblyFunction(dir, 'ApiFn').constructPath).toBe('One/Api');
-    expect(findAssemblyFunction(dir, 'One/ApiFn').constructPath).toBe('One/Api');
-    expect(findAssemblyFunction(dir, 'One/Api').logicalId).toBe('ApiFn');
-    expect(findAssemblyFunction(dir, '/One/Api/Resource').logicalId).toBe('ApiFn');
-    expect(findAssemblyFunction(dir, 'two-stack/WorkerA').logicalId).toBe('WorkerA');
-    expect(findAssemblyFunction(dir, 'two/Jobs/WorkerB').logicalId).toBe('WorkerB');
-  });
-
-  test('lists the candidates when nothing or several match', () => {
-    const dir = writeAssembly();
-    expect(() => findAssemblyFunction(dir, 'Nope')).toThrow(/no Lambda function in .* matches "Nope". The functions are:\n  One\/Api  \(logical id ApiFn in stack One\)\n  two\/Jobs\/WorkerA/);
-    expect(() => findAssemblyFunction(dir, 'two/Jobs')).toThrow(/"two\/Jobs" matches several Lambda functions[^]*WorkerA[^]*WorkerB/);
-    expect(() => findAssemblyFunction(tempDir('empty'), 'x')).toThrow(/has no manifest.json/);
+  test('the address of a closed server cannot be read: INVOKE_FAILED, saying when it can be', async () => {
+    const server = await RuntimeApiServer.start();
+    await server.close();
+    expect(() => server.address).toThrow(/the runtime API server is not listening: it was closed\.\nFix: read the address between `await RuntimeApiServer.start\(\)` and `close\(\)`/);
   });
 });

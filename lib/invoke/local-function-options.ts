@@ -1,0 +1,130 @@
+/**
+ * How a function runs locally: its bootstrap, architecture, environment, limits and what it is told
+ * about itself, as Lambda would tell it.
+ */
+import { ArchitectureName } from '../private/architecture';
+
+/** A function's architecture, as Lambda names it (`lambda.Architecture`'s `name`). */
+export type LocalArchitecture = ArchitectureName;
+
+
+/** What a {@link LocalFunction} runs, and how. */
+export interface LocalFunctionOptions {
+  /**
+   * The function's code: its `bootstrap` file, or the asset directory holding it.
+   *
+   * The process runs in the directory holding the bootstrap (`LAMBDA_TASK_ROOT`). A missing bootstrap fails the
+   * first invocation with `ASSET_NOT_FOUND`.
+   */
+  readonly code: string;
+  /**
+   * The function's name.
+   *
+   * The process gets it as `AWS_LAMBDA_FUNCTION_NAME`, and it names the log group and the invoked function ARN.
+   *
+   * @default 'function'
+   */
+  readonly functionName?: string;
+  /**
+   * The memory size, in MiB.
+   *
+   * The process gets it as `AWS_LAMBDA_FUNCTION_MEMORY_SIZE`; it is not enforced locally.
+   *
+   * @default 128 (Lambda's default)
+   */
+  readonly memorySize?: number;
+  /**
+   * The timeout, in seconds.
+   *
+   * An invocation that runs longer ends with `Sandbox.Timedout`, and its process is killed; the next invocation
+   * starts a new one.
+   *
+   * @default 3 (Lambda's default)
+   */
+  readonly timeoutSeconds?: number;
+  /**
+   * The architecture the function is declared with: `'x86_64'` or `'arm64'` (a `lambda.Architecture`'s `name`).
+   *
+   * When the binary is of another architecture, invoking fails with `ARCHITECTURE_MISMATCH`, as it would fail in
+   * Lambda. A binary of an architecture other than the host's runs through qemu user-mode emulation
+   * (`qemu-aarch64-static` or `qemu-aarch64` on PATH for arm64 on an x86_64 host). Any other value is refused with
+   * `INVALID_PROP` when the LocalFunction is created.
+   *
+   * @default - the binary's own, read from its ELF header
+   */
+  readonly architecture?: LocalArchitecture;
+  /**
+   * The function's own environment variables.
+   *
+   * Lambda's reserved variables (`AWS_LAMBDA_*`, `AWS_REGION`, `_HANDLER`, ...) win over these, as in Lambda.
+   *
+   * @default - none
+   */
+  readonly environment?: Record<string, string>;
+  /**
+   * The logging format.
+   *
+   * With `JSON`, the process gets `AWS_LAMBDA_LOG_FORMAT=JSON` and `AWS_LAMBDA_LOG_LEVEL` (the application log
+   * level), which `lambda_runtime` follows.
+   *
+   * @default 'Text'
+   */
+  readonly logFormat?: 'Text' | 'JSON';
+  /**
+   * The application log level.
+   *
+   * The process gets it as `AWS_LAMBDA_LOG_LEVEL` when `logFormat` is `JSON`, and not otherwise.
+   *
+   * @default 'INFO'
+   */
+  readonly applicationLogLevel?: string;
+  /**
+   * The region the function runs in.
+   *
+   * The process gets it as `AWS_REGION` and `AWS_DEFAULT_REGION`, and it is part of the invoked function ARN.
+   *
+   * @default - `AWS_REGION`, else `AWS_DEFAULT_REGION` of this process, else 'us-east-1'
+   */
+  readonly region?: string;
+  /**
+   * The account id.
+   *
+   * It is part of the invoked function ARN.
+   *
+   * @default '000000000000'
+   */
+  readonly accountId?: string;
+  /**
+   * The handler.
+   *
+   * The process gets it as `_HANDLER`; a `bootstrap` usually ignores it.
+   *
+   * @default 'bootstrap'
+   */
+  readonly handler?: string;
+  /**
+   * How long the process may take from its start to its first `/next`, in seconds (Lambda's init phase).
+   *
+   * A process that takes longer fails the invocation with an init error (`Sandbox.Timedout`), and is stopped.
+   *
+   * @default 10 (Lambda's init limit)
+   */
+  readonly initTimeoutSeconds?: number;
+  /**
+   * Whether the function's stdout and stderr (its logs) are copied to this process's stderr as they come.
+   *
+   * They are collected in each {@link InvokeResult}'s `logs` either way.
+   *
+   * @default true
+   */
+  readonly streamLogs?: boolean;
+  /**
+   * Whether this process's AWS credentials are passed to the function.
+   *
+   * `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN`, when set, are passed as they are (in
+   * Lambda the function gets its role's credentials the same way).
+   *
+   * @default true
+   */
+  readonly passCredentials?: boolean;
+}

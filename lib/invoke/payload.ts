@@ -1,0 +1,19 @@
+/**
+ * Lambda's payload limit: the largest event a synchronous invocation takes, and the largest response a
+ * function may send back.
+ */
+import { CdkRustError } from '../errors';
+
+/** Lambda's limit on a synchronous invocation's event and on a function's response: 6 MB (6,291,456 bytes). */
+export const MAX_PAYLOAD_BYTES = 6_291_456;
+
+/**
+ * Refuses an event larger than `limitBytes` with `INVALID_EVENT`, as Lambda refuses it before invoking
+ * anything. An event of exactly `limitBytes` passes.
+ */
+export function checkEventSize(event: Buffer, limitBytes = MAX_PAYLOAD_BYTES): void {
+  if (event.length <= limitBytes) return;
+  throw new CdkRustError('INVALID_EVENT',
+    `the event is ${event.length} bytes; Lambda accepts at most ${limitBytes} bytes (6 MB) for a synchronous invocation.`,
+    'send a smaller event (put large data in S3 and pass its key).');
+}
