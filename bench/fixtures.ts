@@ -231,3 +231,46 @@ for (const fn of config.functions) {
 }
 app.synth();
 `;
+
+// ------------------------------------------------------------------------------------------------
+// A tiny cloud assembly (the CLI start-up scenario)
+
+/**
+ * Writes a cloud assembly of one stack, `Bench`, with one function, `Bench/Greeter`, whose code is an
+ * asset directory holding a `bootstrap` (a shell script that is never run): enough for
+ * `cdk-rust invoke` to read the manifest, the template and the construct paths.
+ */
+export function writeTinyAssembly(dir: string): string {
+  const asset = 'asset.0000000000000000000000000000000000000000000000000000000000000000';
+  fs.mkdirSync(path.join(dir, asset), { recursive: true });
+  fs.writeFileSync(path.join(dir, asset, 'bootstrap'), '#!/bin/sh\nexit 1\n', { mode: 0o755 });
+  fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({
+    version: '48.0.0',
+    artifacts: {
+      Bench: {
+        type: 'aws:cloudformation:stack',
+        environment: 'aws://unknown-account/unknown-region',
+        properties: { templateFile: 'Bench.template.json', stackName: 'Bench' },
+        metadata: { '/Bench/Greeter/Resource': [{ type: 'aws:cdk:logicalId', data: 'Greeter' }] },
+        displayName: 'Bench',
+      },
+    },
+  }, null, 2));
+  fs.writeFileSync(path.join(dir, 'Bench.template.json'), JSON.stringify({
+    Resources: {
+      Greeter: {
+        Type: 'AWS::Lambda::Function',
+        Properties: {
+          Code: { S3Bucket: 'bucket', S3Key: `${asset.slice('asset.'.length)}.zip` },
+          Handler: 'bootstrap',
+          Runtime: 'provided.al2023',
+          Architectures: ['x86_64'],
+          MemorySize: 128,
+          Timeout: 3,
+        },
+        Metadata: { 'aws:cdk:path': 'Bench/Greeter/Resource', 'aws:asset:path': asset, 'aws:asset:property': 'Code' },
+      },
+    },
+  }, null, 2));
+  return dir;
+}

@@ -222,3 +222,73 @@ export function renderTable(table: Table): string {
   for (const note of table.notes) out.push(`  * ${note}`);
   return out.join('\n') + '\n';
 }
+
+// ------------------------------------------------------------------------------------------------
+// Samples, and measuring side by side
+
+/** The samples of a scenario's variants, by variant name: seconds, and cargo's own work when it ran. */
+export type Samples = Map<string, { samples: number[]; cargo: number[]; crates: number[] }>;
+
+/** Records one run of `variant`: its seconds, and (when cargo built something) cargo's time and crates. */
+export function sample(rows: Samples, variant: string, seconds: number, work?: CargoWork): void {
+  if (!rows.has(variant)) rows.set(variant, { samples: [], cargo: [], crates: [] });
+  const row = rows.get(variant)!;
+  row.samples.push(seconds);
+  if (work && work.builds > 0) {
+    row.cargo.push(work.cargoSeconds);
+    row.crates.push(work.compiled.length);
+  }
+}
+
+/** The table row of `variant` (no samples when it never ran). */
+export function rowOf(samples: Samples, variant: string, extra: Partial<Row> = {}): Row {
+  const s = samples.get(variant);
+  return { variant, samples: s?.samples ?? [], cargoSeconds: s?.cargo, crates: s?.crates, ...extra };
+}
+
+/** What one run of a variant measured. */
+export interface Measurement {
+  readonly seconds: number;
+  /** Cargo's work in the run's log, when it ran cargo (recorded as the row's `cargo s` and `crates`). */
+  readonly work?: CargoWork;
+}
+
+/** One side of a side-by-side measurement: cdk-rust, or its reference. */
+export interface Variant {
+  /** The row it records into. */
+  readonly name: string;
+  /** Runs it once (round 0, 1, ...) and says how long it took. */
+  readonly run: (round: number) => Measurement;
+}
+
+/** The order of `items` in round `round`: rotated by one per round (two items: A B, B A, A B, ...). */
+export function rotation<T>(items: readonly T[], round: number): T[] {
+  return items.map((_, k) => items[(k + round) % items.length]);
+}
+
+/**
+ * The one way the harness compares cdk-rust with its reference: `rounds` rounds, each running every
+ * group's variants back to back, in an order that rotates by one per round (so that neither side is
+ * always first, when the caches and the machine's load favour the first or the second), and records
+ * every run in `samples` (the tables show min / median / max and the ratio of medians).
+ *
+ * Groups run one after the other within a round: `[[ours, bare], [oursLocal, bareHost]]` gives
+ * `ours bare oursLocal bareHost`, then `bare ours bareHost oursLocal`, ...
+ * `before(round)` runs first in each round (an edit, a progress line); returning false skips the round.
+ */
+export function sideBySide(
+  samples: Samples,
+  rounds: number,
+  groups: ReadonlyArray<ReadonlyArray<Variant>>,
+  before?: (round: number) => boolean | void,
+): void {
+  for (let round = 0; round < rounds; round++) {
+    if (before?.(round) === false) continue;
+    for (const group of groups) {
+      for (const variant of rotation(group, round)) {
+        const m = variant.run(round);
+        sample(samples, variant.name, m.seconds, m.work);
+      }
+    }
+  }
+}

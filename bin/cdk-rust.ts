@@ -1,12 +1,16 @@
 #!/usr/bin/env node
 /**
  * The cdk-rust command line: a thin layer over the library.
+ *
+ * Start-up matters (`--help`, `invoke`), so only `synth` loads aws-cdk-lib and the constructs: it
+ * imports lib/cli/synth when it runs. `npm run build` bundles this file with esbuild
+ * (scripts/bundle-cli.mjs) into dist/bin/cdk-rust.js, with aws-cdk-lib, constructs and cdk-nag left
+ * external; keep that import dynamic, or every command pays for aws-cdk-lib again.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { invokeCommand, INVOKE_USAGE } from '../lib/cli/invoke';
-import { synthFunctionApp } from '../lib/cli/synth';
 import { CdkRustError } from '../lib/errors';
 
 const USAGE = `Usage: cdk-rust <command> [options]
@@ -46,7 +50,7 @@ function main(argv: string[]): number | Promise<number> {
   throw new CdkRustError('CLI_USAGE', `unknown command "${command}".`, 'run `cdk-rust --help` for the commands.');
 }
 
-function synth(args: string[]): number {
+async function synth(args: string[]): Promise<number> {
   const { values } = parseCommand(args, {
     'manifest': { type: 'string' },
     'binary': { type: 'string' },
@@ -76,6 +80,8 @@ function synth(args: string[]): number {
     }
     knownHosts = fs.readFileSync(knownHostsFile, 'utf-8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
   }
+  // Loaded here, not at the top: it brings aws-cdk-lib, which no other command needs.
+  const { synthFunctionApp } = await import('../lib/cli/synth');
   const result = synthFunctionApp({
     manifestPath: manifest,
     binaryName: values.binary as string | undefined,

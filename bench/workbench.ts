@@ -1,0 +1,262 @@
+/**
+ * The builds and fixtures several scenarios share, made on first use and kept for the rest of the
+ * run: the library compiled to JS and the apps run as processes, the bare builds' registry volume,
+ * clean Docker builds of greeter, the greeter app synthesized once, generated workspaces.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { Bundling } from '../lib/bundling/bundling';
+import { DevEnv } from './context';
+import { AppConfig, FLOOR_APP, GREETER, OURS_APP, PEER_APP, copyCrate, writeWorkspace } from './fixtures';
+import { BenchError, CargoWork, Timed, cargoWork, probe, progress, run, saveLog, tail, timeIt, timed } from './support';
+
+export const MUSL = 'x86_64-unknown-linux-musl';
+export const GNU = 'x86_64-unknown-linux-gnu';
+
+/** A clean Docker build of greeter: its crate copy and the bootstrap built from it. */
+export interface ColdDockerBuild {
+  readonly dir: string;
+  readonly bootstrap: string;
+}
+
+/** A timed build of this process, with what cargo did and where its log is. */
+export interface Measured {
+  readonly seconds: number;
+  readonly work: CargoWork;
+  readonly logFile: string;
+}
+
+/** The one-function app on greeter, synthesized once. */
+export interface OursApp {
+  readonly greeterDir: string;
+  readonly configFile: string;
+  readonly configNoAlarm: string;
+  readonly outdir: string;
+}
+
+export class Workbench {
+  /** Clean Docker builds of greeter (the cold-build scenario's, or made on demand by 6 and 7). */
+  public readonly coldDocker: ColdDockerBuild[] = [];
+  /** The bootstrap of the cold-build scenario's first local build. */
+  public coldLocalBootstrap?: string;
+  /** Greeter copies whose bare (docker run) target/ is warm (the cold-build scenario's). */
+  public readonly bareWarm: string[] = [];
+  /** The dependencies added to the greeter app's copy so far (the dependency-change scenario). */
+  public readonly greeterDeps: string[] = [];
+
+  private volume = '';
+  private volumeFilled = false;
+  private hostFetched = false;
+  private dist = '';
+  private oursApp?: OursApp;
+  private bareGreeter?: string;
+  private readonly wsTemplates = new Map<number, string>();
+  private copySeq = 0;
+  private configSeq = 0;
+
+  constructor(
+    private readonly repo: string,
+    private readonly work: string,
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly dev: DevEnv | undefined,
+  ) {}
+
+  private get docker(): DevEnv {
+    if (!this.dev) throw new BenchError('this scenario needs the development environment (scripts/dev-env.sh up), which was not loaded');
+    return this.dev;
+  }
+
+  // ----------------------------------------------------------------------------------------------
+  // The library compiled to JS, and the apps run as whole processes
+
+  /** The library compiled to plain JS in the work dir (`<dist>/lib`, `<dist>/bin`), for the apps run as processes. */
+  public ensureDist(): string {
+    if (this.dist) return this.dist;
+    const out = path.join(this.work, 'dist');
+    progress('compiling the library (tsc) for the apps');
+    // tsc emits even when some file has type errors (work in progress elsewhere in lib/): only a missing
+    // output is fatal.
+    const tsc = timed('tsc', process.execPath, [path.join(this.repo, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(this.repo, 'tsconfig.json'), '--outDir', out, '--sourceMap', 'false', '--declaration', 'false'], { allowFailure: true });
+    if (!fs.existsSync(path.join(out, 'lib', 'index.js'))) throw new BenchError(`tsc produced no lib/index.js:\n${tail(tsc.log, 20)}`);
+    if (tsc.status !== 0) progress(`tsc reported errors (emitted anyway; see ${tsc.logFile})`);
+    for (const [name, text] of [['ours.js', OURS_APP], ['floor.js', FLOOR_APP], ['peer.js', PEER_APP]]) {
+      fs.writeFileSync(path.join(this.work, name), text);
+    }
+    this.dist = out;
+    return out;
+  }
+
+  /** The environment of the apps: this repo's node_modules on NODE_PATH, the compiled library as BENCH_DIST. */
+  public appEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+    return {
+      ...this.env,
+      NODE_PATH: path.join(this.repo, 'node_modules'),
+      BENCH_DIST: path.join(this.ensureDist(), 'lib'),
+      ...extra,
+    };
+  }
+
+  /** Writes an app's config to a new file of the work dir. */
+  public writeConfig(config: AppConfig): string {
+    const file = path.join(this.work, `app-config-${++this.configSeq}.json`);
+    fs.writeFileSync(file, JSON.stringify(config, null, 2));
+    return file;
+  }
+
+  /** Runs one of the apps (`ours.js`, `floor.js`, `peer.js`) as a whole process, timed. */
+  public runApp(name: string, app: 'ours' | 'floor' | 'peer', configFile: string, env?: NodeJS.ProcessEnv): Timed {
+    this.ensureDist();
+    return timed(name, process.execPath, [path.join(this.work, `${app}.js`), configFile], { env: env ?? this.appEnv(), cwd: this.work });
+  }
+
+  // ----------------------------------------------------------------------------------------------
+  // Bare cargo builds (the limit)
+
+  /** A named volume for the bare builds' registry, filled once with `cargo fetch`. */
+  public ensureVolume(): string {
+    const { docker } = this.docker;
+    if (!this.volume) {
+      this.volume = `cdk-rust-bench-registry-${process.pid}`;
+      run(docker, ['volume', 'create', this.volume]);
+    }
+    if (!this.volumeFilled) {
+      progress(`filling the registry volume ${this.volume} (cargo fetch in the builder image)`);
+      const dir = copyCrate(GREETER, path.join(this.work, 'fetch', 'greeter'));
+      timed('bare-volume-fetch', docker, this.dockerRunArgs(dir, ['cargo', 'fetch', '--locked']));
+      this.volumeFilled = true;
+    }
+    return this.volume;
+  }
+
+  private dockerRunArgs(dir: string, command: string[]): string[] {
+    return ['run', '--rm', '--network', 'host', '-v', `${this.volume}:/usr/local/cargo/registry`, '-v', `${dir}:/src`, '-w', '/src', this.docker.image, ...command];
+  }
+
+  /** The limit: the same cargo build in the same image, with no cdk-rust around it. */
+  public bareDockerBuild(name: string, dir: string, extra: string[] = []): Timed {
+    this.ensureVolume();
+    return timed(name, this.docker.docker, this.dockerRunArgs(dir, ['cargo', 'build', '--release', '--locked', '--target', MUSL, ...extra]));
+  }
+
+  /** The host registry holds greeter's dependencies (for the local builds), fetched once untimed. */
+  public ensureHostFetch(): void {
+    if (this.hostFetched) return;
+    progress('cargo fetch on the host (untimed)');
+    const dir = copyCrate(GREETER, path.join(this.work, 'host-fetch', 'greeter'));
+    run('cargo', ['fetch', '--locked', '--manifest-path', path.join(dir, 'Cargo.toml')]);
+    this.hostFetched = true;
+  }
+
+  // ----------------------------------------------------------------------------------------------
+  // Greeter copies and builds
+
+  /** A fresh copy of greeter at a new path of the work dir (so: cold target caches). */
+  public freshGreeter(label: string): string {
+    return copyCrate(GREETER, path.join(this.work, `${String(++this.copySeq).padStart(2, '0')}-${label}`, 'greeter'));
+  }
+
+  /** cdk-rust's Docker build of a fresh copy of greeter (`Bundling.prepare` + `Bundling.build`), in this process. */
+  public oursDockerCold(label: string): Measured & ColdDockerBuild {
+    const dir = this.freshGreeter(label);
+    const out = path.join(path.dirname(dir), 'asset');
+    progress(`${label}: cdk-rust Docker build of a fresh greeter copy`);
+    const { seconds, result } = timeIt(() => Bundling.build(Bundling.prepare({ manifestPath: path.join(dir, 'Cargo.toml') }), out));
+    const logFile = saveLog(label, result.log);
+    const build = { dir, bootstrap: result.bootstrap };
+    this.coldDocker.push(build);
+    return { ...build, seconds, work: cargoWork(result.log), logFile };
+  }
+
+  /** At least `n` clean Docker builds of greeter (made now when the cold-build scenario did not run). */
+  public ensureColdDocker(n: number): ColdDockerBuild[] {
+    while (this.coldDocker.length < n) this.oursDockerCold(`ours-docker-cold-extra-${this.coldDocker.length + 1}`);
+    return this.coldDocker.slice(0, n);
+  }
+
+  /**
+   * The one-function app on greeter, synthesized once (untimed). It reuses a greeter copy of scenario
+   * 1 when there is one, whose target cache is warm, so that this first synth is short.
+   */
+  public ensureOursApp(): OursApp {
+    if (this.oursApp) return this.oursApp;
+    // A clean build made here is one more sample for scenarios 6 and 7, and leaves a warm target cache.
+    const reused = this.coldDocker[0] ?? this.ensureColdDocker(1)[0];
+    const greeterDir = reused.dir;
+    const outdir = path.join(this.work, 'ours-app.out');
+    const functions = [{ id: 'Greeter', manifestPath: path.join(greeterDir, 'Cargo.toml') }];
+    const configFile = this.writeConfig({ outdir, functions });
+    const configNoAlarm = this.writeConfig({ outdir, functions, errorRateAlarm: false });
+    progress('first synth of the greeter app (untimed; its target cache is warm)');
+    this.runApp('ours-app-first-synth', 'ours', configFile);
+    this.oursApp = { greeterDir, configFile, configNoAlarm, outdir };
+    return this.oursApp;
+  }
+
+  /** A greeter copy whose bare (docker run) target/ is warm. */
+  public ensureBareGreeter(): string {
+    if (this.bareGreeter) return this.bareGreeter;
+    let dir = this.bareWarm[0];
+    if (!dir) {
+      dir = this.freshGreeter('bare-incremental');
+      progress('first bare build of greeter for the incremental scenarios (untimed, cold)');
+      this.bareDockerBuild('bare-first-build', dir);
+    }
+    this.bareGreeter = dir;
+    return dir;
+  }
+
+  // ----------------------------------------------------------------------------------------------
+  // Generated workspaces
+
+  /** A generated workspace of n functions with a complete Cargo.lock. */
+  private ensureWorkspaceTemplate(n: number): string {
+    const existing = this.wsTemplates.get(n);
+    if (existing) return existing;
+    this.ensureHostFetch();
+    const dir = path.join(this.work, `ws${n}-template`);
+    const names = writeWorkspace(dir, n);
+    // Completes the lock with the workspace's packages, keeping every registry version of greeter's lock.
+    run('cargo', ['metadata', '--format-version', '1', '--offline', '--manifest-path', path.join(dir, 'Cargo.toml')]);
+    const lock = fs.readFileSync(path.join(dir, 'Cargo.lock'), 'utf-8');
+    for (const name of [...names, 'shared']) {
+      if (!lock.includes(`name = "${name}"`)) throw new BenchError(`${dir}/Cargo.lock lacks ${name}`);
+    }
+    this.wsTemplates.set(n, dir);
+    return dir;
+  }
+
+  /** A fresh copy of the generated workspace of n functions. */
+  public copyWorkspace(n: number, label: string): string {
+    return copyCrate(this.ensureWorkspaceTemplate(n), path.join(this.work, `${String(++this.copySeq).padStart(2, '0')}-${label}`, 'ws'));
+  }
+
+  // ----------------------------------------------------------------------------------------------
+
+  /** Removes the registry volume (the driver removes the work dir). */
+  public cleanup(): void {
+    if (this.volume && this.dev) {
+      probe(this.dev.docker, ['volume', 'rm', '-f', this.volume]);
+      this.volume = '';
+    }
+  }
+
+  /** The registry volume's name, when one was made. */
+  public get volumeName(): string | undefined {
+    return this.volume || undefined;
+  }
+}
+
+/** The newest `asset.*` directory of a cloud assembly that holds a bootstrap. */
+export function newestAsset(outdir: string): string {
+  const assets = fs.readdirSync(outdir)
+    .filter((f) => f.startsWith('asset.') && fs.existsSync(path.join(outdir, f, 'bootstrap')))
+    .map((f) => path.join(outdir, f))
+    .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
+  if (assets.length === 0) throw new BenchError(`no asset with a bootstrap in ${outdir}`);
+  return assets[0];
+}
+
+/** The bootstrap of the newest asset of the app contains `tag` (the edit scenarios' check). */
+export function assetHas(outdir: string, tag: string): boolean {
+  return fs.readFileSync(path.join(newestAsset(outdir), 'bootstrap')).includes(Buffer.from(tag));
+}
