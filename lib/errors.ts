@@ -39,6 +39,20 @@ export class CdkRustError extends Error {
     return new CdkRustError(error.code, error.problem, error.fix, constructPath);
   }
 
+  /**
+   * The CdkRustError inside `error`: `error` itself, or one that CDK re-threw as text (asset staging
+   * wraps a bundling error as "Failed to bundle asset ...: CdkRustError [CODE]: ..."), rebuilt with
+   * its code and message; undefined when there is none.
+   */
+  public static unwrap(error: unknown): CdkRustError | undefined {
+    if (error instanceof CdkRustError) return error;
+    const text = error instanceof Error ? error.message : String(error);
+    const match = /CdkRustError \[([A-Z_]+)\]: ([^]*?)\nFix: ([^]*)$/.exec(text);
+    if (!match) return undefined;
+    const [, code, problem, fix] = match;
+    return new CdkRustError(code as CdkRustErrorCode, problem, fix.trimEnd());
+  }
+
   /** A stable identifier for the kind of failure. */
   public readonly code: CdkRustErrorCode;
 
@@ -58,5 +72,10 @@ export class CdkRustError extends Error {
     this.problem = problem;
     this.fix = fix;
     this.constructPath = constructPath;
+  }
+
+  /** `CdkRustError [CODE]: message`: the code survives wherever the error is turned into text. */
+  public toString(): string {
+    return `${this.name} [${this.code}]: ${this.message}`;
   }
 }

@@ -1,7 +1,7 @@
 /**
- * RustFunction's template: snapshots of the main prop combinations, and sharp assertions on what
- * matters. Builds are skipped here (bundling-stacks is empty): the hash is still computed from the
- * fixture's sources, so the snapshots pin it too. Real builds are in build.e2e.test.ts.
+ * RustFunction's template: snapshots of the main prop combinations (asset hashes masked: they change
+ * with the build recipe, and test/bundling/hash.test.ts asserts them), and sharp assertions on what
+ * matters. Builds are skipped here (bundling-stacks is empty). Real builds are in test/bundling/*.e2e.test.ts.
  */
 import * as path from 'path';
 import { App, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
@@ -13,7 +13,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { RustFunction, RustFunctionProps } from '../lib';
-import { FIXTURES, expectCdkRustError, nagFindings, tempDir } from './support';
+import { Bundling } from '../lib/bundling/bundling';
+import { FIXTURES, expectCdkRustError, maskAssetHashes, nagFindings, tempDir } from './support';
 
 const HELLO = path.join(FIXTURES, 'hello', 'Cargo.toml');
 /** A fixed image and Docker builds, so the asset hash is the same on every machine. */
@@ -35,7 +36,7 @@ describe('snapshots', () => {
     ['alarm off', { errorRateAlarm: false }],
     ['custom thresholds', { errorRateAlarm: { threshold: 1, period: Duration.minutes(1), evaluationPeriods: 5, datapointsToAlarm: 3, minimumInvocations: 10 } }],
   ])('%s', (_name, props) => {
-    expect(stackWith(props).template.toJSON()).toMatchSnapshot();
+    expect(maskAssetHashes(stackWith(props).template.toJSON())).toMatchSnapshot();
   });
 
   test('existing topic', () => {
@@ -43,7 +44,7 @@ describe('snapshots', () => {
     const stack = new Stack(app, 'Svc');
     const topic = sns.Topic.fromTopicArn(stack, 'Ops', 'arn:aws:sns:eu-west-1:123456789012:ops');
     new RustFunction(stack, 'Api', { manifestPath: HELLO, bundling: BUNDLING, alarmTopic: topic });
-    expect(Template.fromStack(stack).toJSON()).toMatchSnapshot();
+    expect(maskAssetHashes(Template.fromStack(stack).toJSON())).toMatchSnapshot();
   });
 });
 
@@ -65,6 +66,15 @@ describe('the function', () => {
       },
       TracingConfig: { Mode: 'Active' },
     });
+  });
+
+  test('the code asset follows the build plan\'s hash, known before building: same plan, same key; another plan, another key', () => {
+    const key = (t: Template) => Object.values(t.findResources('AWS::Lambda::Function'))[0].Properties.Code.S3Key as string;
+    const hash = (features?: string[]) => Bundling.prepare({ manifestPath: HELLO, ...BUNDLING, features }, { resolveImage: false }).assetHash;
+    expect(key(stackWith().template)).toMatch(/^[0-9a-f]{64}\.zip$/);
+    expect(key(stackWith().template)).toBe(key(stackWith().template));
+    expect(hash(['x'])).not.toBe(hash());
+    expect(key(stackWith({ bundling: { features: ['x'] } }).template)).not.toBe(key(stackWith().template));
   });
 
   test('arm64 functions get an arm64 build', () => {

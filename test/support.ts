@@ -122,6 +122,14 @@ function collectViolations(node: unknown): any[] {
   return [];
 }
 
+/**
+ * A template with its asset hashes masked, for snapshots: the hash changes with every change of the
+ * build recipe, and is asserted sharply where it is the point (test/bundling/hash.test.ts).
+ */
+export function maskAssetHashes(template: unknown): unknown {
+  return JSON.parse(JSON.stringify(template).replace(/[0-9a-f]{64}(\.zip)?/g, (_, zip) => `<asset-hash>${zip ?? ''}`));
+}
+
 /** Runs `fn` and returns what it throws (undefined when it does not throw). */
 export function thrownBy(fn: () => unknown): unknown {
   try {

@@ -40,10 +40,12 @@ export function isDigestPinned(image: string): boolean {
 /**
  * The identity of `image` for the asset hash: the reference itself when it is pinned by digest;
  * otherwise the id of the local image, which is built first (the default image) or pulled (any
- * other) when this machine does not have it yet.
+ * other) when this machine does not have it yet. `docker` is asked for the client only then: a
+ * digest-pinned image needs no Docker at all.
  */
-export function builderImageIdentity(client: DockerClient, image: string): string {
+export function builderImageIdentity(image: string, docker: () => DockerClient): string {
   if (isDigestPinned(image)) return image;
+  const client = docker();
   let id = localImageId(client, image);
   if (id === undefined) {
     if (image === DEFAULT_BUILDER_IMAGE) buildDefaultBuilderImage(client);

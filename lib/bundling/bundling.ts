@@ -14,14 +14,16 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
 import { CdkRustError } from '../errors';
 import { progress, warn } from '../private/progress';
-import { RustBundlingOptions } from '../types';
+import { RustBundlingOptions } from './rust-bundling-options';
 import { DEFAULT_BUILDER_IMAGE, builderImageIdentity } from './builder-image';
-import { externalPathDependencies, readCargoWorkspace } from './cargo';
-import { checkSshAgent, detectDocker, runDockerBuild } from './docker';
-import { FRESHEN_SCRIPT, cacheIdsFor, renderDockerfile } from './dockerfile';
+import { readCargoWorkspace } from './cargo';
+import { detectDocker, runDockerBuild } from './docker';
+import { cacheIdsFor, renderDockerfile } from './dockerfile';
+import { FRESHEN_SCRIPT } from './freshen';
 import { ExcludedFile, InputFile, assetHash, collectInputs, hashInputs } from './hash';
 import { localRecipe, localToolchainFor, runLocalBuild } from './local';
 import { BuildPlan, makeBuildPlan } from './plan';
+import { checkSshAgent } from './ssh-agent';
 
 /** What {@link Bundling.bundle} needs. */
 export interface BundlingProps extends RustBundlingOptions {
@@ -78,15 +80,11 @@ export class Bundling {
   /** Reads and validates the project and computes the asset hash, without building anything. */
   public static prepare(props: BundlingProps, options: PrepareOptions = {}): PreparedBuild {
     const workspace = readCargoWorkspace(props.manifestPath);
-    const plan = makeBuildPlan(workspace, {
-      ...props,
-      architecture: props.architecture?.name,
-      externalPathDependencies: externalPathDependencies(workspace),
-    });
+    const plan = makeBuildPlan(workspace, { ...props, architecture: props.architecture?.name });
     const { inputs, excluded } = collectInputs(plan);
     const localToolchain = plan.forceDocker ? undefined : localToolchainFor(plan.target, plan.workspaceRoot);
     const image = plan.builderImage ?? DEFAULT_BUILDER_IMAGE;
-    const imageIdentity = !localToolchain && (options.resolveImage ?? true) ? builderImageIdentity(detectDocker(), image) : image;
+    const imageIdentity = !localToolchain && (options.resolveImage ?? true) ? builderImageIdentity(image, () => detectDocker()) : image;
     const recipe = localToolchain
       ? localRecipe(plan, localToolchain)
       : `${imageIdentity}\n${renderDockerfile(plan, image, HASHED_CACHE_IDS)}${FRESHEN_SCRIPT}`;
@@ -158,7 +156,8 @@ export class Bundling {
       const what = `${plan.packageName}/${plan.binaryName} for ${plan.target} (profile ${plan.profile})`;
       let log: string;
       if (prepared.localToolchain) {
-        progress(`building ${what} with the host toolchain`);
+        const socket = plan.ssh.forward ? checkSshAgent(plan) : undefined;
+        progress(`building ${what} with the host toolchain` + (socket ? ', SSH agent for the fetch only' : ''));
         log = runLocalBuild(plan, prepared.targetDirectory, exportDir);
       } else {
         const client = detectDocker();

@@ -1,6 +1,8 @@
 /**
- * Reading a Cargo project: `cargo metadata` for its packages and targets, Cargo.lock and the
- * manifests for the git sources it fetches.
+ * Reading a Cargo project, once: `cargo metadata` for its packages and targets, Cargo.lock and the
+ * manifests for the git sources it fetches over SSH, and the manifests of path dependencies outside
+ * the workspace. Everything the build plan needs to know about the project is in the one value
+ * {@link readCargoWorkspace} returns; the plan never reads the project itself.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -38,6 +40,10 @@ export interface CargoWorkspace {
   readonly lockFile?: string;
   /** Cargo's target directory for host builds (honours CARGO_TARGET_DIR and config). */
   readonly targetDirectory: string;
+  /** The git dependencies fetched over SSH (from Cargo.lock, and from the manifests for workspaces without one yet). */
+  readonly sshGitSources: SshGitSource[];
+  /** Absolute directories of path dependencies outside the workspace root (and theirs, in turn). */
+  readonly externalPathDependencies: string[];
 }
 
 /** A git dependency fetched over SSH. */
@@ -91,13 +97,16 @@ export function readCargoWorkspace(manifestPath: string, options: ReadWorkspaceO
     .sort((a, b) => a.manifestPath.localeCompare(b.manifestPath));
   const root = meta.workspace_root;
   const lockFile = path.join(root, 'Cargo.lock');
+  const existingLockFile = fs.existsSync(lockFile) ? lockFile : undefined;
   return {
     root,
     manifestPath: manifest,
     selectedPackage: packages.find((p) => p.manifestPath === manifest),
     members: packages,
-    lockFile: fs.existsSync(lockFile) ? lockFile : undefined,
+    lockFile: existingLockFile,
     targetDirectory: meta.target_directory,
+    sshGitSources: findSshGitSources(root, existingLockFile, packages),
+    externalPathDependencies: findExternalPathDependencies(root, packages),
   };
 }
 
@@ -146,7 +155,7 @@ const MANIFEST_GIT = /\bgit\s*=\s*"([^"]+)"/g;
  * Finds the git dependencies that are fetched over SSH, from Cargo.lock (what is actually fetched)
  * and from the members' manifests (for workspaces without a lock file yet).
  */
-export function findSshGitSources(workspace: CargoWorkspace): SshGitSource[] {
+function findSshGitSources(root: string, lockFile: string | undefined, members: readonly CargoPackage[]): SshGitSource[] {
   const found = new Map<string, SshGitSource>();
   const scan = (file: string, pattern: RegExp) => {
     if (!fs.existsSync(file)) return;
@@ -156,9 +165,9 @@ export function findSshGitSources(workspace: CargoWorkspace): SshGitSource[] {
       if (source && !found.has(source.url)) found.set(source.url, source);
     }
   };
-  if (workspace.lockFile) scan(workspace.lockFile, LOCK_SOURCE);
-  scan(path.join(workspace.root, 'Cargo.toml'), MANIFEST_GIT);
-  for (const member of workspace.members) scan(member.manifestPath, MANIFEST_GIT);
+  if (lockFile) scan(lockFile, LOCK_SOURCE);
+  scan(path.join(root, 'Cargo.toml'), MANIFEST_GIT);
+  for (const member of members) scan(member.manifestPath, MANIFEST_GIT);
   return [...found.values()].sort((a, b) => a.url.localeCompare(b.url));
 }
 
@@ -182,10 +191,10 @@ export function parseSshUrl(url: string, foundIn: string): SshGitSource | undefi
  * The directories of path dependencies that live outside the workspace root (and theirs, in turn).
  * They are build inputs too, so the build context must reach them.
  */
-export function externalPathDependencies(workspace: CargoWorkspace): string[] {
-  const inside = (dir: string) => dir === workspace.root || dir.startsWith(workspace.root + path.sep);
+function findExternalPathDependencies(root: string, members: readonly CargoPackage[]): string[] {
+  const inside = (dir: string) => dir === root || dir.startsWith(root + path.sep);
   const found = new Set<string>();
-  const queue = workspace.members.flatMap((m) => m.pathDependencies).filter((d) => !inside(d));
+  const queue = members.flatMap((m) => m.pathDependencies).filter((d) => !inside(d));
   while (queue.length > 0) {
     const dir = path.resolve(queue.shift() as string);
     if (found.has(dir)) continue;

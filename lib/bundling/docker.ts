@@ -8,7 +8,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { CdkRustError } from '../errors';
-import { BUILD_ID_ARG, EXPORT_STAGE, FETCH_STAGE, FRESHEN_SCRIPT } from './dockerfile';
+import { BUILD_ID_ARG, EXPORT_STAGE, FETCH_STAGE } from './dockerfile';
+import { FRESHEN_SCRIPT } from './freshen';
 import { InputFile } from './hash';
 import { BuildPlan } from './plan';
 import { runStreaming } from './process';
@@ -106,43 +107,6 @@ export function csvJoin(fields: readonly string[]): string {
 /** The environment for the client: BuildKit on for the classic client. */
 export function dockerEnv(client: DockerClient): NodeJS.ProcessEnv {
   return client.mode === 'classic' ? { ...process.env, DOCKER_BUILDKIT: '1' } : { ...process.env };
-}
-
-/**
- * Checks that the SSH agent can be forwarded: the socket is set, alive, and holds at least one key.
- * Returns the socket path.
- */
-export function checkSshAgent(plan: BuildPlan): string {
-  const socket = plan.ssh.agentSocket ?? process.env.SSH_AUTH_SOCK;
-  const hosts = plan.ssh.sources.map((s) => s.url).join(', ') || 'the private git dependencies';
-  if (socket?.includes(',')) {
-    throw new CdkRustError('SSH_AGENT_MISSING', `the SSH agent socket path ${socket} contains a comma, which docker build --ssh cannot pass.`,
-      'start the agent on a path without commas (ssh-agent -a /tmp/agent.sock) or set bundling.sshAgentSocket to one.');
-  }
-  if (!socket) {
-    throw new CdkRustError('SSH_AGENT_MISSING',
-      `no SSH agent to forward: SSH_AUTH_SOCK is not set, and the build fetches ${hosts} over SSH.`,
-      'start an agent and add your key (eval "$(ssh-agent)" && ssh-add), or set bundling.sshAgentSocket.');
-  }
-  let isSocket = false;
-  try {
-    isSocket = fs.statSync(socket).isSocket();
-  } catch {
-    isSocket = false;
-  }
-  const listed = isSocket ? spawnSync('ssh-add', ['-l'], { encoding: 'utf-8', env: { ...process.env, SSH_AUTH_SOCK: socket } }) : undefined;
-  const listError = listed?.error as NodeJS.ErrnoException | undefined;
-  if (!isSocket || (listed && !listError && listed.status === 2)) {
-    throw new CdkRustError('SSH_AGENT_MISSING',
-      `the SSH agent socket ${socket} is dead (no agent answers there), and the build fetches ${hosts} over SSH.`,
-      'start an agent and add your key (eval "$(ssh-agent)" && ssh-add), then synth again in that shell.');
-  }
-  if (listed && !listError && listed.status === 1) {
-    throw new CdkRustError('SSH_AGENT_MISSING',
-      `the SSH agent at ${socket} holds no keys, and the build fetches ${hosts} over SSH.`,
-      'add the key that can read those repositories: ssh-add ~/.ssh/<key>.');
-  }
-  return socket;
 }
 
 /**

@@ -6,8 +6,8 @@
 import * as path from 'path';
 import { CdkRustError } from '../errors';
 import { ArchitectureName } from '../private/architecture';
-import { RustBundlingOptions } from '../types';
-import { CargoPackage, CargoWorkspace, SshGitSource, findSshGitSources } from './cargo';
+import { RustBundlingOptions } from './rust-bundling-options';
+import { CargoPackage, CargoWorkspace, SshGitSource } from './cargo';
 import { hasKnownHost, knownHostsName, validateKnownHostsLines } from './known-hosts';
 
 
@@ -24,29 +24,34 @@ const DEFAULT_TARGETS: Readonly<Record<ArchitectureName, string>> = {
   arm64: 'aarch64-unknown-linux-musl',
 };
 
-/** cargo arguments that would break the build's contract; each has a dedicated option. */
-const RESERVED_CARGO_ARGS: Readonly<Record<string, string>> = {
-  '--target': 'target',
-  '--offline': 'none: the compile step is always offline',
-  '--frozen': 'none: the compile step is always offline',
+/** cargo arguments that have a dedicated option, by the option's name as the user writes it. */
+const ARGS_WITH_OPTIONS: Readonly<Record<string, string>> = {
+  '--target': 'bundling.target',
   '--bin': 'binaryName',
   '--bins': 'binaryName',
   '--package': 'manifestPath',
   '-p': 'manifestPath',
   '--manifest-path': 'manifestPath',
-  '--profile': 'profile',
-  '--release': 'profile',
-  '-r': 'profile',
-  '--features': 'features',
-  '-F': 'features',
-  '--no-default-features': 'noDefaultFeatures',
+  '--profile': 'bundling.profile',
+  '--release': 'bundling.profile',
+  '-r': 'bundling.profile',
+  '--features': 'bundling.features',
+  '-F': 'bundling.features',
+  '--no-default-features': 'bundling.noDefaultFeatures',
 };
 
 /**
- * cargo arguments that move where the binary is written. cdk-rust passes `--target-dir` itself (which
- * wins over `CARGO_TARGET_DIR` and `build.target-dir`), and copies the binary from there.
+ * cargo arguments cdk-rust owns with no option to replace them, and why: cdk-rust passes
+ * `--target-dir` itself (which wins over `CARGO_TARGET_DIR` and `build.target-dir`) and copies the
+ * binary from there, and the compile step is always offline.
  */
-const OUTPUT_CARGO_ARGS = new Set(['--target-dir', '--out-dir', '--artifact-dir']);
+const OWNED_ARGS: Readonly<Record<string, string>> = {
+  '--target-dir': 'cdk-rust picks the target directory and copies the binary from there',
+  '--out-dir': 'cdk-rust picks the target directory and copies the binary from there',
+  '--artifact-dir': 'cdk-rust picks the target directory and copies the binary from there',
+  '--offline': 'the compile step is always offline, after a fetch step',
+  '--frozen': 'the compile step is always offline, after a fetch step',
+};
 
 /**
  * Variables of `bundling.buildEnvironment` that cdk-rust owns: the target directory (see above),
@@ -115,8 +120,6 @@ export interface PlanProps extends RustBundlingOptions {
   readonly architecture?: string;
   /** The environment to read `CDK_RUST_BUILDER_IMAGE` from. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
-  /** Extra directories of inputs outside the workspace members (external path dependencies). */
-  readonly externalPathDependencies?: string[];
 }
 
 /** Validates the props against the workspace and returns the plan. Throws {@link CdkRustError}. */
@@ -143,13 +146,14 @@ export function makeBuildPlan(workspace: CargoWorkspace, props: PlanProps): Buil
       throw new CdkRustError('INVALID_PROP', `bundling.cargoArgs[${i}] contains a line break or NUL character.`,
         'give one single-line argument per array element.');
     }
-    if (flag in RESERVED_CARGO_ARGS) {
-      throw new CdkRustError('INVALID_PROP', `bundling.cargoArgs: "${arg}" is managed by cdk-rust.`,
-        `use the ${RESERVED_CARGO_ARGS[flag]} option instead.`);
+    if (flag in ARGS_WITH_OPTIONS) {
+      throw new CdkRustError('INVALID_PROP', `bundling.cargoArgs: "${arg}" is set by cdk-rust from ${ARGS_WITH_OPTIONS[flag]}.`,
+        `remove it from bundling.cargoArgs and set ${ARGS_WITH_OPTIONS[flag]} instead.`);
     }
-    if (OUTPUT_CARGO_ARGS.has(flag) || /target-dir|TARGET_DIR/.test(arg)) {
-      throw new CdkRustError('INVALID_PROP', `bundling.cargoArgs: "${arg}" moves where the binary is written, which cdk-rust owns.`,
-        'remove it: cdk-rust picks the target directory (its own cache in Docker, Cargo\'s usual one on the host) and copies the binary from there.');
+    const owned = OWNED_ARGS[flag] ?? (/target-dir|TARGET_DIR/.test(arg) ? OWNED_ARGS['--target-dir'] : undefined);
+    if (owned) {
+      throw new CdkRustError('INVALID_PROP', `bundling.cargoArgs: "${arg}" is owned by cdk-rust: ${owned}.`,
+        'remove it from bundling.cargoArgs.');
     }
   });
   const buildEnvironment = { ...(props.buildEnvironment ?? {}) };
@@ -174,7 +178,7 @@ export function makeBuildPlan(workspace: CargoWorkspace, props: PlanProps): Buil
   const ssh = planSsh(workspace, props);
   const builderImage = resolveBuilderImage(props.builderImage, env);
 
-  const externals = (props.externalPathDependencies ?? []).map((d) => path.resolve(d));
+  const externals = workspace.externalPathDependencies;
   const inputDirs = dedupeNested([
     ...workspace.members.map((m) => path.dirname(m.manifestPath)),
     ...externals,
@@ -254,7 +258,7 @@ function resolveBuilderImage(prop: string | undefined, env: NodeJS.ProcessEnv): 
 function resolveArchitecture(name: string | undefined): ArchitectureName {
   const arch = name ?? 'x86_64';
   if (arch !== 'x86_64' && arch !== 'arm64') {
-    throw new CdkRustError('UNKNOWN_TARGET', `architecture: "${arch}" is not a Lambda architecture cdk-rust can build for.`,
+    throw new CdkRustError('INVALID_PROP', `architecture: "${arch}" is not a Lambda architecture cdk-rust can build for.`,
       'use lambda.Architecture.X86_64 or lambda.Architecture.ARM_64.');
   }
   return arch;
@@ -303,7 +307,7 @@ function selectBinary(workspace: CargoWorkspace, binaryName: string | undefined)
 }
 
 function planSsh(workspace: CargoWorkspace, props: PlanProps): SshPlan {
-  const sources = findSshGitSources(workspace);
+  const sources = workspace.sshGitSources;
   const knownHosts = [...(props.knownHosts ?? [])];
   const problems = validateKnownHostsLines(knownHosts);
   if (problems.length > 0) {

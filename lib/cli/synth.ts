@@ -9,6 +9,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { zipFiles } from '../bundling/zip';
 import { CdkRustError } from '../errors';
+import { assetDirectory } from '../private/asset-directory';
 import { RustFunction } from '../function';
 
 /** What `cdk-rust synth` takes. */
@@ -63,7 +64,13 @@ export function synthFunctionApp(options: SynthOptions): SynthResult {
       forceDockerBundling: options.forceDockerBundling,
     },
   });
-  const assembly = app.synth();
+  let assembly;
+  try {
+    assembly = app.synth();
+  } catch (error) {
+    // CDK reports a failed build as its own error with ours inside as text: report ours.
+    throw CdkRustError.unwrap(error) ?? error;
+  }
   const artifact = assembly.getStackArtifact(stack.artifactId);
   const templateFile = path.join(assembly.directory, artifact.templateFile);
   const bootstrap = findBootstrap(assembly.directory, templateFile);
@@ -88,7 +95,7 @@ function findBootstrap(assemblyDir: string, templateFile: string): string {
   const resources = JSON.parse(fs.readFileSync(templateFile, 'utf-8')).Resources as Record<string, { Type: string; Properties?: any }>;
   for (const resource of Object.values(resources)) {
     const key = resource.Type === 'AWS::Lambda::Function' ? resource.Properties?.Code?.S3Key : undefined;
-    const candidate = typeof key === 'string' ? path.join(assemblyDir, `asset.${key.replace(/\.zip$/, '')}`, 'bootstrap') : undefined;
+    const candidate = typeof key === 'string' ? path.join(assetDirectory(assemblyDir, key), 'bootstrap') : undefined;
     if (candidate && fs.existsSync(candidate)) return candidate;
   }
   throw new CdkRustError('ASSET_NOT_FOUND', `no bootstrap was found in the cloud assembly at ${assemblyDir}.`,

@@ -7,7 +7,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as cdk from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { Bundling, BundlingProps, CdkRustError } from '../lib';
+import { CdkRustError } from '../../lib';
+import { Bundling, BundlingProps } from '../../lib/bundling/bundling';
 import {
   captureStderr,
   copyFixture,
@@ -19,7 +20,7 @@ import {
   runBinary,
   tempDir,
   thrownBy,
-} from './support';
+} from '../support';
 
 /** Synthesizes an app with one function built from `props`, into `outdir`. */
 function synthFunction(outdir: string, props: BundlingProps): { assetDir: string; stderr: string } {
@@ -221,8 +222,8 @@ describe('an interrupted build', () => {
     devEnv();
     const crate = copyFixture('hello');
     const outdir = tempDir('interrupted');
-    const args = ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'fixtures', 'synth-one.ts'), path.join(crate, 'Cargo.toml'), outdir];
-    const child = spawn(process.execPath, args, { env: { ...process.env, TS_NODE_PROJECT: path.join(__dirname, '..', 'tsconfig.json') } });
+    const args = ['-r', 'ts-node/register/transpile-only', path.join(__dirname, '..', 'fixtures', 'synth-one.ts'), path.join(crate, 'Cargo.toml'), outdir];
+    const child = spawn(process.execPath, args, { env: { ...process.env, TS_NODE_PROJECT: path.join(__dirname, '..', '..', 'tsconfig.json') } });
     let stderr = '';
     await new Promise<void>((resolve, reject) => {
       child.stderr.on('data', (chunk: Buffer) => {

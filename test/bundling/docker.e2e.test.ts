@@ -4,8 +4,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { detectDocker } from '../lib/bundling/docker';
-import { devEnv, expectCdkRustError, tempDir } from './support';
+import { detectDocker } from '../../lib/bundling/docker';
+import { devEnv, expectCdkRustError, tempDir } from '../support';
 
 const LEGACY_CLIENT = '/usr/local/bin/docker';
 

@@ -1,13 +1,10 @@
 import * as path from 'path';
-import { readCargoWorkspace } from '../lib/bundling/cargo';
-import { DEFAULT_BUILDER_DOCKERFILE, DEFAULT_BUILDER_IMAGE, isDigestPinned } from '../lib/bundling/builder-image';
-import { DockerClient, csvJoin, dockerBuildArgs, dockerEnv, failedStepOutput } from '../lib/bundling/docker';
-import { cacheIdsFor, renderDockerfile, shellJoin } from '../lib/bundling/dockerfile';
-import { BuildPlan, PlanProps, makeBuildPlan } from '../lib/bundling/plan';
-import { shortHash } from '../lib/private/short-hash';
-import { expectCdkRustError } from './support';
+import { readCargoWorkspace } from '../../lib/bundling/cargo';
+import { cacheIdsFor, renderDockerfile } from '../../lib/bundling/dockerfile';
+import { BuildPlan, PlanProps, makeBuildPlan } from '../../lib/bundling/plan';
+import { expectCdkRustError } from '../support';
 
-const fixture = (name: string) => path.join(__dirname, 'fixtures', name, 'Cargo.toml');
+const fixture = (name: string) => path.join(__dirname, '..', 'fixtures', name, 'Cargo.toml');
 const KNOWN_HOST = '[127.0.0.1]:22222 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBUEG8+F+xFfIyDYJWb43+PLqtA6kUu2BORCOGHhWhhx';
 const IDS = { registry: 'reg', git: 'git', target: 'tgt' };
 
@@ -15,7 +12,7 @@ function plan(name: string, props: PlanProps = {}): BuildPlan {
   return makeBuildPlan(readCargoWorkspace(fixture(name)), { env: {}, ...props });
 }
 
-describe('the rendered Dockerfile', () => {
+describe('dockerfile: a fetch stage and an offline compile stage, rendered from the plan alone', () => {
   test('plain crate: fetch, offline compile with cache mounts, scratch export', () => {
     const text = renderDockerfile(plan('hello'), 'builder:1', IDS);
     expect(text).toMatchSnapshot();
@@ -84,7 +81,7 @@ describe('the rendered Dockerfile', () => {
   });
 });
 
-describe('the rendered Dockerfile: what build scripts can reach', () => {
+describe('dockerfile: what build scripts can reach', () => {
   const text = renderDockerfile(plan('private-dep', { knownHosts: [KNOWN_HOST] }), 'builder:1', IDS);
   const compileStage = text.slice(text.indexOf('AS compile'));
 
@@ -114,87 +111,5 @@ describe('the rendered Dockerfile: what build scripts can reach', () => {
     expectCdkRustError(() => renderDockerfile({ ...p, workdir: 'app\nRUN curl evil' }, 'builder:1', IDS), 'INVALID_PROP', 'the project directory');
     expectCdkRustError(() => renderDockerfile({ ...p, cargoArgs: ['--verbose\nRUN curl evil'] }, 'builder:1', IDS), 'INVALID_PROP', 'a cargo argument');
     expectCdkRustError(() => renderDockerfile({ ...p, buildEnvironment: { A: 'x\nRUN curl evil' } }, 'builder:1', IDS), 'INVALID_PROP', 'bundling.buildEnvironment.A');
-  });
-});
-
-describe('the default builder image', () => {
-  test('the official Rust image at an exact version plus musl tools, both musl targets, git and openssh-client; no syntax line', () => {
-    expect(DEFAULT_BUILDER_DOCKERFILE).toMatch(/^FROM public\.ecr\.aws\/docker\/library\/rust:1\.\d+\.\d+-bookworm\n/);
-    for (const part of ['musl-tools', 'git', 'openssh-client', 'gcc-aarch64-linux-gnu',
-      'rustup target add x86_64-unknown-linux-musl aarch64-unknown-linux-musl', 'linker = "aarch64-linux-gnu-gcc"']) {
-      expect(DEFAULT_BUILDER_DOCKERFILE).toContain(part);
-    }
-    expect(DEFAULT_BUILDER_DOCKERFILE).not.toMatch(/^# syntax=/m);
-  });
-
-  test('its tag follows its Dockerfile, so a recipe change is a new image (and a new asset hash)', () => {
-    expect(DEFAULT_BUILDER_IMAGE).toBe(`cdk-rust-builder:${shortHash(DEFAULT_BUILDER_DOCKERFILE)}`);
-  });
-
-  test('only a reference pinned by digest counts as the same image on every machine', () => {
-    expect(isDigestPinned(`builder@sha256:${'a'.repeat(64)}`)).toBe(true);
-    expect(isDigestPinned(`registry:5000/team/builder:1.95@sha256:${'b'.repeat(64)}`)).toBe(true);
-    expect(isDigestPinned('builder:1.95')).toBe(false);
-    expect(isDigestPinned('registry:5000/builder')).toBe(false);
-  });
-});
-
-describe('the docker command line', () => {
-  const classic: DockerClient = { command: '/usr/bin/docker', mode: 'classic' };
-  const buildx: DockerClient = { command: 'docker', mode: 'buildx' };
-
-  test('classic client: the fetch run has the build\'s network, the compile run none, and exports the bootstrap', () => {
-    expect(dockerBuildArgs(classic, 'fetch', plan('hello'), '/ctx', 'id-1', { outputDir: '/out' })).toEqual([
-      'build', '--progress', 'plain', '--build-arg', 'CDK_RUST_BUILD_ID=id-1', '--network', 'host', '--target', 'fetch', '--file', '/ctx/Dockerfile', '/ctx',
-    ]);
-    expect(dockerBuildArgs(classic, 'compile', plan('hello'), '/ctx', 'id-1', { outputDir: '/out' })).toEqual([
-      'build', '--progress', 'plain', '--build-arg', 'CDK_RUST_BUILD_ID=id-1', '--network', 'none', '--target', 'export',
-      '--output', 'type=local,dest=/out', '--file', '/ctx/Dockerfile', '/ctx',
-    ]);
-    expect(dockerEnv(classic).DOCKER_BUILDKIT).toBe('1');
-  });
-
-  test('buildx: the SSH agent is forwarded from the given socket to the fetch run only, on the chosen network', () => {
-    const p = plan('private-dep', { knownHosts: [KNOWN_HOST], network: 'default' });
-    const options = { outputDir: '/out', sshSocket: '/run/agent.sock' };
-    expect(dockerBuildArgs(buildx, 'fetch', p, '/ctx', 'id-2', options)).toEqual([
-      'buildx', 'build', '--progress', 'plain', '--build-arg', 'CDK_RUST_BUILD_ID=id-2', '--network', 'default', '--target', 'fetch',
-      '--ssh', 'default=/run/agent.sock', '--output', 'type=cacheonly', '--file', '/ctx/Dockerfile', '/ctx',
-    ]);
-    const compile = dockerBuildArgs(buildx, 'compile', p, '/ctx', 'id-2', options);
-    expect(compile).not.toContain('--ssh');
-    expect(compile.join(' ')).toContain('--network none --target export --output type=local,dest=/out');
-  });
-
-  test('an output directory with a comma or a quote stays one destination', () => {
-    expect(csvJoin(['type=local', 'dest=/work/a,b'])).toBe('type=local,"dest=/work/a,b"');
-    expect(csvJoin(['type=local', 'dest=/work/a"b'])).toBe('type=local,"dest=/work/a""b"');
-    expect(dockerBuildArgs(classic, 'compile', plan('hello'), '/ctx', 'id', { outputDir: '/w/x,y' })).toContain('type=local,"dest=/w/x,y"');
-  });
-
-  test('failures quote the failed step\'s own output without BuildKit prefixes', () => {
-    const log = [
-      '#5 [build 3/4] RUN cargo fetch',
-      '#5 DONE 0.4s',
-      '#6 [build 4/4] RUN cargo build',
-      '#6 0.512    Compiling hello v0.1.0 (/src)',
-      '#6 0.913 error[E0425]: cannot find value `x` in this scope',
-      '#6 0.914  --> src/main.rs:2:5',
-      '#6 ERROR: process "/bin/sh -c cargo build" did not complete successfully: exit code: 101',
-    ].join('\n');
-    expect(failedStepOutput(log)).toBe([
-      '   Compiling hello v0.1.0 (/src)',
-      'error[E0425]: cannot find value `x` in this scope',
-      ' --> src/main.rs:2:5',
-    ].join('\n'));
-  });
-
-  test('lines ending in CR LF (ssh writes them) are kept', () => {
-    const log = '#8 0.135 Host key verification failed.\r\n#8 0.2 fatal: Could not read from remote repository.\n#8 ERROR: exit code: 101\n';
-    expect(failedStepOutput(log)).toBe('Host key verification failed.\nfatal: Could not read from remote repository.');
-  });
-
-  test('shell quoting leaves plain words alone', () => {
-    expect(shellJoin(['cargo', 'build', '--features', 'a,b', "it's", 'x y'])).toBe(`cargo build --features a,b 'it'\\''s' 'x y'`);
   });
 });

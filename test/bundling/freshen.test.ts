@@ -5,8 +5,8 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { FRESHEN_SCRIPT } from '../lib/bundling/dockerfile';
-import { tempDir } from './support';
+import { FRESHEN_SCRIPT } from '../../lib/bundling/freshen';
+import { tempDir } from '../support';
 
 const OLD = new Date('2020-01-01T00:00:00Z');
 

@@ -4,14 +4,14 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { Bundling, BundlingProps } from '../lib';
-import { collectInputs } from '../lib/bundling/hash';
+import { Bundling, BundlingProps } from '../../lib/bundling/bundling';
+import { collectInputs } from '../../lib/bundling/hash';
 
 /** Builder images pinned by digest: their identity needs no Docker. */
 const IMAGE_1 = `builder@sha256:${'1'.repeat(64)}`;
 const IMAGE_2 = `builder@sha256:${'2'.repeat(64)}`;
 
-const FIXTURES = path.join(__dirname, 'fixtures');
+const FIXTURES = path.join(__dirname, '..', 'fixtures');
 
 /** A private copy of a fixture, so that tests can edit it. */
 function copyFixture(name: string): string {

@@ -1,5 +1,5 @@
 import * as crypto from 'crypto';
-import { hasKnownHost, knownHostsName, validateKnownHostsLines } from '../lib/bundling/known-hosts';
+import { hasKnownHost, knownHostsName, validateKnownHostsLines } from '../../lib/bundling/known-hosts';
 
 const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl';
 

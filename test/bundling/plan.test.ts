@@ -1,57 +1,14 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { Bundling } from '../lib';
-import { CargoWorkspace, parseSshUrl, readCargoWorkspace } from '../lib/bundling/cargo';
-import { cacheIdsFor } from '../lib/bundling/dockerfile';
-import { PlanProps, cargoBuildArgs, cargoFetchArgs, makeBuildPlan } from '../lib/bundling/plan';
-import { expectCdkRustError, thrownBy } from './support';
+import { CargoWorkspace, parseSshUrl, readCargoWorkspace } from '../../lib/bundling/cargo';
+import { cargoBuildArgs, cargoFetchArgs, makeBuildPlan } from '../../lib/bundling/plan';
+import { expectCdkRustError } from '../support';
 
-const fixture = (name: string, file = 'Cargo.toml') => path.join(__dirname, 'fixtures', name, file);
-/** A builder image pinned by digest: its identity needs no Docker (and it exists nowhere, so a build fails). */
-const PINNED_IMAGE = `cdk-rust-test-builder@sha256:${'0'.repeat(64)}`;
+const fixture = (name: string, file = 'Cargo.toml') => path.join(__dirname, '..', 'fixtures', name, file);
 const KNOWN_HOST = '[127.0.0.1]:22222 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBUEG8+F+xFfIyDYJWb43+PLqtA6kUu2BORCOGHhWhhx';
 
-
-describe('reading the Cargo project', () => {
-  test('a package: its root, bins and lock file', () => {
-    const ws = readCargoWorkspace(fixture('hello'));
-    expect(ws.root).toBe(path.dirname(fixture('hello')));
-    expect(ws.selectedPackage?.name).toBe('hello');
-    expect(ws.selectedPackage?.bins.map((b) => b.name)).toEqual(['hello']);
-    expect(ws.lockFile).toBe(fixture('hello', 'Cargo.lock'));
-  });
-
-  test('a virtual workspace: every member, no selected package', () => {
-    const ws = readCargoWorkspace(fixture('workspace'));
-    expect(ws.selectedPackage).toBeUndefined();
-    expect(ws.members.map((m) => m.name).sort()).toEqual(['alpha', 'beta', 'gamma', 'shared']);
-  });
-
-  test('a member of a workspace: the workspace root is the build root', () => {
-    const ws = readCargoWorkspace(fixture('workspace', 'functions/beta/Cargo.toml'));
-    expect(ws.root).toBe(path.dirname(fixture('workspace')));
-    expect(ws.selectedPackage?.name).toBe('beta');
-  });
-
-  test('no Cargo.toml at the path names the path and the fix', () => {
-    expectCdkRustError(() => readCargoWorkspace('/nonexistent/Cargo.toml'), 'MANIFEST_NOT_FOUND', 'manifestPath', '/nonexistent/Cargo.toml');
-  });
-
-  test('a directory instead of a manifest says which file to use', () => {
-    expectCdkRustError(() => readCargoWorkspace(path.dirname(fixture('hello'))), 'MANIFEST_NOT_FOUND', fixture('hello'));
-  });
-
-  test('a broken manifest shows cargo\'s own complaint', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-rust-bad-'));
-    fs.writeFileSync(path.join(dir, 'Cargo.toml'), '[package]\nname = "x"\nversion = \n');
-    expectCdkRustError(() => readCargoWorkspace(path.join(dir, 'Cargo.toml')), 'CARGO_METADATA_FAILED', 'cargo metadata', 'Cargo.toml');
-  });
-});
-
-describe('choosing the binary', () => {
+describe('plan: the binary to build is chosen, or the error lists the candidates', () => {
   test('a single bin needs no binaryName', () => {
     const plan = makeBuildPlan(readCargoWorkspace(fixture('hello')), {});
     expect([plan.packageName, plan.binaryName]).toEqual(['hello', 'hello']);
@@ -83,7 +40,7 @@ describe('choosing the binary', () => {
   });
 });
 
-describe('targets and architectures', () => {
+describe('plan: the target follows the architecture, and contradictions are errors', () => {
   const ws = () => readCargoWorkspace(fixture('hello'));
 
   test.each([
@@ -97,7 +54,7 @@ describe('targets and architectures', () => {
   });
 
   test('an unknown architecture is rejected', () => {
-    expectCdkRustError(() => makeBuildPlan(ws(), { architecture: 'riscv64' }), 'UNKNOWN_TARGET', 'architecture', 'riscv64');
+    expectCdkRustError(() => makeBuildPlan(ws(), { architecture: 'riscv64' }), 'INVALID_PROP', 'architecture', 'riscv64', 'Fix: use lambda.Architecture.X86_64');
   });
 
   test('an unknown target is rejected with the supported list', () => {
@@ -110,7 +67,7 @@ describe('targets and architectures', () => {
   });
 });
 
-describe('options', () => {
+describe('plan: every build option reaches cargo, and what cdk-rust owns is refused', () => {
   const ws = () => readCargoWorkspace(fixture('hello'));
 
   test('the cargo command carries every build option', () => {
@@ -133,10 +90,15 @@ describe('options', () => {
     expect(cargoBuildArgs(plan, '/t')).toContain('target.x86_64-unknown-linux-gnu.rustflags=["-C","target-feature=+crt-static"]');
   });
 
-  test.each([['--target=x', 'target'], ['--release', 'profile'], ['-p', 'manifestPath'], ['--offline', 'always offline']])(
-    'cargoArgs may not carry %s', (arg, option) => {
-      expectCdkRustError(() => makeBuildPlan(ws(), { cargoArgs: [arg] }), 'INVALID_PROP', 'bundling.cargoArgs', arg, option);
+  test.each([['--target=x', 'bundling.target'], ['--release', 'bundling.profile'], ['-p', 'manifestPath'], ['-F', 'bundling.features']])(
+    'cargoArgs may not carry %s: the fix names the option to set instead', (arg, option) => {
+      expectCdkRustError(() => makeBuildPlan(ws(), { cargoArgs: [arg] }), 'INVALID_PROP', `bundling.cargoArgs: "${arg}" is set by cdk-rust from ${option}`,
+        `Fix: remove it from bundling.cargoArgs and set ${option} instead.`);
     });
+
+  test.each(['--offline', '--frozen'])('cargoArgs may not carry %s: the compile step is always offline', (arg) => {
+    expectCdkRustError(() => makeBuildPlan(ws(), { cargoArgs: [arg] }), 'INVALID_PROP', 'always offline', 'Fix: remove it from bundling.cargoArgs.');
+  });
 
   test.each([
     [['--target-dir', 'elsewhere']],
@@ -144,7 +106,8 @@ describe('options', () => {
     [['--config=build.target-dir="elsewhere"']],
     [['--artifact-dir', 'out']],
   ])('cargoArgs may not move where the binary is written: %j', (cargoArgs) => {
-    expectCdkRustError(() => makeBuildPlan(ws(), { cargoArgs }), 'INVALID_PROP', 'bundling.cargoArgs', 'cdk-rust owns', 'Fix: remove it');
+    expectCdkRustError(() => makeBuildPlan(ws(), { cargoArgs }), 'INVALID_PROP', 'bundling.cargoArgs', 'owned by cdk-rust', 'picks the target directory',
+      'Fix: remove it from bundling.cargoArgs.');
   });
 
   test.each(['CARGO_TARGET_DIR', 'CARGO_BUILD_TARGET_DIR', 'SSH_AUTH_SOCK', 'GIT_SSH_COMMAND'])(
@@ -178,7 +141,7 @@ describe('options', () => {
   });
 });
 
-describe('private git dependencies over SSH', () => {
+describe('plan: private git dependencies need pinned host keys', () => {
   test('SSH forwarding turns on by itself when the lock file fetches over ssh://', () => {
     const plan = makeBuildPlan(readCargoWorkspace(fixture('private-dep')), { knownHosts: [KNOWN_HOST] });
     expect(plan.ssh.forward).toBe(true);
@@ -204,83 +167,14 @@ describe('private git dependencies over SSH', () => {
       'INVALID_PROP', 'knownHosts[0]');
   });
 
-  test('scp-like git URLs are rejected with the ssh:// spelling', () => {
-    const ws: CargoWorkspace = { ...readCargoWorkspace(fixture('hello')), lockFile: undefined };
+  test('scp-like git URLs are rejected with the ssh:// spelling (by cargo when reading the project, and by the plan)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-rust-scp-'));
-    const manifest = path.join(dir, 'Cargo.toml');
-    fs.writeFileSync(manifest, '[dependencies]\nlib = { git = "git@github.com:org/lib.git" }\n');
-    const members = [{ ...ws.members[0], manifestPath: manifest }];
-    expectCdkRustError(() => makeBuildPlan({ ...ws, members, selectedPackage: members[0] }, {}),
-      'INVALID_PROP', 'scp-like', 'ssh://git@github.com/org/lib.git');
-  });
-
-  test.each([
-    ['ssh://git@github.com/org/repo.git', 'github.com', undefined],
-    ['ssh://git@example.com:2200/org/repo.git', 'example.com', 2200],
-    ['ssh://example.com:22/x.git', 'example.com', undefined],
-    ['ssh://git@[::1]:2222/x.git', '::1', 2222],
-    ['git@gitlab.com:org/repo.git', 'gitlab.com', undefined],
-  ])('parses %s', (url, host, port) => {
-    expect(parseSshUrl(url, 'Cargo.toml')).toMatchObject({ host, port });
-  });
-
-  test('https URLs are not SSH', () => {
-    expect(parseSshUrl('https://github.com/org/repo.git', 'Cargo.toml')).toBeUndefined();
-  });
-});
-
-describe('workspace builds', () => {
-  const WORKSPACE = fixture('workspace');
-  const BINS = ['alpha', 'beta', 'gamma'];
-
-  test('functions of one workspace with the same settings share the caches; other settings get their own', () => {
-    const ids = (props: PlanProps) => cacheIdsFor(makeBuildPlan(readCargoWorkspace(WORKSPACE), { env: {}, ...props }), 'img:1');
-    const [a, b, c] = BINS.map((binaryName) => ids({ binaryName }));
-    expect(new Set([a.target, b.target, c.target]).size).toBe(1);
-    expect(ids({ binaryName: 'alpha', architecture: 'arm64' }).target).not.toBe(a.target);
-    expect(ids({ binaryName: 'alpha', target: 'x86_64-unknown-linux-gnu' }).target).not.toBe(a.target);
-    expect(cacheIdsFor(makeBuildPlan(readCargoWorkspace(WORKSPACE), { binaryName: 'alpha', env: {} }), 'img:2').target).not.toBe(a.target);
-    expect(ids({ binaryName: 'alpha', features: ['x'] }).registry).toBe(a.registry);
-  });
-
-  test('each function builds only its own package and bin, so its binary does not depend on the others', () => {
-    for (const bin of BINS) {
-      const args = cargoBuildArgs(makeBuildPlan(readCargoWorkspace(WORKSPACE), { binaryName: bin, env: {} }), '/t');
-      expect(args).toEqual(expect.arrayContaining(['--package', bin, '--bin', bin]));
-      expect(args).not.toContain('--workspace');
-    }
-  });
-
-  /** The asset hash of every function of an app whose functions are constructed in `order`, keyed by bin. */
-  function appHashes(order: string[], selected?: string[]): Record<string, string> {
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': selected ?? [] } });
-    const hashes: Record<string, string> = {};
-    for (const bin of order) {
-      const stack = new Stack(app, `Stack-${bin}`);
-      const fn = new lambda.Function(stack, 'Fn', {
-        runtime: lambda.Runtime.PROVIDED_AL2023,
-        handler: 'bootstrap',
-        code: Bundling.bundle({ manifestPath: WORKSPACE, binaryName: bin, builderImage: PINNED_IMAGE, forceDockerBundling: true }, stack, 'Fn'),
-      });
-      hashes[bin] = ((fn.node.defaultChild as lambda.CfnFunction).code as lambda.CfnFunction.CodeProperty).s3Key as string;
-    }
-    return hashes;
-  }
-
-  test('asset hashes do not depend on construct order or on which other functions exist', () => {
-    const forward = appHashes(['alpha', 'beta', 'gamma']);
-    expect(appHashes(['gamma', 'beta', 'alpha'])).toEqual(forward);
-    expect(appHashes(['beta'])).toEqual({ beta: forward.beta });
-    expect(new Set(Object.values(forward)).size).toBe(3);
-  });
-
-  test('stacks that are not selected start no build (Stack.bundlingRequired)', () => {
-    // No stack selected: nothing is built, even with an image that does not exist.
-    expect(() => appHashes(['alpha', 'beta'], [])).not.toThrow();
-    // Only Stack-beta selected: its build is attempted (and fails: no such image, or no Docker here);
-    // Stack-alpha, constructed first, is skipped.
-    const error = thrownBy(() => appHashes(['alpha', 'beta'], ['Stack-beta'])) as Error;
-    expect(error.message).toContain('Stack-beta/Fn');
-    expect(error.message).not.toContain('Stack-alpha');
+    fs.cpSync(path.dirname(fixture('hello')), dir, { recursive: true });
+    fs.appendFileSync(path.join(dir, 'Cargo.toml'), '\n[dependencies]\nlib = { git = "git@github.com:org/lib.git" }\n');
+    expectCdkRustError(() => readCargoWorkspace(path.join(dir, 'Cargo.toml')), 'CARGO_METADATA_FAILED', 'ssh://git@github.com/org/lib.git');
+    // The plan is made from plain data: a workspace value naming such a source is refused too.
+    const ws: CargoWorkspace = { ...readCargoWorkspace(fixture('hello')), sshGitSources: [parseSshUrl('git@github.com:org/lib.git', 'Cargo.toml')!] };
+    expectCdkRustError(() => makeBuildPlan(ws, {}), 'INVALID_PROP', 'scp-like', 'ssh://git@github.com/org/lib.git');
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -5,8 +5,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as cdk from 'aws-cdk-lib';
-import { Bundling, RustFunction } from '../lib';
-import { captureStderr, copyFixture, describeBinary, devEnv, runBinary, tempDir } from './support';
+import { RustFunction } from '../../lib';
+import { Bundling } from '../../lib/bundling/bundling';
+import { captureStderr, copyFixture, describeBinary, devEnv, runBinary, tempDir } from '../support';
 
 const BINS = ['alpha', 'beta', 'gamma'];
 

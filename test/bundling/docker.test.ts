@@ -1,0 +1,72 @@
+import * as path from 'path';
+import { readCargoWorkspace } from '../../lib/bundling/cargo';
+import { DockerClient, csvJoin, dockerBuildArgs, dockerEnv, failedStepOutput } from '../../lib/bundling/docker';
+import { shellJoin } from '../../lib/bundling/dockerfile';
+import { BuildPlan, PlanProps, makeBuildPlan } from '../../lib/bundling/plan';
+
+const fixture = (name: string) => path.join(__dirname, '..', 'fixtures', name, 'Cargo.toml');
+const KNOWN_HOST = '[127.0.0.1]:22222 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBUEG8+F+xFfIyDYJWb43+PLqtA6kUu2BORCOGHhWhhx';
+
+function plan(name: string, props: PlanProps = {}): BuildPlan {
+  return makeBuildPlan(readCargoWorkspace(fixture(name)), { env: {}, ...props });
+}
+
+describe('docker: two runs, the agent and the network for the fetch only, failures in cargo\'s words', () => {
+  const classic: DockerClient = { command: '/usr/bin/docker', mode: 'classic' };
+  const buildx: DockerClient = { command: 'docker', mode: 'buildx' };
+
+  test('classic client: the fetch run has the build\'s network, the compile run none, and exports the bootstrap', () => {
+    expect(dockerBuildArgs(classic, 'fetch', plan('hello'), '/ctx', 'id-1', { outputDir: '/out' })).toEqual([
+      'build', '--progress', 'plain', '--build-arg', 'CDK_RUST_BUILD_ID=id-1', '--network', 'host', '--target', 'fetch', '--file', '/ctx/Dockerfile', '/ctx',
+    ]);
+    expect(dockerBuildArgs(classic, 'compile', plan('hello'), '/ctx', 'id-1', { outputDir: '/out' })).toEqual([
+      'build', '--progress', 'plain', '--build-arg', 'CDK_RUST_BUILD_ID=id-1', '--network', 'none', '--target', 'export',
+      '--output', 'type=local,dest=/out', '--file', '/ctx/Dockerfile', '/ctx',
+    ]);
+    expect(dockerEnv(classic).DOCKER_BUILDKIT).toBe('1');
+  });
+
+  test('buildx: the SSH agent is forwarded from the given socket to the fetch run only, on the chosen network', () => {
+    const p = plan('private-dep', { knownHosts: [KNOWN_HOST], network: 'default' });
+    const options = { outputDir: '/out', sshSocket: '/run/agent.sock' };
+    expect(dockerBuildArgs(buildx, 'fetch', p, '/ctx', 'id-2', options)).toEqual([
+      'buildx', 'build', '--progress', 'plain', '--build-arg', 'CDK_RUST_BUILD_ID=id-2', '--network', 'default', '--target', 'fetch',
+      '--ssh', 'default=/run/agent.sock', '--output', 'type=cacheonly', '--file', '/ctx/Dockerfile', '/ctx',
+    ]);
+    const compile = dockerBuildArgs(buildx, 'compile', p, '/ctx', 'id-2', options);
+    expect(compile).not.toContain('--ssh');
+    expect(compile.join(' ')).toContain('--network none --target export --output type=local,dest=/out');
+  });
+
+  test('an output directory with a comma or a quote stays one destination', () => {
+    expect(csvJoin(['type=local', 'dest=/work/a,b'])).toBe('type=local,"dest=/work/a,b"');
+    expect(csvJoin(['type=local', 'dest=/work/a"b'])).toBe('type=local,"dest=/work/a""b"');
+    expect(dockerBuildArgs(classic, 'compile', plan('hello'), '/ctx', 'id', { outputDir: '/w/x,y' })).toContain('type=local,"dest=/w/x,y"');
+  });
+
+  test('failures quote the failed step\'s own output without BuildKit prefixes', () => {
+    const log = [
+      '#5 [build 3/4] RUN cargo fetch',
+      '#5 DONE 0.4s',
+      '#6 [build 4/4] RUN cargo build',
+      '#6 0.512    Compiling hello v0.1.0 (/src)',
+      '#6 0.913 error[E0425]: cannot find value `x` in this scope',
+      '#6 0.914  --> src/main.rs:2:5',
+      '#6 ERROR: process "/bin/sh -c cargo build" did not complete successfully: exit code: 101',
+    ].join('\n');
+    expect(failedStepOutput(log)).toBe([
+      '   Compiling hello v0.1.0 (/src)',
+      'error[E0425]: cannot find value `x` in this scope',
+      ' --> src/main.rs:2:5',
+    ].join('\n'));
+  });
+
+  test('lines ending in CR LF (ssh writes them) are kept', () => {
+    const log = '#8 0.135 Host key verification failed.\r\n#8 0.2 fatal: Could not read from remote repository.\n#8 ERROR: exit code: 101\n';
+    expect(failedStepOutput(log)).toBe('Host key verification failed.\nfatal: Could not read from remote repository.');
+  });
+
+  test('shell quoting leaves plain words alone', () => {
+    expect(shellJoin(['cargo', 'build', '--features', 'a,b', "it's", 'x y'])).toBe(`cargo build --features a,b 'it'\\''s' 'x y'`);
+  });
+});

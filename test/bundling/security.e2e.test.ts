@@ -1,0 +1,83 @@
+/**
+ * The security promises of builds, end to end: a fixture crate whose build script acts as a
+ * compromised dependency would (test/fixtures/hostile-build) is built for real, and reports what it
+ * could reach. Docker builds: nothing. Local builds: not the SSH agent.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Bundling, BundlingProps } from '../../lib/bundling/bundling';
+import { captureStderr, copyFixture, devEnv, runBinary, tempDir } from '../support';
+
+/** The git server's address: reachable from the host network, so a build script on it could reach it too. */
+const PROBE_ADDR = '127.0.0.1:22222';
+
+/** Builds the hostile fixture and returns what its build script reported, as name → verdict. */
+function buildHostile(props: Partial<BundlingProps>, outdir: string): Record<string, string> {
+  const crate = copyFixture('hostile-build');
+  const prepared = Bundling.prepare({
+    manifestPath: path.join(crate, 'Cargo.toml'),
+    builderImage: devEnv().builderImage,
+    knownHosts: devEnv().knownHosts,
+    ...props,
+    buildEnvironment: { PROBE_ADDR, ...props.buildEnvironment },
+  });
+  const { result } = captureStderr(() => Bundling.build(prepared, outdir));
+  const report = Object.fromEntries(runBinary(result.bootstrap).trim().split('\n').map((line) => line.split('=', 2) as [string, string]));
+  fs.rmSync(crate, { recursive: true, force: true });
+  return report;
+}
+
+describe('Docker builds: a hostile build script reaches nothing it could abuse', () => {
+  test('not the registry or git caches (so it cannot plant a git sshCommand for a later fetch), not the agent, not the network', () => {
+    // The output path has commas: BuildKit reads --output as CSV.
+    const outdir = path.join(tempDir('out,with,commas'), 'asset');
+    const report = buildHostile({ forceDockerBundling: true }, outdir);
+    expect(report).toEqual({
+      'registry': 'denied',
+      'git-checkouts': 'denied',
+      'git-db-config': 'denied',
+      'agent-env': 'absent',
+      'agent-socket': 'absent',
+      'network': 'denied',
+      // The private dependency was fetched through the agent: the fetch step had it.
+      'greeting': 'hello probe, from a private git dependency',
+    });
+    expect(fs.readdirSync(outdir)).toEqual(['bootstrap']);
+  });
+});
+
+describe('local builds: the compile step does not get the SSH agent', () => {
+  test('a build script on the host finds no agent, while the fetch before it used one for the private dependency', () => {
+    const cargoHome = tempDir('cargo-home');
+    const report = buildHostile({ target: 'x86_64-unknown-linux-gnu', buildEnvironment: { CARGO_HOME: cargoHome } },
+      path.join(tempDir('out'), 'asset'));
+    expect(report['agent-env']).toBe('absent');
+    expect(report['agent-socket']).toBe('absent');
+    expect(report.greeting).toBe('hello probe, from a private git dependency');
+    fs.rmSync(cargoHome, { recursive: true, force: true });
+  });
+});
+
+describe('the asset hash follows the builder image\'s contents, not its name', () => {
+  test('re-tagging the builder image to other contents changes the hash', () => {
+    const env = devEnv();
+    const tag = `cdk-rust-retag-probe:${process.pid}`;
+    const retag = (label: string) => {
+      const built = spawnSync(env.docker, ['build', '-q', '-t', tag, '-'], {
+        input: `FROM ${env.builderImage}\nLABEL cdk-rust-probe=${label}\n`, encoding: 'utf-8', env: { ...process.env, DOCKER_BUILDKIT: '1' },
+      });
+      expect(built.status).toBe(0);
+    };
+    const hash = () => Bundling.prepare({ manifestPath: path.join(__dirname, '../fixtures/hello/Cargo.toml'), builderImage: tag, forceDockerBundling: true }).assetHash;
+    try {
+      retag('one');
+      const first = hash();
+      expect(hash()).toBe(first);
+      retag('two');
+      expect(hash()).not.toBe(first);
+    } finally {
+      spawnSync(env.docker, ['rmi', '-f', tag]);
+    }
+  });
+});

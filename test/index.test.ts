@@ -1,0 +1,28 @@
+import * as api from '../lib';
+import type {
+  AlarmTopicProps, AssemblyFunction, CdkRustErrorCode, ErrorRateAlarmOptions, ErrorRateAlarmProps, InvokeLocallyOptions,
+  LocalFunctionOptions, RuntimeApiOptions, RustBundlingOptions, RustFunctionProps,
+} from '../lib';
+
+describe('index: the public API is what users call, and nothing else', () => {
+  test('the values it exports', () => {
+    expect(Object.keys(api).sort()).toEqual([
+      'AlarmTopic',
+      'CdkRustError',
+      'ErrorRateAlarm',
+      'LocalFunction',
+      'MAX_PAYLOAD_BYTES',
+      'RuntimeApiServer',
+      'RustFunction',
+      'invokeLocally',
+      'listAssemblyFunctions',
+      'localFunctionFromAssembly',
+    ]);
+  });
+
+  test('the option types it exports (checked by the compiler)', () => {
+    const options: Array<RustFunctionProps | RustBundlingOptions | ErrorRateAlarmOptions | ErrorRateAlarmProps | AlarmTopicProps
+      | InvokeLocallyOptions | LocalFunctionOptions | RuntimeApiOptions | AssemblyFunction | CdkRustErrorCode> = [];
+    expect(options).toEqual([]);
+  });
+});
