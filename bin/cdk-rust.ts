@@ -21,6 +21,8 @@ Commands:
   invoke    Run a function of a synthesized app locally, with the same bootstrap Lambda runs.
   help      Show this help.
 
+Any command takes --verbose: on an error, also print the stack trace (and the error CDK wrapped ours in).
+
 cdk-rust synth --manifest PATH [options]
   --manifest PATH       Cargo.toml of the package (or workspace) to build. Required.
   --binary NAME         The bin to run, when the package has several.
@@ -75,7 +77,7 @@ async function synth(args: string[]): Promise<number> {
   let knownHosts: string[] | undefined;
   const knownHostsFile = values['known-hosts'] as string | undefined;
   if (knownHostsFile) {
-    if (!fs.existsSync(knownHostsFile)) {
+    if (!fs.existsSync(knownHostsFile) || !fs.statSync(knownHostsFile).isFile()) {
       throw new CdkRustError('CLI_USAGE', `--known-hosts: no file at ${knownHostsFile}.`, 'give a file of pinned known_hosts lines.');
     }
     knownHosts = fs.readFileSync(knownHostsFile, 'utf-8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
@@ -148,9 +150,17 @@ function parseCommand(args: string[], options: Options): { values: Record<string
 /** Errors in what the user typed (exit 2), as opposed to failures of what ran (exit 1). */
 const USAGE_ERRORS = new Set(['CLI_USAGE', 'INVALID_EVENT', 'FUNCTION_NOT_FOUND']);
 
-function report(error: unknown): void {
+/**
+ * Prints an error for people: a CdkRustError as its message (what, where, and the fix); anything else,
+ * which would be a cdk-rust bug, with its stack. `--verbose` adds the stacks of both.
+ */
+function report(error: unknown, verbose: boolean): void {
   if (error instanceof CdkRustError) {
     process.stderr.write(`cdk-rust: ${error.message}\n`);
+    if (verbose) {
+      process.stderr.write(`${error.stack}\n`);
+      if (error.cause instanceof Error) process.stderr.write(`caused by: ${error.cause.stack}\n`);
+    }
     process.exitCode = USAGE_ERRORS.has(error.code) ? 2 : 1;
   } else {
     process.stderr.write(`cdk-rust: ${(error as Error).stack ?? error}\n`);
@@ -158,10 +168,12 @@ function report(error: unknown): void {
   }
 }
 
+const argv = process.argv.slice(2);
+const verbose = argv.includes('--verbose');
 try {
-  const result = main(process.argv.slice(2));
+  const result = main(argv.filter((arg) => arg !== '--verbose'));
   if (typeof result === 'number') process.exitCode = result;
-  else result.then((code) => { process.exitCode = code; }, report);
+  else result.then((code) => { process.exitCode = code; }, (error) => report(error, verbose));
 } catch (error) {
-  report(error);
+  report(error, verbose);
 }

@@ -50,7 +50,9 @@ export class CdkRustError extends Error {
     const match = /CdkRustError \[([A-Z_]+)\]: ([^]*?)\nFix: ([^]*)$/.exec(text);
     if (!match) return undefined;
     const [, code, problem, fix] = match;
-    return new CdkRustError(code as CdkRustErrorCode, problem, fix.trimEnd());
+    const unwrapped = new CdkRustError(code as CdkRustErrorCode, problem, fix.trimEnd());
+    unwrapped.cause = error;
+    return unwrapped;
   }
 
   /** A stable identifier for the kind of failure. */

@@ -42,12 +42,30 @@ describe('cdk-rust synth', () => {
     [['synth'], 'synth needs --manifest'],
     [['deploy'], 'unknown command "deploy"'],
     [['synth', '--manifest', 'Cargo.toml', '--arch', 'sparc'], '--arch: "sparc"'],
-    [['synth', '--manifest', 'Cargo.toml', '--known-hosts', '/nonexistent'], '--known-hosts: no file'],
+    [['synth', '--manifest', 'Cargo.toml', '--known-hosts', path.join(tempDir('missing'), 'known_hosts')], '--known-hosts: no file'],
+    [['synth', '--manifest', 'Cargo.toml', '--known-hosts', tempDir('a-directory')], '--known-hosts: no file'],
   ])('bad arguments %j exit 2 with a clear message', (args, message) => {
     const result = cli(args as string[]);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain(message);
     expect(result.stderr).toContain('Fix:');
+  });
+
+  test('a failed build prints our message, not CDK\'s wrapper and stack; --verbose adds them', () => {
+    // A builder image pinned by digest that exists nowhere: the build is attempted (inside CDK's asset
+    // staging, which wraps the error) and fails at once, without compiling anything.
+    const args = ['synth', '--manifest', path.join(FIXTURES, 'hello', 'Cargo.toml'), '--out', tempDir('cli-fail'), '--force-docker',
+      '--builder-image', `cdk-rust-missing-builder@sha256:${'0'.repeat(64)}`];
+    const plain = cli(args);
+    expect(plain.status).toBe(1);
+    expect(plain.stderr).toMatch(/^cdk-rust: Stack\/Function: the Docker build of hello\/hello for x86_64-unknown-linux-musl failed/m);
+    expect(plain.stderr).toContain('Fix: the builder image could not be found');
+    expect(plain.stderr).not.toMatch(/FailedToBundleAsset|Failed to bundle asset|^\s+at /m);
+    const verbose = cli([...args, '--verbose']);
+    expect(verbose.status).toBe(1);
+    expect(verbose.stderr).toMatch(/^\s+at /m);
+    expect(verbose.stderr).toContain('caused by:');
+    expect(verbose.stderr).toContain('Failed to bundle asset');
   });
 
   test('a manifest with no binary exits 1, saying so', () => {

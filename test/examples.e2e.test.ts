@@ -66,7 +66,7 @@ async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
       await fetch(url);
       return;
     } catch (error) {
-      if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms: ${error}`);
+      if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms: ${error}`, { cause: error });
       await new Promise((r) => setTimeout(r, 200));
     }
   }

@@ -133,7 +133,11 @@ export class Bundling {
         image: DockerImage.fromRegistry('cdk-rust-builds-with-buildkit'),
         local: {
           tryBundle: (outputDir: string) => {
-            Bundling.build(prepared, outputDir);
+            try {
+              Bundling.build(prepared, outputDir);
+            } catch (error) {
+              throw where ? CdkRustError.inConstruct(error, where) : error;
+            }
             return true;
           },
         },

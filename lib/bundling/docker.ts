@@ -181,7 +181,10 @@ export function failedStepOutput(log: string): string {
     steps.get(step)?.push(text);
   }
   if (failed === undefined) return log.trim();
-  return (steps.get(failed) ?? []).filter((l) => !/^(ERROR:|DONE |\[|CACHED|sha256:[0-9a-f]{64}$)/.test(l)).join('\n').replace(/^(\s*\n)+/, '').trimEnd();
+  const lines = steps.get(failed) ?? [];
+  const output = lines.filter((l) => !/^(ERROR:|DONE |\[|CACHED|sha256:[0-9a-f]{64}$)/.test(l)).join('\n').replace(/^(\s*\n)+/, '').trimEnd();
+  // A step that failed before printing anything (resolving the image, say): BuildKit's own error is all there is.
+  return output || lines.filter((l) => /^ERROR:/.test(l)).map((l) => l.replace(/^ERROR:\s*/, '')).join('\n');
 }
 
 function describeFailure(plan: BuildPlan, log: string): string {
@@ -196,7 +199,7 @@ function buildFailureFix(log: string): string {
   if (/Permission denied \(publickey\)/.test(log)) {
     return 'the forwarded SSH agent has no key that the git host accepts: ssh-add the right key.';
   }
-  if (/pull access denied|manifest unknown|failed to resolve source metadata/.test(log)) {
+  if (/pull access denied|manifest unknown|failed to resolve source metadata|\[internal\] load metadata for .*\n(?:#\d+ sha256:\S+\n)?#\d+ ERROR/.test(log)) {
     return 'the builder image could not be found: build or pull it first, or set bundling.builderImage.';
   }
   return 'fix the error above (it is cargo\'s own output), then synth again.';

@@ -2,12 +2,11 @@
  * The Dockerfile renderer: a pure function from a build plan to Dockerfile text.
  *
  * The build context it expects holds `src/` (the plan's inputs, laid out relative to the context
- * root), `freshen.sh` ({@link FRESHEN_SCRIPT}) and, when SSH is forwarded, `known_hosts`. There is deliberately no `# syntax=` line: that
+ * root), `freshen.sh` (FRESHEN_SCRIPT in freshen.ts) and, when SSH is forwarded, `known_hosts`. There is deliberately no `# syntax=` line: that
  * pulls a frontend image, which fails offline and air-gapped.
  */
 import { CdkRustError } from '../errors';
 import { shortHash } from '../private/short-hash';
-import { FRESHEN_SCRIPT } from './freshen';
 import { BuildPlan, cargoBuildArgs, cargoFetchArgs } from './plan';
 
 /** Where the library's builds expect Cargo's home in the builder image (as in the official images). */
@@ -85,7 +84,7 @@ export function renderDockerfile(plan: BuildPlan, image: string, cacheIds: Cache
   fetchMounts.push(cacheMount(cacheIds.registry, `${CARGO_HOME}/registry`, false), cacheMount(cacheIds.git, `${CARGO_HOME}/git`, false));
   const fetchEnv = plan.ssh.forward ? 'CARGO_NET_GIT_FETCH_WITH_CLI=true ' : '';
 
-  // Compile offline after making changed contents look changed to cargo (see FRESHEN_SCRIPT), and
+  // Compile offline after making changed contents look changed to cargo (see FRESHEN_SCRIPT in freshen.ts), and
   // copy the binary out of the cache mount in the same step (mounts are not layers).
   const compileMounts = [
     cacheMount(cacheIds.registry, `${CARGO_HOME}/registry`, true),

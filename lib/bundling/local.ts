@@ -28,7 +28,7 @@ export function localToolchainFor(target: string, cwd: string): string | undefin
   const libdir = spawnSync('rustc', ['--print', 'target-libdir', '--target', target], { encoding: 'utf-8', cwd });
   if (libdir.error || libdir.status !== 0) return undefined;
   const dir = libdir.stdout.trim();
-  let hasStd = false;
+  let hasStd: boolean;
   try {
     hasStd = fs.readdirSync(dir).some((f) => /^libstd-.*\.rlib$/.test(f));
   } catch {

@@ -23,7 +23,7 @@ export function checkSshAgent(plan: BuildPlan): string {
       `no SSH agent to forward: SSH_AUTH_SOCK is not set, and the build fetches ${hosts} over SSH.`,
       'start an agent and add your key (eval "$(ssh-agent)" && ssh-add), or set bundling.sshAgentSocket.');
   }
-  let isSocket = false;
+  let isSocket: boolean;
   try {
     isSocket = fs.statSync(socket).isSocket();
   } catch {

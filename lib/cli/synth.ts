@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
+import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { zipFiles } from '../bundling/zip';
 import { CdkRustError } from '../errors';
@@ -49,6 +50,25 @@ export interface SynthResult {
 
 /** Builds the function and writes the cloud assembly, the template and `bootstrap.zip` into `outdir`. */
 export function synthFunctionApp(options: SynthOptions): SynthResult {
+  let assembly;
+  let stack: Stack;
+  try {
+    ({ assembly, stack } = buildApp(options));
+  } catch (error) {
+    // CDK builds assets while constructing and reports a failed build as its own error with ours
+    // inside as text: report ours.
+    throw CdkRustError.unwrap(error) ?? error;
+  }
+  const artifact = assembly.getStackArtifact(stack.artifactId);
+  const templateFile = path.join(assembly.directory, artifact.templateFile);
+  const bootstrap = findBootstrap(assembly.directory, templateFile);
+  const zipFile = path.join(assembly.directory, 'bootstrap.zip');
+  fs.writeFileSync(zipFile, zipFiles([{ name: 'bootstrap', content: fs.readFileSync(bootstrap), mode: 0o755 }]));
+  return { stackName: artifact.stackName, assemblyDir: assembly.directory, templateFile, zipFile };
+}
+
+/** The one-function app, synthesized: building the function happens while it is constructed. */
+function buildApp(options: SynthOptions): { assembly: CloudAssembly; stack: Stack } {
   const architecture = architectureFrom(options.architecture ?? 'x86_64');
   const app = new App({ outdir: options.outdir });
   const stack = new Stack(app, 'Stack', { stackName: options.stackName ?? defaultStackName(options) });
@@ -64,19 +84,7 @@ export function synthFunctionApp(options: SynthOptions): SynthResult {
       forceDockerBundling: options.forceDockerBundling,
     },
   });
-  let assembly;
-  try {
-    assembly = app.synth();
-  } catch (error) {
-    // CDK reports a failed build as its own error with ours inside as text: report ours.
-    throw CdkRustError.unwrap(error) ?? error;
-  }
-  const artifact = assembly.getStackArtifact(stack.artifactId);
-  const templateFile = path.join(assembly.directory, artifact.templateFile);
-  const bootstrap = findBootstrap(assembly.directory, templateFile);
-  const zipFile = path.join(assembly.directory, 'bootstrap.zip');
-  fs.writeFileSync(zipFile, zipFiles([{ name: 'bootstrap', content: fs.readFileSync(bootstrap), mode: 0o755 }]));
-  return { stackName: artifact.stackName, assemblyDir: assembly.directory, templateFile, zipFile };
+  return { assembly: app.synth(), stack };
 }
 
 function defaultStackName(options: SynthOptions): string {

@@ -128,7 +128,7 @@ describe('findAssemblyFunction: a selector names exactly one function, or the er
 
   test('lists the candidates when nothing or several match', () => {
     const dir = writeAssembly();
-    expect(() => findAssemblyFunction(dir, 'Nope')).toThrow(/no Lambda function in .* matches "Nope". The functions are:\n  One\/Api  \(logical id ApiFn in stack One\)\n  two\/Jobs\/WorkerA/);
+    expect(() => findAssemblyFunction(dir, 'Nope')).toThrow(/no Lambda function in .* matches "Nope". The functions are:\n {2}One\/Api {2}\(logical id ApiFn in stack One\)\n {2}two\/Jobs\/WorkerA/);
     expect(() => findAssemblyFunction(dir, 'two/Jobs')).toThrow(/"two\/Jobs" matches several Lambda functions[^]*WorkerA[^]*WorkerB/);
     expect(() => findAssemblyFunction(tempDir('empty'), 'x')).toThrow(/has no manifest.json/);
   });
