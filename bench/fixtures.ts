@@ -39,11 +39,13 @@ export function editGreeting(crateDir: string, tag: string, deps: readonly strin
   const file = path.join(crateDir, 'src', 'main.rs');
   const text = fs.readFileSync(file, 'utf-8');
   if (!MESSAGE_LINE.test(text)) throw new BenchError(`${file}: the greeting line was not found (did examples/greeter change?)`);
-  const uses = deps.map((d) => {
-    const dep = ADDED_DEPENDENCIES.find((x) => x.name === d);
-    if (!dep) throw new BenchError(`unknown added dependency ${d}`);
-    return dep.use;
-  }).join('');
+  const uses = deps
+    .map((d) => {
+      const dep = ADDED_DEPENDENCIES.find((x) => x.name === d);
+      if (!dep) throw new BenchError(`unknown added dependency ${d}`);
+      return dep.use;
+    })
+    .join('');
   const line = `    Ok(Response { message: format!("Hello [${tag}]{}, {name}!", String::new()${uses}) })`;
   fs.writeFileSync(file, text.replace(MESSAGE_LINE, line));
 }
@@ -80,86 +82,113 @@ export function functionNames(n: number): string[] {
 export function writeWorkspace(dir: string, n: number): string[] {
   const names = functionNames(n);
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'Cargo.toml'), [
-    '[workspace]',
-    'resolver = "2"',
-    'members = ["shared", "functions/*"]',
-    '',
-    '[workspace.package]',
-    'version = "0.1.0"',
-    'edition = "2021"',
-    'publish = false',
-    '',
-    '[workspace.dependencies]',
-    'lambda_runtime = "1.5"',
-    'serde = { version = "1", features = ["derive"] }',
-    'serde_json = "1"',
-    'tokio = { version = "1", features = ["macros"] }',
-    'shared = { path = "shared" }',
-    '',
-    '# The same release profile as examples/greeter.',
-    '[profile.release]',
-    'strip = true',
-    'lto = "thin"',
-    'codegen-units = 1',
-    '',
-  ].join('\n'));
+  fs.writeFileSync(
+    path.join(dir, 'Cargo.toml'),
+    [
+      '[workspace]',
+      'resolver = "2"',
+      'members = ["shared", "functions/*"]',
+      '',
+      '[workspace.package]',
+      'version = "0.1.0"',
+      'edition = "2021"',
+      'publish = false',
+      '',
+      '[workspace.dependencies]',
+      'lambda_runtime = "1.5"',
+      'serde = { version = "1", features = ["derive"] }',
+      'serde_json = "1"',
+      'tokio = { version = "1", features = ["macros"] }',
+      'shared = { path = "shared" }',
+      '',
+      '# The same release profile as examples/greeter.',
+      '[profile.release]',
+      'strip = true',
+      'lto = "thin"',
+      'codegen-units = 1',
+      '',
+    ].join('\n'),
+  );
   fs.copyFileSync(path.join(GREETER, 'Cargo.lock'), path.join(dir, 'Cargo.lock'));
 
   const shared = path.join(dir, 'shared');
   fs.mkdirSync(path.join(shared, 'src'), { recursive: true });
-  fs.writeFileSync(path.join(shared, 'Cargo.toml'), [
-    '[package]', 'name = "shared"', 'version.workspace = true', 'edition.workspace = true', 'publish.workspace = true', '',
-    '[dependencies]', 'serde = { workspace = true }', '',
-  ].join('\n'));
-  fs.writeFileSync(path.join(shared, 'src', 'lib.rs'), [
-    '//! What every function of the benchmark workspace shares.',
-    'use serde::Serialize;',
-    '',
-    '#[derive(Serialize)]',
-    'pub struct Greeting {',
-    '    pub function: &\'static str,',
-    '    pub message: String,',
-    '}',
-    '',
-    'pub fn greet(function: &\'static str, name: &str) -> Greeting {',
-    '    Greeting { function, message: format!("{function} says hello to {name}") }',
-    '}',
-    '',
-  ].join('\n'));
+  fs.writeFileSync(
+    path.join(shared, 'Cargo.toml'),
+    [
+      '[package]',
+      'name = "shared"',
+      'version.workspace = true',
+      'edition.workspace = true',
+      'publish.workspace = true',
+      '',
+      '[dependencies]',
+      'serde = { workspace = true }',
+      '',
+    ].join('\n'),
+  );
+  fs.writeFileSync(
+    path.join(shared, 'src', 'lib.rs'),
+    [
+      '//! What every function of the benchmark workspace shares.',
+      'use serde::Serialize;',
+      '',
+      '#[derive(Serialize)]',
+      'pub struct Greeting {',
+      "    pub function: &'static str,",
+      '    pub message: String,',
+      '}',
+      '',
+      "pub fn greet(function: &'static str, name: &str) -> Greeting {",
+      '    Greeting { function, message: format!("{function} says hello to {name}") }',
+      '}',
+      '',
+    ].join('\n'),
+  );
 
   for (const name of names) {
     const crate = path.join(dir, 'functions', name);
     fs.mkdirSync(path.join(crate, 'src'), { recursive: true });
-    fs.writeFileSync(path.join(crate, 'Cargo.toml'), [
-      '[package]', `name = "${name}"`, 'version.workspace = true', 'edition.workspace = true', 'publish.workspace = true', '',
-      '[dependencies]',
-      'lambda_runtime = { workspace = true }',
-      'serde = { workspace = true }',
-      'serde_json = { workspace = true }',
-      'tokio = { workspace = true }',
-      'shared = { workspace = true }',
-      '',
-    ].join('\n'));
-    fs.writeFileSync(path.join(crate, 'src', 'main.rs'), [
-      `//! Function ${name} of the benchmark workspace.`,
-      'use lambda_runtime::{service_fn, Error, LambdaEvent};',
-      'use serde_json::Value;',
-      '',
-      `const NAME: &str = "${name}";`,
-      '',
-      'async fn handler(event: LambdaEvent<Value>) -> Result<shared::Greeting, Error> {',
-      '    let name = event.payload.get("name").and_then(Value::as_str).unwrap_or("world");',
-      '    Ok(shared::greet(NAME, name))',
-      '}',
-      '',
-      '#[tokio::main]',
-      'async fn main() -> Result<(), Error> {',
-      '    println!("{NAME} starting");',
-      '    lambda_runtime::run(service_fn(handler)).await',
-      '}',
-      '',
-    ].join('\n'));
+    fs.writeFileSync(
+      path.join(crate, 'Cargo.toml'),
+      [
+        '[package]',
+        `name = "${name}"`,
+        'version.workspace = true',
+        'edition.workspace = true',
+        'publish.workspace = true',
+        '',
+        '[dependencies]',
+        'lambda_runtime = { workspace = true }',
+        'serde = { workspace = true }',
+        'serde_json = { workspace = true }',
+        'tokio = { workspace = true }',
+        'shared = { workspace = true }',
+        '',
+      ].join('\n'),
+    );
+    fs.writeFileSync(
+      path.join(crate, 'src', 'main.rs'),
+      [
+        `//! Function ${name} of the benchmark workspace.`,
+        'use lambda_runtime::{service_fn, Error, LambdaEvent};',
+        'use serde_json::Value;',
+        '',
+        `const NAME: &str = "${name}";`,
+        '',
+        'async fn handler(event: LambdaEvent<Value>) -> Result<shared::Greeting, Error> {',
+        '    let name = event.payload.get("name").and_then(Value::as_str).unwrap_or("world");',
+        '    Ok(shared::greet(NAME, name))',
+        '}',
+        '',
+        '#[tokio::main]',
+        'async fn main() -> Result<(), Error> {',
+        '    println!("{NAME} starting");',
+        '    lambda_runtime::run(service_fn(handler)).await',
+        '}',
+        '',
+      ].join('\n'),
+    );
   }
   return names;
 }
@@ -244,33 +273,47 @@ export function writeTinyAssembly(dir: string): string {
   const asset = 'asset.0000000000000000000000000000000000000000000000000000000000000000';
   fs.mkdirSync(path.join(dir, asset), { recursive: true });
   fs.writeFileSync(path.join(dir, asset, 'bootstrap'), '#!/bin/sh\nexit 1\n', { mode: 0o755 });
-  fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({
-    version: '48.0.0',
-    artifacts: {
-      Bench: {
-        type: 'aws:cloudformation:stack',
-        environment: 'aws://unknown-account/unknown-region',
-        properties: { templateFile: 'Bench.template.json', stackName: 'Bench' },
-        metadata: { '/Bench/Greeter/Resource': [{ type: 'aws:cdk:logicalId', data: 'Greeter' }] },
-        displayName: 'Bench',
-      },
-    },
-  }, null, 2));
-  fs.writeFileSync(path.join(dir, 'Bench.template.json'), JSON.stringify({
-    Resources: {
-      Greeter: {
-        Type: 'AWS::Lambda::Function',
-        Properties: {
-          Code: { S3Bucket: 'bucket', S3Key: `${asset.slice('asset.'.length)}.zip` },
-          Handler: 'bootstrap',
-          Runtime: 'provided.al2023',
-          Architectures: ['x86_64'],
-          MemorySize: 128,
-          Timeout: 3,
+  fs.writeFileSync(
+    path.join(dir, 'manifest.json'),
+    JSON.stringify(
+      {
+        version: '48.0.0',
+        artifacts: {
+          Bench: {
+            type: 'aws:cloudformation:stack',
+            environment: 'aws://unknown-account/unknown-region',
+            properties: { templateFile: 'Bench.template.json', stackName: 'Bench' },
+            metadata: { '/Bench/Greeter/Resource': [{ type: 'aws:cdk:logicalId', data: 'Greeter' }] },
+            displayName: 'Bench',
+          },
         },
-        Metadata: { 'aws:cdk:path': 'Bench/Greeter/Resource', 'aws:asset:path': asset, 'aws:asset:property': 'Code' },
       },
-    },
-  }, null, 2));
+      null,
+      2,
+    ),
+  );
+  fs.writeFileSync(
+    path.join(dir, 'Bench.template.json'),
+    JSON.stringify(
+      {
+        Resources: {
+          Greeter: {
+            Type: 'AWS::Lambda::Function',
+            Properties: {
+              Code: { S3Bucket: 'bucket', S3Key: `${asset.slice('asset.'.length)}.zip` },
+              Handler: 'bootstrap',
+              Runtime: 'provided.al2023',
+              Architectures: ['x86_64'],
+              MemorySize: 128,
+              Timeout: 3,
+            },
+            Metadata: { 'aws:cdk:path': 'Bench/Greeter/Resource', 'aws:asset:path': asset, 'aws:asset:property': 'Code' },
+          },
+        },
+      },
+      null,
+      2,
+    ),
+  );
   return dir;
 }

@@ -40,8 +40,17 @@ import { Workbench } from './workbench';
  * caches); then those added later.
  */
 const SCENARIOS: readonly Scenario[] = [
-  coldBuild, artifactSize, reproducibility, noChangeResynth, oneLineChange, dependencyChange, workspace,
-  peerCargoLambdaCdk, localInvoke, cliStartup, examplesAppResynth,
+  coldBuild,
+  artifactSize,
+  reproducibility,
+  noChangeResynth,
+  oneLineChange,
+  dependencyChange,
+  workspace,
+  peerCargoLambdaCdk,
+  localInvoke,
+  cliStartup,
+  examplesAppResynth,
 ];
 
 // ------------------------------------------------------------------------------------------------
@@ -56,14 +65,14 @@ function readOptions(argv: string[]): Options & { list: boolean } {
   const { values } = parseArgs({
     args: argv,
     options: {
-      'only': { type: 'string', multiple: true },
-      'quick': { type: 'boolean' },
-      'keep': { type: 'boolean' },
+      only: { type: 'string', multiple: true },
+      quick: { type: 'boolean' },
+      keep: { type: 'boolean' },
       'cold-runs': { type: 'string' },
       'ws-n': { type: 'string' },
       'cli-runs': { type: 'string' },
-      'list': { type: 'boolean' },
-      'help': { type: 'boolean', short: 'h' },
+      list: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
     },
     strict: true,
     allowPositionals: false,
@@ -75,7 +84,16 @@ function readOptions(argv: string[]): Options & { list: boolean } {
   const env = process.env;
   const quick = values.quick ?? env.BENCH_QUICK === '1';
   const onlyText = values.only ? values.only.join(',') : env.BENCH_ONLY;
-  const only = onlyText ? [...new Set(onlyText.split(',').map((s) => s.trim()).filter(Boolean))] : undefined;
+  const only = onlyText
+    ? [
+        ...new Set(
+          onlyText
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        ),
+      ]
+    : undefined;
   for (const wanted of only ?? []) {
     if (!SCENARIOS.some((s) => s.id === wanted || s.name === wanted)) {
       throw new BenchError(`no scenario "${wanted}"; they are:\n${listing()}`);
@@ -101,7 +119,10 @@ function readOptions(argv: string[]): Options & { list: boolean } {
 }
 
 function listing(): string {
-  return SCENARIOS.map((s) => `  ${s.id.padStart(2)}  ${s.name.padEnd(22)} ${s.title}${s.needsDevEnv ? '' : ' (no Docker)'}${s.slow ? ' (slow: not in quick runs unless named)' : ''}`).join('\n');
+  return SCENARIOS.map(
+    (s) =>
+      `  ${s.id.padStart(2)}  ${s.name.padEnd(22)} ${s.title}${s.needsDevEnv ? '' : ' (no Docker)'}${s.slow ? ' (slow: not in quick runs unless named)' : ''}`,
+  ).join('\n');
 }
 
 function selected(options: Options, scenario: Scenario): boolean {
@@ -123,7 +144,9 @@ interface DevEnvJson {
 function loadDevEnv(): DevEnv {
   const file = path.join(REPO, '.dev-env', 'env.json');
   if (!fs.existsSync(file)) {
-    throw new BenchError(`${file} is missing: the development environment is not up. Run \`npm run bench\` (it runs scripts/dev-env.sh up first).`);
+    throw new BenchError(
+      `${file} is missing: the development environment is not up. Run \`npm run bench\` (it runs scripts/dev-env.sh up first).`,
+    );
   }
   const env = JSON.parse(fs.readFileSync(file, 'utf-8')) as DevEnvJson & Record<string, string>;
   for (const [key, value] of Object.entries(env)) {
@@ -172,7 +195,9 @@ function renderTargets(tables: readonly Table[]): string {
     for (const row of table.rows) {
       if (row.targetMax === undefined) continue;
       const { ratio, verdict } = ratioOf(table, row);
-      lines.push(`  ${table.id}. ${row.variant} / ${row.ref}: ${ratio === undefined ? 'not measured' : `${ratio.toFixed(2)}x, ${verdict}`}`);
+      lines.push(
+        `  ${table.id}. ${row.variant} / ${row.ref}: ${ratio === undefined ? 'not measured' : `${ratio.toFixed(2)}x, ${verdict}`}`,
+      );
     }
   }
   return lines.length ? `== Targets ==\n${lines.join('\n')}\n` : '';
@@ -238,7 +263,10 @@ function main(): number {
     }
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(signal, () => { cleanup(); process.exit(130); });
+    process.on(signal, () => {
+      cleanup();
+      process.exit(130);
+    });
   }
   try {
     const dev = scenarios.some((s) => s.needsDevEnv) ? loadDevEnv() : undefined;

@@ -92,9 +92,16 @@ export function timeIt<T>(fn: () => T): { seconds: number; result: T } {
 
 /** Runs a command that must succeed, untimed, and returns its stdout (trimmed). */
 export function run(command: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): string {
-  const result = spawnSync(command, args, { cwd: options.cwd, env: options.env ?? process.env, encoding: 'utf-8', maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync(command, args, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    encoding: 'utf-8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (result.error || result.status !== 0) {
-    throw new BenchError(`${[command, ...args].join(' ')} failed: ${result.error?.message ?? ''}${result.stderr ?? ''}${result.stdout ?? ''}`.trim());
+    throw new BenchError(
+      `${[command, ...args].join(' ')} failed: ${result.error?.message ?? ''}${result.stderr ?? ''}${result.stdout ?? ''}`.trim(),
+    );
   }
   return result.stdout.trim();
 }
@@ -216,7 +223,12 @@ export function renderTable(table: Table): string {
   const widths = header.map((_, i) => Math.max(...lines.map((l) => l[i].length)));
   const out = [`== ${table.id}. ${table.title} ==`];
   for (const [i, line] of (table.rows.length ? lines : []).entries()) {
-    out.push(line.map((cell, j) => (j === 0 || j >= 6 ? cell.padEnd(widths[j]) : cell.padStart(widths[j]))).join('  ').trimEnd());
+    out.push(
+      line
+        .map((cell, j) => (j === 0 || j >= 6 ? cell.padEnd(widths[j]) : cell.padStart(widths[j])))
+        .join('  ')
+        .trimEnd(),
+    );
     if (i === 0) out.push(widths.map((w) => '-'.repeat(w)).join('  '));
   }
   for (const note of table.notes) out.push(`  * ${note}`);

@@ -76,10 +76,29 @@ export class Workbench {
     progress('compiling the library (tsc) for the apps');
     // tsc emits even when some file has type errors (work in progress elsewhere in lib/): only a missing
     // output is fatal.
-    const tsc = timed('tsc', process.execPath, [path.join(this.repo, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(this.repo, 'tsconfig.json'), '--outDir', out, '--sourceMap', 'false', '--declaration', 'false'], { allowFailure: true });
+    const tsc = timed(
+      'tsc',
+      process.execPath,
+      [
+        path.join(this.repo, 'node_modules', 'typescript', 'bin', 'tsc'),
+        '-p',
+        path.join(this.repo, 'tsconfig.json'),
+        '--outDir',
+        out,
+        '--sourceMap',
+        'false',
+        '--declaration',
+        'false',
+      ],
+      { allowFailure: true },
+    );
     if (!fs.existsSync(path.join(out, 'lib', 'index.js'))) throw new BenchError(`tsc produced no lib/index.js:\n${tail(tsc.log, 20)}`);
     if (tsc.status !== 0) progress(`tsc reported errors (emitted anyway; see ${tsc.logFile})`);
-    for (const [name, text] of [['ours.js', OURS_APP], ['floor.js', FLOOR_APP], ['peer.js', PEER_APP]]) {
+    for (const [name, text] of [
+      ['ours.js', OURS_APP],
+      ['floor.js', FLOOR_APP],
+      ['peer.js', PEER_APP],
+    ]) {
       fs.writeFileSync(path.join(this.work, name), text);
     }
     this.dist = out;
@@ -129,13 +148,30 @@ export class Workbench {
   }
 
   private dockerRunArgs(dir: string, command: string[]): string[] {
-    return ['run', '--rm', '--network', 'host', '-v', `${this.volume}:/usr/local/cargo/registry`, '-v', `${dir}:/src`, '-w', '/src', this.docker.image, ...command];
+    return [
+      'run',
+      '--rm',
+      '--network',
+      'host',
+      '-v',
+      `${this.volume}:/usr/local/cargo/registry`,
+      '-v',
+      `${dir}:/src`,
+      '-w',
+      '/src',
+      this.docker.image,
+      ...command,
+    ];
   }
 
   /** The limit: the same cargo build in the same image, with no cdk-rust around it. */
   public bareDockerBuild(name: string, dir: string, extra: string[] = []): Timed {
     this.ensureVolume();
-    return timed(name, this.docker.docker, this.dockerRunArgs(dir, ['cargo', 'build', '--release', '--locked', '--target', MUSL, ...extra]));
+    return timed(
+      name,
+      this.docker.docker,
+      this.dockerRunArgs(dir, ['cargo', 'build', '--release', '--locked', '--target', MUSL, ...extra]),
+    );
   }
 
   /** The host registry holds greeter's dependencies (for the local builds), fetched once untimed. */
@@ -248,7 +284,8 @@ export class Workbench {
 
 /** The newest `asset.*` directory of a cloud assembly that holds a bootstrap. */
 export function newestAsset(outdir: string): string {
-  const assets = fs.readdirSync(outdir)
+  const assets = fs
+    .readdirSync(outdir)
     .filter((f) => f.startsWith('asset.') && fs.existsSync(path.join(outdir, f, 'bootstrap')))
     .map((f) => path.join(outdir, f))
     .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);

@@ -54,17 +54,17 @@ function main(argv: string[]): number | Promise<number> {
 
 async function synth(args: string[]): Promise<number> {
   const { values } = parseCommand(args, {
-    'manifest': { type: 'string' },
-    'binary': { type: 'string' },
-    'arch': { type: 'string' },
+    manifest: { type: 'string' },
+    binary: { type: 'string' },
+    arch: { type: 'string' },
     'alarm-email': { type: 'string', multiple: true },
-    'out': { type: 'string' },
+    out: { type: 'string' },
     'stack-name': { type: 'string' },
     'known-hosts': { type: 'string' },
-    'features': { type: 'string' },
+    features: { type: 'string' },
     'builder-image': { type: 'string' },
     'force-docker': { type: 'boolean' },
-    'help': { type: 'boolean', short: 'h' },
+    help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
     process.stdout.write(USAGE);
@@ -80,7 +80,11 @@ async function synth(args: string[]): Promise<number> {
     if (!fs.existsSync(knownHostsFile) || !fs.statSync(knownHostsFile).isFile()) {
       throw new CdkRustError('CLI_USAGE', `--known-hosts: no file at ${knownHostsFile}.`, 'give a file of pinned known_hosts lines.');
     }
-    knownHosts = fs.readFileSync(knownHostsFile, 'utf-8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+    knownHosts = fs
+      .readFileSync(knownHostsFile, 'utf-8')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
   }
   // Loaded here, not at the top: it brings aws-cdk-lib, which no other command needs.
   const { synthFunctionApp } = await import('../lib/cli/synth');
@@ -92,17 +96,22 @@ async function synth(args: string[]): Promise<number> {
     outdir: path.resolve((values.out as string | undefined) ?? 'cdk-rust.out'),
     stackName: values['stack-name'] as string | undefined,
     knownHosts,
-    features: (values.features as string | undefined)?.split(',').map((f) => f.trim()).filter(Boolean),
+    features: (values.features as string | undefined)
+      ?.split(',')
+      .map((f) => f.trim())
+      .filter(Boolean),
     builderImage: values['builder-image'] as string | undefined,
     forceDockerBundling: values['force-docker'] as boolean | undefined,
   });
-  process.stdout.write([
-    `stack:    ${result.stackName}`,
-    `template: ${path.relative(process.cwd(), result.templateFile)}`,
-    `code:     ${path.relative(process.cwd(), result.zipFile)}`,
-    `deploy:   npx cdk deploy --app ${path.relative(process.cwd(), result.assemblyDir) || '.'}`,
-    '',
-  ].join('\n'));
+  process.stdout.write(
+    [
+      `stack:    ${result.stackName}`,
+      `template: ${path.relative(process.cwd(), result.templateFile)}`,
+      `code:     ${path.relative(process.cwd(), result.zipFile)}`,
+      `deploy:   npx cdk deploy --app ${path.relative(process.cwd(), result.assemblyDir) || '.'}`,
+      '',
+    ].join('\n'),
+  );
   return 0;
 }
 
@@ -112,17 +121,20 @@ function invoke(args: string[]): number | Promise<number> {
     parsed = parseArgs({
       args,
       options: {
-        'event': { type: 'string' },
-        'app': { type: 'string' },
-        'env': { type: 'string', multiple: true },
-        'help': { type: 'boolean', short: 'h' },
+        event: { type: 'string' },
+        app: { type: 'string' },
+        env: { type: 'string', multiple: true },
+        help: { type: 'boolean', short: 'h' },
       },
       strict: true,
       allowPositionals: true,
     });
   } catch (error) {
-    throw new CdkRustError('CLI_USAGE', (error as Error).message.replace(/\. To specify.*$/s, '.'),
-      'run `cdk-rust --help` for the options.');
+    throw new CdkRustError(
+      'CLI_USAGE',
+      (error as Error).message.replace(/\. To specify.*$/s, '.'),
+      'run `cdk-rust --help` for the options.',
+    );
   }
   if (parsed.values.help) {
     process.stdout.write(USAGE);
@@ -142,8 +154,11 @@ function parseCommand(args: string[], options: Options): { values: Record<string
   try {
     return parseArgs({ args, options, strict: true, allowPositionals: false });
   } catch (error) {
-    throw new CdkRustError('CLI_USAGE', (error as Error).message.replace(/\. To specify.*$/s, '.'),
-      'run `cdk-rust --help` for the options.');
+    throw new CdkRustError(
+      'CLI_USAGE',
+      (error as Error).message.replace(/\. To specify.*$/s, '.'),
+      'run `cdk-rust --help` for the options.',
+    );
   }
 }
 
@@ -173,7 +188,13 @@ const verbose = argv.includes('--verbose');
 try {
   const result = main(argv.filter((arg) => arg !== '--verbose'));
   if (typeof result === 'number') process.exitCode = result;
-  else result.then((code) => { process.exitCode = code; }, (error) => report(error, verbose));
+  else
+    result.then(
+      (code) => {
+        process.exitCode = code;
+      },
+      (error) => report(error, verbose),
+    );
 } catch (error) {
   report(error, verbose);
 }

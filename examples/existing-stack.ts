@@ -13,12 +13,16 @@ export class ExistingServiceStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
 
-    const orders = lambda.Function.fromFunctionArn(this, 'Orders', this.formatArn({
-      service: 'lambda',
-      resource: 'function',
-      resourceName: 'legacy-orders',
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    }));
+    const orders = lambda.Function.fromFunctionArn(
+      this,
+      'Orders',
+      this.formatArn({
+        service: 'lambda',
+        resource: 'function',
+        resourceName: 'legacy-orders',
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      }),
+    );
     const ordersAlarm = new ErrorRateAlarm(this, 'OrdersErrorRate', {
       function: orders,
       threshold: 2,

@@ -35,5 +35,8 @@ export function exampleKnownHosts(): string[] {
   if (!fs.existsSync(file)) {
     throw new Error(`The private-dependency example needs its git server: run scripts/dev-env.sh up (no ${file}).`);
   }
-  return fs.readFileSync(file, 'utf-8').split('\n').filter((line) => line.trim() !== '');
+  return fs
+    .readFileSync(file, 'utf-8')
+    .split('\n')
+    .filter((line) => line.trim() !== '');
 }

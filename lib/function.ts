@@ -100,20 +100,25 @@ export class RustFunction extends lambda.Function {
     validateAlarmProps(props, scope.node.path ? `${scope.node.path}/${id}` : id);
     const architecture = props.architecture ?? lambda.Architecture.X86_64;
 
-    const role = props.role ?? new iam.Role(scope, `${id}ServiceRole`, {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `Execution role of the Rust function ${id}`,
-    });
-    const logGroup = props.logGroup ?? new logs.LogGroup(scope, `${id}LogGroup`, {
-      retention: props.logGroupRetention ?? logs.RetentionDays.ONE_MONTH,
-      removalPolicy: props.logGroupRemovalPolicy ?? RemovalPolicy.RETAIN,
-    });
+    const role =
+      props.role ??
+      new iam.Role(scope, `${id}ServiceRole`, {
+        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+        description: `Execution role of the Rust function ${id}`,
+      });
+    const logGroup =
+      props.logGroup ??
+      new logs.LogGroup(scope, `${id}LogGroup`, {
+        retention: props.logGroupRetention ?? logs.RetentionDays.ONE_MONTH,
+        removalPolicy: props.logGroupRemovalPolicy ?? RemovalPolicy.RETAIN,
+      });
     const tracing = props.tracing ?? lambda.Tracing.ACTIVE;
     const loggingFormat = props.loggingFormat ?? lambda.LoggingFormat.JSON;
     // Log levels exist only for JSON logs.
-    const logLevels = loggingFormat === lambda.LoggingFormat.JSON
-      ? { applicationLogLevelV2: lambda.ApplicationLogLevel.INFO, systemLogLevelV2: lambda.SystemLogLevel.WARN }
-      : {};
+    const logLevels =
+      loggingFormat === lambda.LoggingFormat.JSON
+        ? { applicationLogLevelV2: lambda.ApplicationLogLevel.INFO, systemLogLevelV2: lambda.SystemLogLevel.WARN }
+        : {};
 
     super(scope, id, {
       memorySize: DEFAULT_MEMORY_SIZE,
@@ -130,26 +135,33 @@ export class RustFunction extends lambda.Function {
       architecture,
       runtime,
       handler: 'bootstrap',
-      code: Bundling.bundle({
-        ...props.bundling,
-        manifestPath: props.manifestPath,
-        binaryName: props.binaryName,
-        architecture,
-      }, scope, id),
+      code: Bundling.bundle(
+        {
+          ...props.bundling,
+          manifestPath: props.manifestPath,
+          binaryName: props.binaryName,
+          architecture,
+        },
+        scope,
+        id,
+      ),
     });
     this.functionLogGroup = logGroup;
 
     // Write access to this log group only (what LogGroup.grantWrite grants), never `logs:*` on `*`.
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      resources: [logGroup.logGroupRef.logGroupArn],
-    }));
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupRef.logGroupArn],
+      }),
+    );
     if (tracing !== lambda.Tracing.DISABLED) this.enableTracing(tracing, role);
 
     if (!props.deadLetterQueue && !props.deadLetterQueueEnabled && !props.deadLetterTopic && !props.onFailure) {
       Validations.of(this).acknowledge({
         id: 'Serverless-LambdaDLQ',
-        reason: 'A dead-letter target only serves asynchronous invocations; set deadLetterQueue, deadLetterTopic or onFailure ' +
+        reason:
+          'A dead-letter target only serves asynchronous invocations; set deadLetterQueue, deadLetterTopic or onFailure ' +
           'on functions that are invoked asynchronously.',
       });
     }
@@ -168,39 +180,52 @@ export class RustFunction extends lambda.Function {
     cfn.tracingConfig = { mode: tracing };
     const policy = new iam.Policy(this, 'TracingPolicy', {
       roles: [role],
-      statements: [new iam.PolicyStatement({
-        actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
-        resources: ['*'],
-      })],
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+          resources: ['*'],
+        }),
+      ],
     });
     // Lambda checks the X-Ray permissions when it creates a traced function.
     cfn.addResourceDependency(policy.node.defaultChild as iam.CfnPolicy, 'Lambda checks X-Ray permissions on create');
     Validations.of(policy).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'X-Ray\'s PutTraceSegments and PutTelemetryRecords support no resource-level permissions; this policy holds ' +
-        'only those two actions, so the function\'s other policies stay fully checked.',
+      reason:
+        "X-Ray's PutTraceSegments and PutTelemetryRecords support no resource-level permissions; this policy holds " +
+        "only those two actions, so the function's other policies stay fully checked.",
     });
   }
 }
 
 function validateProps(props: RustFunctionProps, runtime: lambda.Runtime): void {
   if (runtime.family !== lambda.RuntimeFamily.OTHER || !runtime.name.startsWith('provided')) {
-    throw new CdkRustError('INVALID_PROP', `runtime: ${runtime.name} cannot run a Rust binary.`,
-      'use lambda.Runtime.PROVIDED_AL2023 (the default), an OS-only runtime.');
+    throw new CdkRustError(
+      'INVALID_PROP',
+      `runtime: ${runtime.name} cannot run a Rust binary.`,
+      'use lambda.Runtime.PROVIDED_AL2023 (the default), an OS-only runtime.',
+    );
   }
   if (props.logRetention !== undefined) {
-    throw new CdkRustError('INVALID_PROP',
+    throw new CdkRustError(
+      'INVALID_PROP',
       'logRetention is deprecated and deploys a helper Lambda with an AWS-managed policy; RustFunction creates its own log group.',
-      'use logGroupRetention (and logGroupRemovalPolicy) instead.');
+      'use logGroupRetention (and logGroupRemovalPolicy) instead.',
+    );
   }
   if (props.logGroup && (props.logGroupRetention !== undefined || props.logGroupRemovalPolicy !== undefined)) {
-    throw new CdkRustError('INVALID_PROP',
+    throw new CdkRustError(
+      'INVALID_PROP',
       'logGroupRetention and logGroupRemovalPolicy apply only to the log group RustFunction creates, but logGroup was given.',
-      'set retention and removal policy on the log group you pass, and drop these props.');
+      'set retention and removal policy on the log group you pass, and drop these props.',
+    );
   }
   if (props.alarmTopic && props.errorRateAlarm === false) {
-    throw new CdkRustError('INVALID_PROP', 'alarmTopic is set, but errorRateAlarm is false, so nothing would notify it.',
-      'remove alarmTopic, or enable errorRateAlarm.');
+    throw new CdkRustError(
+      'INVALID_PROP',
+      'alarmTopic is set, but errorRateAlarm is false, so nothing would notify it.',
+      'remove alarmTopic, or enable errorRateAlarm.',
+    );
   }
 }
 

@@ -16,5 +16,12 @@ export { invokeLocally, InvokeLocallyOptions, localFunctionFromAssembly, listAss
 export { LocalFunction } from './invoke/local-function';
 export { LocalFunctionOptions, LocalArchitecture } from './invoke/local-function-options';
 export { InvokeResult, InvokeSuccess, InvokeFailure } from './invoke/invoke-result';
-export { RuntimeApiServer, RuntimeApiOptions, PendingInvocation, InvocationOutcome, LambdaErrorBody, InvokeErrorKind } from './invoke/runtime-api';
+export {
+  RuntimeApiServer,
+  RuntimeApiOptions,
+  PendingInvocation,
+  InvocationOutcome,
+  LambdaErrorBody,
+  InvokeErrorKind,
+} from './invoke/runtime-api';
 export { MAX_PAYLOAD_BYTES } from './invoke/payload';

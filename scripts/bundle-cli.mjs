@@ -52,8 +52,12 @@ fs.chmodSync(outfile, 0o755);
 const inputs = Object.keys(result.metafile.inputs);
 const swallowed = inputs.filter((file) => external.some((name) => file.includes(`node_modules/${name}/`)));
 if (swallowed.length > 0) {
-  console.error(`bundle-cli: ${path.relative(repo, outfile)} bundles peer dependencies it must leave external:\n  ${swallowed.slice(0, 10).join('\n  ')}`);
+  console.error(
+    `bundle-cli: ${path.relative(repo, outfile)} bundles peer dependencies it must leave external:\n  ${swallowed.slice(0, 10).join('\n  ')}`,
+  );
   process.exit(1);
 }
 const kib = (fs.statSync(outfile).size / 1024).toFixed(0);
-console.error(`bundle-cli: ${path.relative(process.cwd(), outfile)} (${kib} KiB, ${inputs.length} modules; external: ${external.join(', ')})`);
+console.error(
+  `bundle-cli: ${path.relative(process.cwd(), outfile)} (${kib} KiB, ${inputs.length} modules; external: ${external.join(', ')})`,
+);

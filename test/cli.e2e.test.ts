@@ -20,7 +20,8 @@ function cli(args: string[]): { status: number | null; stdout: string; stderr: s
 
 /** The entries of a zip, by name, with their Unix mode and content (python's zipfile reads it). */
 function unzip(file: string, into: string): Record<string, { mode: number }> {
-  const script = 'import json,sys,zipfile\nz=zipfile.ZipFile(sys.argv[1]);z.extractall(sys.argv[2])\n' +
+  const script =
+    'import json,sys,zipfile\nz=zipfile.ZipFile(sys.argv[1]);z.extractall(sys.argv[2])\n' +
     'print(json.dumps({i.filename:{"mode":(i.external_attr>>16)&0o777} for i in z.infolist()}))';
   const result = spawnSync('python3', ['-c', script, file, into], { encoding: 'utf-8' });
   if (result.status !== 0) throw new Error(result.stderr);
@@ -51,11 +52,19 @@ describe('cdk-rust synth', () => {
     expect(result.stderr).toContain('Fix:');
   });
 
-  test('a failed build prints our message, not CDK\'s wrapper and stack; --verbose adds them', () => {
+  test("a failed build prints our message, not CDK's wrapper and stack; --verbose adds them", () => {
     // A builder image pinned by digest that exists nowhere: the build is attempted (inside CDK's asset
     // staging, which wraps the error) and fails at once, without compiling anything.
-    const args = ['synth', '--manifest', path.join(FIXTURES, 'hello', 'Cargo.toml'), '--out', tempDir('cli-fail'), '--force-docker',
-      '--builder-image', `cdk-rust-missing-builder@sha256:${'0'.repeat(64)}`];
+    const args = [
+      'synth',
+      '--manifest',
+      path.join(FIXTURES, 'hello', 'Cargo.toml'),
+      '--out',
+      tempDir('cli-fail'),
+      '--force-docker',
+      '--builder-image',
+      `cdk-rust-missing-builder@sha256:${'0'.repeat(64)}`,
+    ];
     const plain = cli(args);
     expect(plain.status).toBe(1);
     expect(plain.stderr).toMatch(/^cdk-rust: Stack\/Function: the Docker build of hello\/hello for x86_64-unknown-linux-musl failed/m);
@@ -69,7 +78,13 @@ describe('cdk-rust synth', () => {
   });
 
   test('a manifest with no binary exits 1, saying so', () => {
-    const result = cli(['synth', '--manifest', path.join(FIXTURES, 'workspace', 'crates', 'shared', 'Cargo.toml'), '--out', tempDir('cli')]);
+    const result = cli([
+      'synth',
+      '--manifest',
+      path.join(FIXTURES, 'workspace', 'crates', 'shared', 'Cargo.toml'),
+      '--out',
+      tempDir('cli'),
+    ]);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('has no bin target');
   });
@@ -77,8 +92,19 @@ describe('cdk-rust synth', () => {
   test('builds and writes a deployable cloud assembly with the template and bootstrap.zip', () => {
     const env = devEnv();
     const out = tempDir('cli');
-    const result = cli(['synth', '--manifest', path.join(FIXTURES, 'hello', 'Cargo.toml'), '--arch', 'arm64',
-      '--alarm-email', 'oncall@example.com', '--builder-image', env.builderImage, '--out', out]);
+    const result = cli([
+      'synth',
+      '--manifest',
+      path.join(FIXTURES, 'hello', 'Cargo.toml'),
+      '--arch',
+      'arm64',
+      '--alarm-email',
+      'oncall@example.com',
+      '--builder-image',
+      env.builderImage,
+      '--out',
+      out,
+    ]);
     expect(result.stderr).toContain('[cdk-rust] building hello/hello for aarch64-unknown-linux-musl');
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('stack:    cdk-rust-hello');

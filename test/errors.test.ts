@@ -7,7 +7,12 @@ import { tempDir, thrownBy } from './support';
 
 describe('CdkRustError: one shape for every failure', () => {
   test('the message says where, what is wrong, then the fix; code, problem and fix are fields too', () => {
-    const error = new CdkRustError('INVALID_PROP', 'bundling.profile: "rel ease" is not a valid Cargo profile name.', 'use "release".', 'Svc/Api');
+    const error = new CdkRustError(
+      'INVALID_PROP',
+      'bundling.profile: "rel ease" is not a valid Cargo profile name.',
+      'use "release".',
+      'Svc/Api',
+    );
     expect(error.message).toBe('Svc/Api: bundling.profile: "rel ease" is not a valid Cargo profile name.\nFix: use "release".');
     expect(error).toMatchObject({ name: 'CdkRustError', code: 'INVALID_PROP', constructPath: 'Svc/Api', fix: 'use "release".' });
     expect(new CdkRustError('CLI_USAGE', 'x.', 'y.').message).toBe('x.\nFix: y.');
@@ -34,18 +39,25 @@ describe('CdkRustError: one shape for every failure', () => {
     const app = new App({ outdir: tempDir('unwrap-out') });
     const stack = new Stack(app, 'Stack');
     // CDK bundles while the function is constructed.
-    const wrapped = thrownBy(() => new lambda.Function(stack, 'Fn', {
-      runtime: lambda.Runtime.PROVIDED_AL2023,
-      handler: 'bootstrap',
-      code: lambda.Code.fromAsset(source, {
-        assetHash: 'fixed',
-        assetHashType: AssetHashType.CUSTOM,
-        bundling: {
-          image: DockerImage.fromRegistry('unused'),
-          local: { tryBundle: () => { throw new CdkRustError('BUILD_FAILED', 'error[E0425]: cannot find value `x`.', 'fix the error above.', 'Stack/Fn'); } },
-        },
-      }),
-    })) as Error;
+    const wrapped = thrownBy(
+      () =>
+        new lambda.Function(stack, 'Fn', {
+          runtime: lambda.Runtime.PROVIDED_AL2023,
+          handler: 'bootstrap',
+          code: lambda.Code.fromAsset(source, {
+            assetHash: 'fixed',
+            assetHashType: AssetHashType.CUSTOM,
+            bundling: {
+              image: DockerImage.fromRegistry('unused'),
+              local: {
+                tryBundle: () => {
+                  throw new CdkRustError('BUILD_FAILED', 'error[E0425]: cannot find value `x`.', 'fix the error above.', 'Stack/Fn');
+                },
+              },
+            },
+          }),
+        }),
+    ) as Error;
     expect(wrapped.message).toContain('Failed to bundle asset');
     const unwrapped = CdkRustError.unwrap(wrapped);
     expect(unwrapped).toBeInstanceOf(CdkRustError);

@@ -27,7 +27,10 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.e
 }
 
 function templates(): string[] {
-  return fs.readdirSync(ASSEMBLY).filter((f) => f.endsWith('.template.json')).map((f) => path.join(ASSEMBLY, f));
+  return fs
+    .readdirSync(ASSEMBLY)
+    .filter((f) => f.endsWith('.template.json'))
+    .map((f) => path.join(ASSEMBLY, f));
 }
 
 /** Every Lambda function of the assembly, with the bootstrap of its asset. */
@@ -80,7 +83,11 @@ describe('the examples app', () => {
   });
 
   test('synthesizes all four stacks with cdk-nag (AwsSolutions + Serverless) and no finding', () => {
-    expect(templates().map((t) => path.basename(t)).sort()).toEqual([
+    expect(
+      templates()
+        .map((t) => path.basename(t))
+        .sort(),
+    ).toEqual([
       'CdkRustArm64Function.template.json',
       'CdkRustExistingService.template.json',
       'CdkRustPlainFunction.template.json',
@@ -92,7 +99,7 @@ describe('the examples app', () => {
     expect(report.pluginReports).toEqual([]);
   });
 
-  test('every function\'s asset is a static bootstrap for its architecture', () => {
+  test("every function's asset is a static bootstrap for its architecture", () => {
     const assets = functionAssets();
     expect(assets).toHaveLength(4);
     for (const asset of assets) {
@@ -107,7 +114,7 @@ describe('the examples app', () => {
     expect(new Set(x86Greeters.map((a) => a.bootstrap)).size).toBe(1);
   });
 
-  test('cdk ls builds nothing, and cdk synth -e builds only the selected stack\'s function', () => {
+  test("cdk ls builds nothing, and cdk synth -e builds only the selected stack's function", () => {
     const fresh = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-rust-select-'));
     try {
       const ls = run(CDK, ['ls', '-o', fresh]);
@@ -152,7 +159,7 @@ describe('the examples app', () => {
       moto?.kill();
     });
 
-    test('deploys every stack; each function\'s code zip holds an executable bootstrap', () => {
+    test("deploys every stack; each function's code zip holds an executable bootstrap", () => {
       const bootstrap = run(CDK, ['bootstrap', 'aws://123456789012/us-east-1', '--app', ASSEMBLY], env);
       expect(bootstrap.status).toBe(0);
       const deploy = run(CDK, ['deploy', '--all', '--app', ASSEMBLY, '--require-approval', 'never'], env);

@@ -20,7 +20,10 @@ const HELLO = path.join(FIXTURES, 'hello', 'Cargo.toml');
 /** A fixed image and Docker builds, so the asset hash is the same on every machine. */
 const BUNDLING = { builderImage: 'snapshot-builder:1', forceDockerBundling: true };
 
-function stackWith(props: Partial<RustFunctionProps> = {}, extra?: (stack: Stack, fn: RustFunction) => void): { template: Template; fn: RustFunction } {
+function stackWith(
+  props: Partial<RustFunctionProps> = {},
+  extra?: (stack: Stack, fn: RustFunction) => void,
+): { template: Template; fn: RustFunction } {
   const app = new App({ analyticsReporting: false, context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new Stack(app, 'Svc', { env: { account: '123456789012', region: 'eu-west-1' } });
   const fn = new RustFunction(stack, 'Api', { manifestPath: HELLO, ...props, bundling: { ...BUNDLING, ...props.bundling } });
@@ -28,13 +31,15 @@ function stackWith(props: Partial<RustFunctionProps> = {}, extra?: (stack: Stack
   return { template: Template.fromStack(stack), fn };
 }
 
-
 describe('snapshots', () => {
   test.each<[string, Partial<RustFunctionProps>]>([
     ['defaults', {}],
     ['arm64', { architecture: lambda.Architecture.ARM_64 }],
     ['alarm off', { errorRateAlarm: false }],
-    ['custom thresholds', { errorRateAlarm: { threshold: 1, period: Duration.minutes(1), evaluationPeriods: 5, datapointsToAlarm: 3, minimumInvocations: 10 } }],
+    [
+      'custom thresholds',
+      { errorRateAlarm: { threshold: 1, period: Duration.minutes(1), evaluationPeriods: 5, datapointsToAlarm: 3, minimumInvocations: 10 } },
+    ],
   ])('%s', (_name, props) => {
     expect(maskAssetHashes(stackWith(props).template.toJSON())).toMatchSnapshot();
   });
@@ -68,9 +73,10 @@ describe('the function', () => {
     });
   });
 
-  test('the code asset follows the build plan\'s hash, known before building: same plan, same key; another plan, another key', () => {
+  test("the code asset follows the build plan's hash, known before building: same plan, same key; another plan, another key", () => {
     const key = (t: Template) => Object.values(t.findResources('AWS::Lambda::Function'))[0].Properties.Code.S3Key as string;
-    const hash = (features?: string[]) => Bundling.prepare({ manifestPath: HELLO, ...BUNDLING, features }, { resolveImage: false }).assetHash;
+    const hash = (features?: string[]) =>
+      Bundling.prepare({ manifestPath: HELLO, ...BUNDLING, features }, { resolveImage: false }).assetHash;
     expect(key(stackWith().template)).toMatch(/^[0-9a-f]{64}\.zip$/);
     expect(key(stackWith().template)).toBe(key(stackWith().template));
     expect(hash(['x'])).not.toBe(hash());
@@ -121,16 +127,20 @@ describe('role and logs', () => {
     const { template } = stackWith();
     const policies = Object.values(template.findResources('AWS::IAM::Policy')).map((p) => p.Properties.PolicyDocument.Statement);
     expect(policies).toHaveLength(2);
-    expect(policies).toContainEqual([{
-      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      Effect: 'Allow',
-      Resource: { 'Fn::GetAtt': [expect.stringMatching(/^ApiLogGroup/), 'Arn'] },
-    }]);
-    expect(policies).toContainEqual([{
-      Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
-      Effect: 'Allow',
-      Resource: '*',
-    }]);
+    expect(policies).toContainEqual([
+      {
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^ApiLogGroup/), 'Arn'] },
+      },
+    ]);
+    expect(policies).toContainEqual([
+      {
+        Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+        Effect: 'Allow',
+        Resource: '*',
+      },
+    ]);
   });
 
   test('the log group keeps a month and is retained by default; both configurable', () => {
@@ -138,8 +148,10 @@ describe('role and logs', () => {
       Properties: { RetentionInDays: 30 },
       DeletionPolicy: 'Retain',
     });
-    stackWith({ logGroupRetention: logs.RetentionDays.ONE_WEEK, logGroupRemovalPolicy: RemovalPolicy.DESTROY })
-      .template.hasResource('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 7 }, DeletionPolicy: 'Delete' });
+    stackWith({ logGroupRetention: logs.RetentionDays.ONE_WEEK, logGroupRemovalPolicy: RemovalPolicy.DESTROY }).template.hasResource(
+      'AWS::Logs::LogGroup',
+      { Properties: { RetentionInDays: 7 }, DeletionPolicy: 'Delete' },
+    );
   });
 
   test('users extend the role with ordinary grants', () => {
@@ -170,7 +182,7 @@ describe('role and logs', () => {
 });
 
 describe('the error-rate alarm', () => {
-  test('on by default: error rate above 5% over 5 minutes, to the stack\'s encrypted topic', () => {
+  test("on by default: error rate above 5% over 5 minutes, to the stack's encrypted topic", () => {
     const { template } = stackWith();
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'Svc-Api-ErrorRate',
@@ -216,7 +228,12 @@ describe('the error-rate alarm', () => {
 
 describe('bad input', () => {
   test('a runtime that cannot run a binary', () => {
-    expectCdkRustError(() => stackWith({ runtime: lambda.Runtime.NODEJS_22_X } as Partial<RustFunctionProps>), 'INVALID_PROP', 'runtime', 'PROVIDED_AL2023');
+    expectCdkRustError(
+      () => stackWith({ runtime: lambda.Runtime.NODEJS_22_X } as Partial<RustFunctionProps>),
+      'INVALID_PROP',
+      'runtime',
+      'PROVIDED_AL2023',
+    );
   });
 
   test('the deprecated logRetention', () => {
@@ -224,13 +241,20 @@ describe('bad input', () => {
   });
 
   test('an architecture that contradicts the target', () => {
-    expectCdkRustError(() => stackWith({ architecture: lambda.Architecture.ARM_64, bundling: { target: 'x86_64-unknown-linux-musl' } }),
-      'ARCHITECTURE_MISMATCH', 'arm64', 'x86_64');
+    expectCdkRustError(
+      () => stackWith({ architecture: lambda.Architecture.ARM_64, bundling: { target: 'x86_64-unknown-linux-musl' } }),
+      'ARCHITECTURE_MISMATCH',
+      'arm64',
+      'x86_64',
+    );
   });
 
   test('a manifest with no binary', () => {
-    expectCdkRustError(() => stackWith({ manifestPath: path.join(FIXTURES, 'workspace', 'crates', 'shared', 'Cargo.toml') }),
-      'BINARY_NOT_FOUND', 'no bin target');
+    expectCdkRustError(
+      () => stackWith({ manifestPath: path.join(FIXTURES, 'workspace', 'crates', 'shared', 'Cargo.toml') }),
+      'BINARY_NOT_FOUND',
+      'no bin target',
+    );
   });
 
   test('an alarm threshold outside 0 to 100', () => {
@@ -238,15 +262,27 @@ describe('bad input', () => {
   });
 
   test('datapointsToAlarm above the evaluation periods', () => {
-    expectCdkRustError(() => stackWith({ errorRateAlarm: { evaluationPeriods: 2, datapointsToAlarm: 3 } }), 'INVALID_PROP', 'datapointsToAlarm');
+    expectCdkRustError(
+      () => stackWith({ errorRateAlarm: { evaluationPeriods: 2, datapointsToAlarm: 3 } }),
+      'INVALID_PROP',
+      'datapointsToAlarm',
+    );
   });
 
   test('an alarm topic with the alarm off', () => {
     const app = new App();
     const stack = new Stack(app, 'S');
-    expectCdkRustError(() => new RustFunction(stack, 'F', {
-      manifestPath: HELLO, bundling: BUNDLING, errorRateAlarm: false, alarmTopic: new sns.Topic(stack, 'T'),
-    }), 'INVALID_PROP', 'alarmTopic');
+    expectCdkRustError(
+      () =>
+        new RustFunction(stack, 'F', {
+          manifestPath: HELLO,
+          bundling: BUNDLING,
+          errorRateAlarm: false,
+          alarmTopic: new sns.Topic(stack, 'T'),
+        }),
+      'INVALID_PROP',
+      'alarmTopic',
+    );
   });
 });
 
@@ -264,7 +300,11 @@ function nagApp(): { app: App; stack: Stack } {
 describe('cdk-nag', () => {
   test('AwsSolutions and Serverless: no unacknowledged finding', () => {
     const { app, stack } = nagApp();
-    new RustFunction(stack, 'Api', { manifestPath: HELLO, bundling: BUNDLING, errorRateAlarm: { emailSubscriptions: ['ops@example.com'] } });
+    new RustFunction(stack, 'Api', {
+      manifestPath: HELLO,
+      bundling: BUNDLING,
+      errorRateAlarm: { emailSubscriptions: ['ops@example.com'] },
+    });
     expect(nagFindings(app)).toEqual([]);
   });
 

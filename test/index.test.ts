@@ -1,7 +1,15 @@
 import * as api from '../lib';
 import type {
-  AlarmTopicProps, AssemblyFunction, CdkRustErrorCode, ErrorRateAlarmOptions, ErrorRateAlarmProps, InvokeLocallyOptions,
-  LocalFunctionOptions, RuntimeApiOptions, RustBundlingOptions, RustFunctionProps,
+  AlarmTopicProps,
+  AssemblyFunction,
+  CdkRustErrorCode,
+  ErrorRateAlarmOptions,
+  ErrorRateAlarmProps,
+  InvokeLocallyOptions,
+  LocalFunctionOptions,
+  RuntimeApiOptions,
+  RustBundlingOptions,
+  RustFunctionProps,
 } from '../lib';
 
 describe('index: the public API is what users call, and nothing else', () => {
@@ -21,8 +29,18 @@ describe('index: the public API is what users call, and nothing else', () => {
   });
 
   test('the option types it exports (checked by the compiler)', () => {
-    const options: Array<RustFunctionProps | RustBundlingOptions | ErrorRateAlarmOptions | ErrorRateAlarmProps | AlarmTopicProps
-      | InvokeLocallyOptions | LocalFunctionOptions | RuntimeApiOptions | AssemblyFunction | CdkRustErrorCode> = [];
+    const options: Array<
+      | RustFunctionProps
+      | RustBundlingOptions
+      | ErrorRateAlarmOptions
+      | ErrorRateAlarmProps
+      | AlarmTopicProps
+      | InvokeLocallyOptions
+      | LocalFunctionOptions
+      | RuntimeApiOptions
+      | AssemblyFunction
+      | CdkRustErrorCode
+    > = [];
     expect(options).toEqual([]);
   });
 });

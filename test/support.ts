@@ -23,7 +23,10 @@ export function devEnv(): DevEnv {
     docker: CDK_DOCKER,
     builderImage: CDK_RUST_BUILDER_IMAGE,
     sshAuthSock: SSH_AUTH_SOCK,
-    knownHosts: fs.readFileSync(CDK_RUST_TEST_KNOWN_HOSTS, 'utf-8').split('\n').filter((l) => l.trim()),
+    knownHosts: fs
+      .readFileSync(CDK_RUST_TEST_KNOWN_HOSTS, 'utf-8')
+      .split('\n')
+      .filter((l) => l.trim()),
   };
 }
 
@@ -117,7 +120,8 @@ function collectViolations(node: unknown): any[] {
   if (Array.isArray(node)) return node.flatMap(collectViolations);
   if (node !== null && typeof node === 'object') {
     return Object.entries(node).flatMap(([key, value]) =>
-      key === 'violations' && Array.isArray(value) ? value : collectViolations(value));
+      key === 'violations' && Array.isArray(value) ? value : collectViolations(value),
+    );
   }
   return [];
 }

@@ -102,14 +102,16 @@ export const cliStartup: Scenario = {
 
     progress(`s10: ${rounds} rounds of ${shapes.length} shapes x ${commands.length} commands, and node -e 0`);
     const s: Samples = new Map();
-    const groups: Variant[][] = commands.map((c) => shapes.map((sh) => ({
-      name: variant(c, sh),
-      run: (r: number) => {
-        const t = runOnce(`s10-${c.key}-${sh.key}-${r + 1}`, [...sh.node, ...c.args]);
-        if (!c.check(t)) throw new BenchError(`${variant(c, sh)} did not run as expected (exit ${t.status}):\n${tail(t.log, 10)}`);
-        return { seconds: t.seconds };
-      },
-    })));
+    const groups: Variant[][] = commands.map((c) =>
+      shapes.map((sh) => ({
+        name: variant(c, sh),
+        run: (r: number) => {
+          const t = runOnce(`s10-${c.key}-${sh.key}-${r + 1}`, [...sh.node, ...c.args]);
+          if (!c.check(t)) throw new BenchError(`${variant(c, sh)} did not run as expected (exit ${t.status}):\n${tail(t.log, 10)}`);
+          return { seconds: t.seconds };
+        },
+      })),
+    );
     groups.push([{ name: FLOOR, run: (r: number) => ({ seconds: runOnce(`s10-floor-${r + 1}`, ['-e', '0']).seconds }) }]);
     sideBySide(s, rounds, groups);
 
@@ -128,7 +130,7 @@ export const cliStartup: Scenario = {
     rows.push(rowOf(s, FLOOR));
     const notes = [
       'wall time of whole `node` processes, spawn to exit, in the work dir; each round runs the shapes of a command back to back, in rotating order',
-      'before = the tsc output with lib/cli/synth preloaded (node -r .../lib/cli/synth.js): the CLI\'s modules when bin/cdk-rust.ts imported synth, hence aws-cdk-lib, at the top',
+      "before = the tsc output with lib/cli/synth preloaded (node -r .../lib/cli/synth.js): the CLI's modules when bin/cdk-rust.ts imported synth, hence aws-cdk-lib, at the top",
       'tsc, lazy synth = the tsc output as it is now (synth imported when `synth` runs); after = the esbuild bundle of `npm run build` (scripts/bundle-cli.mjs), ' +
         `${(bundleBytes / 1024).toFixed(0)} KiB, aws-cdk-lib/constructs/cdk-nag external`,
       'invoke start-up = `cdk-rust invoke Bench/Missing --app <tiny assembly>`: exits 2 (FUNCTION_NOT_FOUND) after reading the manifest and template, i.e. where a real invoke would start the emulator and spawn the bootstrap',

@@ -46,7 +46,8 @@ export const coldBuild: Scenario = {
             progress(`s1 run ${r + 1}: bare cargo build in docker run`);
             const t = wb.bareDockerBuild(`s1-bare-docker-${r + 1}`, dir);
             const work = cargoWork(t.log);
-            if (work.downloaded > 0) notes.push(`bare docker run ${r + 1} downloaded ${work.downloaded} crates (not in the prefilled volume)`);
+            if (work.downloaded > 0)
+              notes.push(`bare docker run ${r + 1} downloaded ${work.downloaded} crates (not in the prefilled volume)`);
             note(C, t.logFile);
             wb.bareWarm.push(dir);
             return { seconds: t.seconds, work };
@@ -59,7 +60,8 @@ export const coldBuild: Scenario = {
           run: (r) => {
             const dir = wb.freshGreeter(`s1-ours-local-${r + 1}`);
             const prepared = Bundling.prepare({ manifestPath: path.join(dir, 'Cargo.toml'), target: GNU });
-            if (!prepared.localToolchain) throw new BenchError(`the host toolchain has no ${GNU} standard library: the local build would run in Docker`);
+            if (!prepared.localToolchain)
+              throw new BenchError(`the host toolchain has no ${GNU} standard library: the local build would run in Docker`);
             progress(`s1 run ${r + 1}: cdk-rust local build (host toolchain, ${GNU})`);
             const { seconds, result } = timeIt(() => Bundling.build(prepared, path.join(path.dirname(dir), 'asset')));
             note(B, saveLog(`s1-ours-local-${r + 1}`, result.log));
@@ -73,7 +75,8 @@ export const coldBuild: Scenario = {
             const dir = wb.freshGreeter(`s1-bare-host-${r + 1}`);
             progress(`s1 run ${r + 1}: bare cargo build on the host`);
             const t = timed(`s1-bare-host-${r + 1}`, 'cargo', ['build', '--release', '--locked', '--target', GNU], {
-              cwd: dir, env: { ...ctx.env, RUSTFLAGS: '-C target-feature=+crt-static' },
+              cwd: dir,
+              env: { ...ctx.env, RUSTFLAGS: '-C target-feature=+crt-static' },
             });
             note(D, t.logFile);
             return { seconds: t.seconds, work: cargoWork(t.log) };
@@ -87,12 +90,10 @@ export const coldBuild: Scenario = {
     notes.push('cold = fresh copy at a new path: new target cache (and std rebuilt by build-std in Docker); registries warm');
     notes.push('cargo s = cargo\'s own "Finished in" time; wall minus cargo s is the cost around cargo (Docker, context, export)');
     return {
-      id: '1', title: TITLE, notes, rows: [
-        rowOf(s, C),
-        rowOf(s, A, { ref: C }),
-        rowOf(s, D),
-        rowOf(s, B, { ref: D }),
-      ],
+      id: '1',
+      title: TITLE,
+      notes,
+      rows: [rowOf(s, C), rowOf(s, A, { ref: C }), rowOf(s, D), rowOf(s, B, { ref: D })],
     };
   },
 };

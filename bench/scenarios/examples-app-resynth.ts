@@ -60,11 +60,10 @@ export const examplesAppResynth: Scenario = {
       'ts-node type-checks examples/ and lib/ on every run (its cache is in memory only); esbuild-register and transpile-only do not: type errors then surface in `tsc` / the tests, not in `cdk synth`',
     );
     return {
-      id: '11', title: TITLE, notes, rows: [
-        rowOf(s, TS_NODE),
-        rowOf(s, TRANSPILE, { ref: TS_NODE }),
-        rowOf(s, ESBUILD, { ref: TS_NODE }),
-      ],
+      id: '11',
+      title: TITLE,
+      notes,
+      rows: [rowOf(s, TS_NODE), rowOf(s, TRANSPILE, { ref: TS_NODE }), rowOf(s, ESBUILD, { ref: TS_NODE })],
     };
   },
 };

@@ -69,17 +69,26 @@ export const localInvoke: Scenario = {
     const t = timed('s9-invoke', process.execPath, [file], { env: wb.appEnv(), allowFailure: true, timeoutSeconds: 600 });
     const line = t.log.split('\n').find((l) => l.startsWith('BENCH-RESULT '));
     if (t.status !== 0 || !line) {
-      return { id: '9', title: TITLE, rows: [], notes: [`not measured: lib/invoke's LocalFunction did not run as expected:\n${tail(t.log, 10)}`] };
+      return {
+        id: '9',
+        title: TITLE,
+        rows: [],
+        notes: [`not measured: lib/invoke's LocalFunction did not run as expected:\n${tail(t.log, 10)}`],
+      };
     }
     const out = JSON.parse(line.slice('BENCH-RESULT '.length)) as Record<string, number[]>;
     ctx.results.raw['9'] = { milliseconds: out };
     const sec = (v: number[]) => v.map((x) => x / 1000);
     return {
-      id: '9', title: TITLE, unit: 'ms', notes: [
+      id: '9',
+      title: TITLE,
+      unit: 'ms',
+      notes: [
         'cold = new LocalFunction + start() (spawn to the first /next) and the first response; warm = one invoke on the running process',
         `medians in ms: spawn->first /next ${median(out.init).toFixed(1)} (library's own ${median(out.initReported).toFixed(1)}), ` +
           `spawn->first response ${median(out.firstResponse).toFixed(1)}, warm invoke ${median(out.warm).toFixed(2)} (library's durationMs ${median(out.warmReported).toFixed(2)})`,
-      ], rows: [
+      ],
+      rows: [
         { variant: 'cold: spawn -> first /next', samples: sec(out.init) },
         { variant: 'cold: spawn -> first response', samples: sec(out.firstResponse) },
         { variant: 'warm invoke (wall)', samples: sec(out.warm) },

@@ -24,7 +24,11 @@ export const noChangeResynth: Scenario = {
     fs.mkdirSync(prebuilt, { recursive: true });
     fs.copyFileSync(path.join(asset, 'bootstrap'), path.join(prebuilt, 'bootstrap'));
     fs.chmodSync(path.join(prebuilt, 'bootstrap'), 0o755);
-    const floorConfig = wb.writeConfig({ outdir: path.join(ctx.work, 'floor-app.out'), functions: [], prebuilt: [{ id: 'Greeter', dir: prebuilt }] });
+    const floorConfig = wb.writeConfig({
+      outdir: path.join(ctx.work, 'floor-app.out'),
+      functions: [],
+      prebuilt: [{ id: 'Greeter', dir: prebuilt }],
+    });
     const OURS = 'ours: RustFunction';
     const NOALARM = 'ours: RustFunction, errorRateAlarm false';
     const FLOOR = 'floor: lambda.Function + Code.fromAsset';
@@ -37,25 +41,31 @@ export const noChangeResynth: Scenario = {
     for (const [, fn] of variants) fn();
     const s: Samples = new Map();
     let builds = 0;
-    sideBySide(s, runs, [variants.map(([name, fn]) => ({
-      name,
-      run: () => {
-        const t = fn();
-        if (/\[cdk-rust\] building/.test(t.log)) builds++;
-        return { seconds: t.seconds };
-      },
-    }))], (r) => progress(`s2 run ${r + 1}/${runs}`));
+    sideBySide(
+      s,
+      runs,
+      [
+        variants.map(([name, fn]) => ({
+          name,
+          run: () => {
+            const t = fn();
+            if (/\[cdk-rust\] building/.test(t.log)) builds++;
+            return { seconds: t.seconds };
+          },
+        })),
+      ],
+      (r) => progress(`s2 run ${r + 1}/${runs}`),
+    );
     const notes = [
       'whole processes: node startup + aws-cdk-lib + construct + synth; the same Node and compiled JS for both',
       `ours started ${builds} builds during the measured runs (0 expected: the asset exists)`,
       'ours adds what RustFunction creates besides the function (role, log group, alarm, KMS-encrypted topic, DLQ); the errorRateAlarm false row shows that part',
     ];
     return {
-      id: '2', title: TITLE, notes, rows: [
-        rowOf(s, FLOOR),
-        rowOf(s, OURS, { ref: FLOOR, targetMax: 1.2 }),
-        rowOf(s, NOALARM, { ref: FLOOR }),
-      ],
+      id: '2',
+      title: TITLE,
+      notes,
+      rows: [rowOf(s, FLOOR), rowOf(s, OURS, { ref: FLOOR, targetMax: 1.2 }), rowOf(s, NOALARM, { ref: FLOOR })],
     };
   },
 };

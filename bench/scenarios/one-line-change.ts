@@ -25,29 +25,38 @@ export const oneLineChange: Scenario = {
     const notes: string[] = [];
     const stamp = Date.now().toString(36);
     const tagOf = (r: number) => `one-line-${stamp}-${r + 1}`;
-    sideBySide(s, runs, [[
-      {
-        name: OURS,
-        run: (r) => {
-          const t = wb.runApp(`s3-ours-${r + 1}`, 'ours', app.configFile);
-          if (!assetHas(app.outdir, tagOf(r))) notes.push(`run ${r + 1}: the new asset does not contain the edit!`);
-          return { seconds: t.seconds, work: cargoWork(t.log) };
-        },
+    sideBySide(
+      s,
+      runs,
+      [
+        [
+          {
+            name: OURS,
+            run: (r) => {
+              const t = wb.runApp(`s3-ours-${r + 1}`, 'ours', app.configFile);
+              if (!assetHas(app.outdir, tagOf(r))) notes.push(`run ${r + 1}: the new asset does not contain the edit!`);
+              return { seconds: t.seconds, work: cargoWork(t.log) };
+            },
+          },
+          {
+            name: BARE,
+            run: (r) => {
+              const t = wb.bareDockerBuild(`s3-bare-${r + 1}`, bare);
+              return { seconds: t.seconds, work: cargoWork(t.log) };
+            },
+          },
+        ],
+      ],
+      (r) => {
+        const tag = tagOf(r);
+        editGreeting(app.greeterDir, tag, wb.greeterDeps);
+        syncEdits(app.greeterDir, bare);
+        progress(`s3 run ${r + 1}/${runs}: edit "${tag}"`);
       },
-      {
-        name: BARE,
-        run: (r) => {
-          const t = wb.bareDockerBuild(`s3-bare-${r + 1}`, bare);
-          return { seconds: t.seconds, work: cargoWork(t.log) };
-        },
-      },
-    ]], (r) => {
-      const tag = tagOf(r);
-      editGreeting(app.greeterDir, tag, wb.greeterDeps);
-      syncEdits(app.greeterDir, bare);
-      progress(`s3 run ${r + 1}/${runs}: edit "${tag}"`);
-    });
-    notes.push('ours = the whole `node app.js` (hash, Docker context, cargo fetch step, cargo build, export); bare = one docker run of cargo build');
+    );
+    notes.push(
+      'ours = the whole `node app.js` (hash, Docker context, cargo fetch step, cargo build, export); bare = one docker run of cargo build',
+    );
     notes.push('crates = crates cargo compiled per run (1 = only greeter)');
     return { id: '3', title: TITLE, notes, rows: [rowOf(s, BARE), rowOf(s, OURS, { ref: BARE, targetMax: 1.5 })] };
   },

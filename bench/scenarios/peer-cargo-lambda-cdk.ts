@@ -24,10 +24,20 @@ function installPeer(ctx: Context, wb: Workbench, notes: string[]): Peer {
   const dir = path.join(ctx.work, 'peer');
   fs.mkdirSync(dir, { recursive: true });
   progress(`s8: npm install ${PEER_NPM} (into the work dir; aws-cdk-lib and constructs from our node_modules)`);
-  const npm = timed('s8-npm-install', 'npm', ['install', '--prefix', path.join(dir, 'npm'), '--no-audit', '--no-fund', '--legacy-peer-deps', '--no-save', PEER_NPM], { allowFailure: true });
+  const npm = timed(
+    's8-npm-install',
+    'npm',
+    ['install', '--prefix', path.join(dir, 'npm'), '--no-audit', '--no-fund', '--legacy-peer-deps', '--no-save', PEER_NPM],
+    { allowFailure: true },
+  );
   if (npm.status !== 0) throw new BenchError(`npm install ${PEER_NPM} failed:\n${tail(npm.log, 15)}`);
   progress(`s8: pip install ${PEER_PIP.join(' ')} (into the work dir)`);
-  const pip = timed('s8-pip-install', 'python3', ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--target', path.join(dir, 'py'), ...PEER_PIP], { allowFailure: true });
+  const pip = timed(
+    's8-pip-install',
+    'python3',
+    ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--target', path.join(dir, 'py'), ...PEER_PIP],
+    { allowFailure: true },
+  );
   if (pip.status !== 0) throw new BenchError(`pip install ${PEER_PIP.join(' ')} failed:\n${tail(pip.log, 15)}`);
   notes.push(`installed in ${npm.seconds.toFixed(1)} s (npm) + ${pip.seconds.toFixed(1)} s (pip)`);
   const env: NodeJS.ProcessEnv = {
@@ -66,11 +76,19 @@ export const peerCargoLambdaCdk: Scenario = {
     const OURS_WS = `ours: ${n} functions, cold (scenario 5)`;
     const PEER_WS = `peer: ${n} functions, cold`;
     const rows = (): Row[] => [
-      rowOf(s, OURS_LOCAL), rowOf(s, OURS_DOCKER), rowOf(s, PEER_COLD, { ref: OURS_LOCAL }),
-      rowOf(s, OURS_NC), rowOf(s, PEER_NC, { ref: OURS_NC }),
-      rowOf(s, OURS_WS), rowOf(s, PEER_WS, { ref: OURS_WS }),
+      rowOf(s, OURS_LOCAL),
+      rowOf(s, OURS_DOCKER),
+      rowOf(s, PEER_COLD, { ref: OURS_LOCAL }),
+      rowOf(s, OURS_NC),
+      rowOf(s, PEER_NC, { ref: OURS_NC }),
+      rowOf(s, OURS_WS),
+      rowOf(s, PEER_WS, { ref: OURS_WS }),
     ];
-    for (const [variant, key] of [[OURS_LOCAL, 'oursLocalCold'], [OURS_DOCKER, 'oursDockerCold'], [OURS_WS, 'oursWsMany']] as const) {
+    for (const [variant, key] of [
+      [OURS_LOCAL, 'oursLocalCold'],
+      [OURS_DOCKER, 'oursDockerCold'],
+      [OURS_WS, 'oursWsMany'],
+    ] as const) {
       for (const v of ctx.results.published[key] ?? []) sample(s, variant, v);
     }
     let peer: Peer;
@@ -82,7 +100,11 @@ export const peerCargoLambdaCdk: Scenario = {
       fs.writeFileSync(path.join(hello, 'Cargo.toml'), '[package]\nname = "hello"\nversion = "0.1.0"\nedition = "2021"\n');
       fs.writeFileSync(path.join(hello, 'src', 'main.rs'), 'fn main() { println!("hello"); }\n');
       progress('s8: warming cargo-lambda/zig on a tiny crate (untimed)');
-      const warm = timed('s8-peer-warmup', 'cargo', ['lambda', 'build', '--release', '--x86-64'], { cwd: hello, env: peer.env, allowFailure: true });
+      const warm = timed('s8-peer-warmup', 'cargo', ['lambda', 'build', '--release', '--x86-64'], {
+        cwd: hello,
+        env: peer.env,
+        allowFailure: true,
+      });
       if (warm.status !== 0) throw new BenchError(`cargo lambda build of a hello-world crate fails:\n${tail(warm.log, 15)}`);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
@@ -108,16 +130,18 @@ export const peerCargoLambdaCdk: Scenario = {
       const app = wb.ensureOursApp();
       progress('s8: no-change re-synth, peer and ours interleaved');
       wb.runApp('s8-ours-nc-warmup', 'ours', app.configFile);
-      sideBySide(s, ctx.options.noChangeRuns, [[
-        {
-          name: PEER_NC,
-          run: (r) => {
-            const t = wb.runApp(`s8-peer-nc-${r + 1}`, 'peer', config, peer.env);
-            return { seconds: t.seconds, work: cargoWork(t.log) };
+      sideBySide(s, ctx.options.noChangeRuns, [
+        [
+          {
+            name: PEER_NC,
+            run: (r) => {
+              const t = wb.runApp(`s8-peer-nc-${r + 1}`, 'peer', config, peer.env);
+              return { seconds: t.seconds, work: cargoWork(t.log) };
+            },
           },
-        },
-        { name: OURS_NC, run: (r) => ({ seconds: wb.runApp(`s8-ours-nc-${r + 1}`, 'ours', app.configFile).seconds }) },
-      ]]);
+          { name: OURS_NC, run: (r) => ({ seconds: wb.runApp(`s8-ours-nc-${r + 1}`, 'ours', app.configFile).seconds }) },
+        ],
+      ]);
 
       // The workspace of N functions: N separate cargo lambda builds in one synth.
       const ws = wb.copyWorkspace(n, 's8-peer-ws');
@@ -129,12 +153,18 @@ export const peerCargoLambdaCdk: Scenario = {
       const wsRun = wb.runApp(`s8-peer-ws-${n}`, 'peer', wsConfig, peer.env);
       const work = cargoWork(wsRun.log);
       sample(s, PEER_WS, wsRun.seconds, work);
-      notes.push(`peer workspace: ${work.builds} cargo builds, cargo's own time ${work.cargoSeconds.toFixed(1)} s of ${wsRun.seconds.toFixed(1)} s wall`);
+      notes.push(
+        `peer workspace: ${work.builds} cargo builds, cargo's own time ${work.cargoSeconds.toFixed(1)} s of ${wsRun.seconds.toFixed(1)} s wall`,
+      );
     } catch (error) {
       notes.push(`FAILED part-way: ${error instanceof Error ? error.message : String(error)}`);
     }
-    notes.push(`peer = ${PEER_NPM} with cargo-lambda ${PEER_PIP[0].split('==')[1]} + zig from PyPI, local bundling (\`cargo lambda build\`, ${GNU}, zig as linker, host toolchain)`);
-    notes.push('its asset hash is the output\'s, so every synth runs cargo lambda build; the "scenario 1/5" rows are this run\'s numbers from those scenarios');
+    notes.push(
+      `peer = ${PEER_NPM} with cargo-lambda ${PEER_PIP[0].split('==')[1]} + zig from PyPI, local bundling (\`cargo lambda build\`, ${GNU}, zig as linker, host toolchain)`,
+    );
+    notes.push(
+      'its asset hash is the output\'s, so every synth runs cargo lambda build; the "scenario 1/5" rows are this run\'s numbers from those scenarios',
+    );
     return { id: '8', title: TITLE, rows: rows(), notes };
   },
 };

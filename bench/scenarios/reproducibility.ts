@@ -24,8 +24,13 @@ export const reproducibility: Scenario = {
     ctx.results.raw['7'] = digests;
     const same = digests.every((d) => d.bootstrap === digests[0].bootstrap && d.zip === digests[0].zip);
     return {
-      id: '7', title: TITLE, rows: [], notes: [
-        ...digests.map((d, i) => `build ${i + 1} (${path.basename(path.dirname(d.dir))}): bootstrap sha256 ${d.bootstrap}, zip sha256 ${d.zip}`),
+      id: '7',
+      title: TITLE,
+      rows: [],
+      notes: [
+        ...digests.map(
+          (d, i) => `build ${i + 1} (${path.basename(path.dirname(d.dir))}): bootstrap sha256 ${d.bootstrap}, zip sha256 ${d.zip}`,
+        ),
         same ? 'byte-identical: yes (bootstrap and zip)' : 'byte-identical: NO',
         'two fresh copies at different paths, each with its own cold target cache',
       ],

@@ -37,7 +37,9 @@ export const workspace: Scenario = {
       const t = wb.runApp(label, 'ours', config);
       const work = cargoWork(t.log);
       sample(s, variant, t.seconds, work);
-      notes.push(`${variant}: ${work.builds} cargo builds, cargo's own time ${work.cargoSeconds.toFixed(1)} s of ${t.seconds.toFixed(1)} s wall`);
+      notes.push(
+        `${variant}: ${work.builds} cargo builds, cargo's own time ${work.cargoSeconds.toFixed(1)} s of ${t.seconds.toFixed(1)} s wall`,
+      );
     };
     oursWs(1, 's5-ours-1', ONE);
     oursWs(n, `s5-ours-${n}`, MANY);
@@ -50,14 +52,14 @@ export const workspace: Scenario = {
     }
     ctx.results.published.oursWsMany = s.get(MANY)?.samples ?? [];
     s.set(MANY_VS_ONE, s.get(MANY)!);
-    notes.push('every function has greeter\'s dependencies and release profile (thin LTO, 1 codegen unit); fresh copies, so cold target caches');
+    notes.push(
+      "every function has greeter's dependencies and release profile (thin LTO, 1 codegen unit); fresh copies, so cold target caches",
+    );
     return {
-      id: '5', title: `Workspace of 1 versus ${n} functions, cold`, notes, rows: [
-        rowOf(s, BARE),
-        rowOf(s, MANY, { ref: BARE, targetMax: 1.3 }),
-        rowOf(s, ONE),
-        rowOf(s, MANY_VS_ONE, { ref: ONE }),
-      ],
+      id: '5',
+      title: `Workspace of 1 versus ${n} functions, cold`,
+      notes,
+      rows: [rowOf(s, BARE), rowOf(s, MANY, { ref: BARE, targetMax: 1.3 }), rowOf(s, ONE), rowOf(s, MANY_VS_ONE, { ref: ONE })],
     };
   },
 };

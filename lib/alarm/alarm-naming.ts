@@ -29,9 +29,7 @@ export function defaultAlarmName(fn: lambda.IFunction, stack: Stack): string {
   const stackName = Token.isUnresolved(stack.stackName) ? stack.node.path : stack.stackName;
   const fnStack = Stack.of(fn);
   const fnPath =
-    fnStack === stack && fn.node.path.startsWith(`${stack.node.path}/`)
-      ? fn.node.path.slice(stack.node.path.length + 1)
-      : fn.node.path;
+    fnStack === stack && fn.node.path.startsWith(`${stack.node.path}/`) ? fn.node.path.slice(stack.node.path.length + 1) : fn.node.path;
   const raw = `${stackName}-${fnPath}-ErrorRate`;
   const name = raw
     .replace(/[^A-Za-z0-9._-]+/g, '-')

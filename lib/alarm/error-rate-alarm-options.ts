@@ -156,19 +156,25 @@ export function resolveErrorRateAlarmOptions(
 ): ResolvedErrorRateAlarmOptions {
   const threshold = resolveThreshold(options.threshold ?? 5, origin);
   const period = resolvePeriod(options.period ?? Duration.minutes(5), origin);
-  const evaluationPeriods = requirePositiveInteger(options.evaluationPeriods ?? 1, 'evaluationPeriods', origin,
-    'Pass the number of periods the alarm looks at, e.g. evaluationPeriods: 1.');
+  const evaluationPeriods = requirePositiveInteger(
+    options.evaluationPeriods ?? 1,
+    'evaluationPeriods',
+    origin,
+    'Pass the number of periods the alarm looks at, e.g. evaluationPeriods: 1.',
+  );
   const datapointsToAlarm = resolveDatapointsToAlarm(options.datapointsToAlarm ?? evaluationPeriods, evaluationPeriods, origin);
   checkEvaluationRange(period, evaluationPeriods, origin);
-  const minimumInvocations = requirePositiveInteger(options.minimumInvocations ?? 1, 'minimumInvocations', origin,
-    'Pass 1 to count every period with traffic, or more to ignore periods with few invocations.');
+  const minimumInvocations = requirePositiveInteger(
+    options.minimumInvocations ?? 1,
+    'minimumInvocations',
+    origin,
+    'Pass 1 to count every period with traffic, or more to ignore periods with few invocations.',
+  );
 
   const emailSubscriptions = options.emailSubscriptions ?? [];
-  emailSubscriptions.forEach((address, i) =>
-    validateEmail(address, propName(origin, `emailSubscriptions[${i}]`), origin.constructPath));
+  emailSubscriptions.forEach((address, i) => validateEmail(address, propName(origin, `emailSubscriptions[${i}]`), origin.constructPath));
   const httpsSubscriptions = options.httpsSubscriptions ?? [];
-  httpsSubscriptions.forEach((url, i) =>
-    validateHttpsUrl(url, propName(origin, `httpsSubscriptions[${i}]`), origin.constructPath));
+  httpsSubscriptions.forEach((url, i) => validateHttpsUrl(url, propName(origin, `httpsSubscriptions[${i}]`), origin.constructPath));
 
   if (options.alarmName !== undefined) {
     validateAlarmName(options.alarmName, origin);
@@ -205,9 +211,11 @@ function invalidProp(origin: AlarmPropOrigin, problem: string, fix: string): Cdk
 function resolveThreshold(threshold: number, origin: AlarmPropOrigin): number {
   requireConcreteNumber(threshold, 'threshold', origin);
   if (!(threshold >= 0 && threshold <= 100)) {
-    throw invalidProp(origin,
+    throw invalidProp(
+      origin,
       `${propName(origin, 'threshold')} must be a percentage from 0 to 100, got ${threshold}.`,
-      'Pass the error rate in percent, e.g. threshold: 5 for 5% (not 0.05).');
+      'Pass the error rate in percent, e.g. threshold: 5 for 5% (not 0.05).',
+    );
   }
   return threshold;
 }
@@ -215,15 +223,19 @@ function resolveThreshold(threshold: number, origin: AlarmPropOrigin): number {
 /** A concrete, whole number of minutes: CloudWatch evaluates Lambda metrics in multiples of 60 seconds. */
 function resolvePeriod(period: Duration, origin: AlarmPropOrigin): Duration {
   if (period.isUnresolved()) {
-    throw invalidProp(origin,
+    throw invalidProp(
+      origin,
       `${propName(origin, 'period')} must be a concrete duration, not a token.`,
-      'Pass a literal such as Duration.minutes(5).');
+      'Pass a literal such as Duration.minutes(5).',
+    );
   }
   const periodMillis = period.toMilliseconds();
   if (periodMillis < 60_000 || periodMillis % 60_000 !== 0) {
-    throw invalidProp(origin,
+    throw invalidProp(
+      origin,
       `${propName(origin, 'period')} must be a whole number of minutes (at least 1), got ${period.toHumanString()}.`,
-      'CloudWatch evaluates Lambda metrics in multiples of 60 seconds: pass e.g. Duration.minutes(1) or Duration.minutes(5).');
+      'CloudWatch evaluates Lambda metrics in multiples of 60 seconds: pass e.g. Duration.minutes(1) or Duration.minutes(5).',
+    );
   }
   return period;
 }
@@ -233,10 +245,11 @@ function resolveDatapointsToAlarm(datapointsToAlarm: number, evaluationPeriods: 
   if (!Number.isInteger(datapointsToAlarm) || datapointsToAlarm < 1 || datapointsToAlarm > evaluationPeriods) {
     const datapoints = propName(origin, 'datapointsToAlarm');
     const evaluation = propName(origin, 'evaluationPeriods');
-    throw invalidProp(origin,
+    throw invalidProp(
+      origin,
       `${datapoints} must be an integer from 1 to ${evaluation} (${evaluationPeriods}), got ${datapointsToAlarm}.`,
-      `Lower ${datapoints} or raise ${evaluation}: the alarm fires when ${datapoints} of the last ` +
-        `${evaluation} periods breach.`);
+      `Lower ${datapoints} or raise ${evaluation}: the alarm fires when ${datapoints} of the last ` + `${evaluation} periods breach.`,
+    );
   }
   return datapointsToAlarm;
 }
@@ -247,19 +260,23 @@ function checkEvaluationRange(period: Duration, evaluationPeriods: number, origi
   const maxRangeSeconds = periodSeconds < 3600 ? 86_400 : 604_800;
   if (periodSeconds * evaluationPeriods > maxRangeSeconds) {
     const evaluation = propName(origin, 'evaluationPeriods');
-    throw invalidProp(origin,
+    throw invalidProp(
+      origin,
       `${propName(origin, 'period')} (${period.toHumanString()}) times ${evaluation} (${evaluationPeriods}) is longer than ` +
         `CloudWatch allows (${maxRangeSeconds === 86_400 ? 'one day for periods under an hour' : 'seven days'}).`,
-      `Lower ${evaluation} or the ${propName(origin, 'period')}.`);
+      `Lower ${evaluation} or the ${propName(origin, 'period')}.`,
+    );
   }
 }
 
 function requireConcreteNumber(value: number, prop: string, origin: AlarmPropOrigin): void {
   if (Token.isUnresolved(value) || typeof value !== 'number' || Number.isNaN(value)) {
     const name = propName(origin, prop);
-    throw invalidProp(origin,
+    throw invalidProp(
+      origin,
       `${name} must be a concrete number, got ${Token.isUnresolved(value) ? 'a token' : String(value)}.`,
-      `Pass a literal number for ${name}: it is validated and written into the alarm's description at synth time.`);
+      `Pass a literal number for ${name}: it is validated and written into the alarm's description at synth time.`,
+    );
   }
 }
 
@@ -279,26 +296,32 @@ function validateAlarmName(name: string, origin: AlarmPropOrigin): void {
   // eslint-disable-next-line no-control-regex
   if (name.length === 0 || name.length > MAX_ALARM_NAME_LENGTH || /[\u0000-\u001f\u007f]/.test(name)) {
     const prop = propName(origin, 'alarmName');
-    throw invalidProp(origin,
+    throw invalidProp(
+      origin,
       `${prop} must be 1 to ${MAX_ALARM_NAME_LENGTH} characters without control characters, got ${JSON.stringify(name)}.`,
-      `Pass a shorter name, or leave ${prop} out to get a name derived from the stack and the function.`);
+      `Pass a shorter name, or leave ${prop} out to get a name derived from the stack and the function.`,
+    );
   }
 }
 
 function validateAlarmDescription(description: string, origin: AlarmPropOrigin): void {
   if (!Token.isUnresolved(description) && description.length > MAX_ALARM_DESCRIPTION_LENGTH) {
-    throw invalidProp(origin,
+    throw invalidProp(
+      origin,
       `${propName(origin, 'alarmDescription')} must be at most ${MAX_ALARM_DESCRIPTION_LENGTH} characters, got ${description.length}.`,
-      'Shorten the description.');
+      'Shorten the description.',
+    );
   }
 }
 
 /** FIFO topics accept only SQS subscriptions. */
 function checkTopicTakesSubscriptions(topic: sns.ITopic, origin: AlarmPropOrigin): void {
   if (topic.fifo) {
-    throw invalidProp(origin,
+    throw invalidProp(
+      origin,
       `${origin.topicProp} ${topic.node.path} is a FIFO topic, which accepts only SQS subscriptions, so ` +
         `${propName(origin, 'emailSubscriptions')} and ${propName(origin, 'httpsSubscriptions')} cannot be added to it.`,
-      `Pass a standard topic, or leave out ${origin.topicProp} to use the shared alarm topic.`);
+      `Pass a standard topic, or leave out ${origin.topicProp} to use the shared alarm topic.`,
+    );
   }
 }

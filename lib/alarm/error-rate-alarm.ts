@@ -106,10 +106,7 @@ export class ErrorRateAlarm extends Construct {
  * The topic an alarm notifies, and where its subscriptions go: the stack's shared AlarmTopic when no topic is
  * given, the AlarmTopic that owns the given topic, or else the given topic's binding.
  */
-function notificationTarget(
-  scope: Construct,
-  topic: sns.ITopic | undefined,
-): { topic: sns.ITopic; subscriptions: SubscriptionTarget } {
+function notificationTarget(scope: Construct, topic: sns.ITopic | undefined): { topic: sns.ITopic; subscriptions: SubscriptionTarget } {
   if (topic === undefined) {
     const alarmTopic = AlarmTopic.of(scope);
     return { topic: alarmTopic.topic, subscriptions: alarmTopic };
@@ -148,8 +145,8 @@ function checkSameEnvironment(fn: lambda.IFunction, stack: Stack, constructPath:
     throw new CdkRustError(
       'INVALID_PROP',
       `function ${fn.node.path} is not in the alarm's environment: ${mismatches.join(', ')}. The alarm would watch ` +
-        'a function of the same name in the stack\'s own account and region.',
-      'Create the alarm in a stack deployed to the function\'s account and region.',
+        "a function of the same name in the stack's own account and region.",
+      "Create the alarm in a stack deployed to the function's account and region.",
       constructPath,
     );
   }

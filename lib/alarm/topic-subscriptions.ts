@@ -26,7 +26,11 @@ export class TopicSubscriptions extends Construct implements SubscriptionTarget 
   private queue?: sqs.Queue;
   private readonly ownerPath: string;
 
-  constructor(scope: Construct, id: string, private readonly topic: sns.ITopic) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly topic: sns.ITopic,
+  ) {
     super(scope, id);
     this.ownerPath = scope.node.path;
   }

@@ -25,7 +25,7 @@ export const DEFAULT_BUILDER_DOCKERFILE = [
   ' && apt-get install -y --no-install-recommends musl-tools gcc-aarch64-linux-gnu git openssh-client \\',
   ' && rm -rf /var/lib/apt/lists/* \\',
   ' && rustup target add x86_64-unknown-linux-musl aarch64-unknown-linux-musl \\',
-  ' && printf \'%s\\n\' \'[target.aarch64-unknown-linux-musl]\' \'linker = "aarch64-linux-gnu-gcc"\' >> /usr/local/cargo/config.toml',
+  " && printf '%s\\n' '[target.aarch64-unknown-linux-musl]' 'linker = \"aarch64-linux-gnu-gcc\"' >> /usr/local/cargo/config.toml",
   '',
 ].join('\n');
 
@@ -53,8 +53,11 @@ export function builderImageIdentity(image: string, docker: () => DockerClient):
     id = localImageId(client, image);
   }
   if (id === undefined) {
-    throw new CdkRustError('BUILDER_IMAGE_UNAVAILABLE', `the builder image ${image} is not on this machine, even after pulling it.`,
-      'build or pull it first, or set bundling.builderImage (or CDK_RUST_BUILDER_IMAGE) to an image you have.');
+    throw new CdkRustError(
+      'BUILDER_IMAGE_UNAVAILABLE',
+      `the builder image ${image} is not on this machine, even after pulling it.`,
+      'build or pull it first, or set bundling.builderImage (or CDK_RUST_BUILDER_IMAGE) to an image you have.',
+    );
   }
   return `${image}@${id}`;
 }
@@ -68,20 +71,31 @@ function pullImage(client: DockerClient, image: string): void {
   progress(`pulling the builder image ${image}`);
   const result = runStreaming(client.command, ['pull', image], { env: process.env });
   if (result.status !== 0) {
-    throw new CdkRustError('BUILDER_IMAGE_UNAVAILABLE', `could not pull the builder image ${image}:\n${result.output.trim()}`,
-      'check the name and your registry login (docker login), or build the image locally first.');
+    throw new CdkRustError(
+      'BUILDER_IMAGE_UNAVAILABLE',
+      `could not pull the builder image ${image}:\n${result.output.trim()}`,
+      'check the name and your registry login (docker login), or build the image locally first.',
+    );
   }
 }
 
 function buildDefaultBuilderImage(client: DockerClient): void {
   progress(`building the default builder image ${DEFAULT_BUILDER_IMAGE} (once per machine)`);
-  const args = [...(client.mode === 'buildx' ? ['buildx', 'build', '--load'] : ['build']),
-    '--progress', 'plain', '--tag', DEFAULT_BUILDER_IMAGE, '-'];
+  const args = [
+    ...(client.mode === 'buildx' ? ['buildx', 'build', '--load'] : ['build']),
+    '--progress',
+    'plain',
+    '--tag',
+    DEFAULT_BUILDER_IMAGE,
+    '-',
+  ];
   const result = runStreaming(client.command, args, { env: dockerEnv(client), input: DEFAULT_BUILDER_DOCKERFILE });
   if (result.status !== 0) {
-    throw new CdkRustError('BUILDER_IMAGE_UNAVAILABLE',
+    throw new CdkRustError(
+      'BUILDER_IMAGE_UNAVAILABLE',
       `could not build the default builder image ${DEFAULT_BUILDER_IMAGE}:\n${failedStepOutput(result.output)}`,
       'check that Docker can pull public.ecr.aws/docker/library/rust, or set bundling.builderImage ' +
-      '(or CDK_RUST_BUILDER_IMAGE) to an image you have.');
+        '(or CDK_RUST_BUILDER_IMAGE) to an image you have.',
+    );
   }
 }

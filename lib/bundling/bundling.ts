@@ -116,14 +116,19 @@ export class Bundling {
       throw where ? CdkRustError.inConstruct(error, where) : error;
     }
     if (!prepared.plan.locked) {
-      const message = `${where ?? props.manifestPath}: the workspace has no Cargo.lock, so dependency versions are resolved anew ` +
+      const message =
+        `${where ?? props.manifestPath}: the workspace has no Cargo.lock, so dependency versions are resolved anew ` +
         'on every build and the build is not reproducible (no --locked). Commit a Cargo.lock (cargo generate-lockfile) to pin them.';
       if (scope) Annotations.of(scope).addWarningV2('cdk-rust:missingCargoLock', message);
       else warn(message);
     }
     if (prepared.excluded.length > 0) {
-      progress(`left out of the build of ${prepared.plan.binaryName}: ` +
-        prepared.excluded.map((e) => `${e.relative} (${e.reason === 'secret' ? 'credentials or a private key' : 'a link leading outside the project'})`).join(', '));
+      progress(
+        `left out of the build of ${prepared.plan.binaryName}: ` +
+          prepared.excluded
+            .map((e) => `${e.relative} (${e.reason === 'secret' ? 'credentials or a private key' : 'a link leading outside the project'})`)
+            .join(', '),
+      );
     }
     return lambda.Code.fromAsset(prepared.plan.workspaceRoot, {
       assetHash: prepared.assetHash,
@@ -168,12 +173,19 @@ export class Bundling {
         const socket = plan.ssh.forward ? checkSshAgent(plan) : undefined;
         progress(`building ${what} in Docker (${client.mode}) with ${prepared.image}` + (socket ? ', SSH agent forwarded' : ''));
         const dockerfile = renderDockerfile(plan, prepared.image, cacheIdsFor(plan, prepared.imageIdentity));
-        log = runDockerBuild(client, { plan, image: prepared.image, dockerfile, inputs: prepared.inputs, outputDir: exportDir }, socket).log;
+        log = runDockerBuild(
+          client,
+          { plan, image: prepared.image, dockerfile, inputs: prepared.inputs, outputDir: exportDir },
+          socket,
+        ).log;
       }
       const built = path.join(exportDir, 'bootstrap');
       if (!fs.existsSync(built)) {
-        throw new CdkRustError('BUILD_FAILED', `the build of ${plan.binaryName} finished but produced no bootstrap.`,
-          'check that the builder image copies the binary to /out/bootstrap (it must not override the Dockerfile).');
+        throw new CdkRustError(
+          'BUILD_FAILED',
+          `the build of ${plan.binaryName} finished but produced no bootstrap.`,
+          'check that the builder image copies the binary to /out/bootstrap (it must not override the Dockerfile).',
+        );
       }
       fs.chmodSync(built, 0o755);
       fs.renameSync(built, path.join(outputDir, 'bootstrap'));

@@ -70,14 +70,18 @@ export interface ReadWorkspaceOptions {
 export function readCargoWorkspace(manifestPath: string, options: ReadWorkspaceOptions = {}): CargoWorkspace {
   const manifest = path.resolve(manifestPath);
   if (!fs.existsSync(manifest)) {
-    throw new CdkRustError('MANIFEST_NOT_FOUND',
+    throw new CdkRustError(
+      'MANIFEST_NOT_FOUND',
       `manifestPath: no Cargo.toml at ${manifest}.`,
-      'point manifestPath at the Cargo.toml of the package (or workspace) to build, e.g. path.join(__dirname, "../my-fn/Cargo.toml").');
+      'point manifestPath at the Cargo.toml of the package (or workspace) to build, e.g. path.join(__dirname, "../my-fn/Cargo.toml").',
+    );
   }
   if (fs.statSync(manifest).isDirectory()) {
-    throw new CdkRustError('MANIFEST_NOT_FOUND',
+    throw new CdkRustError(
+      'MANIFEST_NOT_FOUND',
       `manifestPath: ${manifest} is a directory, not a Cargo.toml file.`,
-      `use ${path.join(manifest, 'Cargo.toml')}.`);
+      `use ${path.join(manifest, 'Cargo.toml')}.`,
+    );
   }
   const meta = runMetadata(manifest, options.cargo ?? 'cargo');
   const members = new Set<string>(meta.workspace_members);
@@ -87,12 +91,8 @@ export function readCargoWorkspace(manifestPath: string, options: ReadWorkspaceO
       name: p.name,
       version: p.version,
       manifestPath: p.manifest_path,
-      bins: p.targets
-        .filter((t) => t.kind.includes('bin'))
-        .map((t) => ({ name: t.name, srcPath: t.src_path })),
-      pathDependencies: p.dependencies
-        .filter((d) => typeof d.path === 'string')
-        .map((d) => d.path as string),
+      bins: p.targets.filter((t) => t.kind.includes('bin')).map((t) => ({ name: t.name, srcPath: t.src_path })),
+      pathDependencies: p.dependencies.filter((d) => typeof d.path === 'string').map((d) => d.path as string),
     }))
     .sort((a, b) => a.manifestPath.localeCompare(b.manifestPath));
   const root = meta.workspace_root;
@@ -132,18 +132,22 @@ function runMetadata(manifest: string, cargo: string): RawMetadata {
   });
   if (result.error) {
     const missing = (result.error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new CdkRustError('CARGO_METADATA_FAILED',
+    throw new CdkRustError(
+      'CARGO_METADATA_FAILED',
       missing
         ? `cargo was not found on PATH; cdk-rust reads ${manifest} with \`cargo metadata\` before building.`
         : `could not run \`cargo metadata\` for ${manifest}: ${result.error.message}`,
       missing
         ? 'install Rust with rustup (https://rustup.rs); the build itself still runs in Docker.'
-        : 'check that cargo runs in this shell (cargo --version), then synth again.');
+        : 'check that cargo runs in this shell (cargo --version), then synth again.',
+    );
   }
   if (result.status !== 0) {
-    throw new CdkRustError('CARGO_METADATA_FAILED',
+    throw new CdkRustError(
+      'CARGO_METADATA_FAILED',
       `\`cargo metadata\` rejected ${manifest}:\n${result.stderr.trim()}`,
-      'fix the manifest so that `cargo metadata --no-deps` succeeds.');
+      'fix the manifest so that `cargo metadata --no-deps` succeeds.',
+    );
   }
   return JSON.parse(result.stdout) as RawMetadata;
 }

@@ -29,17 +29,25 @@ export function detectDocker(command: string = process.env.CDK_DOCKER || 'docker
   const version = spawnSync(command, ['version', '--format', '{{.Server.Version}}'], { encoding: 'utf-8', env: process.env });
   if (version.error) {
     if ((version.error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new CdkRustError('DOCKER_NOT_FOUND', `the Docker client "${command}" was not found.`,
+      throw new CdkRustError(
+        'DOCKER_NOT_FOUND',
+        `the Docker client "${command}" was not found.`,
         'install Docker (with BuildKit), or set CDK_DOCKER to the client to use. ' +
-        'A target installed in the host toolchain builds without Docker.');
+          'A target installed in the host toolchain builds without Docker.',
+      );
     }
-    throw new CdkRustError('DOCKER_NOT_FOUND', `could not run "${command}": ${version.error.message}`,
-      'check that the client runs in this shell (docker version), or set CDK_DOCKER to one that does.');
+    throw new CdkRustError(
+      'DOCKER_NOT_FOUND',
+      `could not run "${command}": ${version.error.message}`,
+      'check that the client runs in this shell (docker version), or set CDK_DOCKER to one that does.',
+    );
   }
   if (version.status !== 0) {
-    throw new CdkRustError('DOCKER_DAEMON_DOWN',
+    throw new CdkRustError(
+      'DOCKER_DAEMON_DOWN',
       `the Docker daemon is not reachable through "${command}":\n${version.stderr.trim()}`,
-      'start the Docker engine (or Docker Desktop) and try again; check DOCKER_HOST if you use a remote engine.');
+      'start the Docker engine (or Docker Desktop) and try again; check DOCKER_HOST if you use a remote engine.',
+    );
   }
   if (spawnSync(command, ['buildx', 'version'], { encoding: 'utf-8', env: process.env }).status === 0) {
     return { command, mode: 'buildx' };
@@ -49,10 +57,12 @@ export function detectDocker(command: string = process.env.CDK_DOCKER || 'docker
   if (help.status === 0 && helpText.includes('--ssh') && helpText.includes('--output')) {
     return { command, mode: 'classic' };
   }
-  throw new CdkRustError('BUILDKIT_UNAVAILABLE',
+  throw new CdkRustError(
+    'BUILDKIT_UNAVAILABLE',
     `the Docker client "${command}" cannot run BuildKit builds: it has no buildx plugin, and its own \`docker build\` ` +
-    'lacks --ssh and --output.',
-    'install the docker-buildx plugin, or set CDK_DOCKER to a client with BuildKit built in (e.g. Debian\'s docker.io 20.10).');
+      'lacks --ssh and --output.',
+    "install the docker-buildx plugin, or set CDK_DOCKER to a client with BuildKit built in (e.g. Debian's docker.io 20.10).",
+  );
 }
 
 /** Everything one `docker build` needs. */
@@ -79,8 +89,14 @@ export type BuildPhase = 'fetch' | 'compile';
  * build. The fetch run gets the build's network and the SSH agent; the compile run gets
  * `--network none`, no agent, and exports the `bootstrap` into `outputDir`.
  */
-export function dockerBuildArgs(client: DockerClient, phase: BuildPhase, plan: BuildPlan, contextDir: string, buildId: string,
-  options: { readonly outputDir?: string; readonly sshSocket?: string } = {}): string[] {
+export function dockerBuildArgs(
+  client: DockerClient,
+  phase: BuildPhase,
+  plan: BuildPlan,
+  contextDir: string,
+  buildId: string,
+  options: { readonly outputDir?: string; readonly sshSocket?: string } = {},
+): string[] {
   const args = client.mode === 'buildx' ? ['buildx', 'build'] : ['build'];
   args.push('--progress', 'plain', '--build-arg', `${BUILD_ID_ARG}=${buildId}`);
   if (phase === 'fetch') {
@@ -125,8 +141,11 @@ export function runDockerBuild(client: DockerClient, request: DockerBuildRequest
       const result = runStreaming(client.command, args, { env: dockerEnv(client) });
       log += result.output;
       if (result.signal) {
-        throw new CdkRustError('BUILD_INTERRUPTED', `the Docker build of ${request.plan.binaryName} was interrupted (${result.signal}).`,
-          'synth again: nothing of the interrupted build was kept.');
+        throw new CdkRustError(
+          'BUILD_INTERRUPTED',
+          `the Docker build of ${request.plan.binaryName} was interrupted (${result.signal}).`,
+          'synth again: nothing of the interrupted build was kept.',
+        );
       }
       if (result.status !== 0) {
         throw new CdkRustError('BUILD_FAILED', describeFailure(request.plan, result.output), buildFailureFix(result.output));
@@ -148,8 +167,11 @@ function writeContext(contextDir: string, request: DockerBuildRequest): void {
   for (const input of request.inputs) {
     const target = path.resolve(src, ...input.relative.split('/'));
     if (!target.startsWith(src + path.sep)) {
-      throw new CdkRustError('INVALID_PROP', `the build input ${input.absolute} lies outside the build context (${input.relative}).`,
-        'keep workspace members and path dependencies below a common directory, without ".." escaping it.');
+      throw new CdkRustError(
+        'INVALID_PROP',
+        `the build input ${input.absolute} lies outside the build context (${input.relative}).`,
+        'keep workspace members and path dependencies below a common directory, without ".." escaping it.',
+      );
     }
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.copyFileSync(input.absolute, target);
@@ -182,25 +204,42 @@ export function failedStepOutput(log: string): string {
   }
   if (failed === undefined) return log.trim();
   const lines = steps.get(failed) ?? [];
-  const output = lines.filter((l) => !/^(ERROR:|DONE |\[|CACHED|sha256:[0-9a-f]{64}$)/.test(l)).join('\n').replace(/^(\s*\n)+/, '').trimEnd();
+  const output = lines
+    .filter((l) => !/^(ERROR:|DONE |\[|CACHED|sha256:[0-9a-f]{64}$)/.test(l))
+    .join('\n')
+    .replace(/^(\s*\n)+/, '')
+    .trimEnd();
   // A step that failed before printing anything (resolving the image, say): BuildKit's own error is all there is.
-  return output || lines.filter((l) => /^ERROR:/.test(l)).map((l) => l.replace(/^ERROR:\s*/, '')).join('\n');
+  return (
+    output ||
+    lines
+      .filter((l) => /^ERROR:/.test(l))
+      .map((l) => l.replace(/^ERROR:\s*/, ''))
+      .join('\n')
+  );
 }
 
 function describeFailure(plan: BuildPlan, log: string): string {
-  return `the Docker build of ${plan.packageName}/${plan.binaryName} for ${plan.target} failed. Output of the failed step:\n\n` +
-    failedStepOutput(log) + '\n';
+  return (
+    `the Docker build of ${plan.packageName}/${plan.binaryName} for ${plan.target} failed. Output of the failed step:\n\n` +
+    failedStepOutput(log) +
+    '\n'
+  );
 }
 
 function buildFailureFix(log: string): string {
   if (/Host key verification failed/.test(log)) {
-    return 'the git host\'s key did not match bundling.knownHosts: check the pinned line (host, port and key).';
+    return "the git host's key did not match bundling.knownHosts: check the pinned line (host, port and key).";
   }
   if (/Permission denied \(publickey\)/.test(log)) {
     return 'the forwarded SSH agent has no key that the git host accepts: ssh-add the right key.';
   }
-  if (/pull access denied|manifest unknown|failed to resolve source metadata|\[internal\] load metadata for .*\n(?:#\d+ sha256:\S+\n)?#\d+ ERROR/.test(log)) {
+  if (
+    /pull access denied|manifest unknown|failed to resolve source metadata|\[internal\] load metadata for .*\n(?:#\d+ sha256:\S+\n)?#\d+ ERROR/.test(
+      log,
+    )
+  ) {
     return 'the builder image could not be found: build or pull it first, or set bundling.builderImage.';
   }
-  return 'fix the error above (it is cargo\'s own output), then synth again.';
+  return "fix the error above (it is cargo's own output), then synth again.";
 }

@@ -102,7 +102,8 @@ export function renderDockerfile(plan: BuildPlan, image: string, cacheIds: Cache
     '',
     ...stage('compile'),
     `ARG ${BUILD_ID_ARG}`,
-    runStep(compileMounts,
+    runStep(
+      compileMounts,
       `sh ${FRESHEN_PATH} ${TARGET_DIR} /src`,
       shellJoin(['cargo', ...cargoBuildArgs(plan, TARGET_DIR), '--offline']),
       `mv ${TARGET_DIR}/.cdk-rust-inputs.next ${TARGET_DIR}/.cdk-rust-inputs`,
@@ -119,8 +120,11 @@ export function renderDockerfile(plan: BuildPlan, image: string, cacheIds: Cache
 /** Returns `value`, or throws when it holds a line break or NUL (which would add a Dockerfile instruction). */
 function oneLine(value: string, what: string): string {
   if (/[\r\n\0]/.test(value)) {
-    throw new CdkRustError('INVALID_PROP', `${what} contains a line break, which cannot be written into a Dockerfile.`,
-      'remove the line break (rename the directory, or fix the value).');
+    throw new CdkRustError(
+      'INVALID_PROP',
+      `${what} contains a line break, which cannot be written into a Dockerfile.`,
+      'remove the line break (rename the directory, or fix the value).',
+    );
   }
   return value;
 }

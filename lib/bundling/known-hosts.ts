@@ -55,10 +55,18 @@ function matchesPattern(pattern: string, name: string): boolean {
     const digest = crypto.createHmac('sha1', Buffer.from(salt, 'base64')).update(name).digest('base64');
     return digest === hash;
   }
-  const regex = new RegExp('^' + pattern.split('').map((c) => {
-    if (c === '*') return '.*';
-    if (c === '?') return '.';
-    return c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }).join('') + '$', 'i');
+  const regex = new RegExp(
+    '^' +
+      pattern
+        .split('')
+        .map((c) => {
+          if (c === '*') return '.*';
+          if (c === '?') return '.';
+          return c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+        })
+        .join('') +
+      '$',
+    'i',
+  );
   return regex.test(name);
 }

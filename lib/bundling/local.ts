@@ -18,7 +18,8 @@ import { BuildPlan, cargoBuildArgs, cargoFetchArgs } from './plan';
 import { runStreaming } from './process';
 
 /** Host variables the local compile keeps; everything else (agents, credentials, RUSTFLAGS, ...) is left out. */
-const COMPILE_ENV_ALLOWED = /^(?:PATH|HOME|USER|LOGNAME|SHELL|TMPDIR|TEMP|TMP|LANG|LANGUAGE|LC_[A-Z]+|TZ|RUSTUP_HOME|RUSTUP_TOOLCHAIN|CARGO_HOME)$/;
+const COMPILE_ENV_ALLOWED =
+  /^(?:PATH|HOME|USER|LOGNAME|SHELL|TMPDIR|TEMP|TMP|LANG|LANGUAGE|LC_[A-Z]+|TZ|RUSTUP_HOME|RUSTUP_TOOLCHAIN|CARGO_HOME)$/;
 
 /**
  * The host toolchain's identity (`rustc -vV` and `cargo -V`), when it has the standard library for
@@ -77,15 +78,28 @@ export function localRecipe(plan: BuildPlan, toolchain: string, env: NodeJS.Proc
 }
 
 /** The environment of the local fetch: yours, plus the SSH settings for private git dependencies. */
-export function localFetchEnv(plan: BuildPlan, knownHostsFile: string | undefined, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+export function localFetchEnv(
+  plan: BuildPlan,
+  knownHostsFile: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): NodeJS.ProcessEnv {
   const fetchEnv: NodeJS.ProcessEnv = { ...env, ...plan.buildEnvironment };
   if (plan.ssh.forward) {
     fetchEnv.CARGO_NET_GIT_FETCH_WITH_CLI = 'true';
     if (plan.ssh.agentSocket) fetchEnv.SSH_AUTH_SOCK = plan.ssh.agentSocket;
     if (knownHostsFile) {
       // The same pinned hosts as in Docker, and only those; host key checking cannot be relaxed.
-      fetchEnv.GIT_SSH_COMMAND = shellJoin(['ssh', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes',
-        '-o', `UserKnownHostsFile=${knownHostsFile}`, '-o', 'GlobalKnownHostsFile=/dev/null']);
+      fetchEnv.GIT_SSH_COMMAND = shellJoin([
+        'ssh',
+        '-o',
+        'BatchMode=yes',
+        '-o',
+        'StrictHostKeyChecking=yes',
+        '-o',
+        `UserKnownHostsFile=${knownHostsFile}`,
+        '-o',
+        'GlobalKnownHostsFile=/dev/null',
+      ]);
     }
   }
   return fetchEnv;
@@ -110,18 +124,24 @@ export function runLocalBuild(plan: BuildPlan, targetDir: string, outputDir: str
       fs.writeFileSync(knownHostsFile, plan.ssh.knownHosts.map((l) => l + '\n').join(''));
     }
     const fetched = runStreaming('cargo', cargoFetchArgs(plan), { cwd: plan.workspaceRoot, env: localFetchEnv(plan, knownHostsFile) });
-    const compiled = fetched.status === 0 && !fetched.signal
-      ? runStreaming('cargo', [...cargoBuildArgs(plan, targetDir), '--offline'], { cwd: plan.workspaceRoot, env: localCompileEnv(plan) })
-      : fetched;
+    const compiled =
+      fetched.status === 0 && !fetched.signal
+        ? runStreaming('cargo', [...cargoBuildArgs(plan, targetDir), '--offline'], { cwd: plan.workspaceRoot, env: localCompileEnv(plan) })
+        : fetched;
     const output = compiled === fetched ? fetched.output : fetched.output + compiled.output;
     if (compiled.signal) {
-      throw new CdkRustError('BUILD_INTERRUPTED', `the local build of ${plan.binaryName} was interrupted (${compiled.signal}).`,
-        'synth again: nothing of the interrupted build was kept.');
+      throw new CdkRustError(
+        'BUILD_INTERRUPTED',
+        `the local build of ${plan.binaryName} was interrupted (${compiled.signal}).`,
+        'synth again: nothing of the interrupted build was kept.',
+      );
     }
     if (compiled.status !== 0) {
-      throw new CdkRustError('BUILD_FAILED',
+      throw new CdkRustError(
+        'BUILD_FAILED',
         `the local build of ${plan.packageName}/${plan.binaryName} for ${plan.target} failed:\n\n${output.trim()}\n`,
-        'fix the error above (it is cargo\'s own output), then synth again.');
+        "fix the error above (it is cargo's own output), then synth again.",
+      );
     }
     const binary = path.join(targetDir, plan.target, plan.profileDir, plan.binaryName);
     fs.copyFileSync(binary, path.join(outputDir, 'bootstrap'));

@@ -10,7 +10,6 @@ import { RustBundlingOptions } from './rust-bundling-options';
 import { CargoPackage, CargoWorkspace, SshGitSource } from './cargo';
 import { hasKnownHost, knownHostsName, validateKnownHostsLines } from './known-hosts';
 
-
 /** Target triples cdk-rust can build, with the Lambda architecture each runs on. */
 export const SUPPORTED_TARGETS: Readonly<Record<string, ArchitectureName>> = {
   'x86_64-unknown-linux-musl': 'x86_64',
@@ -66,7 +65,8 @@ const CONTROL = /[\r\n\0]/;
  * A Docker image reference: `[host[:port]/]path[:tag][@digest]`, lower-case path components, as
  * Docker's reference grammar has it.
  */
-const IMAGE_REFERENCE = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$/;
+const IMAGE_REFERENCE =
+  /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$/;
 
 /** What the SSH side of a build needs. */
 export interface SshPlan {
@@ -129,48 +129,72 @@ export function makeBuildPlan(workspace: CargoWorkspace, props: PlanProps): Buil
   const target = resolveTarget(architecture, props.target);
   const profile = props.profile ?? 'release';
   if (!/^[A-Za-z0-9_-]+$/.test(profile)) {
-    throw new CdkRustError('INVALID_PROP', `bundling.profile: "${profile}" is not a valid Cargo profile name.`,
-      'use "release", "dev" or the name of a [profile.<name>] table in the workspace Cargo.toml.');
+    throw new CdkRustError(
+      'INVALID_PROP',
+      `bundling.profile: "${profile}" is not a valid Cargo profile name.`,
+      'use "release", "dev" or the name of a [profile.<name>] table in the workspace Cargo.toml.',
+    );
   }
   const features = [...new Set(props.features ?? [])].sort();
   for (const feature of features) {
     if (!/^[A-Za-z0-9_][A-Za-z0-9_\-+./]*$/.test(feature)) {
-      throw new CdkRustError('INVALID_PROP', `bundling.features: "${feature}" is not a valid feature name.`,
-        'give one feature per array element, e.g. ["json", "my-dep/tls"].');
+      throw new CdkRustError(
+        'INVALID_PROP',
+        `bundling.features: "${feature}" is not a valid feature name.`,
+        'give one feature per array element, e.g. ["json", "my-dep/tls"].',
+      );
     }
   }
   const cargoArgs = [...(props.cargoArgs ?? [])];
   cargoArgs.forEach((arg, i) => {
     const flag = arg.split('=')[0];
     if (CONTROL.test(arg)) {
-      throw new CdkRustError('INVALID_PROP', `bundling.cargoArgs[${i}] contains a line break or NUL character.`,
-        'give one single-line argument per array element.');
+      throw new CdkRustError(
+        'INVALID_PROP',
+        `bundling.cargoArgs[${i}] contains a line break or NUL character.`,
+        'give one single-line argument per array element.',
+      );
     }
     if (flag in ARGS_WITH_OPTIONS) {
-      throw new CdkRustError('INVALID_PROP', `bundling.cargoArgs: "${arg}" is set by cdk-rust from ${ARGS_WITH_OPTIONS[flag]}.`,
-        `remove it from bundling.cargoArgs and set ${ARGS_WITH_OPTIONS[flag]} instead.`);
+      throw new CdkRustError(
+        'INVALID_PROP',
+        `bundling.cargoArgs: "${arg}" is set by cdk-rust from ${ARGS_WITH_OPTIONS[flag]}.`,
+        `remove it from bundling.cargoArgs and set ${ARGS_WITH_OPTIONS[flag]} instead.`,
+      );
     }
     const owned = OWNED_ARGS[flag] ?? (/target-dir|TARGET_DIR/.test(arg) ? OWNED_ARGS['--target-dir'] : undefined);
     if (owned) {
-      throw new CdkRustError('INVALID_PROP', `bundling.cargoArgs: "${arg}" is owned by cdk-rust: ${owned}.`,
-        'remove it from bundling.cargoArgs.');
+      throw new CdkRustError(
+        'INVALID_PROP',
+        `bundling.cargoArgs: "${arg}" is owned by cdk-rust: ${owned}.`,
+        'remove it from bundling.cargoArgs.',
+      );
     }
   });
   const buildEnvironment = { ...(props.buildEnvironment ?? {}) };
   for (const [key, value] of Object.entries(buildEnvironment)) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
-      throw new CdkRustError('INVALID_PROP', `bundling.buildEnvironment: "${key}" is not a valid environment variable name.`,
-        'use letters, digits and underscores, not starting with a digit.');
+      throw new CdkRustError(
+        'INVALID_PROP',
+        `bundling.buildEnvironment: "${key}" is not a valid environment variable name.`,
+        'use letters, digits and underscores, not starting with a digit.',
+      );
     }
     if (RESERVED_ENVIRONMENT.has(key)) {
-      throw new CdkRustError('INVALID_PROP', `bundling.buildEnvironment.${key} is managed by cdk-rust.`,
+      throw new CdkRustError(
+        'INVALID_PROP',
+        `bundling.buildEnvironment.${key} is managed by cdk-rust.`,
         key.includes('TARGET_DIR')
           ? 'remove it: cdk-rust picks the target directory and copies the binary from there.'
-          : 'remove it: the SSH agent reaches the fetch step only (see bundling.sshAgentSocket and bundling.knownHosts).');
+          : 'remove it: the SSH agent reaches the fetch step only (see bundling.sshAgentSocket and bundling.knownHosts).',
+      );
     }
     if (typeof value !== 'string' || CONTROL.test(value)) {
-      throw new CdkRustError('INVALID_PROP', `bundling.buildEnvironment.${key} must be a single-line string.`,
-        'remove line breaks from the value.');
+      throw new CdkRustError(
+        'INVALID_PROP',
+        `bundling.buildEnvironment.${key} must be a single-line string.`,
+        'remove line breaks from the value.',
+      );
     }
   }
 
@@ -179,20 +203,21 @@ export function makeBuildPlan(workspace: CargoWorkspace, props: PlanProps): Buil
   const builderImage = resolveBuilderImage(props.builderImage, env);
 
   const externals = workspace.externalPathDependencies;
-  const inputDirs = dedupeNested([
-    ...workspace.members.map((m) => path.dirname(m.manifestPath)),
-    ...externals,
-  ]);
+  const inputDirs = dedupeNested([...workspace.members.map((m) => path.dirname(m.manifestPath)), ...externals]);
   // Members may live outside the workspace root (`members = ["../x"]`): the context reaches them all.
   const contextRoot = commonAncestor([workspace.root, ...inputDirs]);
   for (const dir of [contextRoot, ...inputDirs]) {
     if (CONTROL.test(dir)) {
-      throw new CdkRustError('INVALID_PROP', `manifestPath: the directory ${JSON.stringify(dir)} contains a line break or NUL character.`,
-        'rename the directory: cdk-rust writes project paths into the build\'s Dockerfile and command lines.');
+      throw new CdkRustError(
+        'INVALID_PROP',
+        `manifestPath: the directory ${JSON.stringify(dir)} contains a line break or NUL character.`,
+        "rename the directory: cdk-rust writes project paths into the build's Dockerfile and command lines.",
+      );
     }
   }
-  const inputFiles = ['Cargo.toml', 'Cargo.lock', '.cargo/config.toml', '.cargo/config', 'rust-toolchain', 'rust-toolchain.toml']
-    .map((f) => path.join(workspace.root, f));
+  const inputFiles = ['Cargo.toml', 'Cargo.lock', '.cargo/config.toml', '.cargo/config', 'rust-toolchain', 'rust-toolchain.toml'].map((f) =>
+    path.join(workspace.root, f),
+  );
 
   return {
     workspaceRoot: workspace.root,
@@ -226,8 +251,18 @@ export function makeBuildPlan(workspace: CargoWorkspace, props: PlanProps): Buil
 export function cargoBuildArgs(plan: BuildPlan, targetDir: string): string[] {
   const args = ['build'];
   if (plan.locked) args.push('--locked');
-  args.push('--profile', plan.profile, '--target', plan.target, '--package', plan.packageName, '--bin', plan.binaryName,
-    '--target-dir', targetDir);
+  args.push(
+    '--profile',
+    plan.profile,
+    '--target',
+    plan.target,
+    '--package',
+    plan.packageName,
+    '--bin',
+    plan.binaryName,
+    '--target-dir',
+    targetDir,
+  );
   if (plan.noDefaultFeatures) args.push('--no-default-features');
   if (plan.features.length > 0) args.push('--features', plan.features.join(','));
   if (plan.target.endsWith('-gnu')) {
@@ -247,10 +282,14 @@ export function cargoFetchArgs(plan: BuildPlan): string[] {
 }
 
 function resolveBuilderImage(prop: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
-  const [image, name] = prop !== undefined ? [prop, 'bundling.builderImage'] : [env.CDK_RUST_BUILDER_IMAGE || undefined, 'CDK_RUST_BUILDER_IMAGE'];
+  const [image, name] =
+    prop !== undefined ? [prop, 'bundling.builderImage'] : [env.CDK_RUST_BUILDER_IMAGE || undefined, 'CDK_RUST_BUILDER_IMAGE'];
   if (image !== undefined && !IMAGE_REFERENCE.test(image)) {
-    throw new CdkRustError('INVALID_PROP', `${name}: ${JSON.stringify(image)} is not a Docker image reference.`,
-      'give a reference such as "my-builder:1.95" or "registry.example.com/rust-builder@sha256:<digest>".');
+    throw new CdkRustError(
+      'INVALID_PROP',
+      `${name}: ${JSON.stringify(image)} is not a Docker image reference.`,
+      'give a reference such as "my-builder:1.95" or "registry.example.com/rust-builder@sha256:<digest>".',
+    );
   }
   return image;
 }
@@ -258,8 +297,11 @@ function resolveBuilderImage(prop: string | undefined, env: NodeJS.ProcessEnv): 
 function resolveArchitecture(name: string | undefined): ArchitectureName {
   const arch = name ?? 'x86_64';
   if (arch !== 'x86_64' && arch !== 'arm64') {
-    throw new CdkRustError('INVALID_PROP', `architecture: "${arch}" is not a Lambda architecture cdk-rust can build for.`,
-      'use lambda.Architecture.X86_64 or lambda.Architecture.ARM_64.');
+    throw new CdkRustError(
+      'INVALID_PROP',
+      `architecture: "${arch}" is not a Lambda architecture cdk-rust can build for.`,
+      'use lambda.Architecture.X86_64 or lambda.Architecture.ARM_64.',
+    );
   }
   return arch;
 }
@@ -268,42 +310,57 @@ function resolveTarget(architecture: ArchitectureName, target: string | undefine
   if (target === undefined) return DEFAULT_TARGETS[architecture];
   const targetArch = SUPPORTED_TARGETS[target];
   if (!targetArch) {
-    throw new CdkRustError('UNKNOWN_TARGET', `bundling.target: "${target}" is not a Linux target Lambda can run.`,
-      `use one of ${Object.keys(SUPPORTED_TARGETS).join(', ')}.`);
+    throw new CdkRustError(
+      'UNKNOWN_TARGET',
+      `bundling.target: "${target}" is not a Linux target Lambda can run.`,
+      `use one of ${Object.keys(SUPPORTED_TARGETS).join(', ')}.`,
+    );
   }
   if (targetArch !== architecture) {
-    throw new CdkRustError('ARCHITECTURE_MISMATCH',
+    throw new CdkRustError(
+      'ARCHITECTURE_MISMATCH',
       `bundling.target "${target}" builds for ${targetArch}, but the function's architecture is ${architecture}.`,
-      `set architecture to lambda.Architecture.${targetArch === 'arm64' ? 'ARM_64' : 'X86_64'}, or use target "${DEFAULT_TARGETS[architecture]}".`);
+      `set architecture to lambda.Architecture.${targetArch === 'arm64' ? 'ARM_64' : 'X86_64'}, or use target "${DEFAULT_TARGETS[architecture]}".`,
+    );
   }
   return target;
 }
 
 function selectBinary(workspace: CargoWorkspace, binaryName: string | undefined): { pkg: CargoPackage; bin: string } {
   const where = workspace.selectedPackage ? `package "${workspace.selectedPackage.name}"` : `workspace ${workspace.manifestPath}`;
-  const candidates = (workspace.selectedPackage ? [workspace.selectedPackage] : workspace.members)
-    .flatMap((pkg) => pkg.bins.map((bin) => ({ pkg, bin: bin.name })));
+  const candidates = (workspace.selectedPackage ? [workspace.selectedPackage] : workspace.members).flatMap((pkg) =>
+    pkg.bins.map((bin) => ({ pkg, bin: bin.name })),
+  );
   const list = candidates.map((c) => `"${c.bin}" (package ${c.pkg.name})`).join(', ');
   if (binaryName !== undefined) {
     const matches = candidates.filter((c) => c.bin === binaryName);
     if (matches.length === 1) return matches[0];
     if (matches.length > 1) {
-      throw new CdkRustError('BINARY_AMBIGUOUS',
+      throw new CdkRustError(
+        'BINARY_AMBIGUOUS',
         `binaryName: several packages of ${where} have a bin named "${binaryName}": ${matches.map((m) => m.pkg.name).join(', ')}.`,
-        'point manifestPath at the Cargo.toml of the package that should be built.');
+        'point manifestPath at the Cargo.toml of the package that should be built.',
+      );
     }
-    throw new CdkRustError('BINARY_NOT_FOUND',
+    throw new CdkRustError(
+      'BINARY_NOT_FOUND',
       `binaryName: "${binaryName}" is not a bin target of ${where}.` + (list ? ` Its bins are: ${list}.` : ''),
-      list ? 'set binaryName to one of those.' : 'add a [[bin]] target (or src/main.rs) to the package.');
+      list ? 'set binaryName to one of those.' : 'add a [[bin]] target (or src/main.rs) to the package.',
+    );
   }
   if (candidates.length === 1) return candidates[0];
   if (candidates.length === 0) {
-    throw new CdkRustError('BINARY_NOT_FOUND', `${where} has no bin target, so there is nothing to run on Lambda.`,
-      'add src/main.rs (or a [[bin]] table) to the package, or point manifestPath at a package that has one.');
+    throw new CdkRustError(
+      'BINARY_NOT_FOUND',
+      `${where} has no bin target, so there is nothing to run on Lambda.`,
+      'add src/main.rs (or a [[bin]] table) to the package, or point manifestPath at a package that has one.',
+    );
   }
-  throw new CdkRustError('BINARY_AMBIGUOUS',
+  throw new CdkRustError(
+    'BINARY_AMBIGUOUS',
     `${where} has several bins, so binaryName is required: ${list}.`,
-    'set binaryName to the one this function runs.');
+    'set binaryName to the one this function runs.',
+  );
 }
 
 function planSsh(workspace: CargoWorkspace, props: PlanProps): SshPlan {
@@ -311,14 +368,19 @@ function planSsh(workspace: CargoWorkspace, props: PlanProps): SshPlan {
   const knownHosts = [...(props.knownHosts ?? [])];
   const problems = validateKnownHostsLines(knownHosts);
   if (problems.length > 0) {
-    throw new CdkRustError('INVALID_PROP', `bundling.${problems.join('; ')}.`,
-      'copy the lines from your git host\'s documentation or from ~/.ssh/known_hosts.');
+    throw new CdkRustError(
+      'INVALID_PROP',
+      `bundling.${problems.join('; ')}.`,
+      "copy the lines from your git host's documentation or from ~/.ssh/known_hosts.",
+    );
   }
   for (const source of sources) {
     if (!source.url.startsWith('ssh://')) {
-      throw new CdkRustError('INVALID_PROP',
+      throw new CdkRustError(
+        'INVALID_PROP',
         `${source.foundIn}: git URL "${source.url}" uses the scp-like form, which Cargo does not support.`,
-        `write it as ssh://${source.url.replace(':', '/')}.`);
+        `write it as ssh://${source.url.replace(':', '/')}.`,
+      );
     }
   }
   const forward = props.forwardSshAgent ?? sources.length > 0;
@@ -326,11 +388,13 @@ function planSsh(workspace: CargoWorkspace, props: PlanProps): SshPlan {
     const missing = sources.filter((s) => !hasKnownHost(knownHosts, s.host, s.port));
     if (missing.length > 0) {
       const names = [...new Set(missing.map((s) => knownHostsName(s.host, s.port)))];
-      throw new CdkRustError('KNOWN_HOSTS_MISSING',
+      throw new CdkRustError(
+        'KNOWN_HOSTS_MISSING',
         `bundling.knownHosts has no entry for ${names.join(', ')}, which ${path.basename(missing[0].foundIn)} fetches over SSH ` +
-        `(${missing[0].url}). cdk-rust never trusts a host key it has not been given.`,
+          `(${missing[0].url}). cdk-rust never trusts a host key it has not been given.`,
         `add the host's pinned key line, e.g. knownHosts: ['${names[0]} ssh-ed25519 AAAA...'] ` +
-        '(from your git host\'s documentation, or from a known_hosts file you have verified).');
+          "(from your git host's documentation, or from a known_hosts file you have verified).",
+      );
     }
   }
   return { forward, sources, knownHosts, agentSocket: props.sshAgentSocket };

@@ -33,9 +33,11 @@ export interface InvokeCommandArgs {
 /** Runs `cdk-rust invoke` and returns its exit code. */
 export async function invokeCommand(args: InvokeCommandArgs): Promise<number> {
   if (args.positionals.length !== 1) {
-    throw new CdkRustError('CLI_USAGE',
+    throw new CdkRustError(
+      'CLI_USAGE',
       args.positionals.length === 0 ? 'invoke needs the function to run.' : `invoke runs one function; got ${args.positionals.join(' ')}.`,
-      'name it by construct path or logical id, e.g. `cdk-rust invoke MyStack/Api`.');
+      'name it by construct path or logical id, e.g. `cdk-rust invoke MyStack/Api`.',
+    );
   }
   const environment = parseEnv(args.env ?? []);
   const eventJson = args.event === undefined ? '{}' : readEventFile(args.event, '--event');
@@ -64,8 +66,11 @@ function parseEnv(pairs: string[]): Record<string, string> {
   for (const pair of pairs) {
     const at = pair.indexOf('=');
     if (at <= 0) {
-      throw new CdkRustError('CLI_USAGE', `--env ${pair}: expected NAME=VALUE.`,
-        'give each variable as --env NAME=VALUE, e.g. --env TABLE_NAME=my-table (repeat --env for several).');
+      throw new CdkRustError(
+        'CLI_USAGE',
+        `--env ${pair}: expected NAME=VALUE.`,
+        'give each variable as --env NAME=VALUE, e.g. --env TABLE_NAME=my-table (repeat --env for several).',
+      );
     }
     env[pair.slice(0, at)] = pair.slice(at + 1);
   }
@@ -80,21 +85,29 @@ function ensureAssembly(dir: string, app: string | undefined): string {
   if (fs.existsSync(path.join(dir, 'manifest.json'))) return dir;
   const cdkJson = path.join(process.cwd(), 'cdk.json');
   if (fs.existsSync(dir) || !fs.existsSync(cdkJson)) {
-    throw new CdkRustError('CLI_USAGE',
+    throw new CdkRustError(
+      'CLI_USAGE',
       `${app !== undefined ? `--app ${app}: ` : ''}${dir} is not a cloud assembly${fs.existsSync(dir) ? ' (it has no manifest.json)' : ' (it does not exist)'}${fs.existsSync(cdkJson) ? '' : ', and there is no cdk.json here to synthesize one'}.`,
-      app !== undefined ? 'point --app at the directory `cdk synth` wrote.' : 'run `cdk synth` first, or pass --app DIR.');
+      app !== undefined ? 'point --app at the directory `cdk synth` wrote.' : 'run `cdk synth` first, or pass --app DIR.',
+    );
   }
   const cdk = path.join(process.cwd(), 'node_modules', '.bin', 'cdk');
   if (!fs.existsSync(cdk)) {
-    throw new CdkRustError('INVOKE_FAILED', `${dir} does not exist, and this project has no CDK CLI (${cdk}) to synthesize it.`,
-      'install it (npm install --save-dev aws-cdk) or run `cdk synth` yourself.');
+    throw new CdkRustError(
+      'INVOKE_FAILED',
+      `${dir} does not exist, and this project has no CDK CLI (${cdk}) to synthesize it.`,
+      'install it (npm install --save-dev aws-cdk) or run `cdk synth` yourself.',
+    );
   }
   progress(`${path.relative(process.cwd(), dir) || dir} does not exist: synthesizing it with ${path.relative(process.cwd(), cdk)} synth`);
   // The CDK CLI's stdout goes to our stderr: stdout carries only the function's response.
   const result = spawnSync(cdk, ['synth', '--quiet', '--no-notices', '-o', dir], { stdio: ['ignore', 2, 2] });
   if (result.status !== 0 || !fs.existsSync(path.join(dir, 'manifest.json'))) {
-    throw new CdkRustError('INVOKE_FAILED', `\`cdk synth --quiet -o ${dir}\` failed (${result.error?.message ?? `exit ${result.status}`}).`,
-      'fix the synthesis errors above, then run cdk-rust invoke again.');
+    throw new CdkRustError(
+      'INVOKE_FAILED',
+      `\`cdk synth --quiet -o ${dir}\` failed (${result.error?.message ?? `exit ${result.status}`}).`,
+      'fix the synthesis errors above, then run cdk-rust invoke again.',
+    );
   }
   return dir;
 }

@@ -106,6 +106,9 @@ function findBootstrap(assemblyDir: string, templateFile: string): string {
     const candidate = typeof key === 'string' ? path.join(assetDirectory(assemblyDir, key), 'bootstrap') : undefined;
     if (candidate && fs.existsSync(candidate)) return candidate;
   }
-  throw new CdkRustError('ASSET_NOT_FOUND', `no bootstrap was found in the cloud assembly at ${assemblyDir}.`,
-    'synth again into an empty --out directory; if it persists, report it as a cdk-rust bug.');
+  throw new CdkRustError(
+    'ASSET_NOT_FOUND',
+    `no bootstrap was found in the cloud assembly at ${assemblyDir}.`,
+    'synth again into an empty --out directory; if it persists, report it as a cdk-rust bug.',
+  );
 }

@@ -65,8 +65,11 @@ export interface AssemblyFunction {
 export function listAssemblyFunctions(assemblyDir: string): AssemblyFunction[] {
   const manifestFile = path.join(assemblyDir, 'manifest.json');
   if (!fs.existsSync(manifestFile)) {
-    throw new CdkRustError('FUNCTION_NOT_FOUND', `${assemblyDir} is not a cloud assembly: it has no manifest.json.`,
-      'synthesize the app first (`cdk synth`, which writes cdk.out), or point at the directory it wrote.');
+    throw new CdkRustError(
+      'FUNCTION_NOT_FOUND',
+      `${assemblyDir} is not a cloud assembly: it has no manifest.json.`,
+      'synthesize the app first (`cdk synth`, which writes cdk.out), or point at the directory it wrote.',
+    );
   }
   const root = fs.realpathSync(assemblyDir);
   const functions: AssemblyFunction[] = [];
@@ -91,8 +94,11 @@ function collectFunctions(walk: AssemblyWalk, dir: string, functions: AssemblyFu
     if (artifact.type === 'cdk:cloud-assembly' && typeof artifact.properties?.directoryName === 'string') {
       const nested = assemblyFile(walk.root, dir, artifact.properties.directoryName, `the nested assembly ${artifactId}`);
       if (!fs.existsSync(path.join(nested, 'manifest.json'))) {
-        throw new CdkRustError('FUNCTION_NOT_FOUND', `${nested} (the nested assembly ${artifactId}) is not a cloud assembly: it has no manifest.json.`,
-          'synthesize the app again so that the cloud assembly is complete.');
+        throw new CdkRustError(
+          'FUNCTION_NOT_FOUND',
+          `${nested} (the nested assembly ${artifactId}) is not a cloud assembly: it has no manifest.json.`,
+          'synthesize the app again so that the cloud assembly is complete.',
+        );
       }
       collectFunctions(walk, nested, functions);
     }
@@ -110,20 +116,28 @@ export function findAssemblyFunction(assemblyDir: string, selector: string): Ass
   const functions = listAssemblyFunctions(assemblyDir);
   const wanted = selector.replace(/^\/+|\/+$/g, '');
   const wantedPath = wanted.replace(/\/Resource$/, '');
-  const exact = functions.filter((f) =>
-    f.logicalId === wanted ||
-    `${f.stackArtifactId}/${f.logicalId}` === wanted ||
-    `${f.stackName}/${f.logicalId}` === wanted ||
-    f.constructPath === wantedPath);
+  const exact = functions.filter(
+    (f) =>
+      f.logicalId === wanted ||
+      `${f.stackArtifactId}/${f.logicalId}` === wanted ||
+      `${f.stackName}/${f.logicalId}` === wanted ||
+      f.constructPath === wantedPath,
+  );
   const matches = exact.length > 0 ? exact : functions.filter((f) => f.constructPath?.startsWith(`${wantedPath}/`));
   if (matches.length === 1) return matches[0];
   const list = (fns: AssemblyFunction[]): string => fns.map(describe).join('\n') || '  (none)';
   if (matches.length === 0) {
-    throw new CdkRustError('FUNCTION_NOT_FOUND', `no Lambda function in ${assemblyDir} matches "${selector}". The functions are:\n${list(functions)}`,
-      'name one by its construct path (e.g. MyStack/Api) or its logical id.');
+    throw new CdkRustError(
+      'FUNCTION_NOT_FOUND',
+      `no Lambda function in ${assemblyDir} matches "${selector}". The functions are:\n${list(functions)}`,
+      'name one by its construct path (e.g. MyStack/Api) or its logical id.',
+    );
   }
-  throw new CdkRustError('FUNCTION_NOT_FOUND', `"${selector}" matches several Lambda functions in ${assemblyDir}:\n${list(matches)}`,
-    'name one by its full construct path, or by Stack/LogicalId.');
+  throw new CdkRustError(
+    'FUNCTION_NOT_FOUND',
+    `"${selector}" matches several Lambda functions in ${assemblyDir}:\n${list(matches)}`,
+    'name one by its full construct path, or by Stack/LogicalId.',
+  );
 }
 
 /**
@@ -169,21 +183,32 @@ export interface InvokeLocallyOptions extends Partial<Omit<LocalFunctionOptions,
  * environment and logging config from the template. Environment variables whose values only exist once
  * deployed (`Ref`, `Fn::GetAtt`, ...) are left out with a warning on stderr; `environment` can give them.
  */
-export function localFunctionFromAssembly(assemblyDir: string, selector: string,
-  overrides: Partial<Omit<LocalFunctionOptions, 'code'>> = {}): { fn: LocalFunction; definition: AssemblyFunction } {
+export function localFunctionFromAssembly(
+  assemblyDir: string,
+  selector: string,
+  overrides: Partial<Omit<LocalFunctionOptions, 'code'>> = {},
+): { fn: LocalFunction; definition: AssemblyFunction } {
   const definition = findAssemblyFunction(assemblyDir, selector);
   const name = definition.constructPath ?? `${definition.stackName}/${definition.logicalId}`;
   if (!definition.codeDirectory) {
-    throw new CdkRustError('ASSET_NOT_FOUND', `${name} has no code asset in the cloud assembly: ${definition.codeProblem}.`,
-      'run functions whose code is an asset directory of the cloud assembly holding a bootstrap (as a RustFunction\'s is); synthesize the app again (`cdk synth`) if the assembly points elsewhere.');
+    throw new CdkRustError(
+      'ASSET_NOT_FOUND',
+      `${name} has no code asset in the cloud assembly: ${definition.codeProblem}.`,
+      "run functions whose code is an asset directory of the cloud assembly holding a bootstrap (as a RustFunction's is); synthesize the app again (`cdk synth`) if the assembly points elsewhere.",
+    );
   }
   if (definition.runtime && !definition.runtime.startsWith('provided')) {
-    throw new CdkRustError('INVOKE_FAILED', `${name} runs on ${definition.runtime}; only OS-only runtimes (provided.al2023, provided.al2) run a bootstrap.`,
-      'pick a RustFunction (or another provided.* function).');
+    throw new CdkRustError(
+      'INVOKE_FAILED',
+      `${name} runs on ${definition.runtime}; only OS-only runtimes (provided.al2023, provided.al2) run a bootstrap.`,
+      'pick a RustFunction (or another provided.* function).',
+    );
   }
   for (const variable of definition.unresolvedVariables) {
     if (overrides.environment?.[variable] === undefined) {
-      warn(`environment variable ${variable} of ${name} is left out: its value is a CloudFormation expression that only resolves when deployed (give it a value with --env ${variable}=... or the environment option)`);
+      warn(
+        `environment variable ${variable} of ${name} is left out: its value is a CloudFormation expression that only resolves when deployed (give it a value with --env ${variable}=... or the environment option)`,
+      );
     }
   }
   const fn = new LocalFunction({
@@ -228,9 +253,14 @@ function assemblyBootstrap(assemblyDir: string, codeDirectory: string, name: str
   const root = fs.realpathSync(assemblyDir);
   const declared = path.join(codeDirectory, 'bootstrap');
   const bootstrap = realPathInside(root, declared);
-  const fix = 'synthesize the app again (`cdk synth`) and invoke the assembly it writes: cdk-rust only runs a bootstrap that is a file inside the cloud assembly, so do not run an assembly you did not synthesize.';
+  const fix =
+    'synthesize the app again (`cdk synth`) and invoke the assembly it writes: cdk-rust only runs a bootstrap that is a file inside the cloud assembly, so do not run an assembly you did not synthesize.';
   if (bootstrap === undefined) {
-    throw new CdkRustError('ASSET_NOT_FOUND', `the bootstrap of ${name}, ${declared}, resolves to a path outside the cloud assembly ${root} (or to a broken symlink).`, fix);
+    throw new CdkRustError(
+      'ASSET_NOT_FOUND',
+      `the bootstrap of ${name}, ${declared}, resolves to a path outside the cloud assembly ${root} (or to a broken symlink).`,
+      fix,
+    );
   }
   if (fs.existsSync(bootstrap) && !fs.statSync(bootstrap).isFile()) {
     throw new CdkRustError('ASSET_NOT_FOUND', `the bootstrap of ${name}, ${declared}, is not a file.`, fix);
@@ -242,14 +272,16 @@ function stackFunctions(root: string, assemblyDir: string, artifactId: string, a
   const templateFile = artifact.properties?.templateFile;
   if (typeof templateFile !== 'string') return [];
   const template = readJson(assemblyFile(root, assemblyDir, templateFile, `the template of stack ${artifactId}`));
-  const stackName = typeof artifact.properties?.stackName === 'string' ? artifact.properties.stackName : artifact.displayName ?? artifactId;
+  const stackName =
+    typeof artifact.properties?.stackName === 'string' ? artifact.properties.stackName : (artifact.displayName ?? artifactId);
   const [account, region] = environmentOf(artifact.environment);
   const pathsByLogicalId = constructPaths(root, assemblyDir, artifactId, artifact);
   const functions: AssemblyFunction[] = [];
   for (const [logicalId, resource] of Object.entries<any>(template.Resources ?? {})) {
     if (resource?.Type !== 'AWS::Lambda::Function') continue;
     const props = resource.Properties ?? {};
-    const cdkPath = typeof resource.Metadata?.['aws:cdk:path'] === 'string' ? resource.Metadata['aws:cdk:path'] : pathsByLogicalId.get(logicalId);
+    const cdkPath =
+      typeof resource.Metadata?.['aws:cdk:path'] === 'string' ? resource.Metadata['aws:cdk:path'] : pathsByLogicalId.get(logicalId);
     const { environment, unresolved } = environmentVariables(props.Environment?.Variables, { account, region });
     const code = confinedCode(root, codeDirectory(assemblyDir, props.Code, resource.Metadata));
     const logFormat = props.LoggingConfig?.LogFormat === 'JSON' ? 'JSON' : 'Text';
@@ -268,8 +300,10 @@ function stackFunctions(root: string, assemblyDir: string, artifactId: string, a
       environment,
       unresolvedVariables: unresolved,
       logFormat,
-      applicationLogLevel: logFormat === 'JSON' && typeof props.LoggingConfig?.ApplicationLogLevel === 'string'
-        ? props.LoggingConfig.ApplicationLogLevel : undefined,
+      applicationLogLevel:
+        logFormat === 'JSON' && typeof props.LoggingConfig?.ApplicationLogLevel === 'string'
+          ? props.LoggingConfig.ApplicationLogLevel
+          : undefined,
       region,
       account,
     });
@@ -306,11 +340,16 @@ function codeDirectory(assemblyDir: string, code: any, metadata: any): { codeDir
 }
 
 /** The code directory's real path when it is inside the assembly; otherwise no directory, and why. */
-function confinedCode(root: string, code: { codeDirectory?: string; codeProblem?: string }): { codeDirectory?: string; codeProblem?: string } {
+function confinedCode(
+  root: string,
+  code: { codeDirectory?: string; codeProblem?: string },
+): { codeDirectory?: string; codeProblem?: string } {
   if (code.codeDirectory === undefined) return code;
   const real = realPathInside(root, code.codeDirectory);
   if (real === undefined) {
-    return { codeProblem: `its code directory, ${code.codeDirectory}, resolves to a path outside the cloud assembly ${root} (or to a broken symlink), and cdk-rust only runs code inside the assembly` };
+    return {
+      codeProblem: `its code directory, ${code.codeDirectory}, resolves to a path outside the cloud assembly ${root} (or to a broken symlink), and cdk-rust only runs code inside the assembly`,
+    };
   }
   return { codeDirectory: real };
 }
@@ -322,9 +361,11 @@ function confinedCode(root: string, code: { codeDirectory?: string; codeProblem?
 function assemblyFile(root: string, dir: string, relative: string, what: string): string {
   const real = realPathInside(root, path.resolve(dir, relative));
   if (real === undefined) {
-    throw new CdkRustError('FUNCTION_NOT_FOUND',
+    throw new CdkRustError(
+      'FUNCTION_NOT_FOUND',
       `${what}, ${JSON.stringify(relative)}, resolves to a path outside the cloud assembly ${root} (or to a broken symlink): cdk-rust reads nothing outside it.`,
-      'synthesize the app again (`cdk synth`) and point at the directory it writes; do not use a cloud assembly you did not synthesize.');
+      'synthesize the app again (`cdk synth`) and point at the directory it writes; do not use a cloud assembly you did not synthesize.',
+    );
   }
   return real;
 }
@@ -366,7 +407,10 @@ function isSymlink(file: string): boolean {
 const PSEUDO_PARAMETERS = new Set(['AWS::Region', 'AWS::AccountId', 'AWS::Partition', 'AWS::URLSuffix']);
 
 /** The variables with literal values, and those whose values only resolve when deployed. */
-function environmentVariables(variables: unknown, env: { account?: string; region?: string }): { environment: Record<string, string>; unresolved: string[] } {
+function environmentVariables(
+  variables: unknown,
+  env: { account?: string; region?: string },
+): { environment: Record<string, string>; unresolved: string[] } {
   const environment: Record<string, string> = {};
   const unresolved: string[] = [];
   for (const [name, value] of Object.entries((variables ?? {}) as Record<string, unknown>)) {
@@ -390,11 +434,16 @@ function environmentVariables(variables: unknown, env: { account?: string; regio
 function pseudoParameter(name: string, env: { account?: string; region?: string }): string | undefined {
   const region = resolveRegion(env.region);
   switch (name) {
-    case 'AWS::Region': return region;
-    case 'AWS::AccountId': return env.account;
-    case 'AWS::Partition': return region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
-    case 'AWS::URLSuffix': return region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
-    default: return undefined;
+    case 'AWS::Region':
+      return region;
+    case 'AWS::AccountId':
+      return env.account;
+    case 'AWS::Partition':
+      return region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+    case 'AWS::URLSuffix':
+      return region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+    default:
+      return undefined;
   }
 }
 
@@ -422,7 +471,10 @@ function readJson(file: string): any {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf-8'));
   } catch (error) {
-    throw new CdkRustError('FUNCTION_NOT_FOUND', `cannot read ${file}: ${(error as Error).message}`,
-      'synthesize the app again so that the cloud assembly is complete.');
+    throw new CdkRustError(
+      'FUNCTION_NOT_FOUND',
+      `cannot read ${file}: ${(error as Error).message}`,
+      'synthesize the app again so that the cloud assembly is complete.',
+    );
   }
 }

@@ -38,9 +38,11 @@ export function hostCommand(binary: string, architecture: ArchitectureName | und
   const candidates = QEMU[architecture];
   const emulator = candidates.map(findOnPath).find((p) => p !== undefined);
   if (!emulator) {
-    throw new CdkRustError('EMULATOR_NOT_FOUND',
+    throw new CdkRustError(
+      'EMULATOR_NOT_FOUND',
       `${binary} is an ${architecture} binary and this machine is ${host ?? process.arch}: running it needs ${candidates.join(' or ')} on PATH, and neither is there.`,
-      'install qemu user-mode emulation (on Debian: apt-get install qemu-user-static), or build the function for this machine\'s architecture to run it locally.');
+      "install qemu user-mode emulation (on Debian: apt-get install qemu-user-static), or build the function for this machine's architecture to run it locally.",
+    );
   }
   return { command: emulator, args: [binary], emulator };
 }

@@ -10,8 +10,11 @@ export function parseEvent(text: string, source = 'the event'): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new CdkRustError('INVALID_EVENT', `${source} is not valid JSON: ${(error as Error).message}.`,
-      'give a JSON document, e.g. {"name": "Ferris"} (Lambda only takes JSON events).');
+    throw new CdkRustError(
+      'INVALID_EVENT',
+      `${source} is not valid JSON: ${(error as Error).message}.`,
+      'give a JSON document, e.g. {"name": "Ferris"} (Lambda only takes JSON events).',
+    );
   }
 }
 
@@ -35,8 +38,11 @@ export function readEventFile(file: string, option = 'the event file'): string {
 function unreadable(file: string, option: string, error: NodeJS.ErrnoException): CdkRustError {
   const otherwise = 'or - to read the event from stdin';
   if (file === '-') {
-    return new CdkRustError('INVALID_EVENT', `cannot read the event from stdin: ${error.message}.`,
-      'pipe the event into stdin (e.g. echo \'{}\' | ...), or give a JSON file instead of -.');
+    return new CdkRustError(
+      'INVALID_EVENT',
+      `cannot read the event from stdin: ${error.message}.`,
+      "pipe the event into stdin (e.g. echo '{}' | ...), or give a JSON file instead of -.",
+    );
   }
   switch (error.code) {
     case 'ENOENT':
@@ -45,9 +51,16 @@ function unreadable(file: string, option: string, error: NodeJS.ErrnoException):
       return new CdkRustError('INVALID_EVENT', `${option}: ${file} is a directory.`, `give the path of a JSON file in it, ${otherwise}.`);
     case 'EACCES':
     case 'EPERM':
-      return new CdkRustError('INVALID_EVENT', `${option}: ${file} cannot be read (${error.code}): permission denied.`,
-        `make it readable (chmod u+r ${file}), ${otherwise}.`);
+      return new CdkRustError(
+        'INVALID_EVENT',
+        `${option}: ${file} cannot be read (${error.code}): permission denied.`,
+        `make it readable (chmod u+r ${file}), ${otherwise}.`,
+      );
     default:
-      return new CdkRustError('INVALID_EVENT', `${option}: cannot read ${file}: ${error.message}.`, `give a readable JSON file, ${otherwise}.`);
+      return new CdkRustError(
+        'INVALID_EVENT',
+        `${option}: cannot read ${file}: ${error.message}.`,
+        `give a readable JSON file, ${otherwise}.`,
+      );
   }
 }

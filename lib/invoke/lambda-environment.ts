@@ -61,8 +61,6 @@ export function lambdaEnvironment(options: LambdaEnvironmentOptions, hostEnv: No
     AWS_LAMBDA_LOG_STREAM_NAME: `${day}/[$LATEST]${randomBytes(16).toString('hex')}`,
     AWS_REGION: options.region,
     AWS_DEFAULT_REGION: options.region,
-    ...(options.logFormat === 'JSON'
-      ? { AWS_LAMBDA_LOG_FORMAT: 'JSON', AWS_LAMBDA_LOG_LEVEL: options.applicationLogLevel ?? 'INFO' }
-      : {}),
+    ...(options.logFormat === 'JSON' ? { AWS_LAMBDA_LOG_FORMAT: 'JSON', AWS_LAMBDA_LOG_LEVEL: options.applicationLogLevel ?? 'INFO' } : {}),
   };
 }

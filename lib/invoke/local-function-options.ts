@@ -7,7 +7,6 @@ import { ArchitectureName } from '../private/architecture';
 /** A function's architecture, as Lambda names it (`lambda.Architecture`'s `name`). */
 export type LocalArchitecture = ArchitectureName;
 
-
 /** What a {@link LocalFunction} runs, and how. */
 export interface LocalFunctionOptions {
   /**

@@ -72,8 +72,11 @@ export class LocalFunction {
     return this.serialize(async () => {
       const started = await this.ensureStarted();
       if ('failure' in started) {
-        throw new CdkRustError('INVOKE_FAILED', `${this.bootstrap} failed to start: ${started.failure.error.errorType}: ${started.failure.error.errorMessage}`,
-          'fix what stops the function\'s init (its logs say why: they are streamed to stderr unless streamLogs is false, and invoke() returns them), then start it again.');
+        throw new CdkRustError(
+          'INVOKE_FAILED',
+          `${this.bootstrap} failed to start: ${started.failure.error.errorType}: ${started.failure.error.errorMessage}`,
+          "fix what stops the function's init (its logs say why: they are streamed to stderr unless streamLogs is false, and invoke() returns them), then start it again.",
+        );
       }
       return started.initDurationMs ?? 0;
     });
@@ -83,8 +86,11 @@ export class LocalFunction {
   public async invoke(event: unknown = {}): Promise<InvokeResult> {
     const json = JSON.stringify(event);
     if (json === undefined) {
-      throw new CdkRustError('INVALID_EVENT', `the event (${typeof event}) cannot be serialized as JSON.`,
-        'pass a value JSON.stringify can serialize (an object, array, string, number, boolean or null), or JSON text to invokeJson().');
+      throw new CdkRustError(
+        'INVALID_EVENT',
+        `the event (${typeof event}) cannot be serialized as JSON.`,
+        'pass a value JSON.stringify can serialize (an object, array, string, number, boolean or null), or JSON text to invokeJson().',
+      );
     }
     return this.invokeJson(json);
   }
@@ -123,10 +129,7 @@ export class LocalFunction {
     const proc = this.process as RunningProcess;
     const t0 = performance.now();
     const pending = server.enqueue(body);
-    const first = await Promise.race([
-      pending.outcome.then((outcome) => ({ outcome })),
-      proc.closed.then((exit) => ({ exit })),
-    ]);
+    const first = await Promise.race([pending.outcome.then((outcome) => ({ outcome })), proc.closed.then((exit) => ({ exit }))]);
     if ('exit' in first) {
       server.abort(pending.requestId, 'exit', exitError(first.exit, proc.stderrTail));
     }
@@ -142,7 +145,15 @@ export class LocalFunction {
     }
     if (outcome.ok) {
       const payloadText = outcome.payload.toString('utf-8');
-      return { ok: true, requestId: outcome.requestId, payload: parseOr(payloadText), payloadText, logs: this.takeLogs(), durationMs, initDurationMs: started.initDurationMs };
+      return {
+        ok: true,
+        requestId: outcome.requestId,
+        payload: parseOr(payloadText),
+        payloadText,
+        logs: this.takeLogs(),
+        durationMs,
+        initDurationMs: started.initDurationMs,
+      };
     }
     const exit = 'exit' in first ? first.exit : undefined;
     return this.failure(outcome.requestId, durationMs, { kind: outcome.kind, error: outcome.error, exit }, started.initDurationMs);
@@ -189,8 +200,11 @@ export class LocalFunction {
   /** Starts the process when none is running; reports how its init went. */
   private async ensureStarted(): Promise<{ initDurationMs?: number } | { failure: Failure; initDurationMs: number }> {
     if (this.closed) {
-      throw new CdkRustError('INVOKE_FAILED', `the LocalFunction of ${this.bootstrap} is closed.`,
-        'create a new LocalFunction (or call localFunctionFromAssembly again) to invoke it again: close() is final.');
+      throw new CdkRustError(
+        'INVOKE_FAILED',
+        `the LocalFunction of ${this.bootstrap} is closed.`,
+        'create a new LocalFunction (or call localFunctionFromAssembly again) to invoke it again: close() is final.',
+      );
     }
     if (this.process && !this.process.exited) return {};
     const { command, args } = this.command();
@@ -205,13 +219,17 @@ export class LocalFunction {
     const server = this.server;
     server.resetRuntime();
     const t0 = performance.now();
-    const proc = this.spawn(command, args, lambdaEnvironment({
-      ...this.options,
-      runtimeApi: server.address,
-      taskRoot: path.dirname(this.bootstrap),
-      functionName: this.functionName,
-      region: this.region,
-    }));
+    const proc = this.spawn(
+      command,
+      args,
+      lambdaEnvironment({
+        ...this.options,
+        runtimeApi: server.address,
+        taskRoot: path.dirname(this.bootstrap),
+        functionName: this.functionName,
+        region: this.region,
+      }),
+    );
     const failure = await this.initOutcome(proc, server);
     const initDurationMs = performance.now() - t0;
     if (failure) {
@@ -240,10 +258,14 @@ export class LocalFunction {
       };
       const onNext = (): void => finish(undefined);
       const onInitError = (error: LambdaErrorBody): void => finish({ kind: 'init', error });
-      const timer = setTimeout(() => finish({
-        kind: 'init',
-        error: { errorType: 'Sandbox.Timedout', errorMessage: `Init timed out after ${(limitMs / 1000).toFixed(2)} seconds` },
-      }), limitMs);
+      const timer = setTimeout(
+        () =>
+          finish({
+            kind: 'init',
+            error: { errorType: 'Sandbox.Timedout', errorMessage: `Init timed out after ${(limitMs / 1000).toFixed(2)} seconds` },
+          }),
+        limitMs,
+      );
       server.on('next', onNext);
       server.on('init-error', onInitError);
       void proc.closed.then((exit) => {
@@ -298,14 +320,20 @@ export class LocalFunction {
   private command(): HostCommand {
     const bootstrap = this.bootstrap;
     if (!fs.existsSync(bootstrap)) {
-      throw new CdkRustError('ASSET_NOT_FOUND', `there is no bootstrap at ${bootstrap}.`,
-        'synthesize the app again (e.g. `cdk synth`) so that the function\'s asset is built into the cloud assembly, or point `code` at a bootstrap file or the directory holding one.');
+      throw new CdkRustError(
+        'ASSET_NOT_FOUND',
+        `there is no bootstrap at ${bootstrap}.`,
+        "synthesize the app again (e.g. `cdk synth`) so that the function's asset is built into the cloud assembly, or point `code` at a bootstrap file or the directory holding one.",
+      );
     }
     const binary = elfArchitecture(bootstrap);
     const declared = this.options.architecture;
     if (declared && binary && binary !== declared) {
-      throw new CdkRustError('ARCHITECTURE_MISMATCH', `${bootstrap} is an ${binary} binary but the function is declared ${declared}: Lambda could not run it.`,
-        'build the function for its architecture (RustFunction does this unless bundling.target overrides it).');
+      throw new CdkRustError(
+        'ARCHITECTURE_MISMATCH',
+        `${bootstrap} is an ${binary} binary but the function is declared ${declared}: Lambda could not run it.`,
+        'build the function for its architecture (RustFunction does this unless bundling.target overrides it).',
+      );
     }
     const command = hostCommand(bootstrap, binary);
     if (command.emulator) progress(`running the ${binary} bootstrap through ${command.emulator}`);
@@ -332,8 +360,14 @@ function parseOr(text: string): unknown {
 function exitError(exit: Exit, stderrTail: string): LambdaErrorBody {
   const how = exit.spawnError
     ? `cannot start: ${exit.spawnError.message}`
-    : exit.signal ? `signal: ${exit.signal}` : `exit status ${exit.code}`;
-  const tail = stderrTail.split('\n').filter((l) => l.trim()).slice(-STDERR_TAIL_LINES).join('\n');
+    : exit.signal
+      ? `signal: ${exit.signal}`
+      : `exit status ${exit.code}`;
+  const tail = stderrTail
+    .split('\n')
+    .filter((l) => l.trim())
+    .slice(-STDERR_TAIL_LINES)
+    .join('\n');
   return {
     errorType: 'Runtime.ExitError',
     errorMessage: `Runtime exited with error: ${how}` + (tail ? `\nLast lines of its stderr:\n${tail}` : ''),
@@ -343,8 +377,13 @@ function exitError(exit: Exit, stderrTail: string): LambdaErrorBody {
 /** Refuses an architecture Lambda does not name (a typo, or a `lambda.Architecture` object instead of its name). */
 function checkArchitecture(architecture: unknown): void {
   if (architecture === undefined || ARCHITECTURES.includes(architecture as ArchitectureName)) return;
-  const given = typeof architecture === 'object' && architecture !== null && typeof (architecture as { name?: unknown }).name === 'string'
-    ? `a lambda.Architecture (${(architecture as { name: string }).name})` : JSON.stringify(architecture) ?? String(architecture);
-  throw new CdkRustError('INVALID_PROP', `architecture: ${given} is not an architecture Lambda runs.`,
-    `use ${ARCHITECTURES.map((a) => `'${a}'`).join(' or ')} (for a lambda.Architecture, its name), or leave it out to use the binary's own.`);
+  const given =
+    typeof architecture === 'object' && architecture !== null && typeof (architecture as { name?: unknown }).name === 'string'
+      ? `a lambda.Architecture (${(architecture as { name: string }).name})`
+      : (JSON.stringify(architecture) ?? String(architecture));
+  throw new CdkRustError(
+    'INVALID_PROP',
+    `architecture: ${given} is not an architecture Lambda runs.`,
+    `use ${ARCHITECTURES.map((a) => `'${a}'`).join(' or ')} (for a lambda.Architecture, its name), or leave it out to use the binary's own.`,
+  );
 }

@@ -13,7 +13,9 @@ export const MAX_PAYLOAD_BYTES = 6_291_456;
  */
 export function checkEventSize(event: Buffer, limitBytes = MAX_PAYLOAD_BYTES): void {
   if (event.length <= limitBytes) return;
-  throw new CdkRustError('INVALID_EVENT',
+  throw new CdkRustError(
+    'INVALID_EVENT',
     `the event is ${event.length} bytes; Lambda accepts at most ${limitBytes} bytes (6 MB) for a synchronous invocation.`,
-    'send a smaller event (put large data in S3 and pass its key).');
+    'send a smaller event (put large data in S3 and pass its key).',
+  );
 }

@@ -20,7 +20,6 @@ import { accepted, decodePathSegment, drainThen, readLimited, reply } from './ht
 import { checkEventSize, MAX_PAYLOAD_BYTES } from './payload';
 import { FALLBACK_REGION } from './region';
 
-
 const PREFIX = '/2018-06-01/runtime';
 
 /** The default time a client has to send a request's headers. */
@@ -173,24 +172,33 @@ export class RuntimeApiServer extends EventEmitter {
     // Node's timeouts bound the time to *receive* a request (they stop once it is complete), never the time its
     // response takes, so the `/next` long poll is unaffected. They are checked every connectionsCheckingInterval.
     const requestTimeout = timeoutMs('requestTimeoutSeconds', options.requestTimeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS);
-    const headersTimeout = Math.min(timeoutMs('headersTimeoutSeconds', options.headersTimeoutSeconds ?? DEFAULT_HEADERS_TIMEOUT_SECONDS), requestTimeout);
-    this.server = http.createServer({
-      headersTimeout,
+    const headersTimeout = Math.min(
+      timeoutMs('headersTimeoutSeconds', options.headersTimeoutSeconds ?? DEFAULT_HEADERS_TIMEOUT_SECONDS),
       requestTimeout,
-      connectionsCheckingInterval: Math.min(1000, Math.max(10, Math.floor(headersTimeout / 4))),
-      // A runtime keeps its connection between its `/next` and its answer, which comes within the function's timeout.
-      keepAliveTimeout: this.timeoutMs + KEEP_ALIVE_MARGIN_MS,
-      // A request without a Host header is refused by handle(), with the same answer as one for another host.
-      requireHostHeader: false,
-    }, (req, res) => this.handle(req, res));
+    );
+    this.server = http.createServer(
+      {
+        headersTimeout,
+        requestTimeout,
+        connectionsCheckingInterval: Math.min(1000, Math.max(10, Math.floor(headersTimeout / 4))),
+        // A runtime keeps its connection between its `/next` and its answer, which comes within the function's timeout.
+        keepAliveTimeout: this.timeoutMs + KEEP_ALIVE_MARGIN_MS,
+        // A request without a Host header is refused by handle(), with the same answer as one for another host.
+        requireHostHeader: false,
+      },
+      (req, res) => this.handle(req, res),
+    );
   }
 
   /** `host:port`, the value of `AWS_LAMBDA_RUNTIME_API`. */
   public get address(): string {
     const address = this.server.address() as AddressInfo | null;
     if (!address) {
-      throw new CdkRustError('INVOKE_FAILED', 'the runtime API server is not listening: it was closed.',
-        'read the address between `await RuntimeApiServer.start()` and `close()`; start a new server to serve again.');
+      throw new CdkRustError(
+        'INVOKE_FAILED',
+        'the runtime API server is not listening: it was closed.',
+        'read the address between `await RuntimeApiServer.start()` and `close()`; start a new server to serve again.',
+      );
     }
     return `127.0.0.1:${address.port}`;
   }
@@ -213,7 +221,9 @@ export class RuntimeApiServer extends EventEmitter {
     const body = typeof event === 'string' ? Buffer.from(event, 'utf-8') : event;
     checkEventSize(body, this.maxPayloadBytes);
     let settle!: (outcome: InvocationOutcome) => void;
-    const outcome = new Promise<InvocationOutcome>((resolve) => { settle = resolve; });
+    const outcome = new Promise<InvocationOutcome>((resolve) => {
+      settle = resolve;
+    });
     const invocation: Invocation = {
       requestId: randomUUID(),
       event: body,
@@ -251,8 +261,12 @@ export class RuntimeApiServer extends EventEmitter {
   /** Stops the server, ending every connection. Pending invocations are aborted. */
   public async close(): Promise<void> {
     for (const invocation of [...this.queue, ...this.inFlight.values()]) {
-      invocation.settle({ ok: false, requestId: invocation.requestId, kind: 'exit',
-        error: { errorType: 'Runtime.ExitError', errorMessage: 'the runtime API emulator was closed' } });
+      invocation.settle({
+        ok: false,
+        requestId: invocation.requestId,
+        kind: 'exit',
+        error: { errorType: 'Runtime.ExitError', errorMessage: 'the runtime API emulator was closed' },
+      });
     }
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
@@ -309,7 +323,12 @@ export class RuntimeApiServer extends EventEmitter {
     if (!this.isOwnHost(req.headers.host)) {
       const host = req.headers.host === undefined ? 'no Host header' : `the Host ${JSON.stringify(req.headers.host)}`;
       res.setHeader('Connection', 'close');
-      return reply(res, 403, 'InvalidHost', `the runtime API only serves requests addressed to it (the Host of AWS_LAMBDA_RUNTIME_API); this request has ${host}.`);
+      return reply(
+        res,
+        403,
+        'InvalidHost',
+        `the runtime API only serves requests addressed to it (the Host of AWS_LAMBDA_RUNTIME_API); this request has ${host}.`,
+      );
     }
     // A browser marks every cross-origin request it sends (a web page posting to 127.0.0.1:<port>, which passes the
     // Host check); a runtime never sends these headers.
@@ -347,7 +366,8 @@ export class RuntimeApiServer extends EventEmitter {
     }
     const invocation = /^\/2018-06-01\/runtime\/invocation\/([^/]+)\/(response|error)$/.exec(url);
     if (invocation) {
-      if (req.method !== 'POST') return drainThen(req, () => reply(res, 405, 'MethodNotAllowed', `${req.method} is not allowed on ${url}.`));
+      if (req.method !== 'POST')
+        return drainThen(req, () => reply(res, 405, 'MethodNotAllowed', `${req.method} is not allowed on ${url}.`));
       const requestId = decodePathSegment(invocation[1]);
       if (requestId === undefined) {
         return drainThen(req, () => reply(res, 400, 'InvalidRequestID', `the request id in ${url} is not valid percent-encoding.`));
@@ -355,7 +375,8 @@ export class RuntimeApiServer extends EventEmitter {
       return this.answer(req, res, requestId, invocation[2] as 'response' | 'error');
     }
     if (url === `${PREFIX}/init/error`) {
-      if (req.method !== 'POST') return drainThen(req, () => reply(res, 405, 'MethodNotAllowed', `${req.method} is not allowed on ${url}.`));
+      if (req.method !== 'POST')
+        return drainThen(req, () => reply(res, 405, 'MethodNotAllowed', `${req.method} is not allowed on ${url}.`));
       return this.postInitError(req, res);
     }
     drainThen(req, () => reply(res, 404, 'InvalidURL', `${url} is not a path of the Lambda runtime API.`));
@@ -400,7 +421,12 @@ export class RuntimeApiServer extends EventEmitter {
       if (what === 'response') {
         invocation.settle({ ok: true, requestId, payload: body });
       } else {
-        invocation.settle({ ok: false, requestId, kind: 'function', error: errorBody(body, req.headers['lambda-runtime-function-error-type']) });
+        invocation.settle({
+          ok: false,
+          requestId,
+          kind: 'function',
+          error: errorBody(body, req.headers['lambda-runtime-function-error-type']),
+        });
       }
       accepted(res);
     });
@@ -427,7 +453,7 @@ function errorBody(body: Buffer, header: string | string[] | undefined): LambdaE
   } catch {
     parsed = undefined;
   }
-  const errorType = typeof parsed?.errorType === 'string' && parsed.errorType ? parsed.errorType : headerType ?? 'Unhandled';
+  const errorType = typeof parsed?.errorType === 'string' && parsed.errorType ? parsed.errorType : (headerType ?? 'Unhandled');
   const errorMessage = typeof parsed?.errorMessage === 'string' ? parsed.errorMessage : body.toString('utf-8');
   const stackTrace = Array.isArray(parsed?.stackTrace) ? parsed.stackTrace.map(String) : undefined;
   return stackTrace ? { errorType, errorMessage, stackTrace } : { errorType, errorMessage };
@@ -436,14 +462,19 @@ function errorBody(body: Buffer, header: string | string[] | undefined): LambdaE
 /** Seconds (the option `prop`) as whole milliseconds, at least 1: a timeout of 0 would turn Node's timeout off. */
 function timeoutMs(prop: string, seconds: number): number {
   if (!Number.isFinite(seconds) || seconds <= 0) {
-    throw new CdkRustError('INVALID_PROP', `${prop}: ${seconds} is not a positive number of seconds.`,
-      `give ${prop} a positive number of seconds (fractions allowed), or leave it out for the default.`);
+    throw new CdkRustError(
+      'INVALID_PROP',
+      `${prop}: ${seconds} is not a positive number of seconds.`,
+      `give ${prop} a positive number of seconds (fractions allowed), or leave it out for the default.`,
+    );
   }
   return Math.max(1, Math.round(seconds * 1000));
 }
 
 /** An X-Ray trace header: `Root=1-<epoch seconds, 8 hex>-<24 hex>;Parent=<16 hex>;Sampled=0`. */
 function traceId(): string {
-  const epoch = Math.floor(Date.now() / 1000).toString(16).padStart(8, '0');
+  const epoch = Math.floor(Date.now() / 1000)
+    .toString(16)
+    .padStart(8, '0');
   return `Root=1-${epoch}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=0`;
 }

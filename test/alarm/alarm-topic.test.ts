@@ -89,13 +89,9 @@ describe('AlarmTopic: one shared topic per stack', () => {
     template.resourceCountIs('AWS::SNS::TopicPolicy', 1);
     // The CloudWatch statements are present once.
     const policy = onlyResource(template, 'AWS::SNS::TopicPolicy');
-    expect(
-      policy.properties.PolicyDocument.Statement.filter((s: any) => s.Sid === 'AllowCloudWatchAlarmsToPublish'),
-    ).toHaveLength(1);
+    expect(policy.properties.PolicyDocument.Statement.filter((s: any) => s.Sid === 'AllowCloudWatchAlarmsToPublish')).toHaveLength(1);
     const key = onlyResource(template, 'AWS::KMS::Key');
-    expect(
-      key.properties.KeyPolicy.Statement.filter((s: any) => s.Sid === 'AllowCloudWatchAlarmsToUseKey'),
-    ).toHaveLength(1);
+    expect(key.properties.KeyPolicy.Statement.filter((s: any) => s.Sid === 'AllowCloudWatchAlarmsToUseKey')).toHaveLength(1);
   });
 
   test('each stack gets its own topic', () => {
@@ -170,7 +166,7 @@ describe('AlarmTopic: its display name is 1 to 100 characters', () => {
   test.each([
     ['an empty displayName', '', 'displayName must be 1 to 100 characters long, got 0.'],
     ['a displayName of 101 characters', 'x'.repeat(101), 'displayName must be 1 to 100 characters long, got 101.'],
-  ])('%s is refused, with the topic\'s path and a fix', (_label, displayName, problem) => {
+  ])("%s is refused, with the topic's path and a fix", (_label, displayName, problem) => {
     const { stack } = importedFunctionStack();
     expectCdkRustError(
       () => new AlarmTopic(stack, 'Paging', { displayName }),

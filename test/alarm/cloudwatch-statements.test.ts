@@ -8,13 +8,15 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { onlyResource, synth } from './fixtures';
 import { ErrorRateAlarm } from '../../lib/alarm';
 
-describe('CloudWatch statements: limit CloudWatch to alarms of the stack\'s own account and region', () => {
+describe("CloudWatch statements: limit CloudWatch to alarms of the stack's own account and region", () => {
   test('the key policy and the topic policy limit CloudWatch to the same alarms', () => {
     const { template } = synth();
-    const keyStatement = onlyResource(template, 'AWS::KMS::Key').properties.KeyPolicy.Statement
-      .find((s: any) => s.Sid === 'AllowCloudWatchAlarmsToUseKey');
-    const topicStatement = onlyResource(template, 'AWS::SNS::TopicPolicy').properties.PolicyDocument.Statement
-      .find((s: any) => s.Sid === 'AllowCloudWatchAlarmsToPublish');
+    const keyStatement = onlyResource(template, 'AWS::KMS::Key').properties.KeyPolicy.Statement.find(
+      (s: any) => s.Sid === 'AllowCloudWatchAlarmsToUseKey',
+    );
+    const topicStatement = onlyResource(template, 'AWS::SNS::TopicPolicy').properties.PolicyDocument.Statement.find(
+      (s: any) => s.Sid === 'AllowCloudWatchAlarmsToPublish',
+    );
     expect(keyStatement.Condition).toBeDefined();
     expect(keyStatement.Condition).toEqual(topicStatement.Condition);
   });
@@ -31,15 +33,7 @@ describe('CloudWatch statements: limit CloudWatch to alarms of the stack\'s own 
         'aws:SourceArn': {
           'Fn::Join': [
             '',
-            [
-              'arn:',
-              { Ref: 'AWS::Partition' },
-              ':cloudwatch:',
-              { Ref: 'AWS::Region' },
-              ':',
-              { Ref: 'AWS::AccountId' },
-              ':alarm:*',
-            ],
+            ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':alarm:*'],
           ],
         },
       },

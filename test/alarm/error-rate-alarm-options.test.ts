@@ -16,9 +16,7 @@ describe('ErrorRateAlarmOptions: defaults and accepted edges', () => {
     const { template } = synth({ period: Duration.minutes(1), evaluationPeriods: 5 });
     const { properties } = onlyResource(template, 'AWS::CloudWatch::Alarm');
     expect(properties).toMatchObject({ EvaluationPeriods: 5, DatapointsToAlarm: 5 });
-    expect(properties.AlarmDescription).toBe(
-      'Error rate of AlarmStack/Orders above 5% in each of 5 consecutive periods of 1 minute',
-    );
+    expect(properties.AlarmDescription).toBe('Error rate of AlarmStack/Orders above 5% in each of 5 consecutive periods of 1 minute');
   });
 
   test('threshold 0 and 100, one day of 1-minute periods and 7 days of hourly periods are accepted', () => {
@@ -31,13 +29,16 @@ describe('ErrorRateAlarmOptions: defaults and accepted edges', () => {
   test('tokens are accepted unchecked where the value is not needed at synth time: names and endpoints', () => {
     const { stack, fn } = importedFunctionStack();
     const token = Lazy.string({ produce: () => 'x' });
-    expect(() => new ErrorRateAlarm(stack, 'A', {
-      function: fn,
-      alarmName: token,
-      alarmDescription: token,
-      emailSubscriptions: [token],
-      httpsSubscriptions: [token],
-    })).not.toThrow();
+    expect(
+      () =>
+        new ErrorRateAlarm(stack, 'A', {
+          function: fn,
+          alarmName: token,
+          alarmDescription: token,
+          emailSubscriptions: [token],
+          httpsSubscriptions: [token],
+        }),
+    ).not.toThrow();
   });
 });
 
@@ -46,8 +47,7 @@ const DATAPOINTS_FIX =
   'Lower datapointsToAlarm or raise evaluationPeriods: the alarm fires when datapointsToAlarm of the last ' +
   'evaluationPeriods periods breach.';
 const EVALUATION_PERIODS_FIX = 'Pass the number of periods the alarm looks at, e.g. evaluationPeriods: 1.';
-const MINUTES_FIX =
-  'CloudWatch evaluates Lambda metrics in multiples of 60 seconds: pass e.g. Duration.minutes(1) or Duration.minutes(5).';
+const MINUTES_FIX = 'CloudWatch evaluates Lambda metrics in multiples of 60 seconds: pass e.g. Duration.minutes(1) or Duration.minutes(5).';
 const RANGE_FIX = 'Lower evaluationPeriods or the period.';
 const MINIMUM_INVOCATIONS_FIX = 'Pass 1 to count every period with traffic, or more to ignore periods with few invocations.';
 const EMAIL_FIX = 'Pass an address such as oncall@example.com, without spaces or display names.';
@@ -56,7 +56,7 @@ const HTTPS_FIX =
   'endpoints, and cdk-rust accepts only https://.';
 const ALARM_NAME_FIX = 'Pass a shorter name, or leave alarmName out to get a name derived from the stack and the function.';
 
-describe('ErrorRateAlarmOptions: every invalid value is refused with the alarm\'s path, the prop and a fix', () => {
+describe("ErrorRateAlarmOptions: every invalid value is refused with the alarm's path, the prop and a fix", () => {
   test.each([
     ['threshold -1', { threshold: -1 }, 'threshold must be a percentage from 0 to 100, got -1', PERCENT_FIX],
     ['threshold 101', { threshold: 101 }, 'threshold must be a percentage from 0 to 100, got 101', PERCENT_FIX],
@@ -64,7 +64,7 @@ describe('ErrorRateAlarmOptions: every invalid value is refused with the alarm\'
       'threshold NaN',
       { threshold: NaN },
       'threshold must be a concrete number',
-      'Pass a literal number for threshold: it is validated and written into the alarm\'s description at synth time.',
+      "Pass a literal number for threshold: it is validated and written into the alarm's description at synth time.",
     ],
     [
       'a threshold token',
@@ -78,12 +78,7 @@ describe('ErrorRateAlarmOptions: every invalid value is refused with the alarm\'
       'datapointsToAlarm must be an integer from 1 to evaluationPeriods (2), got 3',
       DATAPOINTS_FIX,
     ],
-    [
-      'datapointsToAlarm 0',
-      { datapointsToAlarm: 0 },
-      'datapointsToAlarm must be an integer from 1 to evaluationPeriods',
-      DATAPOINTS_FIX,
-    ],
+    ['datapointsToAlarm 0', { datapointsToAlarm: 0 }, 'datapointsToAlarm must be an integer from 1 to evaluationPeriods', DATAPOINTS_FIX],
     [
       'datapointsToAlarm NaN',
       { datapointsToAlarm: NaN },
@@ -119,19 +114,19 @@ describe('ErrorRateAlarmOptions: every invalid value is refused with the alarm\'
     ],
     ['minimumInvocations 0', { minimumInvocations: 0 }, 'minimumInvocations must be a positive integer, got 0', MINIMUM_INVOCATIONS_FIX],
     ['minimumInvocations 2.5', { minimumInvocations: 2.5 }, 'minimumInvocations must be a positive integer', MINIMUM_INVOCATIONS_FIX],
-    [
-      'a bad email',
-      { emailSubscriptions: ['not-an-email'] },
-      'emailSubscriptions[0] is not an email address: "not-an-email"',
-      EMAIL_FIX,
-    ],
+    ['a bad email', { emailSubscriptions: ['not-an-email'] }, 'emailSubscriptions[0] is not an email address: "not-an-email"', EMAIL_FIX],
     [
       'an email with a display name',
       { emailSubscriptions: ['ok@example.com', 'Ops <ops@example.com>'] },
       'emailSubscriptions[1] is not an email address',
       EMAIL_FIX,
     ],
-    ['an http:// endpoint', { httpsSubscriptions: ['http://hooks.example.com'] }, 'httpsSubscriptions[0] is not an https:// URL', HTTPS_FIX],
+    [
+      'an http:// endpoint',
+      { httpsSubscriptions: ['http://hooks.example.com'] },
+      'httpsSubscriptions[0] is not an https:// URL',
+      HTTPS_FIX,
+    ],
     ['an https:// URL without host', { httpsSubscriptions: ['https://'] }, 'httpsSubscriptions[0] is not an https:// URL', HTTPS_FIX],
     ['an alarmName of 256 characters', { alarmName: 'x'.repeat(256) }, 'alarmName must be 1 to 255 characters', ALARM_NAME_FIX],
     ['an empty alarmName', { alarmName: '' }, 'alarmName must be 1 to 255 characters', ALARM_NAME_FIX],
@@ -152,7 +147,14 @@ describe('ErrorRateAlarmOptions: every invalid value is refused with the alarm\'
     const error = thrownBy(() => new ErrorRateAlarm(stack, 'Bad', { function: fn, ...props }));
     expect(error).toBeInstanceOf(CdkRustError);
     // The message starts with the alarm's path, then names the prop as written on ErrorRateAlarm.
-    expectCdkRustError(() => { throw error; }, 'INVALID_PROP', `AlarmStack/Bad: ${problem}`, `\nFix: ${fix}`);
+    expectCdkRustError(
+      () => {
+        throw error;
+      },
+      'INVALID_PROP',
+      `AlarmStack/Bad: ${problem}`,
+      `\nFix: ${fix}`,
+    );
     expect((error as CdkRustError).constructPath).toBe('AlarmStack/Bad');
     expect((error as CdkRustError).message).not.toContain('errorRateAlarm.');
   });
@@ -187,11 +189,16 @@ describe('ErrorRateAlarmOptions: through RustFunction, errors name the props as 
     return thrownBy(() => new RustFunction(stack, 'Api', { manifestPath: HELLO, bundling: BUNDLING, ...props, ...extra?.(stack) }));
   }
 
-  test('a bad threshold is errorRateAlarm.threshold, reported for the function\'s path', () => {
+  test("a bad threshold is errorRateAlarm.threshold, reported for the function's path", () => {
     const error = rustFunctionError({ errorRateAlarm: { threshold: 120 } });
-    expectCdkRustError(() => { throw error; }, 'INVALID_PROP',
+    expectCdkRustError(
+      () => {
+        throw error;
+      },
+      'INVALID_PROP',
       'Svc/Api: errorRateAlarm.threshold must be a percentage from 0 to 100, got 120.',
-      `\nFix: ${PERCENT_FIX}`);
+      `\nFix: ${PERCENT_FIX}`,
+    );
     expect((error as CdkRustError).constructPath).toBe('Svc/Api');
   });
 
@@ -238,23 +245,46 @@ describe('ErrorRateAlarmOptions: through RustFunction, errors name the props as 
       'Svc/Api: errorRateAlarm.alarmDescription must be at most 1024 characters, got 1025.',
       'Fix: Shorten the description.',
     ],
-  ] as Array<[string, RustFunctionProps['errorRateAlarm'], string, string]>)('%s is named errorRateAlarm.<prop>', (_label, errorRateAlarm, problem, fix) => {
-    expectCdkRustError(() => { throw rustFunctionError({ errorRateAlarm }); }, 'INVALID_PROP', problem, fix);
-  });
+  ] as Array<[string, RustFunctionProps['errorRateAlarm'], string, string]>)(
+    '%s is named errorRateAlarm.<prop>',
+    (_label, errorRateAlarm, problem, fix) => {
+      expectCdkRustError(
+        () => {
+          throw rustFunctionError({ errorRateAlarm });
+        },
+        'INVALID_PROP',
+        problem,
+        fix,
+      );
+    },
+  );
 
   test('a FIFO alarmTopic with subscriptions names alarmTopic and errorRateAlarm.emailSubscriptions', () => {
-    const error = rustFunctionError(
-      { errorRateAlarm: { emailSubscriptions: ['ops@example.com'] } },
-      (stack) => ({ alarmTopic: sns.Topic.fromTopicArn(stack, 'Fifo', 'arn:aws:sns:eu-west-1:123456789012:ops.fifo') }),
-    );
-    expectCdkRustError(() => { throw error; }, 'INVALID_PROP',
+    const error = rustFunctionError({ errorRateAlarm: { emailSubscriptions: ['ops@example.com'] } }, (stack) => ({
+      alarmTopic: sns.Topic.fromTopicArn(stack, 'Fifo', 'arn:aws:sns:eu-west-1:123456789012:ops.fifo'),
+    }));
+    expectCdkRustError(
+      () => {
+        throw error;
+      },
+      'INVALID_PROP',
       'Svc/Api: alarmTopic Svc/Fifo is a FIFO topic, which accepts only SQS subscriptions, so ' +
         'errorRateAlarm.emailSubscriptions and errorRateAlarm.httpsSubscriptions cannot be added to it.',
-      '\nFix: Pass a standard topic, or leave out alarmTopic to use the shared alarm topic.');
+      '\nFix: Pass a standard topic, or leave out alarmTopic to use the shared alarm topic.',
+    );
   });
 
   test('the options are checked before the build: a bad threshold is reported even for a missing manifest', () => {
-    const error = rustFunctionError({ manifestPath: path.join(FIXTURES, 'does-not-exist', 'Cargo.toml'), errorRateAlarm: { threshold: -1 } });
-    expectCdkRustError(() => { throw error; }, 'INVALID_PROP', 'Svc/Api: errorRateAlarm.threshold must be a percentage');
+    const error = rustFunctionError({
+      manifestPath: path.join(FIXTURES, 'does-not-exist', 'Cargo.toml'),
+      errorRateAlarm: { threshold: -1 },
+    });
+    expectCdkRustError(
+      () => {
+        throw error;
+      },
+      'INVALID_PROP',
+      'Svc/Api: errorRateAlarm.threshold must be a percentage',
+    );
   });
 });

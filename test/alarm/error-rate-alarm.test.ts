@@ -47,7 +47,7 @@ describe('ErrorRateAlarm: synthesizes the same templates', () => {
 });
 
 describe('ErrorRateAlarm: alarms on the error rate of the function, in percent of its invocations', () => {
-  test('it evaluates metric math over the function\'s Errors and Invocations, Sum per 5-minute period', () => {
+  test("it evaluates metric math over the function's Errors and Invocations, Sum per 5-minute period", () => {
     const { template } = synth();
     const dimension = [{ Name: 'FunctionName', Value: 'orders' }];
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -155,17 +155,19 @@ describe('ErrorRateAlarm: alarms on the error rate of the function, in percent o
 });
 
 describe('ErrorRateAlarm: watches only functions of its own account and region', () => {
-  test('a function in another region is refused, naming the alarm\'s path, both regions and the fix', () => {
+  test("a function in another region is refused, naming the alarm's path, both regions and the fix", () => {
     const app = new App({ analyticsReporting: false });
     const stack = new Stack(app, 'EuStack', { env: { account: '123456789012', region: 'eu-west-1' } });
     const fn = lambda.Function.fromFunctionArn(stack, 'Orders', FUNCTION_ARN);
     const error = thrownBy(() => new ErrorRateAlarm(stack, 'A', { function: fn }));
     expect(error).toBeInstanceOf(CdkRustError);
     expectCdkRustError(
-      () => { throw error; },
+      () => {
+        throw error;
+      },
       'INVALID_PROP',
-      'EuStack/A: function EuStack/Orders is not in the alarm\'s environment: region us-east-1 (function) vs eu-west-1 (stack).',
-      'Fix: Create the alarm in a stack deployed to the function\'s account and region.',
+      "EuStack/A: function EuStack/Orders is not in the alarm's environment: region us-east-1 (function) vs eu-west-1 (stack).",
+      "Fix: Create the alarm in a stack deployed to the function's account and region.",
     );
   });
 
@@ -176,8 +178,8 @@ describe('ErrorRateAlarm: watches only functions of its own account and region',
     expectCdkRustError(
       () => new ErrorRateAlarm(stack, 'A', { function: fn }),
       'INVALID_PROP',
-      'OtherAccount/A: function OtherAccount/Orders is not in the alarm\'s environment: account 123456789012 (function) vs 210987654321 (stack).',
-      'Fix: Create the alarm in a stack deployed to the function\'s account and region.',
+      "OtherAccount/A: function OtherAccount/Orders is not in the alarm's environment: account 123456789012 (function) vs 210987654321 (stack).",
+      "Fix: Create the alarm in a stack deployed to the function's account and region.",
     );
   });
 });

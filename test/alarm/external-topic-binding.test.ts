@@ -82,9 +82,7 @@ describe('external topic binding: a topic passed in is used as it is, and CloudW
   test('a FIFO topic cannot take email subscriptions', () => {
     const { stack, fn } = importedFunctionStack();
     const topic = sns.Topic.fromTopicArn(stack, 'Fifo', 'arn:aws:sns:us-east-1:123456789012:ops.fifo');
-    expect(
-      () => new ErrorRateAlarm(stack, 'A', { function: fn, topic, emailSubscriptions: ['oncall@example.com'] }),
-    ).toThrow(/FIFO/);
+    expect(() => new ErrorRateAlarm(stack, 'A', { function: fn, topic, emailSubscriptions: ['oncall@example.com'] })).toThrow(/FIFO/);
     const other = importedFunctionStack();
     const fifo = sns.Topic.fromTopicArn(other.stack, 'Fifo', 'arn:aws:sns:us-east-1:123456789012:ops.fifo');
     expectCdkRustError(

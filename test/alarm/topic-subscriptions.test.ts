@@ -45,9 +45,7 @@ describe('topic subscriptions: de-duplicated email and https subscriptions with 
         Condition: { ArnEquals: { 'aws:SourceArn': { Ref: topic.logicalId } } },
       }),
     );
-    expect(statements).toContainEqual(
-      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-    );
+    expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
   });
 
   test('without subscriptions there is no queue', () => {
@@ -80,9 +78,7 @@ describe('topic subscriptions: de-duplicated email and https subscriptions with 
     expect(endpoints).toEqual(['https://hooks.example.com/alarms', 'oncall@example.com', 'team@example.com']);
     // The queue policy holds the SNS statement once.
     const queuePolicy = onlyResource(template, 'AWS::SQS::QueuePolicy');
-    expect(
-      queuePolicy.properties.PolicyDocument.Statement.filter((s: any) => s.Action === 'sqs:SendMessage'),
-    ).toHaveLength(1);
+    expect(queuePolicy.properties.PolicyDocument.Statement.filter((s: any) => s.Action === 'sqs:SendMessage')).toHaveLength(1);
   });
 
   test('they are de-duplicated on an existing topic too', () => {
@@ -95,7 +91,7 @@ describe('topic subscriptions: de-duplicated email and https subscriptions with 
     template.resourceCountIs('AWS::SQS::Queue', 1);
   });
 
-  test('AlarmTopic\'s methods validate and de-duplicate', () => {
+  test("AlarmTopic's methods validate and de-duplicate", () => {
     const { stack } = importedFunctionStack();
     const shared = AlarmTopic.of(stack);
     shared.addEmailSubscription('a@example.com');
@@ -108,7 +104,7 @@ describe('topic subscriptions: de-duplicated email and https subscriptions with 
 });
 
 describe('topic subscriptions: endpoints are checked, and construct ids stay as they were', () => {
-  test('a bad email address given to AlarmTopic is refused, naming the argument and the topic\'s path', () => {
+  test("a bad email address given to AlarmTopic is refused, naming the argument and the topic's path", () => {
     const { stack } = importedFunctionStack();
     const shared = AlarmTopic.of(stack);
     expectCdkRustError(
@@ -119,7 +115,7 @@ describe('topic subscriptions: endpoints are checked, and construct ids stay as 
     );
   });
 
-  test('a non-https URL given to AlarmTopic is refused, naming the argument and the topic\'s path', () => {
+  test("a non-https URL given to AlarmTopic is refused, naming the argument and the topic's path", () => {
     const { stack } = importedFunctionStack();
     const shared = AlarmTopic.of(stack);
     expectCdkRustError(
@@ -130,7 +126,7 @@ describe('topic subscriptions: endpoints are checked, and construct ids stay as 
     );
   });
 
-  test('subscription ids are the protocol and 8 characters of the endpoint\'s SHA-256 (emails lower-cased)', () => {
+  test("subscription ids are the protocol and 8 characters of the endpoint's SHA-256 (emails lower-cased)", () => {
     const { stack } = importedFunctionStack();
     const shared = AlarmTopic.of(stack);
     shared.addEmailSubscription('OnCall@Example.com');

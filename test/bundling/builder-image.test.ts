@@ -4,8 +4,14 @@ import { shortHash } from '../../lib/private/short-hash';
 describe('builder image: a pinned default recipe, and identities that follow contents', () => {
   test('the official Rust image at an exact version plus musl tools, both musl targets, git and openssh-client; no syntax line', () => {
     expect(DEFAULT_BUILDER_DOCKERFILE).toMatch(/^FROM public\.ecr\.aws\/docker\/library\/rust:1\.\d+\.\d+-bookworm\n/);
-    for (const part of ['musl-tools', 'git', 'openssh-client', 'gcc-aarch64-linux-gnu',
-      'rustup target add x86_64-unknown-linux-musl aarch64-unknown-linux-musl', 'linker = "aarch64-linux-gnu-gcc"']) {
+    for (const part of [
+      'musl-tools',
+      'git',
+      'openssh-client',
+      'gcc-aarch64-linux-gnu',
+      'rustup target add x86_64-unknown-linux-musl aarch64-unknown-linux-musl',
+      'linker = "aarch64-linux-gnu-gcc"',
+    ]) {
       expect(DEFAULT_BUILDER_DOCKERFILE).toContain(part);
     }
     expect(DEFAULT_BUILDER_DOCKERFILE).not.toMatch(/^# syntax=/m);

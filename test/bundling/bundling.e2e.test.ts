@@ -91,7 +91,11 @@ describe('a crate with a private git dependency over SSH', () => {
 
     // The private key (its base64 body) and the agent socket path appear nowhere in the output or the log.
     const keyFile = path.join(path.dirname(process.env.CDK_RUST_DEV_ENV as string), 'client_ed25519');
-    const keyBody = fs.readFileSync(keyFile, 'utf-8').split('\n').filter((l) => l && !l.startsWith('-----')).join('');
+    const keyBody = fs
+      .readFileSync(keyFile, 'utf-8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('-----'))
+      .join('');
     const needles = [keyBody.slice(0, 40), keyBody.slice(-40), devEnv().sshAuthSock];
     for (const file of listFiles(outdir)) {
       const content = fs.readFileSync(file);
@@ -109,7 +113,12 @@ describe('a crate with a private git dependency over SSH', () => {
       delete process.env.SSH_AUTH_SOCK;
       const prepared = Bundling.prepare(crateProps);
       const { stderr } = captureStderr(() => {
-        expectCdkRustError(() => Bundling.build(prepared, path.join(outdir, 'asset')), 'SSH_AGENT_MISSING', 'SSH_AUTH_SOCK is not set', 'ssh-add');
+        expectCdkRustError(
+          () => Bundling.build(prepared, path.join(outdir, 'asset')),
+          'SSH_AGENT_MISSING',
+          'SSH_AUTH_SOCK is not set',
+          'ssh-add',
+        );
       });
       expect(stderr).not.toContain('[cdk-rust] building');
 
@@ -155,7 +164,7 @@ describe('a crate with a private git dependency over SSH', () => {
 });
 
 describe('switching back to earlier sources (A, B, A)', () => {
-  test('gives the binary of A again, though BuildKit reuses A\'s context layer with its old file times', () => {
+  test("gives the binary of A again, though BuildKit reuses A's context layer with its old file times", () => {
     const env = devEnv();
     const crate = copyFixture('hello');
     const main = path.join(crate, 'src', 'main.rs');
@@ -222,8 +231,16 @@ describe('an interrupted build', () => {
     devEnv();
     const crate = copyFixture('hello');
     const outdir = tempDir('interrupted');
-    const args = ['-r', 'ts-node/register/transpile-only', path.join(__dirname, '..', 'fixtures', 'synth-one.ts'), path.join(crate, 'Cargo.toml'), outdir];
-    const child = spawn(process.execPath, args, { env: { ...process.env, TS_NODE_PROJECT: path.join(__dirname, '..', '..', 'tsconfig.json') } });
+    const args = [
+      '-r',
+      'ts-node/register/transpile-only',
+      path.join(__dirname, '..', 'fixtures', 'synth-one.ts'),
+      path.join(crate, 'Cargo.toml'),
+      outdir,
+    ];
+    const child = spawn(process.execPath, args, {
+      env: { ...process.env, TS_NODE_PROJECT: path.join(__dirname, '..', '..', 'tsconfig.json') },
+    });
     let stderr = '';
     await new Promise<void>((resolve, reject) => {
       child.stderr.on('data', (chunk: Buffer) => {
@@ -244,12 +261,14 @@ describe('an interrupted build', () => {
 });
 
 describe('a compile error', () => {
-  test('shows cargo\'s own output in full and leaves no partial asset', () => {
+  test("shows cargo's own output in full and leaves no partial asset", () => {
     const env = devEnv();
     const crate = copyFixture('hello');
     fs.writeFileSync(path.join(crate, 'src', 'main.rs'), 'fn main() {\n    let x: u32 = "not a number";\n}\n');
     const outdir = tempDir('out');
-    const error = thrownBy(() => synthFunction(outdir, { manifestPath: path.join(crate, 'Cargo.toml'), builderImage: env.builderImage })) as Error;
+    const error = thrownBy(() =>
+      synthFunction(outdir, { manifestPath: path.join(crate, 'Cargo.toml'), builderImage: env.builderImage }),
+    ) as Error;
     expect(error?.message).toContain('error[E0308]: mismatched types');
     expect(error?.message).toContain('src/main.rs:2');
     expect(error?.message).toContain('expected `u32`, found `&str`');

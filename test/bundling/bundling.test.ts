@@ -42,7 +42,11 @@ describe('bundling: functions of one workspace share caches, never binaries', ()
       const fn = new lambda.Function(stack, 'Fn', {
         runtime: lambda.Runtime.PROVIDED_AL2023,
         handler: 'bootstrap',
-        code: Bundling.bundle({ manifestPath: WORKSPACE, binaryName: bin, builderImage: PINNED_IMAGE, forceDockerBundling: true }, stack, 'Fn'),
+        code: Bundling.bundle(
+          { manifestPath: WORKSPACE, binaryName: bin, builderImage: PINNED_IMAGE, forceDockerBundling: true },
+          stack,
+          'Fn',
+        ),
       });
       hashes[bin] = ((fn.node.defaultChild as lambda.CfnFunction).code as lambda.CfnFunction.CodeProperty).s3Key as string;
     }

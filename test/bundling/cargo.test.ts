@@ -28,14 +28,19 @@ describe('cargo: the project is read once, with cargo metadata', () => {
   });
 
   test('no Cargo.toml at the path names the path and the fix', () => {
-    expectCdkRustError(() => readCargoWorkspace('/nonexistent/Cargo.toml'), 'MANIFEST_NOT_FOUND', 'manifestPath', '/nonexistent/Cargo.toml');
+    expectCdkRustError(
+      () => readCargoWorkspace('/nonexistent/Cargo.toml'),
+      'MANIFEST_NOT_FOUND',
+      'manifestPath',
+      '/nonexistent/Cargo.toml',
+    );
   });
 
   test('a directory instead of a manifest says which file to use', () => {
     expectCdkRustError(() => readCargoWorkspace(path.dirname(fixture('hello'))), 'MANIFEST_NOT_FOUND', fixture('hello'));
   });
 
-  test('a broken manifest shows cargo\'s own complaint', () => {
+  test("a broken manifest shows cargo's own complaint", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-rust-bad-'));
     fs.writeFileSync(path.join(dir, 'Cargo.toml'), '[package]\nname = "x"\nversion = \n');
     expectCdkRustError(() => readCargoWorkspace(path.join(dir, 'Cargo.toml')), 'CARGO_METADATA_FAILED', 'cargo metadata', 'Cargo.toml');

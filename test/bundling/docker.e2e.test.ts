@@ -35,14 +35,21 @@ describe('the Docker client', () => {
     expectCdkRustError(() => detectDocker('/nonexistent/docker'), 'DOCKER_NOT_FOUND', '/nonexistent/docker', 'CDK_DOCKER');
   });
 
-  test('a daemon that is down: a clear error with Docker\'s own words', () => {
+  test("a daemon that is down: a clear error with Docker's own words", () => {
     const env = devEnv();
     const dead = `unix://${path.join(tempDir('dead'), 'docker.sock')}`;
     withEnv({ DOCKER_HOST: dead }, () =>
-      expectCdkRustError(() => detectDocker(env.docker), 'DOCKER_DAEMON_DOWN', 'not reachable', 'Cannot connect', 'start the Docker engine'));
+      expectCdkRustError(
+        () => detectDocker(env.docker),
+        'DOCKER_DAEMON_DOWN',
+        'not reachable',
+        'Cannot connect',
+        'start the Docker engine',
+      ),
+    );
   });
 
-  test('a client without buildx and without BuildKit built in (the machine\'s 28.x client)', () => {
+  test("a client without buildx and without BuildKit built in (the machine's 28.x client)", () => {
     devEnv();
     expect(fs.existsSync(LEGACY_CLIENT)).toBe(true);
     expectCdkRustError(() => detectDocker(LEGACY_CLIENT), 'BUILDKIT_UNAVAILABLE', LEGACY_CLIENT, 'buildx');

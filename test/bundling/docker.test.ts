@@ -11,17 +11,40 @@ function plan(name: string, props: PlanProps = {}): BuildPlan {
   return makeBuildPlan(readCargoWorkspace(fixture(name)), { env: {}, ...props });
 }
 
-describe('docker: two runs, the agent and the network for the fetch only, failures in cargo\'s words', () => {
+describe("docker: two runs, the agent and the network for the fetch only, failures in cargo's words", () => {
   const classic: DockerClient = { command: '/usr/bin/docker', mode: 'classic' };
   const buildx: DockerClient = { command: 'docker', mode: 'buildx' };
 
-  test('classic client: the fetch run has the build\'s network, the compile run none, and exports the bootstrap', () => {
+  test("classic client: the fetch run has the build's network, the compile run none, and exports the bootstrap", () => {
     expect(dockerBuildArgs(classic, 'fetch', plan('hello'), '/ctx', 'id-1', { outputDir: '/out' })).toEqual([
-      'build', '--progress', 'plain', '--build-arg', 'CDK_RUST_BUILD_ID=id-1', '--network', 'host', '--target', 'fetch', '--file', '/ctx/Dockerfile', '/ctx',
+      'build',
+      '--progress',
+      'plain',
+      '--build-arg',
+      'CDK_RUST_BUILD_ID=id-1',
+      '--network',
+      'host',
+      '--target',
+      'fetch',
+      '--file',
+      '/ctx/Dockerfile',
+      '/ctx',
     ]);
     expect(dockerBuildArgs(classic, 'compile', plan('hello'), '/ctx', 'id-1', { outputDir: '/out' })).toEqual([
-      'build', '--progress', 'plain', '--build-arg', 'CDK_RUST_BUILD_ID=id-1', '--network', 'none', '--target', 'export',
-      '--output', 'type=local,dest=/out', '--file', '/ctx/Dockerfile', '/ctx',
+      'build',
+      '--progress',
+      'plain',
+      '--build-arg',
+      'CDK_RUST_BUILD_ID=id-1',
+      '--network',
+      'none',
+      '--target',
+      'export',
+      '--output',
+      'type=local,dest=/out',
+      '--file',
+      '/ctx/Dockerfile',
+      '/ctx',
     ]);
     expect(dockerEnv(classic).DOCKER_BUILDKIT).toBe('1');
   });
@@ -30,8 +53,23 @@ describe('docker: two runs, the agent and the network for the fetch only, failur
     const p = plan('private-dep', { knownHosts: [KNOWN_HOST], network: 'default' });
     const options = { outputDir: '/out', sshSocket: '/run/agent.sock' };
     expect(dockerBuildArgs(buildx, 'fetch', p, '/ctx', 'id-2', options)).toEqual([
-      'buildx', 'build', '--progress', 'plain', '--build-arg', 'CDK_RUST_BUILD_ID=id-2', '--network', 'default', '--target', 'fetch',
-      '--ssh', 'default=/run/agent.sock', '--output', 'type=cacheonly', '--file', '/ctx/Dockerfile', '/ctx',
+      'buildx',
+      'build',
+      '--progress',
+      'plain',
+      '--build-arg',
+      'CDK_RUST_BUILD_ID=id-2',
+      '--network',
+      'default',
+      '--target',
+      'fetch',
+      '--ssh',
+      'default=/run/agent.sock',
+      '--output',
+      'type=cacheonly',
+      '--file',
+      '/ctx/Dockerfile',
+      '/ctx',
     ]);
     const compile = dockerBuildArgs(buildx, 'compile', p, '/ctx', 'id-2', options);
     expect(compile).not.toContain('--ssh');
@@ -44,7 +82,7 @@ describe('docker: two runs, the agent and the network for the fetch only, failur
     expect(dockerBuildArgs(classic, 'compile', plan('hello'), '/ctx', 'id', { outputDir: '/w/x,y' })).toContain('type=local,"dest=/w/x,y"');
   });
 
-  test('failures quote the failed step\'s own output without BuildKit prefixes', () => {
+  test("failures quote the failed step's own output without BuildKit prefixes", () => {
     const log = [
       '#5 [build 3/4] RUN cargo fetch',
       '#5 DONE 0.4s',
@@ -54,15 +92,14 @@ describe('docker: two runs, the agent and the network for the fetch only, failur
       '#6 0.914  --> src/main.rs:2:5',
       '#6 ERROR: process "/bin/sh -c cargo build" did not complete successfully: exit code: 101',
     ].join('\n');
-    expect(failedStepOutput(log)).toBe([
-      '   Compiling hello v0.1.0 (/src)',
-      'error[E0425]: cannot find value `x` in this scope',
-      ' --> src/main.rs:2:5',
-    ].join('\n'));
+    expect(failedStepOutput(log)).toBe(
+      ['   Compiling hello v0.1.0 (/src)', 'error[E0425]: cannot find value `x` in this scope', ' --> src/main.rs:2:5'].join('\n'),
+    );
   });
 
   test('lines ending in CR LF (ssh writes them) are kept', () => {
-    const log = '#8 0.135 Host key verification failed.\r\n#8 0.2 fatal: Could not read from remote repository.\n#8 ERROR: exit code: 101\n';
+    const log =
+      '#8 0.135 Host key verification failed.\r\n#8 0.2 fatal: Could not read from remote repository.\n#8 ERROR: exit code: 101\n';
     expect(failedStepOutput(log)).toBe('Host key verification failed.\nfatal: Could not read from remote repository.');
   });
 

@@ -40,20 +40,26 @@ describe('dockerfile: a fetch stage and an offline compile stage, rendered from 
   });
 
   test('every build option reaches the cargo command', () => {
-    const text = renderDockerfile(plan('multi-bin', {
-      binaryName: 'beta',
-      architecture: 'arm64',
-      profile: 'dev',
-      features: ['a', 'b'],
-      noDefaultFeatures: true,
-      cargoArgs: ['--config', 'net.retry=5'],
-      buildEnvironment: { OPT: 'x y', PRICE: '$5 "quoted" \\' },
-    }), 'builder:1', IDS);
+    const text = renderDockerfile(
+      plan('multi-bin', {
+        binaryName: 'beta',
+        architecture: 'arm64',
+        profile: 'dev',
+        features: ['a', 'b'],
+        noDefaultFeatures: true,
+        cargoArgs: ['--config', 'net.retry=5'],
+        buildEnvironment: { OPT: 'x y', PRICE: '$5 "quoted" \\' },
+      }),
+      'builder:1',
+      IDS,
+    );
     expect(text).toMatchSnapshot();
     expect(text).toContain('ENV OPT="x y"');
     expect(text).toContain('ENV PRICE="\\$5 \\"quoted\\" \\\\"');
-    expect(text).toContain('cargo build --locked --profile dev --target aarch64-unknown-linux-musl --package multi-bin --bin beta ' +
-      '--target-dir /cdk-rust/target --no-default-features --features a,b --config net.retry=5 --offline');
+    expect(text).toContain(
+      'cargo build --locked --profile dev --target aarch64-unknown-linux-musl --package multi-bin --bin beta ' +
+        '--target-dir /cdk-rust/target --no-default-features --features a,b --config net.retry=5 --offline',
+    );
     expect(text).toContain('/cdk-rust/target/aarch64-unknown-linux-musl/debug/beta /out/bootstrap');
   });
 
@@ -108,8 +114,20 @@ describe('dockerfile: what build scripts can reach', () => {
   test('a line break in the image, the project directory or an argument cannot add an instruction', () => {
     const p = plan('hello');
     expectCdkRustError(() => renderDockerfile(p, 'builder:1\nRUN curl evil', IDS), 'INVALID_PROP', 'the builder image', 'line break');
-    expectCdkRustError(() => renderDockerfile({ ...p, workdir: 'app\nRUN curl evil' }, 'builder:1', IDS), 'INVALID_PROP', 'the project directory');
-    expectCdkRustError(() => renderDockerfile({ ...p, cargoArgs: ['--verbose\nRUN curl evil'] }, 'builder:1', IDS), 'INVALID_PROP', 'a cargo argument');
-    expectCdkRustError(() => renderDockerfile({ ...p, buildEnvironment: { A: 'x\nRUN curl evil' } }, 'builder:1', IDS), 'INVALID_PROP', 'bundling.buildEnvironment.A');
+    expectCdkRustError(
+      () => renderDockerfile({ ...p, workdir: 'app\nRUN curl evil' }, 'builder:1', IDS),
+      'INVALID_PROP',
+      'the project directory',
+    );
+    expectCdkRustError(
+      () => renderDockerfile({ ...p, cargoArgs: ['--verbose\nRUN curl evil'] }, 'builder:1', IDS),
+      'INVALID_PROP',
+      'a cargo argument',
+    );
+    expectCdkRustError(
+      () => renderDockerfile({ ...p, buildEnvironment: { A: 'x\nRUN curl evil' } }, 'builder:1', IDS),
+      'INVALID_PROP',
+      'bundling.buildEnvironment.A',
+    );
   });
 });

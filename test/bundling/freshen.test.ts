@@ -29,12 +29,16 @@ function freshen(src: string, target: string, succeed = true): string[] {
   const result = spawnSync('sh', ['-c', FRESHEN_SCRIPT, 'freshen.sh', target, src], { encoding: 'utf-8' });
   if (result.status !== 0) throw new Error(result.stderr);
   if (succeed) fs.renameSync(path.join(target, '.cdk-rust-inputs.next'), path.join(target, '.cdk-rust-inputs'));
-  return walk(src).filter((f) => fs.statSync(f).mtimeMs > OLD.getTime()).map((f) => path.relative(src, f)).sort();
+  return walk(src)
+    .filter((f) => fs.statSync(f).mtimeMs > OLD.getTime())
+    .map((f) => path.relative(src, f))
+    .sort();
 }
 
 function walk(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]);
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 }
 
 describe('freshen', () => {

@@ -21,7 +21,8 @@ function copyFixture(name: string): string {
 }
 
 function hashOf(dir: string, props: Partial<BundlingProps> = {}): string {
-  return Bundling.prepare({ manifestPath: path.join(dir, 'Cargo.toml'), builderImage: IMAGE_1, forceDockerBundling: true, ...props }).assetHash;
+  return Bundling.prepare({ manifestPath: path.join(dir, 'Cargo.toml'), builderImage: IMAGE_1, forceDockerBundling: true, ...props })
+    .assetHash;
 }
 
 describe('the asset hash', () => {
@@ -90,19 +91,25 @@ describe('the asset hash', () => {
   });
 
   test('feature order and environment key order do not matter', () => {
-    expect(hashOf(dir, { binaryName: 'alpha', features: ['a', 'b'], buildEnvironment: { A: '1', B: '2' } }))
-      .toBe(hashOf(dir, { binaryName: 'alpha', features: ['b', 'a'], buildEnvironment: { B: '2', A: '1' } }));
+    expect(hashOf(dir, { binaryName: 'alpha', features: ['a', 'b'], buildEnvironment: { A: '1', B: '2' } })).toBe(
+      hashOf(dir, { binaryName: 'alpha', features: ['b', 'a'], buildEnvironment: { B: '2', A: '1' } }),
+    );
   });
 
   test('pinned host keys and the network do not change the binary, so not the hash', () => {
     expect(hashOf(dir, { binaryName: 'alpha', knownHosts: ['h ssh-ed25519 AAAA'], network: 'none' })).toBe(base);
   });
 
-  test('the inputs are the members\' files and the workspace files, never target/', () => {
+  test("the inputs are the members' files and the workspace files, never target/", () => {
     fs.mkdirSync(path.join(dir, 'target'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'target', 'x'), '');
     fs.writeFileSync(path.join(dir, 'README.md'), 'not an input of a virtual workspace');
-    const inputs = Bundling.prepare({ manifestPath: path.join(dir, 'Cargo.toml'), binaryName: 'alpha', builderImage: IMAGE_1, forceDockerBundling: true }).inputs;
+    const inputs = Bundling.prepare({
+      manifestPath: path.join(dir, 'Cargo.toml'),
+      binaryName: 'alpha',
+      builderImage: IMAGE_1,
+      forceDockerBundling: true,
+    }).inputs;
     expect(inputs.map((i) => i.relative)).toEqual([
       'Cargo.lock',
       'Cargo.toml',
@@ -123,7 +130,11 @@ describe('the asset hash', () => {
     fs.cpSync(path.join(dir, 'crates/shared'), path.join(outer, 'libs/shared'), { recursive: true });
     fs.appendFileSync(path.join(outer, 'app/Cargo.toml'), '\n[dependencies]\nshared = { path = "../libs/shared" }\n');
     fs.rmSync(path.join(outer, 'app/Cargo.lock'));
-    const prepared = Bundling.prepare({ manifestPath: path.join(outer, 'app/Cargo.toml'), builderImage: IMAGE_1, forceDockerBundling: true });
+    const prepared = Bundling.prepare({
+      manifestPath: path.join(outer, 'app/Cargo.toml'),
+      builderImage: IMAGE_1,
+      forceDockerBundling: true,
+    });
     expect(prepared.plan.contextRoot).toBe(fs.realpathSync(outer));
     expect(prepared.plan.workdir).toBe('app');
     expect(collectInputs(prepared.plan).inputs.map((i) => i.relative)).toContain('libs/shared/src/lib.rs');
@@ -149,9 +160,15 @@ describe('the build context: only what the build needs', () => {
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  const collect = () => collectInputs(Bundling.prepare({
-    manifestPath: path.join(dir, 'Cargo.toml'), binaryName: 'alpha', builderImage: IMAGE_1, forceDockerBundling: true,
-  }).plan);
+  const collect = () =>
+    collectInputs(
+      Bundling.prepare({
+        manifestPath: path.join(dir, 'Cargo.toml'),
+        binaryName: 'alpha',
+        builderImage: IMAGE_1,
+        forceDockerBundling: true,
+      }).plan,
+    );
 
   test('credentials and private keys are left out of the hash and the context, and reported', () => {
     const alpha = path.join(dir, 'functions/alpha');
@@ -196,10 +213,17 @@ describe('the build context: only what the build needs', () => {
     fs.mkdirSync(path.join(outer, 'ws'));
     fs.writeFileSync(path.join(outer, 'ws/Cargo.toml'), '[workspace]\nmembers = ["../far/member"]\nresolver = "2"\n');
     fs.mkdirSync(path.join(outer, 'far/member/src'), { recursive: true });
-    fs.writeFileSync(path.join(outer, 'far/member/Cargo.toml'),
-      '[package]\nname = "member"\nversion = "0.1.0"\nedition = "2021"\nworkspace = "../../ws"\n');
+    fs.writeFileSync(
+      path.join(outer, 'far/member/Cargo.toml'),
+      '[package]\nname = "member"\nversion = "0.1.0"\nedition = "2021"\nworkspace = "../../ws"\n',
+    );
     fs.writeFileSync(path.join(outer, 'far/member/src/main.rs'), 'fn main() {}\n');
-    const prepared = Bundling.prepare({ manifestPath: path.join(outer, 'ws/Cargo.toml'), binaryName: 'member', builderImage: IMAGE_1, forceDockerBundling: true });
+    const prepared = Bundling.prepare({
+      manifestPath: path.join(outer, 'ws/Cargo.toml'),
+      binaryName: 'member',
+      builderImage: IMAGE_1,
+      forceDockerBundling: true,
+    });
     expect(prepared.plan.contextRoot).toBe(fs.realpathSync(outer));
     expect(prepared.plan.workdir).toBe('ws');
     expect(prepared.inputs.map((i) => i.relative)).toEqual(['far/member/Cargo.toml', 'far/member/src/main.rs', 'ws/Cargo.toml']);

@@ -37,8 +37,10 @@ describe('local builds: what the compile step sees', () => {
     const env = localFetchEnv(plan('private-dep', { knownHosts: [KNOWN_HOST] }), '/tmp/my dir/known_hosts', HOST_ENV);
     expect(env.SSH_AUTH_SOCK).toBe('/tmp/agent.sock');
     expect(env.CARGO_NET_GIT_FETCH_WITH_CLI).toBe('true');
-    expect(env.GIT_SSH_COMMAND).toBe("ssh -o BatchMode=yes -o StrictHostKeyChecking=yes -o 'UserKnownHostsFile=/tmp/my dir/known_hosts' " +
-      '-o GlobalKnownHostsFile=/dev/null');
+    expect(env.GIT_SSH_COMMAND).toBe(
+      "ssh -o BatchMode=yes -o StrictHostKeyChecking=yes -o 'UserKnownHostsFile=/tmp/my dir/known_hosts' " +
+        '-o GlobalKnownHostsFile=/dev/null',
+    );
   });
 
   test('an explicit agent socket reaches the fetch only', () => {
@@ -61,9 +63,12 @@ describe('local builds: the recipe behind the asset hash', () => {
     fs.rmSync(cargoHome, { recursive: true, force: true });
   });
 
-  const recipe = () => localRecipe(
-    makeBuildPlan(readCargoWorkspace(path.join(crate, 'Cargo.toml')), { env: {}, target: 'x86_64-unknown-linux-gnu' }),
-    'rustc 1.95.0\ncargo 1.95.0', { HOME: '/nonexistent', CARGO_HOME: cargoHome });
+  const recipe = () =>
+    localRecipe(
+      makeBuildPlan(readCargoWorkspace(path.join(crate, 'Cargo.toml')), { env: {}, target: 'x86_64-unknown-linux-gnu' }),
+      'rustc 1.95.0\ncargo 1.95.0',
+      { HOME: '/nonexistent', CARGO_HOME: cargoHome },
+    );
 
   test('follows the Cargo configuration in $CARGO_HOME', () => {
     const before = recipe();
@@ -83,11 +88,13 @@ describe('local builds: the recipe behind the asset hash', () => {
     const other = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-rust-cargo-home-'));
     fs.writeFileSync(path.join(other, 'config.toml'), '[net]\nretry = 3\n');
     const p = makeBuildPlan(readCargoWorkspace(path.join(crate, 'Cargo.toml')), { env: {}, target: 'x86_64-unknown-linux-gnu' });
-    expect(localRecipe(p, 't', { HOME: '/nonexistent', CARGO_HOME: other })).toBe(localRecipe(p, 't', { HOME: '/nonexistent', CARGO_HOME: cargoHome }));
+    expect(localRecipe(p, 't', { HOME: '/nonexistent', CARGO_HOME: other })).toBe(
+      localRecipe(p, 't', { HOME: '/nonexistent', CARGO_HOME: cargoHome }),
+    );
     fs.rmSync(other, { recursive: true, force: true });
   });
 
-  test('lists the configuration files in Cargo\'s order: nearest first, $CARGO_HOME last', () => {
+  test("lists the configuration files in Cargo's order: nearest first, $CARGO_HOME last", () => {
     fs.mkdirSync(path.join(crate, '.cargo'));
     fs.writeFileSync(path.join(crate, '.cargo', 'config.toml'), '');
     fs.writeFileSync(path.join(cargoHome, 'config'), '');

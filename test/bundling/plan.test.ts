@@ -15,18 +15,34 @@ describe('plan: the binary to build is chosen, or the error lists the candidates
   });
 
   test('a binaryName that is not a bin of the package lists the bins', () => {
-    expectCdkRustError(() => makeBuildPlan(readCargoWorkspace(fixture('multi-bin')), { binaryName: 'gamma' }),
-      'BINARY_NOT_FOUND', 'binaryName', '"gamma"', '"alpha"', '"beta"');
+    expectCdkRustError(
+      () => makeBuildPlan(readCargoWorkspace(fixture('multi-bin')), { binaryName: 'gamma' }),
+      'BINARY_NOT_FOUND',
+      'binaryName',
+      '"gamma"',
+      '"alpha"',
+      '"beta"',
+    );
   });
 
   test('several bins and no binaryName asks for one', () => {
-    expectCdkRustError(() => makeBuildPlan(readCargoWorkspace(fixture('multi-bin')), {}),
-      'BINARY_AMBIGUOUS', 'binaryName is required', '"alpha"', '"beta"');
+    expectCdkRustError(
+      () => makeBuildPlan(readCargoWorkspace(fixture('multi-bin')), {}),
+      'BINARY_AMBIGUOUS',
+      'binaryName is required',
+      '"alpha"',
+      '"beta"',
+    );
   });
 
-  test('a workspace root with no binaryName asks for one, listing every member\'s bins', () => {
-    expectCdkRustError(() => makeBuildPlan(readCargoWorkspace(fixture('workspace')), {}),
-      'BINARY_AMBIGUOUS', 'binaryName is required', '"alpha" (package alpha)', '"gamma" (package gamma)');
+  test("a workspace root with no binaryName asks for one, listing every member's bins", () => {
+    expectCdkRustError(
+      () => makeBuildPlan(readCargoWorkspace(fixture('workspace')), {}),
+      'BINARY_AMBIGUOUS',
+      'binaryName is required',
+      '"alpha" (package alpha)',
+      '"gamma" (package gamma)',
+    );
   });
 
   test('a workspace root with a binaryName finds its package', () => {
@@ -35,8 +51,11 @@ describe('plan: the binary to build is chosen, or the error lists the candidates
   });
 
   test('a manifest with no binary at all says so', () => {
-    expectCdkRustError(() => makeBuildPlan(readCargoWorkspace(fixture('workspace', 'crates/shared/Cargo.toml')), {}),
-      'BINARY_NOT_FOUND', 'package "shared" has no bin target');
+    expectCdkRustError(
+      () => makeBuildPlan(readCargoWorkspace(fixture('workspace', 'crates/shared/Cargo.toml')), {}),
+      'BINARY_NOT_FOUND',
+      'package "shared" has no bin target',
+    );
   });
 });
 
@@ -54,16 +73,32 @@ describe('plan: the target follows the architecture, and contradictions are erro
   });
 
   test('an unknown architecture is rejected', () => {
-    expectCdkRustError(() => makeBuildPlan(ws(), { architecture: 'riscv64' }), 'INVALID_PROP', 'architecture', 'riscv64', 'Fix: use lambda.Architecture.X86_64');
+    expectCdkRustError(
+      () => makeBuildPlan(ws(), { architecture: 'riscv64' }),
+      'INVALID_PROP',
+      'architecture',
+      'riscv64',
+      'Fix: use lambda.Architecture.X86_64',
+    );
   });
 
   test('an unknown target is rejected with the supported list', () => {
-    expectCdkRustError(() => makeBuildPlan(ws(), { target: 'wasm32-wasi' }), 'UNKNOWN_TARGET', 'bundling.target', 'x86_64-unknown-linux-musl');
+    expectCdkRustError(
+      () => makeBuildPlan(ws(), { target: 'wasm32-wasi' }),
+      'UNKNOWN_TARGET',
+      'bundling.target',
+      'x86_64-unknown-linux-musl',
+    );
   });
 
   test('a target that contradicts the architecture is rejected', () => {
-    expectCdkRustError(() => makeBuildPlan(ws(), { architecture: 'arm64', target: 'x86_64-unknown-linux-musl' }),
-      'ARCHITECTURE_MISMATCH', 'x86_64', 'arm64', 'lambda.Architecture.X86_64');
+    expectCdkRustError(
+      () => makeBuildPlan(ws(), { architecture: 'arm64', target: 'x86_64-unknown-linux-musl' }),
+      'ARCHITECTURE_MISMATCH',
+      'x86_64',
+      'arm64',
+      'lambda.Architecture.X86_64',
+    );
   });
 });
 
@@ -78,8 +113,22 @@ describe('plan: every build option reaches cargo, and what cdk-rust owns is refu
       cargoArgs: ['--verbose'],
     });
     expect(cargoBuildArgs(plan, '/t')).toEqual([
-      'build', '--locked', '--profile', 'dev', '--target', 'x86_64-unknown-linux-musl', '--package', 'hello', '--bin', 'hello',
-      '--target-dir', '/t', '--no-default-features', '--features', 'json,serde/std', '--verbose',
+      'build',
+      '--locked',
+      '--profile',
+      'dev',
+      '--target',
+      'x86_64-unknown-linux-musl',
+      '--package',
+      'hello',
+      '--bin',
+      'hello',
+      '--target-dir',
+      '/t',
+      '--no-default-features',
+      '--features',
+      'json,serde/std',
+      '--verbose',
     ]);
     expect(plan.profileDir).toBe('debug');
     expect(cargoFetchArgs(plan)).toEqual(['fetch', '--locked']);
@@ -90,14 +139,27 @@ describe('plan: every build option reaches cargo, and what cdk-rust owns is refu
     expect(cargoBuildArgs(plan, '/t')).toContain('target.x86_64-unknown-linux-gnu.rustflags=["-C","target-feature=+crt-static"]');
   });
 
-  test.each([['--target=x', 'bundling.target'], ['--release', 'bundling.profile'], ['-p', 'manifestPath'], ['-F', 'bundling.features']])(
-    'cargoArgs may not carry %s: the fix names the option to set instead', (arg, option) => {
-      expectCdkRustError(() => makeBuildPlan(ws(), { cargoArgs: [arg] }), 'INVALID_PROP', `bundling.cargoArgs: "${arg}" is set by cdk-rust from ${option}`,
-        `Fix: remove it from bundling.cargoArgs and set ${option} instead.`);
-    });
+  test.each([
+    ['--target=x', 'bundling.target'],
+    ['--release', 'bundling.profile'],
+    ['-p', 'manifestPath'],
+    ['-F', 'bundling.features'],
+  ])('cargoArgs may not carry %s: the fix names the option to set instead', (arg, option) => {
+    expectCdkRustError(
+      () => makeBuildPlan(ws(), { cargoArgs: [arg] }),
+      'INVALID_PROP',
+      `bundling.cargoArgs: "${arg}" is set by cdk-rust from ${option}`,
+      `Fix: remove it from bundling.cargoArgs and set ${option} instead.`,
+    );
+  });
 
   test.each(['--offline', '--frozen'])('cargoArgs may not carry %s: the compile step is always offline', (arg) => {
-    expectCdkRustError(() => makeBuildPlan(ws(), { cargoArgs: [arg] }), 'INVALID_PROP', 'always offline', 'Fix: remove it from bundling.cargoArgs.');
+    expectCdkRustError(
+      () => makeBuildPlan(ws(), { cargoArgs: [arg] }),
+      'INVALID_PROP',
+      'always offline',
+      'Fix: remove it from bundling.cargoArgs.',
+    );
   });
 
   test.each([
@@ -106,21 +168,43 @@ describe('plan: every build option reaches cargo, and what cdk-rust owns is refu
     [['--config=build.target-dir="elsewhere"']],
     [['--artifact-dir', 'out']],
   ])('cargoArgs may not move where the binary is written: %j', (cargoArgs) => {
-    expectCdkRustError(() => makeBuildPlan(ws(), { cargoArgs }), 'INVALID_PROP', 'bundling.cargoArgs', 'owned by cdk-rust', 'picks the target directory',
-      'Fix: remove it from bundling.cargoArgs.');
+    expectCdkRustError(
+      () => makeBuildPlan(ws(), { cargoArgs }),
+      'INVALID_PROP',
+      'bundling.cargoArgs',
+      'owned by cdk-rust',
+      'picks the target directory',
+      'Fix: remove it from bundling.cargoArgs.',
+    );
   });
 
   test.each(['CARGO_TARGET_DIR', 'CARGO_BUILD_TARGET_DIR', 'SSH_AUTH_SOCK', 'GIT_SSH_COMMAND'])(
-    'buildEnvironment may not set %s', (name) => {
-      expectCdkRustError(() => makeBuildPlan(ws(), { buildEnvironment: { [name]: '/x' } }), 'INVALID_PROP', `bundling.buildEnvironment.${name}`, 'Fix: remove it');
-    });
+    'buildEnvironment may not set %s',
+    (name) => {
+      expectCdkRustError(
+        () => makeBuildPlan(ws(), { buildEnvironment: { [name]: '/x' } }),
+        'INVALID_PROP',
+        `bundling.buildEnvironment.${name}`,
+        'Fix: remove it',
+      );
+    },
+  );
 
   test('a line break in a cargo argument is rejected before it can reach a Dockerfile', () => {
-    expectCdkRustError(() => makeBuildPlan(ws(), { cargoArgs: ['--verbose', 'x\nRUN curl evil'] }), 'INVALID_PROP', 'bundling.cargoArgs[1]', 'line break');
+    expectCdkRustError(
+      () => makeBuildPlan(ws(), { cargoArgs: ['--verbose', 'x\nRUN curl evil'] }),
+      'INVALID_PROP',
+      'bundling.cargoArgs[1]',
+      'line break',
+    );
   });
 
   test('the builder image must be an image reference, whether from the prop or CDK_RUST_BUILDER_IMAGE', () => {
-    expectCdkRustError(() => makeBuildPlan(ws(), { env: { CDK_RUST_BUILDER_IMAGE: 'img:1\nRUN curl evil' } }), 'INVALID_PROP', 'CDK_RUST_BUILDER_IMAGE');
+    expectCdkRustError(
+      () => makeBuildPlan(ws(), { env: { CDK_RUST_BUILDER_IMAGE: 'img:1\nRUN curl evil' } }),
+      'INVALID_PROP',
+      'CDK_RUST_BUILDER_IMAGE',
+    );
     expectCdkRustError(() => makeBuildPlan(ws(), { builderImage: 'img 1' }), 'INVALID_PROP', 'bundling.builderImage', 'Fix:');
     for (const ok of ['img:1', 'registry.example.com:5000/team/rust-builder:1.95.0', `builder@sha256:${'a'.repeat(64)}`]) {
       expect(makeBuildPlan(ws(), { builderImage: ok }).builderImage).toBe(ok);
@@ -153,18 +237,29 @@ describe('plan: private git dependencies need pinned host keys', () => {
   });
 
   test('no known_hosts entry for the ssh host is an error naming the host and the prop', () => {
-    expectCdkRustError(() => makeBuildPlan(readCargoWorkspace(fixture('private-dep')), {}),
-      'KNOWN_HOSTS_MISSING', 'bundling.knownHosts', '[127.0.0.1]:22222', 'Cargo.lock');
+    expectCdkRustError(
+      () => makeBuildPlan(readCargoWorkspace(fixture('private-dep')), {}),
+      'KNOWN_HOSTS_MISSING',
+      'bundling.knownHosts',
+      '[127.0.0.1]:22222',
+      'Cargo.lock',
+    );
   });
 
   test('a known_hosts line for another port does not count', () => {
-    expectCdkRustError(() => makeBuildPlan(readCargoWorkspace(fixture('private-dep')), { knownHosts: [KNOWN_HOST.replace(':22222', ':2222')] }),
-      'KNOWN_HOSTS_MISSING', '[127.0.0.1]:22222');
+    expectCdkRustError(
+      () => makeBuildPlan(readCargoWorkspace(fixture('private-dep')), { knownHosts: [KNOWN_HOST.replace(':22222', ':2222')] }),
+      'KNOWN_HOSTS_MISSING',
+      '[127.0.0.1]:22222',
+    );
   });
 
   test('a malformed known_hosts line is rejected', () => {
-    expectCdkRustError(() => makeBuildPlan(readCargoWorkspace(fixture('hello')), { knownHosts: ['github.com'] }),
-      'INVALID_PROP', 'knownHosts[0]');
+    expectCdkRustError(
+      () => makeBuildPlan(readCargoWorkspace(fixture('hello')), { knownHosts: ['github.com'] }),
+      'INVALID_PROP',
+      'knownHosts[0]',
+    );
   });
 
   test('scp-like git URLs are rejected with the ssh:// spelling (by cargo when reading the project, and by the plan)', () => {
@@ -173,7 +268,10 @@ describe('plan: private git dependencies need pinned host keys', () => {
     fs.appendFileSync(path.join(dir, 'Cargo.toml'), '\n[dependencies]\nlib = { git = "git@github.com:org/lib.git" }\n');
     expectCdkRustError(() => readCargoWorkspace(path.join(dir, 'Cargo.toml')), 'CARGO_METADATA_FAILED', 'ssh://git@github.com/org/lib.git');
     // The plan is made from plain data: a workspace value naming such a source is refused too.
-    const ws: CargoWorkspace = { ...readCargoWorkspace(fixture('hello')), sshGitSources: [parseSshUrl('git@github.com:org/lib.git', 'Cargo.toml')!] };
+    const ws: CargoWorkspace = {
+      ...readCargoWorkspace(fixture('hello')),
+      sshGitSources: [parseSshUrl('git@github.com:org/lib.git', 'Cargo.toml')!],
+    };
     expectCdkRustError(() => makeBuildPlan(ws, {}), 'INVALID_PROP', 'scp-like', 'ssh://git@github.com/org/lib.git');
     fs.rmSync(dir, { recursive: true, force: true });
   });

@@ -23,7 +23,12 @@ function buildHostile(props: Partial<BundlingProps>, outdir: string): Record<str
     buildEnvironment: { PROBE_ADDR, ...props.buildEnvironment },
   });
   const { result } = captureStderr(() => Bundling.build(prepared, outdir));
-  const report = Object.fromEntries(runBinary(result.bootstrap).trim().split('\n').map((line) => line.split('=', 2) as [string, string]));
+  const report = Object.fromEntries(
+    runBinary(result.bootstrap)
+      .trim()
+      .split('\n')
+      .map((line) => line.split('=', 2) as [string, string]),
+  );
   fs.rmSync(crate, { recursive: true, force: true });
   return report;
 }
@@ -34,14 +39,14 @@ describe('Docker builds: a hostile build script reaches nothing it could abuse',
     const outdir = path.join(tempDir('out,with,commas'), 'asset');
     const report = buildHostile({ forceDockerBundling: true }, outdir);
     expect(report).toEqual({
-      'registry': 'denied',
+      registry: 'denied',
       'git-checkouts': 'denied',
       'git-db-config': 'denied',
       'agent-env': 'absent',
       'agent-socket': 'absent',
-      'network': 'denied',
+      network: 'denied',
       // The private dependency was fetched through the agent: the fetch step had it.
-      'greeting': 'hello probe, from a private git dependency',
+      greeting: 'hello probe, from a private git dependency',
     });
     expect(fs.readdirSync(outdir)).toEqual(['bootstrap']);
   });
@@ -50,8 +55,10 @@ describe('Docker builds: a hostile build script reaches nothing it could abuse',
 describe('local builds: the compile step does not get the SSH agent', () => {
   test('a build script on the host finds no agent, while the fetch before it used one for the private dependency', () => {
     const cargoHome = tempDir('cargo-home');
-    const report = buildHostile({ target: 'x86_64-unknown-linux-gnu', buildEnvironment: { CARGO_HOME: cargoHome } },
-      path.join(tempDir('out'), 'asset'));
+    const report = buildHostile(
+      { target: 'x86_64-unknown-linux-gnu', buildEnvironment: { CARGO_HOME: cargoHome } },
+      path.join(tempDir('out'), 'asset'),
+    );
     expect(report['agent-env']).toBe('absent');
     expect(report['agent-socket']).toBe('absent');
     expect(report.greeting).toBe('hello probe, from a private git dependency');
@@ -59,17 +66,21 @@ describe('local builds: the compile step does not get the SSH agent', () => {
   });
 });
 
-describe('the asset hash follows the builder image\'s contents, not its name', () => {
+describe("the asset hash follows the builder image's contents, not its name", () => {
   test('re-tagging the builder image to other contents changes the hash', () => {
     const env = devEnv();
     const tag = `cdk-rust-retag-probe:${process.pid}`;
     const retag = (label: string) => {
       const built = spawnSync(env.docker, ['build', '-q', '-t', tag, '-'], {
-        input: `FROM ${env.builderImage}\nLABEL cdk-rust-probe=${label}\n`, encoding: 'utf-8', env: { ...process.env, DOCKER_BUILDKIT: '1' },
+        input: `FROM ${env.builderImage}\nLABEL cdk-rust-probe=${label}\n`,
+        encoding: 'utf-8',
+        env: { ...process.env, DOCKER_BUILDKIT: '1' },
       });
       expect(built.status).toBe(0);
     };
-    const hash = () => Bundling.prepare({ manifestPath: path.join(__dirname, '../fixtures/hello/Cargo.toml'), builderImage: tag, forceDockerBundling: true }).assetHash;
+    const hash = () =>
+      Bundling.prepare({ manifestPath: path.join(__dirname, '../fixtures/hello/Cargo.toml'), builderImage: tag, forceDockerBundling: true })
+        .assetHash;
     try {
       retag('one');
       const first = hash();

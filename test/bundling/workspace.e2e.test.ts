@@ -22,7 +22,11 @@ describe('a workspace of three functions', () => {
     const workspace = copyFixture('workspace');
     const outdir = tempDir('ws');
     const results = BINS.map((bin) => {
-      const prepared = Bundling.prepare({ manifestPath: path.join(workspace, 'Cargo.toml'), binaryName: bin, builderImage: env.builderImage });
+      const prepared = Bundling.prepare({
+        manifestPath: path.join(workspace, 'Cargo.toml'),
+        binaryName: bin,
+        builderImage: env.builderImage,
+      });
       return captureStderr(() => Bundling.build(prepared, path.join(outdir, bin))).result;
     });
 
@@ -43,18 +47,19 @@ describe('a workspace of three functions', () => {
     const env = devEnv();
     const workspace = copyFixture('workspace');
     const outdir = tempDir('ws-app');
-    const synth = () => captureStderr(() => {
-      const app = new cdk.App({ outdir });
-      const stack = new cdk.Stack(app, 'Workspace');
-      for (const bin of BINS) {
-        new RustFunction(stack, bin, {
-          manifestPath: path.join(workspace, 'Cargo.toml'),
-          binaryName: bin,
-          bundling: { builderImage: env.builderImage },
-        });
-      }
-      app.synth();
-    }).stderr;
+    const synth = () =>
+      captureStderr(() => {
+        const app = new cdk.App({ outdir });
+        const stack = new cdk.Stack(app, 'Workspace');
+        for (const bin of BINS) {
+          new RustFunction(stack, bin, {
+            manifestPath: path.join(workspace, 'Cargo.toml'),
+            binaryName: bin,
+            bundling: { builderImage: env.builderImage },
+          });
+        }
+        app.synth();
+      }).stderr;
 
     const first = synth();
     expect(first.match(/\[cdk-rust\] building/g)).toHaveLength(3);

@@ -53,9 +53,13 @@ function workspace(): { root: string; outside: string } {
   const root = path.join(base, 'cdk.out');
   const outside = path.join(base, 'elsewhere');
   writeManifest(root, { Api: stackArtifact('Api.template.json') });
-  writeJson(path.join(root, 'Api.template.json'), { Resources: { Fn: lambdaResource('Api', 'Fn', { S3Bucket: 'b', S3Key: 'abc123.zip' }) } });
+  writeJson(path.join(root, 'Api.template.json'), {
+    Resources: { Fn: lambdaResource('Api', 'Fn', { S3Bucket: 'b', S3Key: 'abc123.zip' }) },
+  });
   writeAsset(path.join(root, 'asset.abc123'));
-  writeJson(path.join(outside, 'Outside.template.json'), { Resources: { Stolen: lambdaResource('Outside', 'Stolen', { S3Bucket: 'b', S3Key: 'abc123.zip' }) } });
+  writeJson(path.join(outside, 'Outside.template.json'), {
+    Resources: { Stolen: lambdaResource('Outside', 'Stolen', { S3Bucket: 'b', S3Key: 'abc123.zip' }) },
+  });
   writeJson(path.join(outside, 'metadata.json'), { '/Outside/Stolen/Resource': [{ type: 'aws:cdk:logicalId', data: 'Fn' }] });
   writeAsset(outside);
   return { root, outside };
@@ -69,24 +73,59 @@ function setCode(root: string, code: object, metadata: object = {}): void {
 /** A small assembly: two stacks, one function with aws:cdk:path, one known only from the metadata file. */
 function writeAssembly(): string {
   const dir = tempDir('assembly');
-  const fn = (extra: object): object => ({ Type: 'AWS::Lambda::Function', Properties: {
-    Runtime: 'provided.al2023', Handler: 'bootstrap', Code: { S3Bucket: 'b', S3Key: 'abc123.zip' }, ...extra } });
-  fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ version: '48.0.0', artifacts: {
-    One: { type: 'aws:cloudformation:stack', environment: 'aws://111122223333/eu-central-1',
-      properties: { templateFile: 'One.template.json' }, metadata: { '/One/Api/Resource': [{ type: 'aws:cdk:logicalId', data: 'ApiFn' }] } },
-    Two: { type: 'aws:cloudformation:stack', environment: 'aws://unknown-account/unknown-region',
-      properties: { templateFile: 'Two.template.json', stackName: 'two-stack' }, additionalMetadataFile: 'Two.metadata.json' },
-  } }));
-  fs.writeFileSync(path.join(dir, 'One.template.json'), JSON.stringify({ Resources: {
-    ApiFn: fn({ MemorySize: 512, Timeout: 7, Architectures: ['arm64'],
-      Environment: { Variables: { PLAIN: 'x', NUM: 3, TABLE: { Ref: 'Table' }, REGION: { Ref: 'AWS::Region' } } },
-      LoggingConfig: { LogFormat: 'JSON', ApplicationLogLevel: 'DEBUG' } }),
-    Table: { Type: 'AWS::DynamoDB::Table', Properties: {} },
-  } }));
-  fs.writeFileSync(path.join(dir, 'Two.template.json'), JSON.stringify({ Resources: {
-    WorkerA: { ...fn({}), Metadata: { 'aws:cdk:path': 'two/Jobs/WorkerA/Resource' } },
-    WorkerB: { ...fn({ Code: { ZipFile: 'x' } }), Metadata: { 'aws:cdk:path': 'two/Jobs/WorkerB/Resource' } },
-  } }));
+  const fn = (extra: object): object => ({
+    Type: 'AWS::Lambda::Function',
+    Properties: {
+      Runtime: 'provided.al2023',
+      Handler: 'bootstrap',
+      Code: { S3Bucket: 'b', S3Key: 'abc123.zip' },
+      ...extra,
+    },
+  });
+  fs.writeFileSync(
+    path.join(dir, 'manifest.json'),
+    JSON.stringify({
+      version: '48.0.0',
+      artifacts: {
+        One: {
+          type: 'aws:cloudformation:stack',
+          environment: 'aws://111122223333/eu-central-1',
+          properties: { templateFile: 'One.template.json' },
+          metadata: { '/One/Api/Resource': [{ type: 'aws:cdk:logicalId', data: 'ApiFn' }] },
+        },
+        Two: {
+          type: 'aws:cloudformation:stack',
+          environment: 'aws://unknown-account/unknown-region',
+          properties: { templateFile: 'Two.template.json', stackName: 'two-stack' },
+          additionalMetadataFile: 'Two.metadata.json',
+        },
+      },
+    }),
+  );
+  fs.writeFileSync(
+    path.join(dir, 'One.template.json'),
+    JSON.stringify({
+      Resources: {
+        ApiFn: fn({
+          MemorySize: 512,
+          Timeout: 7,
+          Architectures: ['arm64'],
+          Environment: { Variables: { PLAIN: 'x', NUM: 3, TABLE: { Ref: 'Table' }, REGION: { Ref: 'AWS::Region' } } },
+          LoggingConfig: { LogFormat: 'JSON', ApplicationLogLevel: 'DEBUG' },
+        }),
+        Table: { Type: 'AWS::DynamoDB::Table', Properties: {} },
+      },
+    }),
+  );
+  fs.writeFileSync(
+    path.join(dir, 'Two.template.json'),
+    JSON.stringify({
+      Resources: {
+        WorkerA: { ...fn({}), Metadata: { 'aws:cdk:path': 'two/Jobs/WorkerA/Resource' } },
+        WorkerB: { ...fn({ Code: { ZipFile: 'x' } }), Metadata: { 'aws:cdk:path': 'two/Jobs/WorkerB/Resource' } },
+      },
+    }),
+  );
   fs.writeFileSync(path.join(dir, 'Two.metadata.json'), JSON.stringify({}));
   return dir;
 }
@@ -97,20 +136,36 @@ describe('listAssemblyFunctions: every function of the assembly is listed with w
     const functions = listAssemblyFunctions(dir);
     expect(functions.map((f) => f.constructPath)).toEqual(['One/Api', 'two/Jobs/WorkerA', 'two/Jobs/WorkerB']);
     expect(functions[0]).toMatchObject({
-      logicalId: 'ApiFn', stackName: 'One', memorySize: 512, timeoutSeconds: 7, architecture: 'arm64',
-      environment: { PLAIN: 'x', NUM: '3', REGION: 'eu-central-1' }, unresolvedVariables: ['TABLE'],
-      logFormat: 'JSON', applicationLogLevel: 'DEBUG', region: 'eu-central-1', account: '111122223333',
+      logicalId: 'ApiFn',
+      stackName: 'One',
+      memorySize: 512,
+      timeoutSeconds: 7,
+      architecture: 'arm64',
+      environment: { PLAIN: 'x', NUM: '3', REGION: 'eu-central-1' },
+      unresolvedVariables: ['TABLE'],
+      logFormat: 'JSON',
+      applicationLogLevel: 'DEBUG',
+      region: 'eu-central-1',
+      account: '111122223333',
       codeDirectory: path.join(fs.realpathSync(dir), 'asset.abc123'),
     });
-    expect(functions[1]).toMatchObject({ stackName: 'two-stack', memorySize: 128, timeoutSeconds: 3, architecture: 'x86_64', logFormat: 'Text' });
+    expect(functions[1]).toMatchObject({
+      stackName: 'two-stack',
+      memorySize: 128,
+      timeoutSeconds: 3,
+      architecture: 'x86_64',
+      logFormat: 'Text',
+    });
     expect(functions[2].codeProblem).toContain('inline');
   });
 
   test('a variable whose value only resolves when deployed is left out with a warning, unless the caller gives it', () => {
     const dir = writeAssembly();
     const { stderr } = captureStderr(() => localFunctionFromAssembly(dir, 'One/Api'));
-    expect(stderr).toBe('[cdk-rust] warning: environment variable TABLE of One/Api is left out: its value is a CloudFormation ' +
-      'expression that only resolves when deployed (give it a value with --env TABLE=... or the environment option)\n');
+    expect(stderr).toBe(
+      '[cdk-rust] warning: environment variable TABLE of One/Api is left out: its value is a CloudFormation ' +
+        'expression that only resolves when deployed (give it a value with --env TABLE=... or the environment option)\n',
+    );
     expect(captureStderr(() => localFunctionFromAssembly(dir, 'One/Api', { environment: { TABLE: 't' } })).stderr).toBe('');
   });
 });
@@ -128,7 +183,9 @@ describe('findAssemblyFunction: a selector names exactly one function, or the er
 
   test('lists the candidates when nothing or several match', () => {
     const dir = writeAssembly();
-    expect(() => findAssemblyFunction(dir, 'Nope')).toThrow(/no Lambda function in .* matches "Nope". The functions are:\n {2}One\/Api {2}\(logical id ApiFn in stack One\)\n {2}two\/Jobs\/WorkerA/);
+    expect(() => findAssemblyFunction(dir, 'Nope')).toThrow(
+      /no Lambda function in .* matches "Nope". The functions are:\n {2}One\/Api {2}\(logical id ApiFn in stack One\)\n {2}two\/Jobs\/WorkerA/,
+    );
     expect(() => findAssemblyFunction(dir, 'two/Jobs')).toThrow(/"two\/Jobs" matches several Lambda functions[^]*WorkerA[^]*WorkerB/);
     expect(() => findAssemblyFunction(tempDir('empty'), 'x')).toThrow(/has no manifest.json/);
   });
@@ -136,8 +193,10 @@ describe('findAssemblyFunction: a selector names exactly one function, or the er
 
 describe('invokeLocally: an event that is not JSON is refused before anything is read or run', () => {
   test('eventJson that is not JSON fails with INVALID_EVENT, even for an assembly that does not exist', async () => {
-    await expect(invokeLocally({ assemblyDir: tempDir('no-assembly'), function: 'Api/Fn', eventJson: '{"name": ' }))
-      .rejects.toMatchObject({ code: 'INVALID_EVENT', message: expect.stringContaining('the event is not valid JSON') });
+    await expect(invokeLocally({ assemblyDir: tempDir('no-assembly'), function: 'Api/Fn', eventJson: '{"name": ' })).rejects.toMatchObject({
+      code: 'INVALID_EVENT',
+      message: expect.stringContaining('the event is not valid JSON'),
+    });
   });
 });
 
@@ -158,7 +217,9 @@ describe('listAssemblyFunctions: each nested assembly is read once, and only ins
       Self: nestedArtifact('.'),
       Again: nestedArtifact('../assembly-Stage'),
     });
-    writeJson(path.join(stage, 'Worker.template.json'), { Resources: { Job: lambdaResource('Stage/Worker', 'Job', { S3Bucket: 'b', S3Key: 'def456.zip' }) } });
+    writeJson(path.join(stage, 'Worker.template.json'), {
+      Resources: { Job: lambdaResource('Stage/Worker', 'Job', { S3Bucket: 'b', S3Key: 'def456.zip' }) },
+    });
 
     const functions = listAssemblyFunctions(root);
     expect(functions.map((f) => f.constructPath)).toEqual(['Api/Fn', 'Stage/Worker/Job']);
@@ -171,9 +232,12 @@ describe('listAssemblyFunctions: each nested assembly is read once, and only ins
     fs.symlinkSync(outside, path.join(root, 'assembly-Link'));
     for (const directoryName of ['../elsewhere', outside, 'assembly-Link']) {
       writeManifest(root, { Api: stackArtifact('Api.template.json'), Stage: nestedArtifact(directoryName) });
-      expectCdkRustError(() => listAssemblyFunctions(root), 'FUNCTION_NOT_FOUND',
+      expectCdkRustError(
+        () => listAssemblyFunctions(root),
+        'FUNCTION_NOT_FOUND',
         `the nested assembly Stage, ${JSON.stringify(directoryName)}, resolves to a path outside the cloud assembly ${root}`,
-        'Fix: synthesize the app again');
+        'Fix: synthesize the app again',
+      );
     }
   });
 });
@@ -182,20 +246,30 @@ describe('listAssemblyFunctions: templates and metadata files are read only insi
   test('a templateFile outside the assembly (relative, absolute, or through a symlink) is refused, with a fix', () => {
     const { root, outside } = workspace();
     fs.symlinkSync(path.join(outside, 'Outside.template.json'), path.join(root, 'Linked.template.json'));
-    for (const templateFile of ['../elsewhere/Outside.template.json', path.join(outside, 'Outside.template.json'), 'Linked.template.json']) {
+    for (const templateFile of [
+      '../elsewhere/Outside.template.json',
+      path.join(outside, 'Outside.template.json'),
+      'Linked.template.json',
+    ]) {
       writeManifest(root, { Api: stackArtifact(templateFile) });
-      expectCdkRustError(() => listAssemblyFunctions(root), 'FUNCTION_NOT_FOUND',
+      expectCdkRustError(
+        () => listAssemblyFunctions(root),
+        'FUNCTION_NOT_FOUND',
         `the template of stack Api, ${JSON.stringify(templateFile)}, resolves to a path outside the cloud assembly`,
-        'Fix: synthesize the app again');
+        'Fix: synthesize the app again',
+      );
     }
   });
 
   test('an additionalMetadataFile outside the assembly is refused, with a fix', () => {
     const { root } = workspace();
     writeManifest(root, { Api: stackArtifact('Api.template.json', { additionalMetadataFile: '../elsewhere/metadata.json' }) });
-    expectCdkRustError(() => listAssemblyFunctions(root), 'FUNCTION_NOT_FOUND',
+    expectCdkRustError(
+      () => listAssemblyFunctions(root),
+      'FUNCTION_NOT_FOUND',
       'the metadata file of stack Api, "../elsewhere/metadata.json", resolves to a path outside the cloud assembly',
-      'Fix: synthesize the app again');
+      'Fix: synthesize the app again',
+    );
   });
 
   test('a manifest.json that is a symlink to a file outside the assembly is refused', () => {
@@ -203,7 +277,11 @@ describe('listAssemblyFunctions: templates and metadata files are read only insi
     writeManifest(outside, { Outside: stackArtifact('Outside.template.json') });
     fs.rmSync(path.join(root, 'manifest.json'));
     fs.symlinkSync(path.join(outside, 'manifest.json'), path.join(root, 'manifest.json'));
-    expectCdkRustError(() => listAssemblyFunctions(root), 'FUNCTION_NOT_FOUND', 'its manifest, "manifest.json", resolves to a path outside');
+    expectCdkRustError(
+      () => listAssemblyFunctions(root),
+      'FUNCTION_NOT_FOUND',
+      'its manifest, "manifest.json", resolves to a path outside',
+    );
   });
 });
 
@@ -228,8 +306,10 @@ describe('localFunctionFromAssembly: only a bootstrap inside the assembly is run
     const { root } = workspace();
     fs.rmSync(path.join(root, 'asset.abc123'), { recursive: true });
     const { fn } = localFunctionFromAssembly(root, 'Api/Fn');
-    await expect(fn.invoke({})).rejects.toMatchObject({ code: 'ASSET_NOT_FOUND',
-      message: expect.stringContaining(`there is no bootstrap at ${path.join(root, 'asset.abc123', 'bootstrap')}`) });
+    await expect(fn.invoke({})).rejects.toMatchObject({
+      code: 'ASSET_NOT_FOUND',
+      message: expect.stringContaining(`there is no bootstrap at ${path.join(root, 'asset.abc123', 'bootstrap')}`),
+    });
     await fn.close();
   });
 
@@ -240,8 +320,12 @@ describe('localFunctionFromAssembly: only a bootstrap inside the assembly is run
       const [definition] = listAssemblyFunctions(root);
       expect(definition.codeDirectory).toBeUndefined();
       expect(definition.codeProblem).toContain(`its code directory, ${outside}, resolves to a path outside the cloud assembly ${root}`);
-      expectCdkRustError(() => localFunctionFromAssembly(root, 'Api/Fn'), 'ASSET_NOT_FOUND',
-        'Api/Fn has no code asset in the cloud assembly', 'Fix: run functions whose code is an asset directory of the cloud assembly');
+      expectCdkRustError(
+        () => localFunctionFromAssembly(root, 'Api/Fn'),
+        'ASSET_NOT_FOUND',
+        'Api/Fn has no code asset in the cloud assembly',
+        'Fix: run functions whose code is an asset directory of the cloud assembly',
+      );
     }
   });
 
@@ -268,9 +352,12 @@ describe('localFunctionFromAssembly: only a bootstrap inside the assembly is run
     for (const target of [path.join(outside, 'bootstrap'), '/bin/sh', path.join(outside, 'not-yet-there')]) {
       fs.rmSync(bootstrap);
       fs.symlinkSync(target, bootstrap);
-      expectCdkRustError(() => localFunctionFromAssembly(root, 'Api/Fn'), 'ASSET_NOT_FOUND',
+      expectCdkRustError(
+        () => localFunctionFromAssembly(root, 'Api/Fn'),
+        'ASSET_NOT_FOUND',
         `the bootstrap of Api/Fn, ${bootstrap}, resolves to a path outside the cloud assembly ${root}`,
-        'Fix: synthesize the app again (`cdk synth`) and invoke the assembly it writes');
+        'Fix: synthesize the app again (`cdk synth`) and invoke the assembly it writes',
+      );
     }
   });
 
@@ -280,6 +367,10 @@ describe('localFunctionFromAssembly: only a bootstrap inside the assembly is run
     fs.rmSync(bootstrap);
     fs.mkdirSync(bootstrap);
     fs.symlinkSync(path.join(outside, 'bootstrap'), path.join(bootstrap, 'bootstrap'));
-    expectCdkRustError(() => localFunctionFromAssembly(root, 'Api/Fn'), 'ASSET_NOT_FOUND', `the bootstrap of Api/Fn, ${bootstrap}, is not a file`);
+    expectCdkRustError(
+      () => localFunctionFromAssembly(root, 'Api/Fn'),
+      'ASSET_NOT_FOUND',
+      `the bootstrap of Api/Fn, ${bootstrap}, is not a file`,
+    );
   });
 });

@@ -19,10 +19,15 @@ describe('parseEvent: only JSON is an event, as in Lambda', () => {
     expect(parseEvent('null')).toBeNull();
   });
 
-  test('text that is not JSON fails with INVALID_EVENT, naming the event\'s source and where the JSON breaks, with a fix', () => {
+  test("text that is not JSON fails with INVALID_EVENT, naming the event's source and where the JSON breaks, with a fix", () => {
     expectCdkRustError(() => parseEvent('{"name": '), 'INVALID_EVENT', 'the event is not valid JSON: ');
-    expectCdkRustError(() => parseEvent('{name: 1}', 'the event in event.json'), 'INVALID_EVENT',
-      'the event in event.json is not valid JSON: ', 'position 1', 'Fix: give a JSON document, e.g. {"name": "Ferris"}');
+    expectCdkRustError(
+      () => parseEvent('{name: 1}', 'the event in event.json'),
+      'INVALID_EVENT',
+      'the event in event.json is not valid JSON: ',
+      'position 1',
+      'Fix: give a JSON document, e.g. {"name": "Ferris"}',
+    );
   });
 });
 
@@ -39,13 +44,22 @@ describe('readEventFile: the event file is read and checked, and any failure is 
 
   test('a missing file fails with INVALID_EVENT (not a usage error about the function), naming the flag and the file', () => {
     const file = path.join(tempDir('event'), 'missing.json');
-    expectCdkRustError(() => readEventFile(file, '--event'), 'INVALID_EVENT',
-      `--event: no file at ${file}.`, 'Fix: give the path of a JSON file, or - to read the event from stdin.');
+    expectCdkRustError(
+      () => readEventFile(file, '--event'),
+      'INVALID_EVENT',
+      `--event: no file at ${file}.`,
+      'Fix: give the path of a JSON file, or - to read the event from stdin.',
+    );
   });
 
   test('a path that cannot be read as a file (a directory) fails with INVALID_EVENT, naming the flag and the file', () => {
     const dir = tempDir('event');
-    expectCdkRustError(() => readEventFile(dir, '--event'), 'INVALID_EVENT', `--event: ${dir} is a directory.`, 'Fix: give the path of a JSON file');
+    expectCdkRustError(
+      () => readEventFile(dir, '--event'),
+      'INVALID_EVENT',
+      `--event: ${dir} is a directory.`,
+      'Fix: give the path of a JSON file',
+    );
   });
 
   test('without a flag, messages name it as the event file', () => {

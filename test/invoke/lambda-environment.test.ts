@@ -19,7 +19,7 @@ const HOST: NodeJS.ProcessEnv = {
 };
 
 describe('lambdaEnvironment: the process gets the variables Lambda sets, as Lambda sets them', () => {
-  test('Lambda\'s variables come from the function\'s settings, with Lambda\'s defaults', () => {
+  test("Lambda's variables come from the function's settings, with Lambda's defaults", () => {
     const env = lambdaEnvironment(BASE, {});
     expect(env).toEqual({
       PATH: '/usr/local/bin:/usr/bin/:/bin:/opt/bin',
@@ -40,20 +40,39 @@ describe('lambdaEnvironment: the process gets the variables Lambda sets, as Lamb
   });
 
   test('JSON logging adds AWS_LAMBDA_LOG_FORMAT and AWS_LAMBDA_LOG_LEVEL (INFO unless given); text logging adds neither', () => {
-    expect(lambdaEnvironment({ ...BASE, logFormat: 'JSON' }, {})).toMatchObject({ AWS_LAMBDA_LOG_FORMAT: 'JSON', AWS_LAMBDA_LOG_LEVEL: 'INFO' });
-    expect(lambdaEnvironment({ ...BASE, logFormat: 'JSON', applicationLogLevel: 'DEBUG' }, {})).toMatchObject({ AWS_LAMBDA_LOG_LEVEL: 'DEBUG' });
+    expect(lambdaEnvironment({ ...BASE, logFormat: 'JSON' }, {})).toMatchObject({
+      AWS_LAMBDA_LOG_FORMAT: 'JSON',
+      AWS_LAMBDA_LOG_LEVEL: 'INFO',
+    });
+    expect(lambdaEnvironment({ ...BASE, logFormat: 'JSON', applicationLogLevel: 'DEBUG' }, {})).toMatchObject({
+      AWS_LAMBDA_LOG_LEVEL: 'DEBUG',
+    });
     const text = lambdaEnvironment({ ...BASE, logFormat: 'Text', applicationLogLevel: 'DEBUG' }, {});
     expect(text.AWS_LAMBDA_LOG_FORMAT).toBeUndefined();
     expect(text.AWS_LAMBDA_LOG_LEVEL).toBeUndefined();
   });
 
-  test('the function\'s own variables are passed, and Lambda\'s reserved variables win over them', () => {
-    const env = lambdaEnvironment({ ...BASE, memorySize: 512, handler: 'main', environment: { GREETING: 'hi', AWS_REGION: 'us-west-2', AWS_LAMBDA_FUNCTION_NAME: 'not-allowed' } }, {});
-    expect(env).toMatchObject({ GREETING: 'hi', AWS_REGION: 'eu-west-1', AWS_LAMBDA_FUNCTION_NAME: 'greeter', AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512', _HANDLER: 'main' });
+  test("the function's own variables are passed, and Lambda's reserved variables win over them", () => {
+    const env = lambdaEnvironment(
+      {
+        ...BASE,
+        memorySize: 512,
+        handler: 'main',
+        environment: { GREETING: 'hi', AWS_REGION: 'us-west-2', AWS_LAMBDA_FUNCTION_NAME: 'not-allowed' },
+      },
+      {},
+    );
+    expect(env).toMatchObject({
+      GREETING: 'hi',
+      AWS_REGION: 'eu-west-1',
+      AWS_LAMBDA_FUNCTION_NAME: 'greeter',
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
+      _HANDLER: 'main',
+    });
   });
 });
 
-describe('lambdaEnvironment: nothing of this process\'s environment leaks in but its AWS credentials, and those only when asked', () => {
+describe("lambdaEnvironment: nothing of this process's environment leaks in but its AWS credentials, and those only when asked", () => {
   test('the credentials are passed by default; nothing else of the host environment is', () => {
     const env = lambdaEnvironment(BASE, HOST);
     expect(env).toMatchObject({ AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret', AWS_SESSION_TOKEN: 'token' });

@@ -165,10 +165,14 @@ describe('LocalFunction, on the lambda_runtime crate: it answers, stays warm and
   });
 });
 
-describe('LocalFunction, on a hand-written runtime: it gets Lambda\'s headers, environment and limits', () => {
-  test('gets Lambda\'s headers with each event, and Lambda\'s environment plus its own variables', async () => {
+describe("LocalFunction, on a hand-written runtime: it gets Lambda's headers, environment and limits", () => {
+  test("gets Lambda's headers with each event, and Lambda's environment plus its own variables", async () => {
     const fn = local(raw, {
-      functionName: 'raw-fn', memorySize: 512, region: 'eu-west-1', logFormat: 'JSON', applicationLogLevel: 'DEBUG',
+      functionName: 'raw-fn',
+      memorySize: 512,
+      region: 'eu-west-1',
+      logFormat: 'JSON',
+      applicationLogLevel: 'DEBUG',
       environment: { GREETING: 'hi', AWS_LAMBDA_FUNCTION_NAME: 'not-allowed' },
     });
     const before = Date.now();
@@ -216,7 +220,11 @@ describe('LocalFunction, on a hand-written runtime: it gets Lambda\'s headers, e
     const fn = local(raw, { environment: { RAW_MODE: 'init-error' } });
     const failure = failed(await fn.invoke({}));
     expect(failure.kind).toBe('init');
-    expect(failure.error).toEqual({ errorType: 'Runtime.RawInitFailure', errorMessage: 'the raw runtime could not initialise', stackTrace: ['main.rs'] });
+    expect(failure.error).toEqual({
+      errorType: 'Runtime.RawInitFailure',
+      errorMessage: 'the raw runtime could not initialise',
+      stackTrace: ['main.rs'],
+    });
     expect(failure.logs).toContain('init/error answered 202');
   });
 
@@ -224,17 +232,22 @@ describe('LocalFunction, on a hand-written runtime: it gets Lambda\'s headers, e
     const fn = local(raw, { environment: { RAW_MODE: 'exit-early' } });
     const failure = failed(await fn.invoke({}));
     expect(failure).toMatchObject({ kind: 'exit', exitCode: 7, error: { errorType: 'Runtime.ExitError' } });
-    expect(failure.error.errorMessage).toBe('Runtime exited with error: exit status 7\nLast lines of its stderr:\n' +
-      'raw-runtime starting in mode "exit-early"\nraw-runtime: giving up before the first /next');
+    expect(failure.error.errorMessage).toBe(
+      'Runtime exited with error: exit status 7\nLast lines of its stderr:\n' +
+        'raw-runtime starting in mode "exit-early"\nraw-runtime: giving up before the first /next',
+    );
   });
 
   test('a response over 6 MB is a Function.ResponseSizeTooLarge error (the runtime gets 413); 6 MB exactly passes', async () => {
     const fn = local(raw);
     const failure = failed(await fn.invoke({ respond: 'big', bytes: 6_291_457 }));
-    expect(failure).toMatchObject({ kind: 'function', error: {
-      errorType: 'Function.ResponseSizeTooLarge',
-      errorMessage: 'Response payload size (6291457 bytes) exceeded maximum allowed payload size (6291456 bytes).',
-    } });
+    expect(failure).toMatchObject({
+      kind: 'function',
+      error: {
+        errorType: 'Function.ResponseSizeTooLarge',
+        errorMessage: 'Response payload size (6291457 bytes) exceeded maximum allowed payload size (6291456 bytes).',
+      },
+    });
     expect(failure.logs).toContain('response answered 413');
     const exact = ok(await fn.invoke({ respond: 'big', bytes: 6_291_456 }));
     expect(exact.payloadText.length).toBe(6_291_456);
@@ -271,7 +284,9 @@ describe('LocalFunction, with an arm64 bootstrap on this x86_64 machine: it runs
       const fn = local(rawArm64, { architecture: 'arm64' });
       await expect(fn.invoke({})).rejects.toMatchObject({
         code: 'EMULATOR_NOT_FOUND',
-        message: expect.stringMatching(/is an arm64 binary and this machine is x86_64: running it needs qemu-aarch64-static or qemu-aarch64 on PATH[^]*apt-get install qemu-user-static/),
+        message: expect.stringMatching(
+          /is an arm64 binary and this machine is x86_64: running it needs qemu-aarch64-static or qemu-aarch64 on PATH[^]*apt-get install qemu-user-static/,
+        ),
       });
     } finally {
       process.env.PATH = saved;
@@ -287,15 +302,20 @@ describe('LocalFunction, with an arm64 bootstrap on this x86_64 machine: it runs
 describe('invokeLocally and cdk-rust invoke, on a synthesized app: a function runs by its construct path', () => {
   let assembly: string;
   beforeAll(() => {
-    assembly = captureStderr(() => synthFunctionApp({
-      manifestPath: path.join(FIXTURES, 'lambda-behaviours', 'Cargo.toml'),
-      outdir: tempDir('invoke-app'),
-      builderImage: devEnv().builderImage,
-      forceDockerBundling: true,
-    })).result.assemblyDir;
+    assembly = captureStderr(() =>
+      synthFunctionApp({
+        manifestPath: path.join(FIXTURES, 'lambda-behaviours', 'Cargo.toml'),
+        outdir: tempDir('invoke-app'),
+        builderImage: devEnv().builderImage,
+        forceDockerBundling: true,
+      }),
+    ).result.assemblyDir;
   });
 
-  function cli(args: string[], options: { input?: string; cwd?: string; env?: NodeJS.ProcessEnv } = {}): { status: number | null; stdout: string; stderr: string } {
+  function cli(
+    args: string[],
+    options: { input?: string; cwd?: string; env?: NodeJS.ProcessEnv } = {},
+  ): { status: number | null; stdout: string; stderr: string } {
     const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'bin', 'cdk-rust.ts'), ...args], {
       cwd: options.cwd ?? ROOT,
       input: options.input,
@@ -306,10 +326,15 @@ describe('invokeLocally and cdk-rust invoke, on a synthesized app: a function ru
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };
   }
 
-  test('invokeLocally runs a function of the assembly by construct path, with the template\'s settings', async () => {
-    const { result } = await stderrOf(() => invokeLocally({ assemblyDir: assembly, function: 'Stack/Function', event: { action: 'echo' } }));
+  test("invokeLocally runs a function of the assembly by construct path, with the template's settings", async () => {
+    const { result } = await stderrOf(() =>
+      invokeLocally({ assemblyDir: assembly, function: 'Stack/Function', event: { action: 'echo' } }),
+    );
     const success = ok(result);
-    expect(success.payload).toMatchObject({ echo: { action: 'echo' }, functionArn: expect.stringMatching(/:function:cdk-rust-lambda-behaviours-Function/) });
+    expect(success.payload).toMatchObject({
+      echo: { action: 'echo' },
+      functionArn: expect.stringMatching(/:function:cdk-rust-lambda-behaviours-Function/),
+    });
     const deadline = (success.payload as { deadlineMs: number }).deadlineMs;
     // RustFunction's default timeout is 10 s.
     expect(deadline - Date.now()).toBeGreaterThan(8000);
@@ -324,7 +349,9 @@ describe('invokeLocally and cdk-rust invoke, on a synthesized app: a function ru
     expect(response.echo).toEqual({ action: 'echo', name: 'Ferris' });
     expect(result.stdout.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toContain(`stdout: action echo in request ${response.requestId}`);
-    expect(result.stderr).toMatch(/\[cdk-rust\] REPORT Stack\/Function RequestId: [0-9a-f-]{36} Duration: [\d.]+ ms Init Duration: [\d.]+ ms/);
+    expect(result.stderr).toMatch(
+      /\[cdk-rust\] REPORT Stack\/Function RequestId: [0-9a-f-]{36} Duration: [\d.]+ ms Init Duration: [\d.]+ ms/,
+    );
   });
 
   test('cdk-rust invoke exits 1 on a function error, printing the error JSON on stdout; the event may come from stdin', () => {
@@ -378,7 +405,7 @@ describe('invokeLocally and cdk-rust invoke, on a synthesized app: a function ru
     expect(result.stderr).toContain('Fix: synthesize the app again');
   });
 
-  test('without --app and no cdk.out, it synthesizes with the project\'s CDK CLI first', () => {
+  test("without --app and no cdk.out, it synthesizes with the project's CDK CLI first", () => {
     const project = tempDir('project');
     fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(project, 'node_modules'));
     // An "app" that writes the already synthesized assembly where the CDK CLI asks for it.

@@ -18,21 +18,34 @@ function scriptAsset(script: string): string {
 describe('LocalFunction: a missing asset, or an event Lambda would refuse, is reported before anything starts', () => {
   test('a missing asset is reported before anything starts', async () => {
     const fn = new LocalFunction({ code: path.join(tempDir('noasset'), 'asset.0123') });
-    await expect(fn.invoke({})).rejects.toMatchObject({ code: 'ASSET_NOT_FOUND', message: expect.stringContaining('there is no bootstrap at') });
+    await expect(fn.invoke({})).rejects.toMatchObject({
+      code: 'ASSET_NOT_FOUND',
+      message: expect.stringContaining('there is no bootstrap at'),
+    });
     await fn.close();
   });
 
   test('malformed event JSON is refused before anything starts', async () => {
     const fn = new LocalFunction({ code: path.join(tempDir('noasset'), 'asset.0123') });
-    await expect(fn.invokeJson('{"name": ')).rejects.toMatchObject({ code: 'INVALID_EVENT', message: expect.stringContaining('the event is not valid JSON') });
-    await expect(fn.invoke({ big: 'x'.repeat(6_291_456) })).rejects.toMatchObject({ code: 'INVALID_EVENT', message: expect.stringContaining('the event is 6291466 bytes') });
+    await expect(fn.invokeJson('{"name": ')).rejects.toMatchObject({
+      code: 'INVALID_EVENT',
+      message: expect.stringContaining('the event is not valid JSON'),
+    });
+    await expect(fn.invoke({ big: 'x'.repeat(6_291_456) })).rejects.toMatchObject({
+      code: 'INVALID_EVENT',
+      message: expect.stringContaining('the event is 6291466 bytes'),
+    });
     await fn.close();
   });
 
   test('an event JSON cannot express is refused with INVALID_EVENT and a fix', async () => {
     const fn = new LocalFunction({ code: path.join(tempDir('noasset'), 'asset.0123') });
-    await expect(fn.invoke(() => 1)).rejects.toMatchObject({ code: 'INVALID_EVENT',
-      message: expect.stringMatching(/the event \(function\) cannot be serialized as JSON\.\nFix: pass a value JSON\.stringify can serialize/) });
+    await expect(fn.invoke(() => 1)).rejects.toMatchObject({
+      code: 'INVALID_EVENT',
+      message: expect.stringMatching(
+        /the event \(function\) cannot be serialized as JSON\.\nFix: pass a value JSON\.stringify can serialize/,
+      ),
+    });
     await fn.close();
   });
 });
@@ -40,20 +53,30 @@ describe('LocalFunction: a missing asset, or an event Lambda would refuse, is re
 describe('LocalFunction: the architecture prop takes the names Lambda gives architectures, and must match the binary', () => {
   test('an architecture Lambda does not name is refused with INVALID_PROP naming the architecture prop, when the LocalFunction is created', () => {
     const code = scriptAsset('exit 0');
-    expectCdkRustError(() => new LocalFunction({ code, architecture: 'aarch64' as LocalFunctionOptions['architecture'] }), 'INVALID_PROP',
-      'architecture: "aarch64" is not an architecture Lambda runs.', 'Fix: use \'x86_64\' or \'arm64\'');
+    expectCdkRustError(
+      () => new LocalFunction({ code, architecture: 'aarch64' as LocalFunctionOptions['architecture'] }),
+      'INVALID_PROP',
+      'architecture: "aarch64" is not an architecture Lambda runs.',
+      "Fix: use 'x86_64' or 'arm64'",
+    );
   });
 
   test('a lambda.Architecture given instead of its name is refused, saying to give its name', () => {
     const architecture = { name: 'arm64', dockerPlatform: 'linux/arm64' } as unknown as LocalFunctionOptions['architecture'];
-    expectCdkRustError(() => new LocalFunction({ code: scriptAsset('exit 0'), architecture }), 'INVALID_PROP',
-      'architecture: a lambda.Architecture (arm64) is not an architecture Lambda runs.', '(for a lambda.Architecture, its name)');
+    expectCdkRustError(
+      () => new LocalFunction({ code: scriptAsset('exit 0'), architecture }),
+      'INVALID_PROP',
+      'architecture: a lambda.Architecture (arm64) is not an architecture Lambda runs.',
+      '(for a lambda.Architecture, its name)',
+    );
   });
 
   test('an x86_64 binary (/bin/true) declared arm64 fails with ARCHITECTURE_MISMATCH before it runs, as it would fail in Lambda', async () => {
     const fn = new LocalFunction({ code: '/bin/true', architecture: 'arm64', streamLogs: false });
-    await expect(fn.invoke({})).rejects.toMatchObject({ code: 'ARCHITECTURE_MISMATCH',
-      message: expect.stringContaining('/bin/true is an x86_64 binary but the function is declared arm64: Lambda could not run it.') });
+    await expect(fn.invoke({})).rejects.toMatchObject({
+      code: 'ARCHITECTURE_MISMATCH',
+      message: expect.stringContaining('/bin/true is an x86_64 binary but the function is declared arm64: Lambda could not run it.'),
+    });
     expect(fn.pid).toBeUndefined();
     await fn.close();
   });
@@ -63,24 +86,36 @@ describe('LocalFunction: a process that exits before it polls is a Runtime.ExitE
   test('a bootstrap that exits before its first /next fails the invocation with its exit status and the end of its stderr', async () => {
     const fn = new LocalFunction({ code: scriptAsset('echo "starting" >&2\necho "giving up" >&2\nexit 3'), streamLogs: false });
     const result = await fn.invoke({});
-    expect(result).toMatchObject({ ok: false, kind: 'exit', exitCode: 3, error: {
-      errorType: 'Runtime.ExitError',
-      errorMessage: 'Runtime exited with error: exit status 3\nLast lines of its stderr:\nstarting\ngiving up',
-    } });
+    expect(result).toMatchObject({
+      ok: false,
+      kind: 'exit',
+      exitCode: 3,
+      error: {
+        errorType: 'Runtime.ExitError',
+        errorMessage: 'Runtime exited with error: exit status 3\nLast lines of its stderr:\nstarting\ngiving up',
+      },
+    });
     expect(result.logs).toBe('starting\ngiving up\n');
     await fn.close();
   });
 
   test('start() of a bootstrap that exits fails with INVOKE_FAILED and a fix', async () => {
     const fn = new LocalFunction({ code: scriptAsset('exit 5'), streamLogs: false });
-    await expect(fn.start()).rejects.toMatchObject({ code: 'INVOKE_FAILED',
-      message: expect.stringMatching(/failed to start: Runtime\.ExitError: Runtime exited with error: exit status 5\nFix: fix what stops the function's init/) });
+    await expect(fn.start()).rejects.toMatchObject({
+      code: 'INVOKE_FAILED',
+      message: expect.stringMatching(
+        /failed to start: Runtime\.ExitError: Runtime exited with error: exit status 5\nFix: fix what stops the function's init/,
+      ),
+    });
     await fn.close();
   });
 
   test('after close(), invoking fails with INVOKE_FAILED, saying to create a new LocalFunction', async () => {
     const fn = new LocalFunction({ code: scriptAsset('exit 0'), streamLogs: false });
     await fn.close();
-    await expect(fn.invoke({})).rejects.toMatchObject({ code: 'INVOKE_FAILED', message: expect.stringContaining('Fix: create a new LocalFunction') });
+    await expect(fn.invoke({})).rejects.toMatchObject({
+      code: 'INVOKE_FAILED',
+      message: expect.stringContaining('Fix: create a new LocalFunction'),
+    });
   });
 });

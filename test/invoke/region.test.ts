@@ -3,7 +3,7 @@
  */
 import { FALLBACK_REGION, resolveRegion } from '../../lib/invoke/region';
 
-describe('resolveRegion: the given region, else the environment\'s, else us-east-1, as the AWS SDKs find it', () => {
+describe("resolveRegion: the given region, else the environment's, else us-east-1, as the AWS SDKs find it", () => {
   test('a given region wins over the environment', () => {
     expect(resolveRegion('eu-west-1', { AWS_REGION: 'ap-south-1', AWS_DEFAULT_REGION: 'sa-east-1' })).toBe('eu-west-1');
   });

@@ -12,7 +12,13 @@ interface Reply {
   body: string;
 }
 
-function request(server: RuntimeApiServer, method: string, urlPath: string, body?: string | Buffer, headers: Record<string, string> = {}): Promise<Reply> {
+function request(
+  server: RuntimeApiServer,
+  method: string,
+  urlPath: string,
+  body?: string | Buffer,
+  headers: Record<string, string> = {},
+): Promise<Reply> {
   const [host, port] = server.address.split(':');
   return new Promise((resolve, reject) => {
     const req = http.request({ host, port: Number(port), method, path: urlPath, headers, agent: false }, (res) => {
@@ -48,7 +54,9 @@ function rawExchange(server: RuntimeApiServer, text: string, waitMs = 3000): Pro
       socket.destroy();
       resolve({ received, closed: false });
     }, waitMs);
-    socket.on('data', (chunk: Buffer) => { received += chunk.toString('utf-8'); });
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.toString('utf-8');
+    });
     socket.on('close', () => {
       clearTimeout(timer);
       resolve({ received, closed: true });
@@ -62,19 +70,21 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 /** Whether a promise is still pending after the event loop has gone round. */
 async function isPending(promise: Promise<unknown>): Promise<boolean> {
   let settled = false;
-  void promise.then(() => { settled = true; });
+  void promise.then(() => {
+    settled = true;
+  });
   await new Promise((resolve) => setImmediate(resolve));
   return !settled;
 }
 
-describe('RuntimeApiServer: it serves one invocation at a time, with the headers, timeout and limits Lambda\'s Runtime API has', () => {
+describe("RuntimeApiServer: it serves one invocation at a time, with the headers, timeout and limits Lambda's Runtime API has", () => {
   let server: RuntimeApiServer;
   beforeEach(async () => {
     server = await RuntimeApiServer.start({ functionName: 'unit', timeoutSeconds: 1, region: 'eu-west-1', accountId: '123456789012' });
   });
   afterEach(() => server.close());
 
-  test('listens on 127.0.0.1 and long-polls /next until an event is queued, with Lambda\'s headers', async () => {
+  test("listens on 127.0.0.1 and long-polls /next until an event is queued, with Lambda's headers", async () => {
     expect(server.address).toMatch(/^127\.0\.0\.1:\d+$/);
     const next = request(server, 'GET', NEXT);
     await new Promise((resolve) => server.once('next', resolve));
@@ -108,14 +118,22 @@ describe('RuntimeApiServer: it serves one invocation at a time, with the headers
     const first = server.enqueue('{}');
     await request(server, 'GET', NEXT);
     const body = JSON.stringify({ errorMessage: 'boom', errorType: 'MyError', stackTrace: ['a.rs:1'] });
-    const posted = await request(server, 'POST', invocation(first.requestId, 'error'), body, { 'Lambda-Runtime-Function-Error-Type': 'Unhandled' });
+    const posted = await request(server, 'POST', invocation(first.requestId, 'error'), body, {
+      'Lambda-Runtime-Function-Error-Type': 'Unhandled',
+    });
     expect(posted.status).toBe(202);
-    expect(await first.outcome).toEqual({ ok: false, requestId: first.requestId, kind: 'function',
-      error: { errorType: 'MyError', errorMessage: 'boom', stackTrace: ['a.rs:1'] } });
+    expect(await first.outcome).toEqual({
+      ok: false,
+      requestId: first.requestId,
+      kind: 'function',
+      error: { errorType: 'MyError', errorMessage: 'boom', stackTrace: ['a.rs:1'] },
+    });
 
     const second = server.enqueue('{}');
     await request(server, 'GET', NEXT);
-    await request(server, 'POST', invocation(second.requestId, 'error'), 'not json', { 'Lambda-Runtime-Function-Error-Type': 'Runtime.Custom' });
+    await request(server, 'POST', invocation(second.requestId, 'error'), 'not json', {
+      'Lambda-Runtime-Function-Error-Type': 'Runtime.Custom',
+    });
     expect(await second.outcome).toMatchObject({ ok: false, error: { errorType: 'Runtime.Custom', errorMessage: 'not json' } });
   });
 
@@ -144,14 +162,20 @@ describe('RuntimeApiServer: it serves one invocation at a time, with the headers
     const posted = await request(server, 'POST', invocation(big.requestId, 'response'), Buffer.alloc(MAX_PAYLOAD_BYTES + 1, 0x61));
     expect(posted.status).toBe(413);
     expect(JSON.parse(posted.body).errorType).toBe('RequestEntityTooLarge');
-    expect(await big.outcome).toMatchObject({ ok: false, kind: 'function', error: {
-      errorType: 'Function.ResponseSizeTooLarge',
-      errorMessage: 'Response payload size (6291457 bytes) exceeded maximum allowed payload size (6291456 bytes).',
-    } });
+    expect(await big.outcome).toMatchObject({
+      ok: false,
+      kind: 'function',
+      error: {
+        errorType: 'Function.ResponseSizeTooLarge',
+        errorMessage: 'Response payload size (6291457 bytes) exceeded maximum allowed payload size (6291456 bytes).',
+      },
+    });
 
     const exact = server.enqueue('{}');
     await request(server, 'GET', NEXT);
-    expect((await request(server, 'POST', invocation(exact.requestId, 'response'), Buffer.alloc(MAX_PAYLOAD_BYTES, 0x61))).status).toBe(202);
+    expect((await request(server, 'POST', invocation(exact.requestId, 'response'), Buffer.alloc(MAX_PAYLOAD_BYTES, 0x61))).status).toBe(
+      202,
+    );
     expect((await exact.outcome).ok).toBe(true);
   });
 
@@ -159,13 +183,16 @@ describe('RuntimeApiServer: it serves one invocation at a time, with the headers
     expect(() => server.enqueue(Buffer.alloc(MAX_PAYLOAD_BYTES + 1))).toThrow(/6291457 bytes; Lambda accepts at most 6291456 bytes/);
   });
 
-  test('an unanswered invocation times out with Sandbox.Timedout after the function\'s timeout', async () => {
+  test("an unanswered invocation times out with Sandbox.Timedout after the function's timeout", async () => {
     const pending = server.enqueue('{}');
     const timedOut = new Promise((resolve) => server.once('timeout', resolve));
     await request(server, 'GET', NEXT);
     const started = Date.now();
-    expect(await pending.outcome).toMatchObject({ ok: false, kind: 'timeout',
-      error: { errorType: 'Sandbox.Timedout', errorMessage: 'Task timed out after 1.00 seconds' } });
+    expect(await pending.outcome).toMatchObject({
+      ok: false,
+      kind: 'timeout',
+      error: { errorType: 'Sandbox.Timedout', errorMessage: 'Task timed out after 1.00 seconds' },
+    });
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
     expect(await timedOut).toBe(pending.requestId);
     expect((await request(server, 'POST', invocation(pending.requestId, 'response'), '{}')).status).toBe(403);
@@ -186,7 +213,9 @@ describe('RuntimeApiServer: it serves one invocation at a time, with the headers
 
 describe('RuntimeApiServer: a malformed request is answered, and the emulator keeps serving', () => {
   let server: RuntimeApiServer;
-  beforeEach(async () => { server = await RuntimeApiServer.start(); });
+  beforeEach(async () => {
+    server = await RuntimeApiServer.start();
+  });
   afterEach(() => server.close());
 
   test('a request id with malformed percent-encoding gets 400 InvalidRequestID, and the next requests are served', async () => {
@@ -194,7 +223,10 @@ describe('RuntimeApiServer: a malformed request is answered, and the emulator ke
     await request(server, 'GET', NEXT);
     const malformed = await request(server, 'POST', invocation('%E0%A4%A', 'response'), '{}');
     expect(malformed.status).toBe(400);
-    expect(JSON.parse(malformed.body)).toEqual({ errorType: 'InvalidRequestID', errorMessage: expect.stringContaining('not valid percent-encoding') });
+    expect(JSON.parse(malformed.body)).toEqual({
+      errorType: 'InvalidRequestID',
+      errorMessage: expect.stringContaining('not valid percent-encoding'),
+    });
     expect((await request(server, 'POST', invocation('%', 'error'), '{}')).status).toBe(400);
     expect(await isPending(pending.outcome)).toBe(true);
 
@@ -223,13 +255,20 @@ describe('RuntimeApiServer: only requests addressed to its own loopback address 
     }
     // What a runtime written by hand sends (test/fixtures/raw-runtime): HTTP/1.1, Host: $AWS_LAMBDA_RUNTIME_API.
     server.enqueue('"raw"');
-    const raw = await rawExchange(server, `GET ${NEXT} HTTP/1.1\r\nHost: ${server.address}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    const raw = await rawExchange(
+      server,
+      `GET ${NEXT} HTTP/1.1\r\nHost: ${server.address}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+    );
     expect(raw.received).toMatch(/^HTTP\/1\.1 200 OK\r\n[^]*\r\n\r\n"raw"$/);
   });
 
   test('a request a web page sends from the browser (Origin, Sec-Fetch-*) gets 403 and takes no event, even with the right Host', async () => {
     const pending = server.enqueue('{"secret":1}');
-    const browserHeaders: Array<Record<string, string>> = [{ Origin: 'https://evil.example' }, { 'Sec-Fetch-Site': 'cross-site' }, { 'Sec-Fetch-Mode': 'no-cors' }];
+    const browserHeaders: Array<Record<string, string>> = [
+      { Origin: 'https://evil.example' },
+      { 'Sec-Fetch-Site': 'cross-site' },
+      { 'Sec-Fetch-Mode': 'no-cors' },
+    ];
     for (const headers of browserHeaders) {
       const refused = await request(server, 'GET', NEXT, undefined, { Host: server.address, ...headers });
       expect(refused.status).toBe(403);
@@ -244,8 +283,16 @@ describe('RuntimeApiServer: only requests addressed to its own loopback address 
   test('a request for another host (DNS rebinding), another port, or no port gets 403 and takes no event', async () => {
     const pending = server.enqueue('{"secret":1}');
     let polls = 0;
-    server.on('next', () => { polls += 1; });
-    for (const host of [`evil.example:${port}`, 'evil.example', `127.0.0.1:${Number(port) + 1}`, '127.0.0.1', `127.0.0.1.evil.example:${port}`]) {
+    server.on('next', () => {
+      polls += 1;
+    });
+    for (const host of [
+      `evil.example:${port}`,
+      'evil.example',
+      `127.0.0.1:${Number(port) + 1}`,
+      '127.0.0.1',
+      `127.0.0.1.evil.example:${port}`,
+    ]) {
       const refused = await request(server, 'GET', NEXT, undefined, { Host: host });
       expect(refused.status).toBe(403);
       expect(refused.headers.connection).toBe('close');
@@ -282,7 +329,11 @@ describe('RuntimeApiServer: a client has a bounded time to send a request, while
   const TIMEOUT_SECONDS = 0.2;
   let server: RuntimeApiServer;
   beforeEach(async () => {
-    server = await RuntimeApiServer.start({ timeoutSeconds: 30, headersTimeoutSeconds: TIMEOUT_SECONDS, requestTimeoutSeconds: TIMEOUT_SECONDS });
+    server = await RuntimeApiServer.start({
+      timeoutSeconds: 30,
+      headersTimeoutSeconds: TIMEOUT_SECONDS,
+      requestTimeoutSeconds: TIMEOUT_SECONDS,
+    });
   });
   afterEach(() => server.close());
 
@@ -290,8 +341,10 @@ describe('RuntimeApiServer: a client has a bounded time to send a request, while
     const pending = server.enqueue('{}');
     await request(server, 'GET', NEXT);
     const started = Date.now();
-    const stalled = await rawExchange(server,
-      `POST ${invocation(pending.requestId, 'response')} HTTP/1.1\r\nHost: ${server.address}\r\nContent-Length: 100\r\n\r\n{"partial":`);
+    const stalled = await rawExchange(
+      server,
+      `POST ${invocation(pending.requestId, 'response')} HTTP/1.1\r\nHost: ${server.address}\r\nContent-Length: 100\r\n\r\n{"partial":`,
+    );
     expect(stalled.closed).toBe(true);
     expect(stalled.received).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
     expect(Date.now() - started).toBeLessThan(2000);
@@ -338,15 +391,22 @@ describe('RuntimeApiServer: a client has a bounded time to send a request, while
 
 describe('RuntimeApiServer: a misuse fails with a CdkRustError that names the option and says what to do', () => {
   test('a timeout that is not a positive number of seconds fails with INVALID_PROP naming the option', async () => {
-    await expect(RuntimeApiServer.start({ headersTimeoutSeconds: -1 })).rejects.toMatchObject({ code: 'INVALID_PROP',
-      message: 'headersTimeoutSeconds: -1 is not a positive number of seconds.\nFix: give headersTimeoutSeconds a positive number of seconds (fractions allowed), or leave it out for the default.' });
-    await expect(RuntimeApiServer.start({ requestTimeoutSeconds: Number.NaN })).rejects.toMatchObject({ code: 'INVALID_PROP',
-      message: expect.stringContaining('requestTimeoutSeconds: NaN is not a positive number of seconds.') });
+    await expect(RuntimeApiServer.start({ headersTimeoutSeconds: -1 })).rejects.toMatchObject({
+      code: 'INVALID_PROP',
+      message:
+        'headersTimeoutSeconds: -1 is not a positive number of seconds.\nFix: give headersTimeoutSeconds a positive number of seconds (fractions allowed), or leave it out for the default.',
+    });
+    await expect(RuntimeApiServer.start({ requestTimeoutSeconds: Number.NaN })).rejects.toMatchObject({
+      code: 'INVALID_PROP',
+      message: expect.stringContaining('requestTimeoutSeconds: NaN is not a positive number of seconds.'),
+    });
   });
 
   test('the address of a closed server cannot be read: INVOKE_FAILED, saying when it can be', async () => {
     const server = await RuntimeApiServer.start();
     await server.close();
-    expect(() => server.address).toThrow(/the runtime API server is not listening: it was closed\.\nFix: read the address between `await RuntimeApiServer.start\(\)` and `close\(\)`/);
+    expect(() => server.address).toThrow(
+      /the runtime API server is not listening: it was closed\.\nFix: read the address between `await RuntimeApiServer.start\(\)` and `close\(\)`/,
+    );
   });
 });
