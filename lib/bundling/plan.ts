@@ -124,10 +124,60 @@ export interface PlanProps extends RustBundlingOptions {
 
 /** Validates the props against the workspace and returns the plan. Throws {@link CdkRustError}. */
 export function makeBuildPlan(workspace: CargoWorkspace, props: PlanProps): BuildPlan {
-  const env = props.env ?? process.env;
   const architecture = resolveArchitecture(props.architecture);
   const target = resolveTarget(architecture, props.target);
-  const profile = props.profile ?? 'release';
+  const profile = validateProfile(props.profile ?? 'release');
+  const { pkg, bin } = selectBinary(workspace, props.binaryName);
+  return {
+    ...planInputs(workspace),
+    packageName: pkg.name,
+    binaryName: bin,
+    architecture,
+    target,
+    profile,
+    profileDir: profileDirectory(profile),
+    features: validateFeatures(props.features ?? []),
+    noDefaultFeatures: props.noDefaultFeatures ?? false,
+    cargoArgs: validateCargoArgs(props.cargoArgs ?? []),
+    buildEnvironment: validateBuildEnvironment(props.buildEnvironment ?? {}),
+    locked: workspace.lockFile !== undefined,
+    builderImage: resolveBuilderImage(props.builderImage, props.env ?? process.env),
+    network: props.network ?? 'host',
+    forceDocker: props.forceDockerBundling ?? false,
+    ssh: planSsh(workspace, props),
+  };
+}
+
+/**
+ * Where the build's inputs are: every member's directory and the path dependencies outside the
+ * workspace, under a context root that reaches them all (members may live outside the workspace root,
+ * `members = ["../x"]`), plus the workspace files.
+ */
+function planInputs(workspace: CargoWorkspace): Pick<BuildPlan, 'workspaceRoot' | 'contextRoot' | 'workdir' | 'inputDirs' | 'inputFiles'> {
+  const inputDirs = dedupeNested([...workspace.members.map((m) => path.dirname(m.manifestPath)), ...workspace.externalPathDependencies]);
+  const contextRoot = commonAncestor([workspace.root, ...inputDirs]);
+  for (const dir of [contextRoot, ...inputDirs]) {
+    if (CONTROL.test(dir)) {
+      throw new CdkRustError(
+        'INVALID_PROP',
+        `manifestPath: the directory ${JSON.stringify(dir)} contains a line break or NUL character.`,
+        "rename the directory: cdk-rust writes project paths into the build's Dockerfile and command lines.",
+      );
+    }
+  }
+  return {
+    workspaceRoot: workspace.root,
+    contextRoot,
+    workdir: toPosix(path.relative(contextRoot, workspace.root)),
+    inputDirs,
+    inputFiles: WORKSPACE_FILES.map((f) => path.join(workspace.root, f)),
+  };
+}
+
+/** Files of the workspace root that change a build (besides the members' own). */
+const WORKSPACE_FILES = ['Cargo.toml', 'Cargo.lock', '.cargo/config.toml', '.cargo/config', 'rust-toolchain', 'rust-toolchain.toml'];
+
+function validateProfile(profile: string): string {
   if (!/^[A-Za-z0-9_-]+$/.test(profile)) {
     throw new CdkRustError(
       'INVALID_PROP',
@@ -135,8 +185,13 @@ export function makeBuildPlan(workspace: CargoWorkspace, props: PlanProps): Buil
       'use "release", "dev" or the name of a [profile.<name>] table in the workspace Cargo.toml.',
     );
   }
-  const features = [...new Set(props.features ?? [])].sort();
-  for (const feature of features) {
+  return profile;
+}
+
+/** The features, de-duplicated and sorted (their order cannot change the binary). */
+function validateFeatures(features: readonly string[]): string[] {
+  const unique = [...new Set(features)].sort();
+  for (const feature of unique) {
     if (!/^[A-Za-z0-9_][A-Za-z0-9_\-+./]*$/.test(feature)) {
       throw new CdkRustError(
         'INVALID_PROP',
@@ -145,7 +200,10 @@ export function makeBuildPlan(workspace: CargoWorkspace, props: PlanProps): Buil
       );
     }
   }
-  const cargoArgs = [...(props.cargoArgs ?? [])];
+  return unique;
+}
+
+function validateCargoArgs(cargoArgs: readonly string[]): string[] {
   cargoArgs.forEach((arg, i) => {
     const flag = arg.split('=')[0];
     if (CONTROL.test(arg)) {
@@ -171,7 +229,10 @@ export function makeBuildPlan(workspace: CargoWorkspace, props: PlanProps): Buil
       );
     }
   });
-  const buildEnvironment = { ...(props.buildEnvironment ?? {}) };
+  return [...cargoArgs];
+}
+
+function validateBuildEnvironment(buildEnvironment: Readonly<Record<string, string>>): Record<string, string> {
   for (const [key, value] of Object.entries(buildEnvironment)) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
       throw new CdkRustError(
@@ -197,50 +258,7 @@ export function makeBuildPlan(workspace: CargoWorkspace, props: PlanProps): Buil
       );
     }
   }
-
-  const { pkg, bin } = selectBinary(workspace, props.binaryName);
-  const ssh = planSsh(workspace, props);
-  const builderImage = resolveBuilderImage(props.builderImage, env);
-
-  const externals = workspace.externalPathDependencies;
-  const inputDirs = dedupeNested([...workspace.members.map((m) => path.dirname(m.manifestPath)), ...externals]);
-  // Members may live outside the workspace root (`members = ["../x"]`): the context reaches them all.
-  const contextRoot = commonAncestor([workspace.root, ...inputDirs]);
-  for (const dir of [contextRoot, ...inputDirs]) {
-    if (CONTROL.test(dir)) {
-      throw new CdkRustError(
-        'INVALID_PROP',
-        `manifestPath: the directory ${JSON.stringify(dir)} contains a line break or NUL character.`,
-        "rename the directory: cdk-rust writes project paths into the build's Dockerfile and command lines.",
-      );
-    }
-  }
-  const inputFiles = ['Cargo.toml', 'Cargo.lock', '.cargo/config.toml', '.cargo/config', 'rust-toolchain', 'rust-toolchain.toml'].map((f) =>
-    path.join(workspace.root, f),
-  );
-
-  return {
-    workspaceRoot: workspace.root,
-    contextRoot,
-    workdir: toPosix(path.relative(contextRoot, workspace.root)),
-    inputDirs,
-    inputFiles,
-    packageName: pkg.name,
-    binaryName: bin,
-    architecture,
-    target,
-    profile,
-    profileDir: profileDirectory(profile),
-    features,
-    noDefaultFeatures: props.noDefaultFeatures ?? false,
-    cargoArgs,
-    buildEnvironment,
-    locked: workspace.lockFile !== undefined,
-    builderImage,
-    network: props.network ?? 'host',
-    forceDocker: props.forceDockerBundling ?? false,
-    ssh,
-  };
+  return { ...buildEnvironment };
 }
 
 /**
