@@ -3,8 +3,20 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { readCargoWorkspace } from '../lib/bundling/cargo';
+import { BuildPlan, PlanProps, makeBuildPlan } from '../lib/bundling/plan';
 
 export const FIXTURES = path.join(__dirname, 'fixtures');
+
+/** The manifest (or another file) of a fixture crate in test/fixtures. */
+export function fixture(name: string, file = 'Cargo.toml'): string {
+  return path.join(FIXTURES, name, file);
+}
+
+/** The build plan of a fixture crate, with an empty environment (so no CDK_RUST_BUILDER_IMAGE) unless given. */
+export function planOf(name: string, props: PlanProps = {}): BuildPlan {
+  return makeBuildPlan(readCargoWorkspace(fixture(name)), { env: {}, ...props });
+}
 
 /** The development environment from scripts/dev-env.sh; fails the test when it is not up. */
 export interface DevEnv {

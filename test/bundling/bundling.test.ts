@@ -1,13 +1,11 @@
-import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Bundling } from '../../lib/bundling/bundling';
 import { readCargoWorkspace } from '../../lib/bundling/cargo';
 import { cacheIdsFor } from '../../lib/bundling/dockerfile';
 import { PlanProps, cargoBuildArgs, makeBuildPlan } from '../../lib/bundling/plan';
-import { thrownBy } from '../support';
+import { fixture, thrownBy } from '../support';
 
-const fixture = (name: string, file = 'Cargo.toml') => path.join(__dirname, '..', 'fixtures', name, file);
 /** A builder image pinned by digest: its identity needs no Docker (and it exists nowhere, so a build fails). */
 const PINNED_IMAGE = `cdk-rust-test-builder@sha256:${'0'.repeat(64)}`;
 

@@ -2,9 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseSshUrl, readCargoWorkspace } from '../../lib/bundling/cargo';
-import { expectCdkRustError } from '../support';
-
-const fixture = (name: string, file = 'Cargo.toml') => path.join(__dirname, '..', 'fixtures', name, file);
+import { expectCdkRustError, fixture } from '../support';
 
 describe('cargo: the project is read once, with cargo metadata', () => {
   test('a package: its root, bins and lock file', () => {

@@ -1,15 +1,10 @@
-import * as path from 'path';
-import { readCargoWorkspace } from '../../lib/bundling/cargo';
 import { DockerClient, csvJoin, dockerBuildArgs, dockerEnv, failedStepOutput } from '../../lib/bundling/docker';
 import { shellJoin } from '../../lib/bundling/dockerfile';
-import { BuildPlan, PlanProps, makeBuildPlan } from '../../lib/bundling/plan';
+import { planOf } from '../support';
 
-const fixture = (name: string) => path.join(__dirname, '..', 'fixtures', name, 'Cargo.toml');
 const KNOWN_HOST = '[127.0.0.1]:22222 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBUEG8+F+xFfIyDYJWb43+PLqtA6kUu2BORCOGHhWhhx';
 
-function plan(name: string, props: PlanProps = {}): BuildPlan {
-  return makeBuildPlan(readCargoWorkspace(fixture(name)), { env: {}, ...props });
-}
+const plan = planOf;
 
 describe("docker: two runs, the agent and the network for the fetch only, failures in cargo's words", () => {
   const classic: DockerClient = { command: '/usr/bin/docker', mode: 'classic' };

@@ -1,16 +1,10 @@
-import * as path from 'path';
-import { readCargoWorkspace } from '../../lib/bundling/cargo';
 import { cacheIdsFor, renderDockerfile } from '../../lib/bundling/dockerfile';
-import { BuildPlan, PlanProps, makeBuildPlan } from '../../lib/bundling/plan';
-import { expectCdkRustError } from '../support';
+import { expectCdkRustError, planOf } from '../support';
 
-const fixture = (name: string) => path.join(__dirname, '..', 'fixtures', name, 'Cargo.toml');
 const KNOWN_HOST = '[127.0.0.1]:22222 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBUEG8+F+xFfIyDYJWb43+PLqtA6kUu2BORCOGHhWhhx';
 const IDS = { registry: 'reg', git: 'git', target: 'tgt' };
 
-function plan(name: string, props: PlanProps = {}): BuildPlan {
-  return makeBuildPlan(readCargoWorkspace(fixture(name)), { env: {}, ...props });
-}
+const plan = planOf;
 
 describe('dockerfile: a fetch stage and an offline compile stage, rendered from the plan alone', () => {
   test('plain crate: fetch, offline compile with cache mounts, scratch export', () => {

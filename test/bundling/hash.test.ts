@@ -6,19 +6,11 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Bundling, BundlingProps } from '../../lib/bundling/bundling';
 import { collectInputs } from '../../lib/bundling/hash';
+import { copyFixture, FIXTURES } from '../support';
 
 /** Builder images pinned by digest: their identity needs no Docker. */
 const IMAGE_1 = `builder@sha256:${'1'.repeat(64)}`;
 const IMAGE_2 = `builder@sha256:${'2'.repeat(64)}`;
-
-const FIXTURES = path.join(__dirname, '..', 'fixtures');
-
-/** A private copy of a fixture, so that tests can edit it. */
-function copyFixture(name: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `cdk-rust-hash-${name}-`));
-  fs.cpSync(path.join(FIXTURES, name), dir, { recursive: true, filter: (src) => !src.includes(`${path.sep}target`) });
-  return dir;
-}
 
 function hashOf(dir: string, props: Partial<BundlingProps> = {}): string {
   return Bundling.prepare({ manifestPath: path.join(dir, 'Cargo.toml'), builderImage: IMAGE_1, forceDockerBundling: true, ...props })

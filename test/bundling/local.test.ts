@@ -3,14 +3,12 @@ import * as os from 'os';
 import * as path from 'path';
 import { readCargoWorkspace } from '../../lib/bundling/cargo';
 import { cargoConfigFiles, localCompileEnv, localFetchEnv, localRecipe } from '../../lib/bundling/local';
-import { BuildPlan, makeBuildPlan } from '../../lib/bundling/plan';
-import { copyFixture, tempDir } from '../support';
+import { makeBuildPlan } from '../../lib/bundling/plan';
+import { copyFixture, planOf, tempDir } from '../support';
 
 const KNOWN_HOST = '[127.0.0.1]:22222 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBUEG8+F+xFfIyDYJWb43+PLqtA6kUu2BORCOGHhWhhx';
 
-function plan(name: string, props: Parameters<typeof makeBuildPlan>[1] = {}): BuildPlan {
-  return makeBuildPlan(readCargoWorkspace(path.join(__dirname, '..', 'fixtures', name, 'Cargo.toml')), { env: {}, ...props });
-}
+const plan = planOf;
 
 const HOST_ENV: NodeJS.ProcessEnv = {
   PATH: '/usr/bin:/bin',

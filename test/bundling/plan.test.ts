@@ -3,9 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { CargoWorkspace, parseSshUrl, readCargoWorkspace } from '../../lib/bundling/cargo';
 import { cargoBuildArgs, cargoFetchArgs, makeBuildPlan } from '../../lib/bundling/plan';
-import { expectCdkRustError } from '../support';
+import { expectCdkRustError, fixture } from '../support';
 
-const fixture = (name: string, file = 'Cargo.toml') => path.join(__dirname, '..', 'fixtures', name, file);
 const KNOWN_HOST = '[127.0.0.1]:22222 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBUEG8+F+xFfIyDYJWb43+PLqtA6kUu2BORCOGHhWhhx';
 
 describe('plan: the binary to build is chosen, or the error lists the candidates', () => {
