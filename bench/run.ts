@@ -26,6 +26,7 @@ import { cliStartup } from './scenarios/cli-startup';
 import { coldBuild } from './scenarios/cold-build';
 import { dependencyChange } from './scenarios/dependency-change';
 import { examplesAppResynth } from './scenarios/examples-app-resynth';
+import { gofunction } from './scenarios/gofunction';
 import { localInvoke } from './scenarios/local-invoke';
 import { noChangeResynth } from './scenarios/no-change-resynth';
 import { oneLineChange } from './scenarios/one-line-change';
@@ -51,6 +52,7 @@ const SCENARIOS: readonly Scenario[] = [
   localInvoke,
   cliStartup,
   examplesAppResynth,
+  gofunction,
 ];
 
 // ------------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { Arm64FunctionStack } from './arm64-function';
 import { ExistingServiceStack } from './existing-stack';
+import { GoAndRustStack } from './go-and-rust';
 import { PlainFunctionStack } from './plain-function';
 import { PrivateDependencyStack, exampleKnownHosts } from './private-dependency';
 
@@ -17,5 +18,6 @@ new PlainFunctionStack(app, 'CdkRustPlainFunction');
 new PrivateDependencyStack(app, 'CdkRustPrivateDependency', { knownHosts: exampleKnownHosts() });
 new ExistingServiceStack(app, 'CdkRustExistingService');
 new Arm64FunctionStack(app, 'CdkRustArm64Function');
+new GoAndRustStack(app, 'CdkRustGoAndRust');
 
 app.synth();

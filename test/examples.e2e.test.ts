@@ -82,7 +82,7 @@ describe('the examples app', () => {
     if (synth.status !== 0) throw new Error(`cdk synth failed:\n${synth.output}`);
   });
 
-  test('synthesizes all four stacks with cdk-nag (AwsSolutions + Serverless) and no finding', () => {
+  test('synthesizes all five stacks with cdk-nag (AwsSolutions + Serverless) and no finding', () => {
     expect(
       templates()
         .map((t) => path.basename(t))
@@ -90,6 +90,7 @@ describe('the examples app', () => {
     ).toEqual([
       'CdkRustArm64Function.template.json',
       'CdkRustExistingService.template.json',
+      'CdkRustGoAndRust.template.json',
       'CdkRustPlainFunction.template.json',
       'CdkRustPrivateDependency.template.json',
     ]);
@@ -101,7 +102,8 @@ describe('the examples app', () => {
 
   test("every function's asset is a static bootstrap for its architecture", () => {
     const assets = functionAssets();
-    expect(assets).toHaveLength(4);
+    // Five RustFunctions, and the GoFunction of the go-and-rust example (built by the local go, CGO off).
+    expect(assets).toHaveLength(6);
     for (const asset of assets) {
       const description = describeBinary(asset.bootstrap);
       expect(description).toMatch(/statically linked|static-pie linked/);
@@ -109,8 +111,9 @@ describe('the examples app', () => {
       expect(hasInterpreter(asset.bootstrap)).toBe(false);
       expect(fs.statSync(asset.bootstrap).mode & 0o777).toBe(0o755);
     }
-    // The plain and the existing-stack functions build the same crate the same way: one asset.
+    // The plain, the existing-stack and the go-and-rust Rust functions build the same crate the same way: one asset.
     const x86Greeters = assets.filter((a) => a.logicalId.startsWith('Greeter') && a.architecture === 'x86_64');
+    expect(x86Greeters).toHaveLength(3);
     expect(new Set(x86Greeters.map((a) => a.bootstrap)).size).toBe(1);
   });
 
@@ -168,7 +171,7 @@ describe('the examples app', () => {
       const inspect = run('python3', [path.join(__dirname, 'moto_inspect.py')], env);
       if (inspect.status !== 0) throw new Error(`moto_inspect.py failed:\n${inspect.output}`);
       const deployed = JSON.parse(inspect.output) as Array<Record<string, any>>;
-      expect(deployed).toHaveLength(4);
+      expect(deployed).toHaveLength(6);
       for (const fn of deployed) {
         expect(fn).toMatchObject({
           runtime: 'provided.al2023',
@@ -178,8 +181,11 @@ describe('the examples app', () => {
           bootstrapMode: '0o755',
           bootstrapMagic: '7f454c46', // \x7fELF
         });
-        expect(fn.environment).toMatchObject({ RUST_BACKTRACE: '1' });
       }
+      // Every function but the GoFunction of the go-and-rust example is a RustFunction.
+      const rust = deployed.filter((fn) => !String(fn.name).includes('GoGreeter'));
+      expect(rust).toHaveLength(5);
+      for (const fn of rust) expect(fn.environment).toMatchObject({ RUST_BACKTRACE: '1' });
     });
   });
 });

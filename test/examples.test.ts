@@ -2,13 +2,15 @@
  * Snapshots of every example's template (builds skipped), with sharp assertions on the wiring each
  * example exists to show. Asset hashes are masked (see maskAssetHashes in support.ts).
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { Arm64FunctionStack } from '../examples/arm64-function';
 import { ExistingServiceStack } from '../examples/existing-stack';
+import { GoAndRustStack } from '../examples/go-and-rust';
 import { PlainFunctionStack } from '../examples/plain-function';
 import { PrivateDependencyStack } from '../examples/private-dependency';
-import { maskAssetHashes } from './support';
+import { maskAssetHashes, nagFindings, tempDir } from './support';
 
 const KNOWN_HOSTS = ['[127.0.0.1]:22222 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBUEG8+F+xFfIyDYJWb43+PLqtA6kUu2BORCOGHhWhhx'];
 
@@ -57,5 +59,102 @@ describe('examples', () => {
     const t = template((app) => new Arm64FunctionStack(app, 'Arm'));
     expect(masked(t)).toMatchSnapshot();
     t.hasResourceProperties('AWS::Lambda::Function', { Architectures: ['arm64'], MemorySize: 128 });
+  });
+
+  describe('go and rust side by side', () => {
+    let t: Template;
+    let functions: Record<string, any>;
+    let goId: string;
+    let rustId: string;
+
+    beforeAll(() => {
+      t = template((app) => new GoAndRustStack(app, 'GoAndRust'));
+      functions = t.findResources('AWS::Lambda::Function');
+      goId = Object.keys(functions).find((id) => id.startsWith('GoGreeter'))!;
+      rustId = Object.keys(functions).find((id) => id.startsWith('Greeter'))!;
+    });
+
+    test('snapshot', () => {
+      expect(masked(t)).toMatchSnapshot();
+    });
+
+    test('two functions, both provided.al2023 on x86_64 with handler bootstrap', () => {
+      expect(Object.keys(functions).sort()).toEqual([goId, rustId].sort());
+      for (const id of [goId, rustId]) {
+        expect(functions[id].Properties).toMatchObject({ Runtime: 'provided.al2023', Handler: 'bootstrap', Architectures: ['x86_64'] });
+      }
+    });
+
+    test('the GoFunction: explicit memory and timeout, JSON logs to its own log group, active tracing', () => {
+      const go = functions[goId].Properties;
+      expect(go).toMatchObject({
+        MemorySize: 128,
+        Timeout: 10,
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: expect.stringMatching(/^GoGreeterLogGroup/) } },
+      });
+      // Nothing Rust-specific leaks onto the Go function.
+      expect(go.Environment).toBeUndefined();
+      t.hasResource('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 30 }, DeletionPolicy: 'Retain' });
+    });
+
+    test("the GoFunction's role: no AWS-managed policy, writes to its own log group only, X-Ray in a policy of its own", () => {
+      const roleRef = functions[goId].Properties.Role['Fn::GetAtt'][0];
+      expect(roleRef).toMatch(/^GoGreeterServiceRole/);
+      expect(t.toJSON().Resources[roleRef].Properties.ManagedPolicyArns).toBeUndefined();
+      const policies = Object.values(t.findResources('AWS::IAM::Policy')).filter((p) =>
+        JSON.stringify(p.Properties.Roles).includes(roleRef),
+      );
+      const statements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement);
+      expect(statements).toEqual(
+        expect.arrayContaining([
+          {
+            Effect: 'Allow',
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+            Resource: { 'Fn::GetAtt': [expect.stringMatching(/^GoGreeterLogGroup/), 'Arn'] },
+          },
+          { Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' },
+        ]),
+      );
+      expect(statements).toHaveLength(2);
+      // The traced function is created after its X-Ray policy.
+      const tracingPolicy = Object.keys(t.findResources('AWS::IAM::Policy')).find((id) => id.startsWith('GoGreeterTracingPolicy'));
+      expect(functions[goId].DependsOn).toContain(tracingPolicy);
+    });
+
+    test('two error-rate alarms, one per function, notifying the one shared alarm topic', () => {
+      t.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+      t.resourceCountIs('AWS::SNS::Topic', 1);
+      const topic = { Ref: expect.stringMatching(/^CdkRustAlarmTopic/) };
+      for (const [id, name] of [
+        [goId, 'GoAndRust-GoGreeter-ErrorRate'],
+        [rustId, 'GoAndRust-Greeter-ErrorRate'],
+      ]) {
+        const [alarm] = Object.values(t.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: name } }));
+        expect(alarm.Properties).toMatchObject({ Threshold: 5, AlarmActions: [topic], OKActions: [topic] });
+        // The alarm watches its own function's metrics.
+        expect(alarm.Properties.Metrics).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({
+              Id: 'errors',
+              MetricStat: expect.objectContaining({
+                Metric: expect.objectContaining({ Dimensions: [{ Name: 'FunctionName', Value: { Ref: id } }] }),
+              }),
+            }),
+          ]),
+        );
+      }
+    });
+
+    test('cdk-nag AwsSolutions and Serverless: no unacknowledged finding', () => {
+      const app = new App({
+        outdir: tempDir('nag'),
+        analyticsReporting: false,
+        context: { 'aws:cdk:bundling-stacks': [], '@aws-cdk/core:failSynthOnValidationErrors': false },
+      });
+      Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+      new GoAndRustStack(app, 'GoAndRust');
+      expect(nagFindings(app)).toEqual([]);
+    });
   });
 });
