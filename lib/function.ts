@@ -100,31 +100,15 @@ export class RustFunction extends lambda.Function {
     validateAlarmProps(props, scope.node.path ? `${scope.node.path}/${id}` : id);
     const architecture = props.architecture ?? lambda.Architecture.X86_64;
 
-    const role =
-      props.role ??
-      new iam.Role(scope, `${id}ServiceRole`, {
-        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-        description: `Execution role of the Rust function ${id}`,
-      });
-    const logGroup =
-      props.logGroup ??
-      new logs.LogGroup(scope, `${id}LogGroup`, {
-        retention: props.logGroupRetention ?? logs.RetentionDays.ONE_MONTH,
-        removalPolicy: props.logGroupRemovalPolicy ?? RemovalPolicy.RETAIN,
-      });
+    // The role and the log group are made before the function (`super` needs them), beside it in the scope.
+    const role = props.role ?? defaultRole(scope, id);
+    const logGroup = props.logGroup ?? defaultLogGroup(scope, id, props);
     const tracing = props.tracing ?? lambda.Tracing.ACTIVE;
-    const loggingFormat = props.loggingFormat ?? lambda.LoggingFormat.JSON;
-    // Log levels exist only for JSON logs.
-    const logLevels =
-      loggingFormat === lambda.LoggingFormat.JSON
-        ? { applicationLogLevelV2: lambda.ApplicationLogLevel.INFO, systemLogLevelV2: lambda.SystemLogLevel.WARN }
-        : {};
 
     super(scope, id, {
       memorySize: DEFAULT_MEMORY_SIZE,
       timeout: DEFAULT_TIMEOUT,
-      loggingFormat,
-      ...logLevels,
+      ...defaultLogging(props.loggingFormat),
       ...props,
       // X-Ray permissions go into a policy of their own (below), so that the one unavoidable `*` is
       // acknowledged there and nowhere else.
@@ -158,12 +142,7 @@ export class RustFunction extends lambda.Function {
     if (tracing !== lambda.Tracing.DISABLED) this.enableTracing(tracing, role);
 
     if (!props.deadLetterQueue && !props.deadLetterQueueEnabled && !props.deadLetterTopic && !props.onFailure) {
-      Validations.of(this).acknowledge({
-        id: 'Serverless-LambdaDLQ',
-        reason:
-          'A dead-letter target only serves asynchronous invocations; set deadLetterQueue, deadLetterTopic or onFailure ' +
-          'on functions that are invoked asynchronously.',
-      });
+      acknowledgeNoDeadLetterTarget(this);
     }
 
     if (props.errorRateAlarm !== false) {
@@ -239,5 +218,38 @@ function validateAlarmProps(props: RustFunctionProps, constructPath: string): vo
     constructPath,
     optionPrefix: 'errorRateAlarm.',
     topicProp: 'alarmTopic',
+  });
+}
+
+/** The function's own role: assumed by Lambda, no AWS-managed policy (grants are added to it later). */
+function defaultRole(scope: Construct, id: string): iam.Role {
+  return new iam.Role(scope, `${id}ServiceRole`, {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    description: `Execution role of the Rust function ${id}`,
+  });
+}
+
+/** The function's own log group, with retention instead of the deprecated `logRetention` helper Lambda. */
+function defaultLogGroup(scope: Construct, id: string, props: RustFunctionProps): logs.LogGroup {
+  return new logs.LogGroup(scope, `${id}LogGroup`, {
+    retention: props.logGroupRetention ?? logs.RetentionDays.ONE_MONTH,
+    removalPolicy: props.logGroupRemovalPolicy ?? RemovalPolicy.RETAIN,
+  });
+}
+
+/** JSON logs at application INFO and system WARN by default; log levels exist only for JSON logs. */
+function defaultLogging(format: lambda.LoggingFormat | undefined): Partial<lambda.FunctionProps> {
+  const loggingFormat = format ?? lambda.LoggingFormat.JSON;
+  return loggingFormat === lambda.LoggingFormat.JSON
+    ? { loggingFormat, applicationLogLevelV2: lambda.ApplicationLogLevel.INFO, systemLogLevelV2: lambda.SystemLogLevel.WARN }
+    : { loggingFormat };
+}
+
+function acknowledgeNoDeadLetterTarget(fn: RustFunction): void {
+  Validations.of(fn).acknowledge({
+    id: 'Serverless-LambdaDLQ',
+    reason:
+      'A dead-letter target only serves asynchronous invocations; set deadLetterQueue, deadLetterTopic or onFailure ' +
+      'on functions that are invoked asynchronously.',
   });
 }
