@@ -4,24 +4,22 @@
  */
 
 // Constructs and their options.
-export { RustFunction, RustFunctionProps } from './function';
-export { RustBundlingOptions } from './bundling/rust-bundling-options';
-export { AlarmTopic, AlarmTopicProps, ErrorRateAlarm, ErrorRateAlarmProps, ErrorRateAlarmOptions } from './alarm';
+export { RustFunction } from './function';
+export type { RustFunctionProps } from './function';
+export type { RustBundlingOptions } from './bundling/rust-bundling-options';
+export { AlarmTopic, ErrorRateAlarm } from './alarm';
+export type { AlarmTopicProps, ErrorRateAlarmProps, ErrorRateAlarmOptions } from './alarm';
 
 // Errors.
-export { CdkRustError, CdkRustErrorCode } from './errors';
+export { CdkRustError } from './errors';
+export type { CdkRustErrorCode } from './errors';
 
 // Running functions locally (Node.js only; other languages use the `cdk-rust invoke` CLI).
-export { invokeLocally, InvokeLocallyOptions, localFunctionFromAssembly, listAssemblyFunctions, AssemblyFunction } from './invoke/assembly';
+export { invokeLocally, localFunctionFromAssembly, listAssemblyFunctions } from './invoke/assembly';
+export type { InvokeLocallyOptions, AssemblyFunction } from './invoke/assembly';
 export { LocalFunction } from './invoke/local-function';
-export { LocalFunctionOptions, LocalArchitecture } from './invoke/local-function-options';
-export { InvokeResult, InvokeSuccess, InvokeFailure } from './invoke/invoke-result';
-export {
-  RuntimeApiServer,
-  RuntimeApiOptions,
-  PendingInvocation,
-  InvocationOutcome,
-  LambdaErrorBody,
-  InvokeErrorKind,
-} from './invoke/runtime-api';
+export type { LocalFunctionOptions, LocalArchitecture } from './invoke/local-function-options';
+export type { InvokeResult, InvokeSuccess, InvokeFailure } from './invoke/invoke-result';
+export { RuntimeApiServer } from './invoke/runtime-api';
+export type { RuntimeApiOptions, PendingInvocation, InvocationOutcome, LambdaErrorBody, InvokeErrorKind } from './invoke/runtime-api';
 export { MAX_PAYLOAD_BYTES } from './invoke/payload';

@@ -1,6 +1,8 @@
 /**
  * The public alarm API. Everything else under lib/alarm/ is internal to cdk-rust.
  */
-export { AlarmTopic, AlarmTopicProps } from './alarm-topic';
-export { ErrorRateAlarm, ErrorRateAlarmProps } from './error-rate-alarm';
-export { ErrorRateAlarmOptions } from './error-rate-alarm-options';
+export { AlarmTopic } from './alarm-topic';
+export type { AlarmTopicProps } from './alarm-topic';
+export { ErrorRateAlarm } from './error-rate-alarm';
+export type { ErrorRateAlarmProps } from './error-rate-alarm';
+export type { ErrorRateAlarmOptions } from './error-rate-alarm-options';
