@@ -15,11 +15,19 @@ export { CdkRustError } from './errors';
 export type { CdkRustErrorCode } from './errors';
 
 // Running functions locally (Node.js only; other languages use the `cdk-rust invoke` CLI).
-export { invokeLocally, localFunctionFromAssembly, listAssemblyFunctions } from './invoke/assembly';
-export type { InvokeLocallyOptions, AssemblyFunction } from './invoke/assembly';
+export { listAssemblyFunctions } from './invoke/assembly';
+export type { AssemblyFunction } from './invoke/assembly';
+export { invokeLocally, localFunctionFromAssembly } from './invoke/invoke-locally';
+export type { InvokeLocallyOptions } from './invoke/invoke-locally';
 export { LocalFunction } from './invoke/local-function';
 export type { LocalFunctionOptions, LocalArchitecture } from './invoke/local-function-options';
 export type { InvokeResult, InvokeSuccess, InvokeFailure } from './invoke/invoke-result';
 export { RuntimeApiServer } from './invoke/runtime-api';
-export type { RuntimeApiOptions, PendingInvocation, InvocationOutcome, LambdaErrorBody, InvokeErrorKind } from './invoke/runtime-api';
+export type {
+  RuntimeApiOptions,
+  PendingInvocation,
+  InvocationOutcome,
+  LambdaErrorBody,
+  InvokeErrorKind,
+} from './invoke/runtime-api-options';
 export { MAX_PAYLOAD_BYTES } from './invoke/payload';

@@ -5,7 +5,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { CdkRustError } from '../errors';
-import { localFunctionFromAssembly } from '../invoke/assembly';
+import { localFunctionFromAssembly } from '../invoke/invoke-locally';
 import { readEventFile } from '../invoke/event';
 import { progress } from '../private/progress';
 

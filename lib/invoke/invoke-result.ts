@@ -2,7 +2,7 @@
  * What one local invocation returned: the response, or the error as Lambda reports it, with the
  * function's logs and timings.
  */
-import { InvokeErrorKind, LambdaErrorBody } from './runtime-api';
+import { InvokeErrorKind, LambdaErrorBody } from './runtime-api-options';
 
 interface InvokeResultBase {
   /** The request id the runtime was given (`Lambda-Runtime-Aws-Request-Id`). */

@@ -18,7 +18,8 @@ import { checkEventSize } from './payload';
 import { resolveRegion } from './region';
 import { InvokeFailure, InvokeResult } from './invoke-result';
 import { LocalFunctionOptions } from './local-function-options';
-import { InvokeErrorKind, LambdaErrorBody, RuntimeApiServer } from './runtime-api';
+import { RuntimeApiServer } from './runtime-api';
+import { InvokeErrorKind, LambdaErrorBody } from './runtime-api-options';
 
 interface Exit {
   readonly code: number | null;

@@ -6,129 +6,10 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { findAssemblyFunction, invokeLocally, listAssemblyFunctions, localFunctionFromAssembly } from '../../lib/invoke/assembly';
+import { findAssemblyFunction, listAssemblyFunctions } from '../../lib/invoke/assembly';
+import { localFunctionFromAssembly } from '../../lib/invoke/invoke-locally';
 import { captureStderr, expectCdkRustError, tempDir } from '../support';
-
-/** A Lambda function resource with the given code and metadata, as a template holds it. */
-function lambdaResource(stack: string, id: string, code: object, metadata: object = {}): object {
-  return {
-    Type: 'AWS::Lambda::Function',
-    Properties: { Runtime: 'provided.al2023', Handler: 'bootstrap', Code: code },
-    Metadata: { 'aws:cdk:path': `${stack}/${id}/Resource`, ...metadata },
-  };
-}
-
-function writeJson(file: string, value: unknown): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, JSON.stringify(value));
-}
-
-/** A stack artifact of a manifest. */
-function stackArtifact(templateFile: string, extra: object = {}): object {
-  return { type: 'aws:cloudformation:stack', environment: 'aws://111122223333/eu-west-1', properties: { templateFile }, ...extra };
-}
-
-function nestedArtifact(directoryName: string): object {
-  return { type: 'cdk:cloud-assembly', properties: { directoryName } };
-}
-
-/** Writes `<dir>/manifest.json` with the artifacts. */
-function writeManifest(dir: string, artifacts: Record<string, object>): void {
-  writeJson(path.join(dir, 'manifest.json'), { version: '48.0.0', artifacts });
-}
-
-/** An asset directory holding a file named bootstrap (never run by these tests). */
-function writeAsset(dir: string): string {
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'bootstrap'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
-  return dir;
-}
-
-/**
- * A workspace with `cdk.out` (the assembly: stack Api with function Fn, code in asset.abc123) and, next to it,
- * `elsewhere` (outside the assembly), holding a template and a bootstrap of its own.
- */
-function workspace(): { root: string; outside: string } {
-  const base = fs.realpathSync(tempDir('assembly-confinement'));
-  const root = path.join(base, 'cdk.out');
-  const outside = path.join(base, 'elsewhere');
-  writeManifest(root, { Api: stackArtifact('Api.template.json') });
-  writeJson(path.join(root, 'Api.template.json'), {
-    Resources: { Fn: lambdaResource('Api', 'Fn', { S3Bucket: 'b', S3Key: 'abc123.zip' }) },
-  });
-  writeAsset(path.join(root, 'asset.abc123'));
-  writeJson(path.join(outside, 'Outside.template.json'), {
-    Resources: { Stolen: lambdaResource('Outside', 'Stolen', { S3Bucket: 'b', S3Key: 'abc123.zip' }) },
-  });
-  writeJson(path.join(outside, 'metadata.json'), { '/Outside/Stolen/Resource': [{ type: 'aws:cdk:logicalId', data: 'Fn' }] });
-  writeAsset(outside);
-  return { root, outside };
-}
-
-/** Replaces the Api stack's function with one whose code is `code` (and metadata `metadata`). */
-function setCode(root: string, code: object, metadata: object = {}): void {
-  writeJson(path.join(root, 'Api.template.json'), { Resources: { Fn: lambdaResource('Api', 'Fn', code, metadata) } });
-}
-
-/** A small assembly: two stacks, one function with aws:cdk:path, one known only from the metadata file. */
-function writeAssembly(): string {
-  const dir = tempDir('assembly');
-  const fn = (extra: object): object => ({
-    Type: 'AWS::Lambda::Function',
-    Properties: {
-      Runtime: 'provided.al2023',
-      Handler: 'bootstrap',
-      Code: { S3Bucket: 'b', S3Key: 'abc123.zip' },
-      ...extra,
-    },
-  });
-  fs.writeFileSync(
-    path.join(dir, 'manifest.json'),
-    JSON.stringify({
-      version: '48.0.0',
-      artifacts: {
-        One: {
-          type: 'aws:cloudformation:stack',
-          environment: 'aws://111122223333/eu-central-1',
-          properties: { templateFile: 'One.template.json' },
-          metadata: { '/One/Api/Resource': [{ type: 'aws:cdk:logicalId', data: 'ApiFn' }] },
-        },
-        Two: {
-          type: 'aws:cloudformation:stack',
-          environment: 'aws://unknown-account/unknown-region',
-          properties: { templateFile: 'Two.template.json', stackName: 'two-stack' },
-          additionalMetadataFile: 'Two.metadata.json',
-        },
-      },
-    }),
-  );
-  fs.writeFileSync(
-    path.join(dir, 'One.template.json'),
-    JSON.stringify({
-      Resources: {
-        ApiFn: fn({
-          MemorySize: 512,
-          Timeout: 7,
-          Architectures: ['arm64'],
-          Environment: { Variables: { PLAIN: 'x', NUM: 3, TABLE: { Ref: 'Table' }, REGION: { Ref: 'AWS::Region' } } },
-          LoggingConfig: { LogFormat: 'JSON', ApplicationLogLevel: 'DEBUG' },
-        }),
-        Table: { Type: 'AWS::DynamoDB::Table', Properties: {} },
-      },
-    }),
-  );
-  fs.writeFileSync(
-    path.join(dir, 'Two.template.json'),
-    JSON.stringify({
-      Resources: {
-        WorkerA: { ...fn({}), Metadata: { 'aws:cdk:path': 'two/Jobs/WorkerA/Resource' } },
-        WorkerB: { ...fn({ Code: { ZipFile: 'x' } }), Metadata: { 'aws:cdk:path': 'two/Jobs/WorkerB/Resource' } },
-      },
-    }),
-  );
-  fs.writeFileSync(path.join(dir, 'Two.metadata.json'), JSON.stringify({}));
-  return dir;
-}
+import { lambdaResource, writeJson, stackArtifact, nestedArtifact, writeManifest, workspace, writeAssembly } from './synthetic-assembly';
 
 describe('listAssemblyFunctions: every function of the assembly is listed with what its template and manifest say', () => {
   test('lists every function with what the template says', () => {
@@ -188,15 +69,6 @@ describe('findAssemblyFunction: a selector names exactly one function, or the er
     );
     expect(() => findAssemblyFunction(dir, 'two/Jobs')).toThrow(/"two\/Jobs" matches several Lambda functions[^]*WorkerA[^]*WorkerB/);
     expect(() => findAssemblyFunction(tempDir('empty'), 'x')).toThrow(/has no manifest.json/);
-  });
-});
-
-describe('invokeLocally: an event that is not JSON is refused before anything is read or run', () => {
-  test('eventJson that is not JSON fails with INVALID_EVENT, even for an assembly that does not exist', async () => {
-    await expect(invokeLocally({ assemblyDir: tempDir('no-assembly'), function: 'Api/Fn', eventJson: '{"name": ' })).rejects.toMatchObject({
-      code: 'INVALID_EVENT',
-      message: expect.stringContaining('the event is not valid JSON'),
-    });
   });
 });
 
@@ -281,96 +153,6 @@ describe('listAssemblyFunctions: templates and metadata files are read only insi
       () => listAssemblyFunctions(root),
       'FUNCTION_NOT_FOUND',
       'its manifest, "manifest.json", resolves to a path outside',
-    );
-  });
-});
-
-describe('localFunctionFromAssembly: only a bootstrap inside the assembly is run', () => {
-  /** The bootstrap that localFunctionFromAssembly would run for the Api/Fn function. */
-  function bootstrapOf(root: string): string {
-    const { fn } = localFunctionFromAssembly(root, 'Api/Fn');
-    return fn.bootstrap;
-  }
-
-  test('an asset inside the assembly is run from its real path', () => {
-    const { root } = workspace();
-    expect(listAssemblyFunctions(root)[0].codeDirectory).toBe(path.join(root, 'asset.abc123'));
-    expect(bootstrapOf(root)).toBe(path.join(root, 'asset.abc123', 'bootstrap'));
-    // A symlink that stays inside the assembly is followed, and the real file is what runs.
-    setCode(root, { S3Bucket: 'b', S3Key: 'linked.zip' });
-    fs.symlinkSync(path.join(root, 'asset.abc123'), path.join(root, 'asset.linked'));
-    expect(bootstrapOf(root)).toBe(path.join(root, 'asset.abc123', 'bootstrap'));
-  });
-
-  test('a missing asset is still reported as missing when invoked, not as outside the assembly', async () => {
-    const { root } = workspace();
-    fs.rmSync(path.join(root, 'asset.abc123'), { recursive: true });
-    const { fn } = localFunctionFromAssembly(root, 'Api/Fn');
-    await expect(fn.invoke({})).rejects.toMatchObject({
-      code: 'ASSET_NOT_FOUND',
-      message: expect.stringContaining(`there is no bootstrap at ${path.join(root, 'asset.abc123', 'bootstrap')}`),
-    });
-    await fn.close();
-  });
-
-  test('an aws:asset:path outside the assembly (relative or absolute) gives no code directory, and is refused with a fix', () => {
-    const { root, outside } = workspace();
-    for (const assetPath of ['../elsewhere', outside]) {
-      setCode(root, { S3Bucket: 'b', S3Key: { 'Fn::Sub': 'not-a-string' } }, { 'aws:asset:path': assetPath, 'aws:asset:property': 'Code' });
-      const [definition] = listAssemblyFunctions(root);
-      expect(definition.codeDirectory).toBeUndefined();
-      expect(definition.codeProblem).toContain(`its code directory, ${outside}, resolves to a path outside the cloud assembly ${root}`);
-      expectCdkRustError(
-        () => localFunctionFromAssembly(root, 'Api/Fn'),
-        'ASSET_NOT_FOUND',
-        'Api/Fn has no code asset in the cloud assembly',
-        'Fix: run functions whose code is an asset directory of the cloud assembly',
-      );
-    }
-  });
-
-  test('an S3Key that climbs out of the assembly is refused', () => {
-    const { root } = workspace();
-    setCode(root, { S3Bucket: 'b', S3Key: '/../../elsewhere.zip' });
-    const [definition] = listAssemblyFunctions(root);
-    expect(definition.codeDirectory).toBeUndefined();
-    expect(definition.codeProblem).toContain('outside the cloud assembly');
-    expectCdkRustError(() => localFunctionFromAssembly(root, 'Api/Fn'), 'ASSET_NOT_FOUND', 'outside the cloud assembly');
-  });
-
-  test('an asset directory that is a symlink to a directory outside the assembly is refused', () => {
-    const { root, outside } = workspace();
-    fs.rmSync(path.join(root, 'asset.abc123'), { recursive: true });
-    fs.symlinkSync(outside, path.join(root, 'asset.abc123'));
-    expect(listAssemblyFunctions(root)[0].codeDirectory).toBeUndefined();
-    expectCdkRustError(() => localFunctionFromAssembly(root, 'Api/Fn'), 'ASSET_NOT_FOUND', 'outside the cloud assembly');
-  });
-
-  test('a bootstrap that is a symlink to a file outside the assembly, or a broken symlink, is refused before anything runs', () => {
-    const { root, outside } = workspace();
-    const bootstrap = path.join(root, 'asset.abc123', 'bootstrap');
-    for (const target of [path.join(outside, 'bootstrap'), '/bin/sh', path.join(outside, 'not-yet-there')]) {
-      fs.rmSync(bootstrap);
-      fs.symlinkSync(target, bootstrap);
-      expectCdkRustError(
-        () => localFunctionFromAssembly(root, 'Api/Fn'),
-        'ASSET_NOT_FOUND',
-        `the bootstrap of Api/Fn, ${bootstrap}, resolves to a path outside the cloud assembly ${root}`,
-        'Fix: synthesize the app again (`cdk synth`) and invoke the assembly it writes',
-      );
-    }
-  });
-
-  test('a bootstrap that is a directory is refused (its contents are not searched for another bootstrap)', () => {
-    const { root, outside } = workspace();
-    const bootstrap = path.join(root, 'asset.abc123', 'bootstrap');
-    fs.rmSync(bootstrap);
-    fs.mkdirSync(bootstrap);
-    fs.symlinkSync(path.join(outside, 'bootstrap'), path.join(bootstrap, 'bootstrap'));
-    expectCdkRustError(
-      () => localFunctionFromAssembly(root, 'Api/Fn'),
-      'ASSET_NOT_FOUND',
-      `the bootstrap of Api/Fn, ${bootstrap}, is not a file`,
     );
   });
 });
