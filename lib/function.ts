@@ -50,7 +50,10 @@ export interface RustFunctionProps extends lambda.FunctionOptions {
   readonly bundling?: RustBundlingOptions;
 
   /**
-   * The error-rate alarm, or `false` for none.
+   * The error-rate alarm's options, or `false` for no alarm.
+   *
+   * `true` is refused with an error (in Python, where this prop is typed `bool | ErrorRateAlarmOptions`,
+   * `True` would otherwise look meaningful): leave the prop out for the default alarm.
    *
    * @default - an alarm when more than 5% of invocations fail over 5 minutes, notifying `alarmTopic`
    */
@@ -88,6 +91,12 @@ export interface RustFunctionProps extends lambda.FunctionOptions {
  * role without AWS-managed policies, its own log group (one month), and an error-rate alarm.
  */
 export class RustFunction extends lambda.Function {
+  /** The memory size, in MiB, of a RustFunction that does not set `memorySize`. */
+  public static readonly DEFAULT_MEMORY_SIZE: number = DEFAULT_MEMORY_SIZE;
+
+  /** The timeout of a RustFunction that does not set `timeout`. */
+  public static readonly DEFAULT_TIMEOUT: Duration = DEFAULT_TIMEOUT;
+
   /** The function's log group: the one given as `logGroup`, or the one RustFunction created. */
   public readonly functionLogGroup: logs.ILogGroupRef;
 
@@ -213,6 +222,16 @@ function validateProps(props: RustFunctionProps, runtime: lambda.Runtime): void 
  * (`errorRateAlarm.threshold`, not `threshold`). The ErrorRateAlarm created later checks the same values again.
  */
 function validateAlarmProps(props: RustFunctionProps, constructPath: string): void {
+  // Other languages see this prop as `bool | ErrorRateAlarmOptions` (a jsii union), where `True` would
+  // read as "an alarm, with defaults" while meaning nothing here: refuse it rather than guess.
+  if ((props.errorRateAlarm as unknown) === true) {
+    throw new CdkRustError(
+      'INVALID_PROP',
+      'errorRateAlarm is true, which is not a setting: the error-rate alarm is on unless errorRateAlarm is false.',
+      'leave errorRateAlarm out for the default alarm, pass ErrorRateAlarmOptions to tune it, or false for none.',
+      constructPath,
+    );
+  }
   if (props.errorRateAlarm === false) return;
   resolveErrorRateAlarmOptions(props.errorRateAlarm ?? {}, props.alarmTopic, {
     constructPath,

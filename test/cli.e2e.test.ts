@@ -67,7 +67,9 @@ describe('cdk-rust synth', () => {
     ];
     const plain = cli(args);
     expect(plain.status).toBe(1);
-    expect(plain.stderr).toMatch(/^cdk-rust: Stack\/Function: the Docker build of hello\/hello for x86_64-unknown-linux-musl failed/m);
+    expect(plain.stderr).toMatch(
+      /^cdk-rust: \[BUILD_FAILED\] Stack\/Function: the Docker build of hello\/hello for x86_64-unknown-linux-musl failed/m,
+    );
     expect(plain.stderr).toContain('Fix: the builder image could not be found');
     expect(plain.stderr).not.toMatch(/FailedToBundleAsset|Failed to bundle asset|^\s+at /m);
     const verbose = cli([...args, '--verbose']);

@@ -6,16 +6,19 @@ import { CdkRustError } from '../lib/errors';
 import { tempDir, thrownBy } from './support';
 
 describe('CdkRustError: one shape for every failure', () => {
-  test('the message says where, what is wrong, then the fix; code, problem and fix are fields too', () => {
+  test('the message gives the code, says where and what is wrong, then the fix; code, problem and fix are fields too', () => {
     const error = new CdkRustError(
       'INVALID_PROP',
       'bundling.profile: "rel ease" is not a valid Cargo profile name.',
       'use "release".',
       'Svc/Api',
     );
-    expect(error.message).toBe('Svc/Api: bundling.profile: "rel ease" is not a valid Cargo profile name.\nFix: use "release".');
+    expect(error.message).toBe(
+      '[INVALID_PROP] Svc/Api: bundling.profile: "rel ease" is not a valid Cargo profile name.\nFix: use "release".',
+    );
     expect(error).toMatchObject({ name: 'CdkRustError', code: 'INVALID_PROP', constructPath: 'Svc/Api', fix: 'use "release".' });
-    expect(new CdkRustError('CLI_USAGE', 'x.', 'y.').message).toBe('x.\nFix: y.');
+    expect(new CdkRustError('CLI_USAGE', 'x.', 'y.').message).toBe('[CLI_USAGE] x.\nFix: y.');
+    expect(String(error)).toBe(`CdkRustError: ${error.message}`);
   });
 
   test('the fix is a required argument: the compiler refuses an error without one', () => {
@@ -28,7 +31,9 @@ describe('CdkRustError: one shape for every failure', () => {
   test('an error from shared code is reported for the construct it came from, once', () => {
     const inner = new CdkRustError('MANIFEST_NOT_FOUND', 'manifestPath: no Cargo.toml at /x.', 'point manifestPath at a Cargo.toml.');
     const outer = CdkRustError.inConstruct(inner, 'Svc/Api') as CdkRustError;
-    expect(outer.message).toBe('Svc/Api: manifestPath: no Cargo.toml at /x.\nFix: point manifestPath at a Cargo.toml.');
+    expect(outer.message).toBe(
+      '[MANIFEST_NOT_FOUND] Svc/Api: manifestPath: no Cargo.toml at /x.\nFix: point manifestPath at a Cargo.toml.',
+    );
     expect(CdkRustError.inConstruct(outer, 'Other')).toBe(outer);
     const plain = new Error('not ours');
     expect(CdkRustError.inConstruct(plain, 'Svc/Api')).toBe(plain);
@@ -63,7 +68,7 @@ describe('CdkRustError: one shape for every failure', () => {
     const unwrapped = CdkRustError.unwrap(wrapped);
     expect(unwrapped).toBeInstanceOf(CdkRustError);
     expect(unwrapped?.code).toBe('BUILD_FAILED');
-    expect(unwrapped?.message).toBe('Stack/Fn: error[E0425]: cannot find value `x`.\nFix: fix the error above.');
+    expect(unwrapped?.message).toBe('[BUILD_FAILED] Stack/Fn: error[E0425]: cannot find value `x`.\nFix: fix the error above.');
     expect(CdkRustError.unwrap(new Error('something else'))).toBeUndefined();
   });
 });

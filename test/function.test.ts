@@ -284,6 +284,21 @@ describe('bad input', () => {
       'alarmTopic',
     );
   });
+
+  test('errorRateAlarm true, which other languages can pass (Python types it bool | options)', () => {
+    const stack = new Stack(new App(), 'S');
+    // @ts-expect-error: TypeScript already refuses true; JavaScript, Python, Java and Go can pass it
+    const props: RustFunctionProps = { manifestPath: HELLO, bundling: BUNDLING, errorRateAlarm: true };
+    expectCdkRustError(() => new RustFunction(stack, 'F', props), 'INVALID_PROP', 'errorRateAlarm is true', 'leave errorRateAlarm out');
+  });
+
+  test('the defaults are public constants, for languages that cannot read them from the docs', () => {
+    const { template } = stackWith({});
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      MemorySize: RustFunction.DEFAULT_MEMORY_SIZE,
+      Timeout: RustFunction.DEFAULT_TIMEOUT.toSeconds(),
+    });
+  });
 });
 
 /** An app with cdk-nag's AwsSolutions and Serverless packs, reporting instead of failing, builds skipped. */

@@ -9,7 +9,7 @@ import { Construct, IConstruct } from 'constructs';
 import { CdkRustError } from '../errors';
 import { defaultDisplayName, MAX_DISPLAY_NAME_LENGTH } from './alarm-naming';
 import { cloudWatchKeyStatement, cloudWatchPublishStatement } from './cloudwatch-statements';
-import { SubscriptionTarget, TopicSubscriptions } from './topic-subscriptions';
+import { TopicSubscriptions } from './topic-subscriptions';
 
 /** Marks AlarmTopic instances, so that detection survives several copies of this library in one app. */
 const ALARM_TOPIC_SYMBOL = Symbol.for('cdk-rust.AlarmTopic');
@@ -56,7 +56,7 @@ export interface AlarmTopicProps {
  * `ErrorRateAlarm` uses the stack's singleton (`AlarmTopic.of(scope)`) unless it is given a topic. Create one yourself
  * to set properties, and pass its `topic` to the alarms that should use it.
  */
-export class AlarmTopic extends Construct implements SubscriptionTarget {
+export class AlarmTopic extends Construct {
   /** The construct id of the per-stack singleton, a direct child of the stack. */
   public static readonly SINGLETON_ID = 'CdkRustAlarmTopic';
 

@@ -8,6 +8,12 @@ import { CdkRustError } from '../errors';
 import { AlarmEvaluation, MAX_ALARM_DESCRIPTION_LENGTH, MAX_ALARM_NAME_LENGTH } from './alarm-naming';
 import { validateEmail, validateHttpsUrl } from './topic-subscriptions';
 
+/** The default `threshold`: 5 (percent of invocations). */
+export const DEFAULT_THRESHOLD = 5;
+
+/** The default `period`: five minutes. */
+export const DEFAULT_PERIOD = Duration.minutes(5);
+
 /**
  * How an error-rate alarm watches a Lambda function.
  *
@@ -154,8 +160,8 @@ export function resolveErrorRateAlarmOptions(
   topic: sns.ITopic | undefined,
   origin: AlarmPropOrigin,
 ): ResolvedErrorRateAlarmOptions {
-  const threshold = resolveThreshold(options.threshold ?? 5, origin);
-  const period = resolvePeriod(options.period ?? Duration.minutes(5), origin);
+  const threshold = resolveThreshold(options.threshold ?? DEFAULT_THRESHOLD, origin);
+  const period = resolvePeriod(options.period ?? DEFAULT_PERIOD, origin);
   const evaluationPeriods = requirePositiveInteger(
     options.evaluationPeriods ?? 1,
     'evaluationPeriods',

@@ -2,7 +2,7 @@
  * ErrorRateAlarm: a CloudWatch alarm on the error rate of any Lambda function, notifying the stack's shared,
  * encrypted AlarmTopic or a topic the user passes.
  */
-import { Stack, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -13,6 +13,8 @@ import { defaultAlarmDescription, defaultAlarmName } from './alarm-naming';
 import { AlarmTopic } from './alarm-topic';
 import {
   AlarmPropOrigin,
+  DEFAULT_PERIOD,
+  DEFAULT_THRESHOLD,
   ErrorRateAlarmOptions,
   ResolvedErrorRateAlarmOptions,
   resolveErrorRateAlarmOptions,
@@ -62,6 +64,12 @@ export interface ErrorRateAlarmProps extends ErrorRateAlarmOptions {
  * });
  */
 export class ErrorRateAlarm extends Construct {
+  /** The error rate, in percent of invocations, above which an alarm fires unless `threshold` is set: 5. */
+  public static readonly DEFAULT_THRESHOLD: number = DEFAULT_THRESHOLD;
+
+  /** The evaluation period of an alarm that does not set `period`: five minutes. */
+  public static readonly DEFAULT_PERIOD: Duration = DEFAULT_PERIOD;
+
   /** The CloudWatch alarm. */
   public readonly alarm: cloudwatch.Alarm;
 

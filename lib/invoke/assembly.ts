@@ -18,7 +18,11 @@ import { realPathInside } from './confined-path';
 import { LocalArchitecture } from './local-function-options';
 import { resolveRegion } from './region';
 
-/** A Lambda function of a cloud assembly, with what running it locally needs. */
+/**
+ * A Lambda function of a cloud assembly, with what running it locally needs.
+ *
+ * @jsii ignore Node.js only (other languages use the `cdk-rust` CLI).
+ */
 export interface AssemblyFunction {
   /** The stack's artifact id in the manifest. */
   readonly stackArtifactId: string;

@@ -16,6 +16,8 @@ import { LocalFunctionOptions } from './local-function-options';
 /**
  * What {@link invokeLocally} takes: the function and its event, and any {@link LocalFunctionOptions} (but `code`),
  * which win over what the template says.
+ *
+ * @jsii ignore Node.js only (other languages use the `cdk-rust` CLI).
  */
 export interface InvokeLocallyOptions extends Partial<Omit<LocalFunctionOptions, 'code'>> {
   /**

@@ -15,7 +15,11 @@ interface InvokeResultBase {
   readonly initDurationMs?: number;
 }
 
-/** A successful invocation. */
+/**
+ * A successful invocation.
+ *
+ * @jsii ignore Node.js only (other languages use the `cdk-rust` CLI).
+ */
 export interface InvokeSuccess extends InvokeResultBase {
   readonly ok: true;
   /** The response, parsed as JSON; the raw text when it is not JSON. */
@@ -24,7 +28,11 @@ export interface InvokeSuccess extends InvokeResultBase {
   readonly payloadText: string;
 }
 
-/** A failed invocation: a function error, a timeout, an init error or an exit. */
+/**
+ * A failed invocation: a function error, a timeout, an init error or an exit.
+ *
+ * @jsii ignore Node.js only (other languages use the `cdk-rust` CLI).
+ */
 export interface InvokeFailure extends InvokeResultBase {
   readonly ok: false;
   readonly kind: InvokeErrorKind;

@@ -7,7 +7,11 @@ import { ArchitectureName } from '../private/architecture';
 /** A function's architecture, as Lambda names it (`lambda.Architecture`'s `name`). */
 export type LocalArchitecture = ArchitectureName;
 
-/** What a {@link LocalFunction} runs, and how. */
+/**
+ * What a {@link LocalFunction} runs, and how.
+ *
+ * @jsii ignore Node.js only (other languages use the `cdk-rust` CLI).
+ */
 export interface LocalFunctionOptions {
   /**
    * The function's code: its `bootstrap` file, or the asset directory holding it.

@@ -42,7 +42,11 @@ const ARCHITECTURES: readonly ArchitectureName[] = ['x86_64', 'arm64'];
 const LOG_SETTLE_MS = 200;
 const STDERR_TAIL_LINES = 20;
 
-/** A function running locally, in a warm process reused across invocations. Call {@link close} when done. */
+/**
+ * A function running locally, in a warm process reused across invocations. Call {@link close} when done.
+ *
+ * @jsii ignore Node.js only (other languages use the `cdk-rust` CLI).
+ */
 export class LocalFunction {
   /** The `bootstrap` this function runs. */
   public readonly bootstrap: string;

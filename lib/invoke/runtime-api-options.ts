@@ -3,7 +3,11 @@
  * end, and errors as Lambda shapes them.
  */
 
-/** The body of an error a runtime posts, and of the error an invocation ends with, as Lambda shapes it. */
+/**
+ * The body of an error a runtime posts, and of the error an invocation ends with, as Lambda shapes it.
+ *
+ * @jsii ignore Node.js only (other languages use the `cdk-rust` CLI).
+ */
 export interface LambdaErrorBody {
   readonly errorType: string;
   readonly errorMessage: string;
@@ -22,7 +26,11 @@ export type InvocationOutcome =
   | { readonly ok: true; readonly requestId: string; readonly payload: Buffer }
   | { readonly ok: false; readonly requestId: string; readonly kind: InvokeErrorKind; readonly error: LambdaErrorBody };
 
-/** What {@link RuntimeApiServer.start} takes. */
+/**
+ * What {@link RuntimeApiServer.start} takes.
+ *
+ * @jsii ignore Node.js only (other languages use the `cdk-rust` CLI).
+ */
 export interface RuntimeApiOptions {
   /**
    * The function's name.
@@ -88,7 +96,11 @@ export interface RuntimeApiOptions {
   readonly requestTimeoutSeconds?: number;
 }
 
-/** An event queued with {@link RuntimeApiServer.enqueue}. */
+/**
+ * An event queued with {@link RuntimeApiServer.enqueue}.
+ *
+ * @jsii ignore Node.js only (other languages use the `cdk-rust` CLI).
+ */
 export interface PendingInvocation {
   readonly requestId: string;
   /** Settles once, when the runtime answers, the invocation times out, or it is aborted. Never rejects. */

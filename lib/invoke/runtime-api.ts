@@ -46,6 +46,8 @@ interface Invocation {
  * The emulator. Events: `next` (the runtime is waiting for an event), `init-error` (a
  * {@link LambdaErrorBody} posted to `/init/error`), `timeout` (the request id of an invocation that
  * timed out: its process must be stopped, as Lambda does).
+ *
+ * @jsii ignore Node.js only (other languages use the `cdk-rust` CLI).
  */
 export class RuntimeApiServer extends EventEmitter {
   /** Starts a server on 127.0.0.1, on a free port. */

@@ -394,7 +394,7 @@ describe('RuntimeApiServer: a misuse fails with a CdkRustError that names the op
     await expect(RuntimeApiServer.start({ headersTimeoutSeconds: -1 })).rejects.toMatchObject({
       code: 'INVALID_PROP',
       message:
-        'headersTimeoutSeconds: -1 is not a positive number of seconds.\nFix: give headersTimeoutSeconds a positive number of seconds (fractions allowed), or leave it out for the default.',
+        '[INVALID_PROP] headersTimeoutSeconds: -1 is not a positive number of seconds.\nFix: give headersTimeoutSeconds a positive number of seconds (fractions allowed), or leave it out for the default.',
     });
     await expect(RuntimeApiServer.start({ requestTimeoutSeconds: Number.NaN })).rejects.toMatchObject({
       code: 'INVALID_PROP',
