@@ -12,6 +12,7 @@ import { ErrorRateAlarm, ErrorRateAlarmOptions } from './alarm';
 import { resolveErrorRateAlarmOptions } from './alarm/error-rate-alarm-options';
 import { Bundling } from './bundling/bundling';
 import { CdkRustError } from './errors';
+import { scopesGranularAcknowledgements } from './private/aws-cdk-lib-version';
 import { RustBundlingOptions } from './bundling/rust-bundling-options';
 
 /** The memory RustFunction gives a function unless told otherwise, in MiB. */
@@ -177,6 +178,9 @@ export class RustFunction extends lambda.Function {
     });
     // Lambda checks the X-Ray permissions when it creates a traced function.
     cfn.addResourceDependency(policy.node.defaultChild as iam.CfnPolicy, 'Lambda checks X-Ray permissions on create');
+    // On aws-cdk-lib before 2.269 this acknowledgement would apply to the whole app and hide the user's own
+    // wildcards, so there the finding is left for the user to see (and acknowledge knowingly).
+    if (!scopesGranularAcknowledgements()) return;
     Validations.of(policy).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:

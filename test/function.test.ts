@@ -13,6 +13,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { RustFunction, RustFunctionProps } from '../lib';
+import { scopesGranularAcknowledgements } from '../lib/private/aws-cdk-lib-version';
 import { Bundling } from '../lib/bundling/bundling';
 import { FIXTURES, expectCdkRustError, maskAssetHashes, nagFindings, tempDir } from './support';
 
@@ -320,13 +321,20 @@ describe('cdk-nag', () => {
       bundling: BUNDLING,
       errorRateAlarm: { emailSubscriptions: ['ops@example.com'] },
     });
-    expect(nagFindings(app)).toEqual([]);
+    // Before aws-cdk-lib 2.269 the X-Ray wildcard is left unacknowledged (see the next test).
+    const xray = { rule: 'AwsSolutions-IAM5[Resource::*]', path: expect.stringContaining('Api/TracingPolicy') };
+    expect(nagFindings(app)).toEqual(scopesGranularAcknowledgements() ? [] : [xray]);
   });
 
   test('the X-Ray acknowledgement does not hide a wildcard the user adds', () => {
     const { app, stack } = nagApp();
     const fn = new RustFunction(stack, 'Api', { manifestPath: HELLO, bundling: BUNDLING });
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] }));
-    expect(nagFindings(app).map((f) => f.rule)).toContain('AwsSolutions-IAM5[Resource::*]');
+    const wildcards = nagFindings(app)
+      .filter((f) => f.rule === 'AwsSolutions-IAM5[Resource::*]')
+      .map((f) => f.path);
+    expect(wildcards).toContainEqual(expect.stringContaining('ApiServiceRole/DefaultPolicy'));
+    // Where aws-cdk-lib cannot keep the acknowledgement to the X-Ray policy (before 2.269), it is not made.
+    expect(wildcards.some((p) => p.includes('Api/TracingPolicy'))).toBe(!scopesGranularAcknowledgements());
   });
 });
