@@ -4,7 +4,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'cdk.out/', '.dev-env/', 'bench/results/', '**/target/', 'test/fixtures/**/target/'] },
+  {
+    ignores: ['node_modules/', 'dist/', 'cdk.out/', '.dev-env/', 'bench/results/', '.cdk-floor/', '**/target/', 'test/fixtures/**/target/'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

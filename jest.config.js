@@ -24,6 +24,8 @@ module.exports = {
     {
       ...unit,
       displayName: 'floor',
+      // What does not load aws-cdk-lib (the jsii assembly and the API reference) is checked once, by `unit`.
+      testPathIgnorePatterns: [...unit.testPathIgnorePatterns, '/test/jsii\\.test\\.ts$', '/test/api-docs\\.test\\.ts$'],
       setupFiles: ['<rootDir>/test/floor-setup.ts'],
       moduleNameMapper: {
         '^aws-cdk-lib$': `${floor}/aws-cdk-lib`,

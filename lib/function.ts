@@ -104,6 +104,11 @@ export class RustFunction extends lambda.Function {
   /** The error-rate alarm, unless `errorRateAlarm` is `false`. */
   public readonly errorRateAlarm?: ErrorRateAlarm;
 
+  /**
+   * @param scope the construct to create the function, built from the Cargo project at `props.manifestPath` in
+   * @param id the construct id, unique within `scope`
+   * @param props the Cargo project, its build, and the function's settings
+   */
   constructor(scope: Construct, id: string, props: RustFunctionProps) {
     const runtime = props.runtime ?? lambda.Runtime.PROVIDED_AL2023;
     validateProps(props, runtime);

@@ -100,6 +100,11 @@ export class AlarmTopic extends Construct {
 
   private readonly subscriptions: TopicSubscriptions;
 
+  /**
+   * @param scope the construct to create the topic and its key in
+   * @param id the construct id, unique within `scope`
+   * @param props the display name and the key's removal policy
+   */
   constructor(scope: Construct, id: string, props: AlarmTopicProps = {}) {
     super(scope, id);
     Object.defineProperty(this, ALARM_TOPIC_SYMBOL, { value: true });

@@ -79,6 +79,11 @@ export class ErrorRateAlarm extends Construct {
   /** The error-rate expression the alarm evaluates, in percent; reusable in dashboards. */
   public readonly errorRate: cloudwatch.MathExpression;
 
+  /**
+   * @param scope the construct to create the alarm in
+   * @param id the construct id, unique within `scope`
+   * @param props the function to watch, the topic to notify, and how to evaluate the error rate
+   */
   constructor(scope: Construct, id: string, props: ErrorRateAlarmProps) {
     super(scope, id);
 
