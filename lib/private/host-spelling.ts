@@ -85,19 +85,34 @@ export function spellProp(name: string, language: HostLanguage): string {
 }
 
 /**
- * `text` with the prop names it mentions spelled for `language`. A camelCase prop name is rewritten wherever it
- * stands as a word; a one-word name (`profile`, `architecture`) only where it is written as a prop, that is inside
- * a dotted path (`bundling.profile`) or directly before `:` or `[`, so prose such as "the function's
- * architecture" is left alone, and so are parts of file paths. Map keys (`bundling.buildEnvironment.FOO`) are not prop names and stay as given.
+ * Props that exist only inside `bundling` (RustBundlingOptions). Written on their own they are Cargo's words
+ * (`[profile.release]`, `--target`, `build.target-dir`), so a path that starts with one is not a prop path.
+ */
+const BUNDLING_ONLY: ReadonlySet<string> = new Set(['features', 'profile', 'target', 'network']);
+
+/**
+ * `text` with the prop names it mentions spelled for `language`.
+ *
+ * Prop paths are found as dotted words (`bundling.cargoArgs[2]`, `errorRateAlarm.threshold`). A camelCase prop
+ * name is rewritten wherever it stands; a one-word name (`profile`, `architecture`) only inside a path that starts
+ * with a prop, or as a label directly before `:` or `[`, so prose ("the function's architecture"), Cargo's own
+ * keys (`[profile.release]`, `build.target-dir`), flags (`--target`) and file paths are left alone. Map keys
+ * (`bundling.buildEnvironment.FOO`) are not prop names and stay as given.
  */
 export function inHostSpelling(text: string, language: HostLanguage): string {
   if (language === 'typescript' || language === 'java') return text;
-  return text.replace(/(?<![\w$/-])([a-z][A-Za-z0-9]*)(?![\w$])/g, (word: string, _name: string, offset: number) => {
-    if (!PROP_NAMES.has(word)) return word;
-    const isCamel = /[A-Z]/.test(word);
-    const before = text.charAt(offset - 1);
-    const after = text.charAt(offset + word.length);
-    const writtenAsProp = before === '.' || after === '.' || after === ':' || after === '[';
-    return isCamel || writtenAsProp ? spellProp(word, language) : word;
+  const path = /(?<![\w$/\-.[])([a-z][A-Za-z0-9]*)((?:\.[A-Za-z_][A-Za-z0-9_]*|\[\d+\])*)(?![\w$\-\]])/g;
+  return text.replace(path, (match: string, head: string, rest: string, offset: number) => {
+    if (!PROP_NAMES.has(head)) return match;
+    const isCamel = (word: string) => /[A-Z]/.test(word);
+    const after = text.charAt(offset + match.length);
+    const isLabel = rest === '' && (after === ':' || after === '[');
+    if (!isCamel(head) && (BUNDLING_ONLY.has(head) || (rest === '' && !isLabel))) return match;
+    const segments = rest.split(/(?=\.|\[)/).filter((segment) => segment !== '');
+    const spelled = segments.map((segment) => {
+      const name = segment.slice(1);
+      return segment.startsWith('.') && PROP_NAMES.has(name) ? `.${spellProp(name, language)}` : segment;
+    });
+    return spellProp(head, language) + spelled.join('');
   });
 }

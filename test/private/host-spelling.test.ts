@@ -34,6 +34,15 @@ describe('host-spelling: errors name props as the calling language spells them',
     );
   });
 
+  test("Cargo's own keys and flags that share a prop's name are left alone", () => {
+    const fix =
+      'use a profile defined as [profile.<name>] in the workspace Cargo.toml, or profile.release; not --target or build.target-dir.';
+    expect(inHostSpelling(fix, 'go')).toBe(fix);
+    expect(inHostSpelling(fix, 'python')).toBe(fix);
+    expect(inHostSpelling('target: "x" is unknown.', 'go')).toBe('target: "x" is unknown.');
+    expect(inHostSpelling('architecture: "ppc" is not one.', 'go')).toBe('Architecture: "ppc" is not one.');
+  });
+
   test('rewriting is idempotent, so an error re-reported for its construct is not rewritten twice', () => {
     const once = inHostSpelling('errorRateAlarm.evaluationPeriods: 0 is not positive.', 'go');
     expect(inHostSpelling(once, 'go')).toBe(once);
