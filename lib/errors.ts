@@ -33,7 +33,8 @@ export type CdkRustErrorCode =
   | 'INVALID_EVENT'
   | 'FUNCTION_NOT_FOUND'
   | 'ASSET_NOT_FOUND'
-  | 'EMULATOR_NOT_FOUND';
+  | 'EMULATOR_NOT_FOUND'
+  | 'INVALID_IMAGE';
 
 /**
  * The one error class cdk-rust throws. `code` is stable; `message` says where, what is wrong and how to fix it.

@@ -1,0 +1,261 @@
+/**
+ * The plain-data description of a service's container image, and the files of its one layer: the static binary,
+ * the users it runs as, CA certificates and (optionally) time zones, with fixed modes and owners. No base image:
+ * nothing else is in the image, not even a shell.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { checkStaticExecutable } from './elf';
+import { CdkRustError } from '../errors';
+import { ArchitectureName } from '../private/architecture';
+
+/** A health check the container runs: the service's own binary, since the image has nothing else. */
+export interface ServiceImageHealthCheck {
+  /** The argv, exec form (no shell): its first element must be the binary's path in the image, `/app/<binaryName>`. */
+  readonly command: readonly string[];
+  /** Seconds between checks. @default 30 */
+  readonly interval?: number;
+  /** Seconds a check may take before it counts as failed. @default 5 */
+  readonly timeout?: number;
+  /** Seconds after the start during which failures do not count. @default 0 */
+  readonly startPeriod?: number;
+  /** Failures in a row that make the container unhealthy. @default 3 */
+  readonly retries?: number;
+}
+
+/** A container image made from one static binary. */
+export interface ServiceImageSpec {
+  /** The binary's name: the image runs `/app/<binaryName>`. */
+  readonly binaryName: string;
+  /** The binary: its bytes, or the path of the file on this machine. */
+  readonly binary: Buffer | string;
+  /** The architecture of the image, which the binary's must match. */
+  readonly architecture: ArchitectureName;
+  /** The CA certificates (PEM), at /etc/ssl/certs/ca-certificates.crt. */
+  readonly caBundle: Buffer;
+  /** A directory on this machine whose files go under /usr/share/zoneinfo. @default - no time zones */
+  readonly zoneinfo?: string;
+  /** The TCP port the service listens on. */
+  readonly port: number;
+  /** Environment variables, in order, after PATH and SSL_CERT_FILE (which they may replace). @default - none */
+  readonly environment?: ReadonlyArray<readonly [string, string]>;
+  /** @default - none */
+  readonly healthCheck?: ServiceImageHealthCheck;
+  /** The name the image is loaded as, `name:tag`, recorded in the archive. */
+  readonly repoTag: string;
+}
+
+/** The health check's timings, defaults filled in (ECS's own defaults). */
+export const HEALTH_CHECK_DEFAULTS = { interval: 30, timeout: 5, startPeriod: 0, retries: 3 } as const;
+
+/** Where things are in the image. */
+export const APP_DIR = '/app';
+export const CA_BUNDLE_PATH = '/etc/ssl/certs/ca-certificates.crt';
+export const ZONEINFO_DIR = '/usr/share/zoneinfo';
+/** The user and group the service runs as (distroless's `nonroot`). */
+export const NONROOT_ID = 65532;
+export const NONROOT_HOME = '/home/nonroot';
+
+/** The binary's path in the image. */
+export function binaryPathInImage(spec: Pick<ServiceImageSpec, 'binaryName'>): string {
+  return `${APP_DIR}/${spec.binaryName}`;
+}
+
+/** One entry of the image's layer. Paths are absolute; owners are numeric. */
+export type LayerEntry =
+  | { readonly type: 'directory'; readonly path: string; readonly mode: number; readonly uid: number; readonly gid: number }
+  | {
+      readonly type: 'file';
+      readonly path: string;
+      readonly mode: number;
+      readonly uid: number;
+      readonly gid: number;
+      readonly content: Buffer;
+    }
+  | {
+      readonly type: 'symlink';
+      readonly path: string;
+      readonly mode: number;
+      readonly uid: number;
+      readonly gid: number;
+      readonly target: string;
+    };
+
+const PASSWD = `root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:${NONROOT_ID}:${NONROOT_ID}:nonroot:${NONROOT_HOME}:/sbin/nologin\n`;
+const GROUP = `root:x:0:\nnonroot:x:${NONROOT_ID}:\n`;
+
+/**
+ * Throws unless the spec's own values are valid: the ones checked without reading the binary, so a construct can
+ * check its props before anything is built.
+ */
+export function checkServiceImageSpec(spec: Omit<ServiceImageSpec, 'binary' | 'caBundle'>): void {
+  if (!/^[A-Za-z0-9_][A-Za-z0-9._-]{0,99}$/.test(spec.binaryName)) {
+    throw new CdkRustError(
+      'INVALID_PROP',
+      `binaryName: "${spec.binaryName}" is not a file name the image can hold.`,
+      'use the name of a Cargo binary target (letters, digits, "_", "-" and ".").',
+    );
+  }
+  if (!Number.isInteger(spec.port) || spec.port < 1 || spec.port > 65535) {
+    throw new CdkRustError('INVALID_PROP', `port: ${spec.port} is not a TCP port.`, 'use a whole number from 1 to 65535, as 8080.');
+  }
+  checkEnvironment(spec.environment ?? []);
+  if (spec.healthCheck) checkHealthCheck(spec.healthCheck, binaryPathInImage(spec));
+  if (!isRepoTag(spec.repoTag)) {
+    throw new CdkRustError(
+      'INVALID_IMAGE',
+      `repoTag: "${spec.repoTag}" is not an image name with a tag, as Docker writes them.`,
+      'use a lowercase name and a tag, as "cdk-rust/api:0123abcd".',
+    );
+  }
+}
+
+function checkEnvironment(environment: ReadonlyArray<readonly [string, string]>): void {
+  const seen = new Set<string>();
+  for (const [name, value] of environment) {
+    if (!/^[^=\0]+$/.test(name) || value.includes('\0')) {
+      throw new CdkRustError(
+        'INVALID_PROP',
+        `environment: ${JSON.stringify(name)} is not a variable a process can be given.`,
+        'use names without "=" and names and values without NUL characters.',
+      );
+    }
+    if (seen.has(name)) {
+      throw new CdkRustError('INVALID_PROP', `environment: ${name} is given twice.`, `give ${name} once.`);
+    }
+    seen.add(name);
+  }
+}
+
+function checkHealthCheck(healthCheck: ServiceImageHealthCheck, binary: string): void {
+  if (healthCheck.command[0] !== binary) {
+    throw new CdkRustError(
+      'INVALID_PROP',
+      `healthCheck.command: ${JSON.stringify(healthCheck.command)} does not run ${binary}: the image has no shell ` +
+        'and no other program, so the service binary is the only command a health check can run.',
+      `start healthCheck.command with "${binary}" and give its arguments after it, as ["${binary}", "--health-check"].`,
+    );
+  }
+  // Docker's least interval and timeout is 1 ms.
+  const least = { interval: 0.001, timeout: 0.001, startPeriod: 0 } as const;
+  for (const name of ['interval', 'timeout', 'startPeriod'] as const) {
+    const value = healthCheck[name];
+    if (value !== undefined && (!Number.isFinite(value) || value < least[name])) {
+      throw new CdkRustError(
+        'INVALID_PROP',
+        `healthCheck.${name}: ${value} is not a duration.`,
+        `use a number of seconds of at least ${least[name]}.`,
+      );
+    }
+  }
+  const retries = healthCheck.retries;
+  if (retries !== undefined && (!Number.isInteger(retries) || retries < 1)) {
+    throw new CdkRustError(
+      'INVALID_PROP',
+      `healthCheck.retries: ${retries} is not a number of retries.`,
+      'use a whole number of at least 1.',
+    );
+  }
+}
+
+/**
+ * Docker's reference grammar: `[host[:port]/]component[/component...]:tag`, with lowercase components. The first
+ * part is a host only when it has a "." or a ":", or is localhost (so `CDK/api:1` is a bad name, not a host).
+ */
+function isRepoTag(tag: string): boolean {
+  const host = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::[0-9]+)?)$/;
+  const component = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+  const match = /^(.+):([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$/.exec(tag);
+  if (!match || tag.length > 255) return false;
+  const parts = match[1].split('/');
+  if (parts.length > 1 && (/[.:]/.test(parts[0]) || parts[0] === 'localhost')) {
+    if (!host.test(parts.shift() as string)) return false;
+  }
+  return parts.every((part) => component.test(part));
+}
+
+/**
+ * The entries of the image's one layer, sorted by path (each directory before what it holds), every parent
+ * directory an entry of its own. Reads the binary and the zoneinfo directory; throws unless the binary is a static
+ * executable for the image's architecture.
+ */
+export function imageLayout(spec: ServiceImageSpec): LayerEntry[] {
+  checkServiceImageSpec(spec);
+  const binary = typeof spec.binary === 'string' ? readBinary(spec.binary) : spec.binary;
+  checkStaticExecutable(binary, spec.architecture, typeof spec.binary === 'string' ? spec.binary : `"${spec.binaryName}"`);
+  const root = { uid: 0, gid: 0 };
+  const entries: LayerEntry[] = [
+    { type: 'file', path: binaryPathInImage(spec), mode: 0o755, ...root, content: binary },
+    { type: 'file', path: '/etc/passwd', mode: 0o644, ...root, content: Buffer.from(PASSWD) },
+    { type: 'file', path: '/etc/group', mode: 0o644, ...root, content: Buffer.from(GROUP) },
+    { type: 'directory', path: NONROOT_HOME, mode: 0o700, uid: NONROOT_ID, gid: NONROOT_ID },
+    { type: 'directory', path: '/tmp', mode: 0o1777, ...root },
+    { type: 'file', path: CA_BUNDLE_PATH, mode: 0o644, ...root, content: spec.caBundle },
+  ];
+  if (spec.zoneinfo !== undefined) entries.push(...zoneinfoEntries(spec.zoneinfo));
+  return withParents(entries).sort((a, b) => comparePaths(a.path, b.path));
+}
+
+function readBinary(file: string): Buffer {
+  try {
+    return fs.readFileSync(file);
+  } catch (error) {
+    throw new CdkRustError('INVALID_IMAGE', `the binary ${file} cannot be read: ${(error as Error).message}.`, 'build the binary first.');
+  }
+}
+
+/** The files under `dir`, by their path under /usr/share/zoneinfo: 0644 and 0755 whatever their modes here. */
+function zoneinfoEntries(dir: string): LayerEntry[] {
+  if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new CdkRustError(
+      'INVALID_IMAGE',
+      `zoneinfo: ${dir} is not a directory.`,
+      'give a directory of time zone files, as /usr/share/zoneinfo.',
+    );
+  }
+  const root = { uid: 0, gid: 0 };
+  const entries: LayerEntry[] = [{ type: 'directory', path: ZONEINFO_DIR, mode: 0o755, ...root }];
+  const walk = (hostDir: string, imageDir: string) => {
+    for (const name of fs.readdirSync(hostDir).sort(comparePaths)) {
+      const hostPath = path.join(hostDir, name);
+      const imagePath = `${imageDir}/${name}`;
+      const stat = fs.lstatSync(hostPath);
+      if (stat.isDirectory()) {
+        entries.push({ type: 'directory', path: imagePath, mode: 0o755, ...root });
+        walk(hostPath, imagePath);
+      } else if (stat.isFile()) {
+        entries.push({ type: 'file', path: imagePath, mode: 0o644, ...root, content: fs.readFileSync(hostPath) });
+      } else if (stat.isSymbolicLink()) {
+        // Kept as links (tzdata links zones by name: Egypt -> Africa/Cairo), their targets as they are.
+        entries.push({ type: 'symlink', path: imagePath, mode: 0o777, ...root, target: fs.readlinkSync(hostPath) });
+      } else {
+        throw new CdkRustError(
+          'INVALID_IMAGE',
+          `zoneinfo: ${hostPath} is neither a file, a directory nor a symbolic link.`,
+          'give a directory that holds only time zone files.',
+        );
+      }
+    }
+  };
+  walk(dir, ZONEINFO_DIR);
+  return entries;
+}
+
+/** `entries` and, as root-owned 0755 directories, each of their parents that is not an entry already. */
+function withParents(entries: LayerEntry[]): LayerEntry[] {
+  const paths = new Set(entries.map((e) => e.path));
+  const parents: LayerEntry[] = [];
+  for (const entry of entries) {
+    for (let dir = path.posix.dirname(entry.path); dir !== '/'; dir = path.posix.dirname(dir)) {
+      if (paths.has(dir)) continue;
+      paths.add(dir);
+      parents.push({ type: 'directory', path: dir, mode: 0o755, uid: 0, gid: 0 });
+    }
+  }
+  return [...entries, ...parents];
+}
+
+/** Paths in the order of their UTF-8 bytes, the same on every machine and in every locale. */
+export function comparePaths(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}

@@ -1,0 +1,244 @@
+/**
+ * The layer of a service image: which files, directories and links, with which modes and owners; and the spec's
+ * checks, each refusing bad input with the prop it names and a fix.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { checkServiceImageSpec, comparePaths, imageLayout, LayerEntry } from '../../lib/service/image-spec';
+import { expectCdkRustError, tempDir } from '../support';
+import { CA_BUNDLE, dynamicElf, specOf, staticElf, writeTemp, zoneinfoTree } from './fixtures';
+
+/** An entry without its content: what `ls -l` would show. */
+function shape(entry: LayerEntry): string {
+  const target = entry.type === 'symlink' ? ` -> ${entry.target}` : '';
+  return `${entry.type} ${entry.mode.toString(8).padStart(4, '0')} ${entry.uid}:${entry.gid} ${entry.path}${target}`;
+}
+
+function content(entries: LayerEntry[], file: string): string {
+  const entry = entries.find((e) => e.path === file);
+  if (entry?.type !== 'file') throw new Error(`no file ${file}`);
+  return entry.content.toString('latin1');
+}
+
+describe('imageLayout: the binary, the users, the certificates and /tmp, with fixed modes and owners', () => {
+  test('holds exactly these entries, sorted by path, every parent directory an entry of its own', () => {
+    expect(imageLayout(specOf()).map(shape)).toEqual([
+      'directory 0755 0:0 /app',
+      'file 0755 0:0 /app/api',
+      'directory 0755 0:0 /etc',
+      'file 0644 0:0 /etc/group',
+      'file 0644 0:0 /etc/passwd',
+      'directory 0755 0:0 /etc/ssl',
+      'directory 0755 0:0 /etc/ssl/certs',
+      'file 0644 0:0 /etc/ssl/certs/ca-certificates.crt',
+      'directory 0755 0:0 /home',
+      'directory 0700 65532:65532 /home/nonroot',
+      'directory 1777 0:0 /tmp',
+    ]);
+  });
+
+  test('/etc/passwd and /etc/group name root and nonroot (65532, home /home/nonroot), neither with a shell', () => {
+    const entries = imageLayout(specOf());
+    expect(content(entries, '/etc/passwd')).toBe(
+      'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n',
+    );
+    expect(content(entries, '/etc/group')).toBe('root:x:0:\nnonroot:x:65532:\n');
+  });
+
+  test('the binary and the CA bundle are the bytes given; a binary given by path is read from it', () => {
+    const fromBytes = imageLayout(specOf());
+    expect(content(fromBytes, '/app/api')).toBe(staticElf().toString('latin1'));
+    expect(content(fromBytes, '/etc/ssl/certs/ca-certificates.crt')).toBe(CA_BUNDLE.toString('latin1'));
+    expect(imageLayout(specOf({ binary: writeTemp(staticElf()) }))).toEqual(fromBytes);
+  });
+
+  test('the binary is at /app/<binaryName>', () => {
+    expect(imageLayout(specOf({ binaryName: 'orders-api' })).map((e) => e.path)).toContain('/app/orders-api');
+  });
+});
+
+describe('imageLayout: time zones, when given, go under /usr/share/zoneinfo with fixed modes', () => {
+  test('files are 0644, directories 0755 and links kept as links, whatever their modes on this machine', () => {
+    const dir = zoneinfoTree();
+    fs.chmodSync(path.join(dir, 'UTC'), 0o600);
+    fs.chmodSync(path.join(dir, 'Europe'), 0o700);
+    const zones = imageLayout(specOf({ zoneinfo: dir }))
+      .filter((e) => e.path.startsWith('/usr'))
+      .map(shape);
+    expect(zones).toEqual([
+      'directory 0755 0:0 /usr',
+      'directory 0755 0:0 /usr/share',
+      'directory 0755 0:0 /usr/share/zoneinfo',
+      'directory 0755 0:0 /usr/share/zoneinfo/Europe',
+      'file 0644 0:0 /usr/share/zoneinfo/Europe/Paris',
+      'symlink 0777 0:0 /usr/share/zoneinfo/Paris -> Europe/Paris',
+      'file 0644 0:0 /usr/share/zoneinfo/UTC',
+    ]);
+    expect(content(imageLayout(specOf({ zoneinfo: dir })), '/usr/share/zoneinfo/Europe/Paris')).toBe('TZif paris');
+  });
+
+  test("this machine's /usr/share/zoneinfo goes in whole, every parent before what it holds", () => {
+    const entries = imageLayout(specOf({ zoneinfo: '/usr/share/zoneinfo' }));
+    const paths = entries.map((e) => e.path);
+    expect(paths).toContain('/usr/share/zoneinfo/Europe/Paris');
+    expect([...paths].sort(comparePaths)).toEqual(paths);
+    const directories = new Set(entries.filter((e) => e.type === 'directory').map((e) => e.path));
+    paths.forEach((p, i) => {
+      const parent = path.posix.dirname(p);
+      if (parent === '/') return;
+      expect(directories.has(parent)).toBe(true);
+      expect(paths.indexOf(parent)).toBeLessThan(i);
+    });
+  });
+
+  test('paths sort by their bytes, so "Europe-x" (0x2d) comes before "Europe/" (0x2f) in every locale', () => {
+    const dir = zoneinfoTree();
+    fs.writeFileSync(path.join(dir, 'Europe-x'), 'TZif');
+    fs.writeFileSync(path.join(dir, 'europe'), 'TZif');
+    const zones = imageLayout(specOf({ zoneinfo: dir }))
+      .map((e) => e.path)
+      .filter((p) => p.startsWith('/usr/share/zoneinfo/'));
+    expect(zones).toEqual([
+      '/usr/share/zoneinfo/Europe',
+      '/usr/share/zoneinfo/Europe-x',
+      '/usr/share/zoneinfo/Europe/Paris',
+      '/usr/share/zoneinfo/Paris',
+      '/usr/share/zoneinfo/UTC',
+      '/usr/share/zoneinfo/europe',
+    ]);
+  });
+});
+
+describe('checkServiceImageSpec: bad values are refused before anything is read, naming the prop, with the fix', () => {
+  test('a port outside 1-65535, or not a whole number, is INVALID_PROP naming port', () => {
+    for (const port of [0, 65536, -1, 80.5, NaN]) {
+      expectCdkRustError(
+        () => checkServiceImageSpec(specOf({ port })),
+        'INVALID_PROP',
+        `port: ${port} is not a TCP port.`,
+        'Fix: use a whole number from 1 to 65535',
+      );
+    }
+    expect(() => checkServiceImageSpec(specOf({ port: 1 }))).not.toThrow();
+    expect(() => checkServiceImageSpec(specOf({ port: 65535 }))).not.toThrow();
+  });
+
+  test('a health check that does not run the binary is INVALID_PROP naming healthCheck.command: there is no shell and nothing else', () => {
+    for (const command of [['curl', '-f', 'http://localhost:8080/health'], ['api', '--health'], ['/bin/sh', '-c', 'true'], []]) {
+      expectCdkRustError(
+        () => checkServiceImageSpec(specOf({ healthCheck: { command } })),
+        'INVALID_PROP',
+        `healthCheck.command: ${JSON.stringify(command)} does not run /app/api: the image has no shell and no other program`,
+        'Fix: start healthCheck.command with "/app/api" and give its arguments after it, as ["/app/api", "--health-check"].',
+      );
+    }
+    expect(() => checkServiceImageSpec(specOf({ healthCheck: { command: ['/app/api', '--health'] } }))).not.toThrow();
+  });
+
+  test('health check timings that are not durations, and retries that are not a count, are INVALID_PROP naming each', () => {
+    const command = ['/app/api'];
+    expectCdkRustError(
+      () => checkServiceImageSpec(specOf({ healthCheck: { command, interval: 0 } })),
+      'INVALID_PROP',
+      'healthCheck.interval: 0',
+    );
+    expectCdkRustError(
+      () => checkServiceImageSpec(specOf({ healthCheck: { command, timeout: -1 } })),
+      'INVALID_PROP',
+      'healthCheck.timeout: -1',
+    );
+    expectCdkRustError(
+      () => checkServiceImageSpec(specOf({ healthCheck: { command, startPeriod: Infinity } })),
+      'INVALID_PROP',
+      'healthCheck.startPeriod: Infinity',
+    );
+    expectCdkRustError(
+      () => checkServiceImageSpec(specOf({ healthCheck: { command, retries: 1.5 } })),
+      'INVALID_PROP',
+      'healthCheck.retries: 1.5',
+    );
+    expect(() => checkServiceImageSpec(specOf({ healthCheck: { command, startPeriod: 0, interval: 0.5 } }))).not.toThrow();
+  });
+
+  test('an environment variable named with "=", or given twice, is INVALID_PROP naming environment', () => {
+    expectCdkRustError(() => checkServiceImageSpec(specOf({ environment: [['A=B', 'x']] })), 'INVALID_PROP', 'environment: "A=B"');
+    expectCdkRustError(() => checkServiceImageSpec(specOf({ environment: [['', 'x']] })), 'INVALID_PROP', 'environment: ""');
+    expectCdkRustError(() => checkServiceImageSpec(specOf({ environment: [['A', 'x\0y']] })), 'INVALID_PROP', 'environment: "A"');
+    expectCdkRustError(
+      () =>
+        checkServiceImageSpec(
+          specOf({
+            environment: [
+              ['A', '1'],
+              ['A', '2'],
+            ],
+          }),
+        ),
+      'INVALID_PROP',
+      'environment: A is given twice.',
+    );
+  });
+
+  test('a binaryName that is not one file name is INVALID_PROP naming binaryName', () => {
+    for (const binaryName of ['', 'bin/api', '..', '.hidden', 'x'.repeat(101)]) {
+      expectCdkRustError(() => checkServiceImageSpec(specOf({ binaryName })), 'INVALID_PROP', `binaryName: "${binaryName}"`);
+    }
+  });
+
+  test('a repoTag that is not a lowercase name with a tag is INVALID_IMAGE', () => {
+    for (const repoTag of ['cdk-rust/api', 'CDK/api:1', 'api:', 'api:-x', 'api: 1']) {
+      expectCdkRustError(() => checkServiceImageSpec(specOf({ repoTag })), 'INVALID_IMAGE', `repoTag: "${repoTag}"`);
+    }
+    for (const repoTag of [
+      'api:1',
+      'cdk-rust/orders_api:0123abcd',
+      'localhost:5000/a/b:v1.2-rc',
+      '123456789012.dkr.ecr.us-east-1.amazonaws.com/r:t',
+    ]) {
+      expect(() => checkServiceImageSpec(specOf({ repoTag }))).not.toThrow();
+    }
+  });
+});
+
+describe('imageLayout: a binary or a zoneinfo directory the image cannot hold is refused', () => {
+  test('a dynamically linked binary (/bin/true) is INVALID_IMAGE naming its path and the musl target', () => {
+    expectCdkRustError(
+      () => imageLayout(specOf({ binary: '/bin/true' })),
+      'INVALID_IMAGE',
+      'the binary /bin/true is dynamically linked',
+      'x86_64-unknown-linux-musl',
+    );
+    expectCdkRustError(() => imageLayout(specOf({ binary: dynamicElf() })), 'INVALID_IMAGE', 'the binary "api" is dynamically linked');
+  });
+
+  test('a binary of the other architecture is an ARCHITECTURE_MISMATCH', () => {
+    expectCdkRustError(
+      () => imageLayout(specOf({ architecture: 'arm64' })),
+      'ARCHITECTURE_MISMATCH',
+      'built for x86_64, but the image is for arm64',
+    );
+  });
+
+  test('a binary path with no file is INVALID_IMAGE', () => {
+    const missing = path.join(tempDir('service'), 'api');
+    expectCdkRustError(
+      () => imageLayout(specOf({ binary: missing })),
+      'INVALID_IMAGE',
+      `the binary ${missing} cannot be read`,
+      'Fix: build the binary first.',
+    );
+  });
+
+  test('a zoneinfo that is not a directory, or holds something other than files, directories and links, is INVALID_IMAGE', () => {
+    const file = writeTemp('TZif', 'UTC');
+    expectCdkRustError(() => imageLayout(specOf({ zoneinfo: file })), 'INVALID_IMAGE', `zoneinfo: ${file} is not a directory.`);
+    const dir = zoneinfoTree();
+    expect(spawnSync('mkfifo', [path.join(dir, 'pipe')]).status).toBe(0);
+    expectCdkRustError(
+      () => imageLayout(specOf({ zoneinfo: dir })),
+      'INVALID_IMAGE',
+      `zoneinfo: ${path.join(dir, 'pipe')} is neither a file, a directory nor a symbolic link.`,
+    );
+  });
+});
