@@ -3,6 +3,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { readCargoWorkspace } from '../lib/bundling/cargo';
 import { BuildPlan, PlanProps, makeBuildPlan } from '../lib/bundling/plan';
 import { scopesGranularAcknowledgements } from '../lib/private/aws-cdk-lib-version';
@@ -140,6 +142,22 @@ function collectViolations(node: unknown): any[] {
 }
 
 /**
+ * Synthesizes the app that `build` fills, with cdk-nag's AwsSolutions and Serverless packs reporting instead of
+ * failing the synth, and returns the findings sorted. `context` is added to the app's (e.g. no bundling).
+ */
+export function nagFindingsFor(build: (app: App) => void, context: Record<string, unknown> = {}): NagFinding[] {
+  const outdir = tempDir('nag');
+  try {
+    const app = new App({ outdir, analyticsReporting: false, context: { '@aws-cdk/core:failSynthOnValidationErrors': false, ...context } });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+    build(app);
+    return nagFindings(app).sort((a, b) => `${a.rule} ${a.path}`.localeCompare(`${b.rule} ${b.path}`));
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/**
  * The findings less the X-Ray wildcard of each RustFunction's TracingPolicy on an aws-cdk-lib that cannot keep
  * the acknowledgement of that finding to the policy (before 2.269, where RustFunction leaves it to the user).
  */
@@ -153,7 +171,12 @@ export function withoutUnscopableXrayFindings(findings: NagFinding[]): NagFindin
  * build recipe, and is asserted sharply where it is the point (test/bundling/hash.test.ts).
  */
 export function maskAssetHashes(template: unknown): unknown {
-  return JSON.parse(JSON.stringify(template).replace(/[0-9a-f]{64}(\.zip)?/g, (_, zip) => `<asset-hash>${zip ?? ''}`));
+  return JSON.parse(
+    JSON.stringify(template)
+      .replace(/[0-9a-f]{64}(\.zip)?/g, (_, zip) => `<asset-hash>${zip ?? ''}`)
+      // RustServiceImage's name for an image not built in this synth: cdk-rust/<bin>:<image hash>.
+      .replace(/(cdk-rust\/[a-z0-9._-]+):[0-9a-f]{16}\b/g, '$1:<image-hash>'),
+  );
 }
 
 /** Runs `fn` and returns what it throws (undefined when it does not throw). */

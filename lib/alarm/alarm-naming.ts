@@ -30,7 +30,14 @@ export function defaultAlarmName(fn: lambda.IFunction, stack: Stack): string {
   const fnStack = Stack.of(fn);
   const fnPath =
     fnStack === stack && fn.node.path.startsWith(`${stack.node.path}/`) ? fn.node.path.slice(stack.node.path.length + 1) : fn.node.path;
-  const raw = `${stackName}-${fnPath}-ErrorRate`;
+  return alarmNameFrom(`${stackName}-${fnPath}-ErrorRate`);
+}
+
+/**
+ * `raw` as an alarm name: every run of characters other than letters, digits, `.`, `_` and `-` becomes one `-`,
+ * and a name longer than 255 characters is cut and ends in a hash of `raw`, so that it stays unique.
+ */
+export function alarmNameFrom(raw: string): string {
   const name = raw
     .replace(/[^A-Za-z0-9._-]+/g, '-')
     .replace(/-{2,}/g, '-')

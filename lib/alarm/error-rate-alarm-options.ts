@@ -6,6 +6,7 @@ import { Duration, Token } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { CdkRustError } from '../errors';
 import { AlarmEvaluation, MAX_ALARM_DESCRIPTION_LENGTH, MAX_ALARM_NAME_LENGTH } from './alarm-naming';
+import { AlarmSubscriptionOptions } from './alarm-subscription-options';
 import { validateEmail, validateHttpsUrl } from './topic-subscriptions';
 
 /** The default `threshold`: 5 (percent of invocations). */
@@ -26,7 +27,7 @@ export const DEFAULT_PERIOD = Duration.minutes(5);
  * (period 5 minutes, 1 of 1 datapoints), which is robust at low traffic. For the other reading, "above 5% in each
  * of 5 consecutive minutes", use `{ period: Duration.minutes(1), evaluationPeriods: 5 }`.
  */
-export interface ErrorRateAlarmOptions {
+export interface ErrorRateAlarmOptions extends AlarmSubscriptionOptions {
   /**
    * The error rate, in percent of invocations, above which the alarm fires.
    *
@@ -95,28 +96,6 @@ export interface ErrorRateAlarmOptions {
    * "Error rate of MyStack/Api above 5% over 5 minutes"
    */
   readonly alarmDescription?: string;
-
-  /**
-   * Email addresses to subscribe to the alarm's topic.
-   *
-   * Each address receives a confirmation email from SNS and gets notifications only after confirming. Addresses are
-   * de-duplicated (case-insensitively) per topic, so several alarms sharing a topic may list the same address.
-   * Every subscription gets the topic's shared dead-letter queue, which keeps notifications SNS could not deliver.
-   * Subscriptions are not possible on FIFO topics.
-   *
-   * @default - no email subscription
-   */
-  readonly emailSubscriptions?: string[];
-
-  /**
-   * HTTPS endpoints to subscribe to the alarm's topic (for instance a chat or paging webhook).
-   *
-   * Each URL must start with `https://`, and the endpoint must confirm the subscription that SNS posts to it.
-   * De-duplicated per topic and given the topic's shared dead-letter queue, like `emailSubscriptions`.
-   *
-   * @default - no HTTPS subscription
-   */
-  readonly httpsSubscriptions?: string[];
 }
 
 /**
@@ -206,11 +185,11 @@ export function resolveErrorRateAlarmOptions(
 }
 
 /** The option `prop` as the user wrote it, e.g. `errorRateAlarm.threshold` on a RustFunction. */
-function propName(origin: AlarmPropOrigin, prop: string): string {
+export function propName(origin: AlarmPropOrigin, prop: string): string {
   return `${origin.optionPrefix}${prop}`;
 }
 
-function invalidProp(origin: AlarmPropOrigin, problem: string, fix: string): CdkRustError {
+export function invalidProp(origin: AlarmPropOrigin, problem: string, fix: string): CdkRustError {
   return new CdkRustError('INVALID_PROP', problem, fix, origin.constructPath);
 }
 
@@ -246,7 +225,7 @@ function resolvePeriod(period: Duration, origin: AlarmPropOrigin): Duration {
   return period;
 }
 
-function resolveDatapointsToAlarm(datapointsToAlarm: number, evaluationPeriods: number, origin: AlarmPropOrigin): number {
+export function resolveDatapointsToAlarm(datapointsToAlarm: number, evaluationPeriods: number, origin: AlarmPropOrigin): number {
   requireConcreteNumber(datapointsToAlarm, 'datapointsToAlarm', origin);
   if (!Number.isInteger(datapointsToAlarm) || datapointsToAlarm < 1 || datapointsToAlarm > evaluationPeriods) {
     const datapoints = propName(origin, 'datapointsToAlarm');
@@ -261,7 +240,7 @@ function resolveDatapointsToAlarm(datapointsToAlarm: number, evaluationPeriods: 
 }
 
 /** CloudWatch looks back at most one day with periods under an hour, seven days otherwise. */
-function checkEvaluationRange(period: Duration, evaluationPeriods: number, origin: AlarmPropOrigin): void {
+export function checkEvaluationRange(period: Duration, evaluationPeriods: number, origin: AlarmPropOrigin): void {
   const periodSeconds = period.toMilliseconds() / 1000;
   const maxRangeSeconds = periodSeconds < 3600 ? 86_400 : 604_800;
   if (periodSeconds * evaluationPeriods > maxRangeSeconds) {
@@ -275,7 +254,7 @@ function checkEvaluationRange(period: Duration, evaluationPeriods: number, origi
   }
 }
 
-function requireConcreteNumber(value: number, prop: string, origin: AlarmPropOrigin): void {
+export function requireConcreteNumber(value: number, prop: string, origin: AlarmPropOrigin): void {
   if (Token.isUnresolved(value) || typeof value !== 'number' || Number.isNaN(value)) {
     const name = propName(origin, prop);
     throw invalidProp(
@@ -287,7 +266,7 @@ function requireConcreteNumber(value: number, prop: string, origin: AlarmPropOri
 }
 
 /** Checks that `value` (the option `prop`) is a concrete integer of at least 1, and returns it. */
-function requirePositiveInteger(value: number, prop: string, origin: AlarmPropOrigin, fix: string): number {
+export function requirePositiveInteger(value: number, prop: string, origin: AlarmPropOrigin, fix: string): number {
   requireConcreteNumber(value, prop, origin);
   if (!Number.isInteger(value) || value < 1) {
     throw invalidProp(origin, `${propName(origin, prop)} must be a positive integer, got ${value}.`, fix);
@@ -295,7 +274,8 @@ function requirePositiveInteger(value: number, prop: string, origin: AlarmPropOr
   return value;
 }
 
-function validateAlarmName(name: string, origin: AlarmPropOrigin): void {
+/** An alarm name CloudWatch accepts: 1 to 255 characters, no control characters (tokens are accepted unchecked). */
+export function validateAlarmName(name: string, origin: AlarmPropOrigin): void {
   if (Token.isUnresolved(name)) {
     return;
   }
@@ -305,12 +285,12 @@ function validateAlarmName(name: string, origin: AlarmPropOrigin): void {
     throw invalidProp(
       origin,
       `${prop} must be 1 to ${MAX_ALARM_NAME_LENGTH} characters without control characters, got ${JSON.stringify(name)}.`,
-      `Pass a shorter name, or leave ${prop} out to get a name derived from the stack and the function.`,
+      `Pass a shorter name, or leave ${prop} out to get a name derived from the stack and the construct path.`,
     );
   }
 }
 
-function validateAlarmDescription(description: string, origin: AlarmPropOrigin): void {
+export function validateAlarmDescription(description: string, origin: AlarmPropOrigin): void {
   if (!Token.isUnresolved(description) && description.length > MAX_ALARM_DESCRIPTION_LENGTH) {
     throw invalidProp(
       origin,
@@ -321,7 +301,7 @@ function validateAlarmDescription(description: string, origin: AlarmPropOrigin):
 }
 
 /** FIFO topics accept only SQS subscriptions. */
-function checkTopicTakesSubscriptions(topic: sns.ITopic, origin: AlarmPropOrigin): void {
+export function checkTopicTakesSubscriptions(topic: sns.ITopic, origin: AlarmPropOrigin): void {
   if (topic.fifo) {
     throw invalidProp(
       origin,

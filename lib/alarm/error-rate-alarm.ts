@@ -10,7 +10,6 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { CdkRustError } from '../errors';
 import { defaultAlarmDescription, defaultAlarmName } from './alarm-naming';
-import { AlarmTopic } from './alarm-topic';
 import {
   AlarmPropOrigin,
   DEFAULT_PERIOD,
@@ -19,8 +18,7 @@ import {
   ResolvedErrorRateAlarmOptions,
   resolveErrorRateAlarmOptions,
 } from './error-rate-alarm-options';
-import { ExternalTopicBinding } from './external-topic-binding';
-import { SubscriptionTarget } from './topic-subscriptions';
+import { notificationTarget } from './notification-target';
 
 /** Properties of an {@link ErrorRateAlarm}. */
 export interface ErrorRateAlarmProps extends ErrorRateAlarmOptions {
@@ -41,7 +39,7 @@ export interface ErrorRateAlarmProps extends ErrorRateAlarmOptions {
    * `emailSubscriptions` and `httpsSubscriptions` are added to this topic. It must be a standard (not FIFO) topic
    * when subscriptions are requested.
    *
-   * @default - the stack's shared {@link AlarmTopic} (`AlarmTopic.of(this)`), created on first use
+   * @default - the stack's shared AlarmTopic (`AlarmTopic.of(this)`), created on first use
    */
   readonly topic?: sns.ITopic;
 }
@@ -113,22 +111,6 @@ export class ErrorRateAlarm extends Construct {
     this.alarm.addAlarmAction(action);
     this.alarm.addOkAction(action);
   }
-}
-
-/**
- * The topic an alarm notifies, and where its subscriptions go: the stack's shared AlarmTopic when no topic is
- * given, the AlarmTopic that owns the given topic, or else the given topic's binding.
- */
-function notificationTarget(scope: Construct, topic: sns.ITopic | undefined): { topic: sns.ITopic; subscriptions: SubscriptionTarget } {
-  if (topic === undefined) {
-    const alarmTopic = AlarmTopic.of(scope);
-    return { topic: alarmTopic.topic, subscriptions: alarmTopic };
-  }
-  const owner = topic.node.scope;
-  if (AlarmTopic.isAlarmTopic(owner) && owner.topic === topic) {
-    return { topic, subscriptions: owner };
-  }
-  return { topic, subscriptions: ExternalTopicBinding.of(scope, topic).subscriptions };
 }
 
 /** `IF(invocations >= minimumInvocations, 100 * errors / invocations, 0)`, Sum per period. */

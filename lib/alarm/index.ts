@@ -6,3 +6,12 @@ export type { AlarmTopicProps } from './alarm-topic';
 export { ErrorRateAlarm } from './error-rate-alarm';
 export type { ErrorRateAlarmProps } from './error-rate-alarm';
 export type { ErrorRateAlarmOptions } from './error-rate-alarm-options';
+export { ServiceAlarms } from './service-alarms';
+export type { ServiceAlarmsProps } from './service-alarms';
+export type {
+  ServiceAlarmsOptions,
+  Http5xxRateAlarmOptions,
+  UnhealthyHostsAlarmOptions,
+  UtilizationAlarmOptions,
+} from './service-alarms-options';
+export type { AlarmSubscriptionOptions } from './alarm-subscription-options';

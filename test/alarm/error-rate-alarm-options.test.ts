@@ -54,7 +54,7 @@ const EMAIL_FIX = 'Pass an address such as oncall@example.com, without spaces or
 const HTTPS_FIX =
   'Pass the full endpoint, e.g. https://hooks.example.com/alarms. SNS delivers only to https:// (or http://) ' +
   'endpoints, and cdk-rust accepts only https://.';
-const ALARM_NAME_FIX = 'Pass a shorter name, or leave alarmName out to get a name derived from the stack and the function.';
+const ALARM_NAME_FIX = 'Pass a shorter name, or leave alarmName out to get a name derived from the stack and the construct path.';
 
 describe("ErrorRateAlarmOptions: every invalid value is refused with the alarm's path, the prop and a fix", () => {
   test.each([

@@ -1,15 +1,13 @@
 /** ErrorRateAlarm (lib/alarm/error-rate-alarm.ts): the alarm, its metric math, its actions, its environment. */
-import * as fs from 'fs';
-import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { ENV, FUNCTION_ARN, importedFunctionStack, onlyResource, synth } from './fixtures';
 import { AlarmTopic, ErrorRateAlarm } from '../../lib/alarm';
 import { CdkRustError } from '../../lib/errors';
-import { NagFinding, expectCdkRustError, nagFindings, tempDir, thrownBy } from '../support';
+import { NagFinding, expectCdkRustError, nagFindingsFor, thrownBy } from '../support';
 
 /** Non-default alarm options, shared by the snapshot and the assertions on them. */
 const CUSTOM_OPTIONS = {
@@ -214,18 +212,8 @@ describe('ErrorRateAlarm: leaves no cdk-nag finding (AwsSolutions + Serverless) 
 
 /** Synthesize an app with the AwsSolutions and Serverless packs and list the violations of its validation report. */
 function nagFindingsOf(build: (stack: Stack, fn: lambda.IFunction) => void): NagFinding[] {
-  const outdir = tempDir('alarm-nag');
-  try {
-    const app = new App({
-      outdir,
-      analyticsReporting: false,
-      context: { '@aws-cdk/core:failSynthOnValidationErrors': false },
-    });
-    Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+  return nagFindingsFor((app) => {
     const { stack, fn } = importedFunctionStack(app);
     build(stack, fn);
-    return nagFindings(app);
-  } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }
+  });
 }
