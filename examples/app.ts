@@ -10,6 +10,7 @@ import { ExistingServiceStack } from './existing-stack';
 import { GoAndRustStack } from './go-and-rust';
 import { PlainFunctionStack } from './plain-function';
 import { PrivateDependencyStack, exampleKnownHosts } from './private-dependency';
+import { RustServiceStack } from './rust-service';
 
 const app = new App();
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
@@ -19,5 +20,6 @@ new PrivateDependencyStack(app, 'CdkRustPrivateDependency', { knownHosts: exampl
 new ExistingServiceStack(app, 'CdkRustExistingService');
 new Arm64FunctionStack(app, 'CdkRustArm64Function');
 new GoAndRustStack(app, 'CdkRustGoAndRust');
+new RustServiceStack(app, 'CdkRustService');
 
 app.synth();

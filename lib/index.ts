@@ -7,8 +7,22 @@
 export { RustFunction } from './function';
 export type { RustFunctionProps } from './function';
 export type { RustBundlingOptions } from './bundling/rust-bundling-options';
-export { AlarmTopic, ErrorRateAlarm } from './alarm';
-export type { AlarmTopicProps, ErrorRateAlarmProps, ErrorRateAlarmOptions } from './alarm';
+export { AlarmTopic, ErrorRateAlarm, ServiceAlarms } from './alarm';
+export type {
+  AlarmSubscriptionOptions,
+  AlarmTopicProps,
+  ErrorRateAlarmProps,
+  ErrorRateAlarmOptions,
+  ServiceAlarmsProps,
+  ServiceAlarmsOptions,
+  Http5xxRateAlarmOptions,
+  UnhealthyHostsAlarmOptions,
+  UtilizationAlarmOptions,
+} from './alarm';
+export { RustService } from './service/rust-service';
+export type { RustServiceProps, RustServiceAutoScaling } from './service/rust-service';
+export { RustServiceImage } from './service/rust-service-image';
+export type { RustServiceImageProps, ServiceHealthCheck } from './service/rust-service-image';
 
 // Errors.
 export { CdkRustError } from './errors';

@@ -82,7 +82,7 @@ describe('the examples app', () => {
     if (synth.status !== 0) throw new Error(`cdk synth failed:\n${synth.output}`);
   });
 
-  test('synthesizes all five stacks with cdk-nag (AwsSolutions + Serverless) and no finding', () => {
+  test('synthesizes all six stacks with cdk-nag (AwsSolutions + Serverless) and no finding', () => {
     expect(
       templates()
         .map((t) => path.basename(t))
@@ -93,6 +93,7 @@ describe('the examples app', () => {
       'CdkRustGoAndRust.template.json',
       'CdkRustPlainFunction.template.json',
       'CdkRustPrivateDependency.template.json',
+      'CdkRustService.template.json',
     ]);
     // The packs fail the synth on any finding; the report is there and names none. (function.test.ts
     // shows the packs do fire on a finding.)
@@ -162,10 +163,16 @@ describe('the examples app', () => {
       moto?.kill();
     });
 
-    test("deploys every stack; each function's code zip holds an executable bootstrap", () => {
+    test("deploys every function stack; each function's code zip holds an executable bootstrap", () => {
       const bootstrap = run(CDK, ['bootstrap', 'aws://123456789012/us-east-1', '--app', ASSEMBLY], env);
       expect(bootstrap.status).toBe(0);
-      const deploy = run(CDK, ['deploy', '--all', '--app', ASSEMBLY, '--require-approval', 'never'], env);
+      // The service stack is not deployed here: publishing its image needs `docker login` to ECR, which this
+      // machine cannot reach (a loopback-registry deploy of it is still to come).
+      const functionStacks = templates()
+        .map((t) => path.basename(t, '.template.json'))
+        .filter((name) => name !== 'CdkRustService');
+      expect(functionStacks).toHaveLength(5);
+      const deploy = run(CDK, ['deploy', ...functionStacks, '--app', ASSEMBLY, '--require-approval', 'never'], env);
       if (deploy.status !== 0) throw new Error(`cdk deploy failed:\n${deploy.output}`);
 
       const inspect = run('python3', [path.join(__dirname, 'moto_inspect.py')], env);

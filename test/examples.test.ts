@@ -3,13 +3,14 @@
  * example exists to show. Asset hashes are masked (see maskAssetHashes in support.ts).
  */
 import { App, Stack, Validations } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { Arm64FunctionStack } from '../examples/arm64-function';
 import { ExistingServiceStack } from '../examples/existing-stack';
 import { GoAndRustStack } from '../examples/go-and-rust';
 import { PlainFunctionStack } from '../examples/plain-function';
 import { PrivateDependencyStack } from '../examples/private-dependency';
+import { RustServiceStack } from '../examples/rust-service';
 import { maskAssetHashes, nagFindings, tempDir, withoutUnscopableXrayFindings } from './support';
 
 const KNOWN_HOSTS = ['[127.0.0.1]:22222 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBUEG8+F+xFfIyDYJWb43+PLqtA6kUu2BORCOGHhWhhx'];
@@ -53,6 +54,21 @@ describe('examples', () => {
       AlarmActions: ordersAlarm.AlarmActions,
     });
     t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
+  });
+
+  test('rust service: a Fargate service whose container checks itself with its own binary', () => {
+    const t = template((app) => new RustServiceStack(app, 'Service'));
+    expect(masked(t)).toMatchSnapshot();
+    t.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [
+        Match.objectLike({
+          Image: Match.stringLikeRegexp('^cdk-rust/service:[0-9a-f]{16}$'),
+          HealthCheck: { Command: ['CMD', '/app/service', 'healthcheck'], Interval: 10, StartPeriod: 5, Retries: 3, Timeout: 5 },
+        }),
+      ],
+    });
+    t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 2, MaxCapacity: 4 });
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 4);
   });
 
   test('arm64 function', () => {
@@ -154,6 +170,7 @@ describe('examples', () => {
       });
       Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
       new GoAndRustStack(app, 'GoAndRust');
+      new RustServiceStack(app, 'Service');
       expect(withoutUnscopableXrayFindings(nagFindings(app))).toEqual([]);
     });
   });

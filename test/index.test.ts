@@ -10,6 +10,16 @@ import type {
   RuntimeApiOptions,
   RustBundlingOptions,
   RustFunctionProps,
+  RustServiceAutoScaling,
+  ServiceAlarmsOptions,
+  ServiceAlarmsProps,
+  Http5xxRateAlarmOptions,
+  UnhealthyHostsAlarmOptions,
+  UtilizationAlarmOptions,
+  AlarmSubscriptionOptions,
+  RustServiceImageProps,
+  RustServiceProps,
+  ServiceHealthCheck,
 } from '../lib';
 
 describe('index: the public API is what users call, and nothing else', () => {
@@ -22,6 +32,9 @@ describe('index: the public API is what users call, and nothing else', () => {
       'MAX_PAYLOAD_BYTES',
       'RuntimeApiServer',
       'RustFunction',
+      'RustService',
+      'RustServiceImage',
+      'ServiceAlarms',
       'invokeLocally',
       'listAssemblyFunctions',
       'localFunctionFromAssembly',
@@ -40,6 +53,16 @@ describe('index: the public API is what users call, and nothing else', () => {
       | RuntimeApiOptions
       | AssemblyFunction
       | CdkRustErrorCode
+      | RustServiceImageProps
+      | RustServiceProps
+      | RustServiceAutoScaling
+      | ServiceHealthCheck
+      | ServiceAlarmsOptions
+      | ServiceAlarmsProps
+      | Http5xxRateAlarmOptions
+      | UnhealthyHostsAlarmOptions
+      | UtilizationAlarmOptions
+      | AlarmSubscriptionOptions
     > = [];
     expect(options).toEqual([]);
   });

@@ -24,14 +24,27 @@ function assembly(): { types: Record<string, JsiiType>; dependencies: Record<str
 describe('jsii: the API other languages get', () => {
   test('the constructs and their option structs, and nothing Node-only', () => {
     expect(Object.keys(assembly().types).sort()).toEqual([
+      'cdk-rust.AlarmSubscriptionOptions',
       'cdk-rust.AlarmTopic',
       'cdk-rust.AlarmTopicProps',
       'cdk-rust.ErrorRateAlarm',
       'cdk-rust.ErrorRateAlarmOptions',
       'cdk-rust.ErrorRateAlarmProps',
+      'cdk-rust.Http5xxRateAlarmOptions',
       'cdk-rust.RustBundlingOptions',
       'cdk-rust.RustFunction',
       'cdk-rust.RustFunctionProps',
+      'cdk-rust.RustService',
+      'cdk-rust.RustServiceAutoScaling',
+      'cdk-rust.RustServiceImage',
+      'cdk-rust.RustServiceImageProps',
+      'cdk-rust.RustServiceProps',
+      'cdk-rust.ServiceAlarms',
+      'cdk-rust.ServiceAlarmsOptions',
+      'cdk-rust.ServiceAlarmsProps',
+      'cdk-rust.ServiceHealthCheck',
+      'cdk-rust.UnhealthyHostsAlarmOptions',
+      'cdk-rust.UtilizationAlarmOptions',
     ]);
   });
 
@@ -43,6 +56,7 @@ describe('jsii: the API other languages get', () => {
         .sort();
     expect(statics('cdk-rust.RustFunction')).toEqual(['DEFAULT_MEMORY_SIZE', 'DEFAULT_TIMEOUT']);
     expect(statics('cdk-rust.ErrorRateAlarm')).toEqual(['DEFAULT_PERIOD', 'DEFAULT_THRESHOLD']);
+    expect(statics('cdk-rust.RustServiceImage')).toEqual(['DEFAULT_PORT']);
   });
 
   test('errorRateAlarm is a boolean-or-options union there (so RustFunction refuses true)', () => {

@@ -18,7 +18,7 @@ import { RustBundlingOptions } from './rust-bundling-options';
 import { DEFAULT_BUILDER_IMAGE, builderImageIdentity } from './builder-image';
 import { readCargoWorkspace } from './cargo';
 import { detectDocker, runDockerBuild } from './docker';
-import { cacheIdsFor, renderDockerfile } from './dockerfile';
+import { CA_BUNDLE, CA_BUNDLE_FILE, cacheIdsFor, renderDockerfile } from './dockerfile';
 import { FRESHEN_SCRIPT } from './freshen';
 import { ExcludedFile, InputFile, assetHash, collectInputs, hashInputs } from './hash';
 import { localRecipe, localToolchainFor, runLocalBuild } from './local';
@@ -33,6 +33,8 @@ export interface BundlingProps extends RustBundlingOptions {
   readonly binaryName?: string;
   /** The function's architecture: selects the default target. @default lambda.Architecture.X86_64 */
   readonly architecture?: lambda.Architecture;
+  /** What the binary is for (see PlanProps.artifact). @default 'lambda' */
+  readonly artifact?: 'lambda' | 'service';
 }
 
 /** Options of {@link Bundling.prepare}. */
@@ -70,6 +72,8 @@ export interface BuildOutput {
   readonly log: string;
   /** The absolute path of the built `bootstrap`. */
   readonly bootstrap: string;
+  /** The builder image's CA bundle, beside `bootstrap`, when the plan asks for it (service images). */
+  readonly caBundle?: string;
 }
 
 /** Cache ids are left out of the hash: they name where caches live, not what is built. */
@@ -189,10 +193,21 @@ export class Bundling {
       }
       fs.chmodSync(built, 0o755);
       fs.renameSync(built, path.join(outputDir, 'bootstrap'));
+      const caBundle = plan.caBundle ? path.join(outputDir, CA_BUNDLE_FILE) : undefined;
+      if (caBundle) {
+        if (!fs.existsSync(path.join(exportDir, CA_BUNDLE_FILE))) {
+          throw new CdkRustError(
+            'BUILD_FAILED',
+            `the builder image ${prepared.image} has no CA bundle at ${CA_BUNDLE}, which the service image needs for TLS.`,
+            'use a builder image with the ca-certificates package installed (the default one has it).',
+          );
+        }
+        fs.renameSync(path.join(exportDir, CA_BUNDLE_FILE), caBundle);
+      }
       fs.rmSync(exportDir, { recursive: true, force: true });
       const size = fs.statSync(path.join(outputDir, 'bootstrap')).size;
       progress(`built ${plan.binaryName}: ${(size / 1024 / 1024).toFixed(2)} MiB in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      return { log, bootstrap: path.join(outputDir, 'bootstrap') };
+      return { log, bootstrap: path.join(outputDir, 'bootstrap'), caBundle };
     } catch (error) {
       fs.rmSync(outputDir, { recursive: true, force: true });
       throw error;

@@ -22,6 +22,10 @@ export const BUILD_ID_ARG = 'CDK_RUST_BUILD_ID';
 
 /** The stage a fetch build stops at: the only stage that sees the network and the SSH agent. */
 export const FETCH_STAGE = 'fetch';
+/** The builder image's CA bundle (Debian's ca-certificates), exported for service images. */
+export const CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
+/** Its name beside `bootstrap` in the build output. */
+export const CA_BUNDLE_FILE = 'ca-certificates.crt';
 /** The stage a compile build exports: `FROM scratch` holding just `bootstrap`. */
 export const EXPORT_STAGE = 'export';
 
@@ -108,6 +112,7 @@ export function renderDockerfile(plan: BuildPlan, image: string, cacheIds: Cache
       shellJoin(['cargo', ...cargoBuildArgs(plan, TARGET_DIR), '--offline']),
       `mv ${TARGET_DIR}/.cdk-rust-inputs.next ${TARGET_DIR}/.cdk-rust-inputs`,
       `install -D -m 0755 ${binary} /out/bootstrap`,
+      ...(plan.caBundle ? [`install -D -m 0644 ${CA_BUNDLE} /out/${CA_BUNDLE_FILE}`] : []),
     ),
     '',
     `FROM scratch AS ${EXPORT_STAGE}`,

@@ -110,6 +110,11 @@ export interface BuildPlan {
   readonly network: string;
   readonly forceDocker: boolean;
   readonly ssh: SshPlan;
+  /**
+   * Also export the builder image's CA bundle beside the binary (for a container image, which has no other
+   * source of TLS roots). Absent for Lambda builds, so their plans and hashes stay as they were.
+   */
+  readonly caBundle?: true;
 }
 
 /** Everything {@link makeBuildPlan} needs besides the workspace. */
@@ -120,12 +125,26 @@ export interface PlanProps extends RustBundlingOptions {
   readonly architecture?: string;
   /** The environment to read `CDK_RUST_BUILDER_IMAGE` from. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * What the binary is for. A service image is always built in Docker (its CA bundle comes from the builder
+   * image, so the image is the same on every machine) and exports the CA bundle too.
+   * @default 'lambda'
+   */
+  readonly artifact?: 'lambda' | 'service';
 }
 
 /** Validates the props against the workspace and returns the plan. Throws {@link CdkRustError}. */
 export function makeBuildPlan(workspace: CargoWorkspace, props: PlanProps): BuildPlan {
   const architecture = resolveArchitecture(props.architecture);
   const target = resolveTarget(architecture, props.target);
+  if (props.artifact === 'service' && !target.endsWith('-musl')) {
+    throw new CdkRustError(
+      'INVALID_PROP',
+      `bundling.target "${target}" links against glibc dynamically, but a service image holds only the binary: ` +
+        'there is no dynamic loader or libc in it, so the container would fail to start ("no such file or directory").',
+      `leave bundling.target out, or use "${DEFAULT_TARGETS[architecture]}" (a static musl binary).`,
+    );
+  }
   const profile = validateProfile(props.profile ?? 'release');
   const { pkg, bin } = selectBinary(workspace, props.binaryName);
   return {
@@ -143,8 +162,9 @@ export function makeBuildPlan(workspace: CargoWorkspace, props: PlanProps): Buil
     locked: workspace.lockFile !== undefined,
     builderImage: resolveBuilderImage(props.builderImage, props.env ?? process.env),
     network: props.network ?? 'host',
-    forceDocker: props.forceDockerBundling ?? false,
+    forceDocker: props.artifact === 'service' || (props.forceDockerBundling ?? false),
     ssh: planSsh(workspace, props),
+    ...(props.artifact === 'service' ? { caBundle: true as const } : {}),
   };
 }
 

@@ -16,6 +16,12 @@ describe('dockerfile: a fetch stage and an offline compile stage, rendered from 
     expect(text).toContain('install -D -m 0755 /cdk-rust/target/x86_64-unknown-linux-musl/release/hello /out/bootstrap');
   });
 
+  test("a service build also exports the builder image's CA bundle; a Lambda build exports only bootstrap", () => {
+    const service = renderDockerfile(plan('hello', { artifact: 'service' }), 'builder:1', IDS);
+    expect(service).toContain('install -D -m 0644 /etc/ssl/certs/ca-certificates.crt /out/ca-certificates.crt');
+    expect(renderDockerfile(plan('hello'), 'builder:1', IDS)).not.toContain('ca-certificates');
+  });
+
   test('private git dependency: the agent and pinned hosts reach the fetch step only', () => {
     const text = renderDockerfile(plan('private-dep', { knownHosts: [KNOWN_HOST] }), 'builder:1', IDS);
     expect(text).toMatchSnapshot();

@@ -275,3 +275,24 @@ describe('plan: private git dependencies need pinned host keys', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('plan: a service image is built in Docker from a static binary, with the builder image CA bundle', () => {
+  test('a service plan is a Docker build that exports the CA bundle; a Lambda plan is as it was', () => {
+    const workspace = readCargoWorkspace(fixture('hello'));
+    const service = makeBuildPlan(workspace, { artifact: 'service' });
+    expect(service).toMatchObject({ forceDocker: true, caBundle: true, target: 'x86_64-unknown-linux-musl' });
+    const lambdaPlan = makeBuildPlan(workspace, {});
+    expect('caBundle' in lambdaPlan).toBe(false);
+    expect(lambdaPlan.forceDocker).toBe(false);
+  });
+
+  test('a glibc target for a service is refused: nothing in the image could load it', () => {
+    expectCdkRustError(
+      () => makeBuildPlan(readCargoWorkspace(fixture('hello')), { artifact: 'service', target: 'x86_64-unknown-linux-gnu' }),
+      'INVALID_PROP',
+      'bundling.target "x86_64-unknown-linux-gnu" links against glibc dynamically',
+      'no dynamic loader',
+      'use "x86_64-unknown-linux-musl"',
+    );
+  });
+});

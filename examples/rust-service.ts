@@ -1,0 +1,21 @@
+import * as path from 'path';
+import { Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { RustService } from '../lib';
+
+/**
+ * An actix-web service (examples/service) on ECS Fargate behind a public Application Load Balancer: the same
+ * static musl binary cdk-rust builds for Lambda, in an image that holds nothing else. The container's health
+ * check is the service's own `healthcheck` subcommand (the image has no shell or curl); the load balancer checks
+ * `/health`. Scales on CPU and on requests per target.
+ */
+export class RustServiceStack extends Stack {
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+    new RustService(this, 'Service', {
+      manifestPath: path.join(__dirname, 'service', 'Cargo.toml'),
+      containerHealthCheck: { args: ['healthcheck'], interval: Duration.seconds(10), startPeriod: Duration.seconds(5) },
+      autoScaling: { maxCapacity: 4, requestsPerTarget: 1000 },
+    });
+  }
+}
