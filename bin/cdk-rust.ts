@@ -11,6 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { invokeCommand, INVOKE_USAGE } from '../lib/cli/invoke';
+import { runCommand, RUN_USAGE } from '../lib/cli/run';
 import { CdkRustError } from '../lib/errors';
 
 const USAGE = `Usage: cdk-rust <command> [options]
@@ -19,6 +20,7 @@ Commands:
   synth     Build a Cargo project into a Lambda function and write a deployable CloudFormation
             template, with no CDK app of your own.
   invoke    Run a function of a synthesized app locally, with the same bootstrap Lambda runs.
+  run       Run a container service of a synthesized app locally, until Ctrl-C.
   help      Show this help.
 
 Any command takes --verbose: on an error, also print the stack trace (and the error CDK wrapped ours in).
@@ -39,7 +41,8 @@ Output: DIR is a CDK cloud assembly holding the template (<stack>.template.json)
 bootstrap.zip (the code as Lambda takes it). Deploy it with the CDK CLI, which uploads the asset:
   npx cdk deploy --app DIR
 
-${INVOKE_USAGE}`;
+${INVOKE_USAGE}
+${RUN_USAGE}`;
 
 function main(argv: string[]): number | Promise<number> {
   const [command, ...rest] = argv;
@@ -49,6 +52,7 @@ function main(argv: string[]): number | Promise<number> {
   }
   if (command === 'synth') return synth(rest);
   if (command === 'invoke') return invoke(rest);
+  if (command === 'run') return run(rest);
   throw new CdkRustError('CLI_USAGE', `unknown command "${command}".`, 'run `cdk-rust --help` for the commands.');
 }
 
@@ -148,6 +152,39 @@ function invoke(args: string[]): number | Promise<number> {
   });
 }
 
+function run(args: string[]): Promise<number> | number {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args,
+      options: {
+        app: { type: 'string' },
+        env: { type: 'string', multiple: true },
+        timeout: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: true,
+    });
+  } catch (error) {
+    throw new CdkRustError(
+      'CLI_USAGE',
+      (error as Error).message.replace(/\. To specify.*$/s, '.'),
+      'run `cdk-rust --help` for the options.',
+    );
+  }
+  if (parsed.values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  return runCommand({
+    positionals: parsed.positionals,
+    app: parsed.values.app as string | undefined,
+    env: parsed.values.env as string[] | undefined,
+    timeout: parsed.values.timeout as string | undefined,
+  });
+}
+
 type Options = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
 
 function parseCommand(args: string[], options: Options): { values: Record<string, unknown> } {
@@ -163,7 +200,7 @@ function parseCommand(args: string[], options: Options): { values: Record<string
 }
 
 /** Errors in what the user typed (exit 2), as opposed to failures of what ran (exit 1). */
-const USAGE_ERRORS = new Set(['CLI_USAGE', 'INVALID_EVENT', 'FUNCTION_NOT_FOUND']);
+const USAGE_ERRORS = new Set(['CLI_USAGE', 'INVALID_EVENT', 'FUNCTION_NOT_FOUND', 'SERVICE_NOT_FOUND']);
 
 /**
  * Prints an error for people: a CdkRustError as its message (what, where, and the fix); anything else,

@@ -34,7 +34,9 @@ export type CdkRustErrorCode =
   | 'FUNCTION_NOT_FOUND'
   | 'ASSET_NOT_FOUND'
   | 'EMULATOR_NOT_FOUND'
-  | 'INVALID_IMAGE';
+  | 'INVALID_IMAGE'
+  | 'SERVICE_NOT_FOUND'
+  | 'SERVICE_UNHEALTHY';
 
 /**
  * The one error class cdk-rust throws. `code` is stable; `message` says where, what is wrong and how to fix it.

@@ -45,3 +45,9 @@ export type {
   InvokeErrorKind,
 } from './invoke/runtime-api-options';
 export { MAX_PAYLOAD_BYTES } from './invoke/payload';
+
+// Running services locally (Node.js only; other languages use the `cdk-rust run` CLI).
+export { findAssemblyService, listAssemblyServices } from './service/assembly-service';
+export type { AssemblyService } from './service/assembly-service';
+export { runServiceLocally } from './service/run-service';
+export type { RunServiceOptions, RunningService } from './service/run-service';

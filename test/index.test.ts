@@ -35,9 +35,12 @@ describe('index: the public API is what users call, and nothing else', () => {
       'RustService',
       'RustServiceImage',
       'ServiceAlarms',
+      'findAssemblyService',
       'invokeLocally',
       'listAssemblyFunctions',
+      'listAssemblyServices',
       'localFunctionFromAssembly',
+      'runServiceLocally',
     ]);
   });
 

@@ -61,7 +61,8 @@ export async function invokeCommand(args: InvokeCommandArgs): Promise<number> {
   }
 }
 
-function parseEnv(pairs: string[]): Record<string, string> {
+/** `NAME=VALUE` pairs of repeated --env flags. */
+export function parseEnv(pairs: string[]): Record<string, string> {
   const env: Record<string, string> = {};
   for (const pair of pairs) {
     const at = pair.indexOf('=');

@@ -62,8 +62,27 @@ export interface AssemblyFunction {
   readonly account?: string;
 }
 
-/** Every `AWS::Lambda::Function` of the cloud assembly in `assemblyDir`, nested stage assemblies included. */
-export function listAssemblyFunctions(assemblyDir: string): AssemblyFunction[] {
+/** A stack of a cloud assembly, with its template read (every file it names confined to the assembly). */
+export interface AssemblyStack {
+  /** The real path of the top assembly directory. */
+  readonly root: string;
+  /** The real path of the (possibly nested) assembly directory the stack is in. */
+  readonly dir: string;
+  /** The stack's artifact id in the manifest. */
+  readonly artifactId: string;
+  /** The stack's CloudFormation name. */
+  readonly stackName: string;
+  /** The stack's account and region, when the assembly fixes them. */
+  readonly account?: string;
+  readonly region?: string;
+  /** The parsed template. */
+  readonly template: any;
+  /** The construct path of a resource of the template, without a trailing `/Resource`, when the assembly records it. */
+  constructPathOf(logicalId: string): string | undefined;
+}
+
+/** Every stack of the cloud assembly in `assemblyDir`, nested stage assemblies included. */
+export function listAssemblyStacks(assemblyDir: string): AssemblyStack[] {
   const manifestFile = path.join(assemblyDir, 'manifest.json');
   if (!fs.existsSync(manifestFile)) {
     throw new CdkRustError(
@@ -73,9 +92,14 @@ export function listAssemblyFunctions(assemblyDir: string): AssemblyFunction[] {
     );
   }
   const root = fs.realpathSync(assemblyDir);
-  const functions: AssemblyFunction[] = [];
-  collectFunctions({ root, visited: new Set() }, root, functions);
-  return functions;
+  const stacks: AssemblyStack[] = [];
+  collectStacks({ root, visited: new Set() }, root, stacks);
+  return stacks;
+}
+
+/** Every `AWS::Lambda::Function` of the cloud assembly in `assemblyDir`, nested stage assemblies included. */
+export function listAssemblyFunctions(assemblyDir: string): AssemblyFunction[] {
+  return listAssemblyStacks(assemblyDir).flatMap(stackFunctions);
 }
 
 /** A walk through an assembly and its nested assemblies. */
@@ -86,8 +110,8 @@ interface AssemblyWalk {
   readonly visited: Set<string>;
 }
 
-/** Adds the functions of the assembly in `dir` (a real path inside the root) and of its nested assemblies, each once. */
-function collectFunctions(walk: AssemblyWalk, dir: string, functions: AssemblyFunction[]): void {
+/** Adds the stacks of the assembly in `dir` (a real path inside the root) and of its nested assemblies, each once. */
+function collectStacks(walk: AssemblyWalk, dir: string, stacks: AssemblyStack[]): void {
   if (walk.visited.has(dir)) return;
   walk.visited.add(dir);
   const manifest = readJson(assemblyFile(walk.root, dir, 'manifest.json', 'its manifest'));
@@ -101,10 +125,30 @@ function collectFunctions(walk: AssemblyWalk, dir: string, functions: AssemblyFu
           'synthesize the app again so that the cloud assembly is complete.',
         );
       }
-      collectFunctions(walk, nested, functions);
+      collectStacks(walk, nested, stacks);
     }
     if (artifact.type !== 'aws:cloudformation:stack') continue;
-    functions.push(...stackFunctions(walk.root, dir, artifactId, artifact));
+    const templateFile = artifact.properties?.templateFile;
+    if (typeof templateFile !== 'string') continue;
+    const template = readJson(assemblyFile(walk.root, dir, templateFile, `the template of stack ${artifactId}`));
+    const stackName =
+      typeof artifact.properties?.stackName === 'string' ? artifact.properties.stackName : (artifact.displayName ?? artifactId);
+    const [account, region] = environmentOf(artifact.environment);
+    const pathsByLogicalId = constructPaths(walk.root, dir, artifactId, artifact);
+    stacks.push({
+      root: walk.root,
+      dir,
+      artifactId,
+      stackName,
+      account,
+      region,
+      template,
+      constructPathOf: (logicalId) => {
+        const metadata = template.Resources?.[logicalId]?.Metadata?.['aws:cdk:path'];
+        const cdkPath = typeof metadata === 'string' ? metadata : pathsByLogicalId.get(logicalId);
+        return typeof cdkPath === 'string' ? cdkPath.replace(/^\/+/, '').replace(/\/Resource$/, '') : undefined;
+      },
+    });
   }
 }
 
@@ -141,20 +185,12 @@ export function findAssemblyFunction(assemblyDir: string, selector: string): Ass
   );
 }
 
-function stackFunctions(root: string, assemblyDir: string, artifactId: string, artifact: any): AssemblyFunction[] {
-  const templateFile = artifact.properties?.templateFile;
-  if (typeof templateFile !== 'string') return [];
-  const template = readJson(assemblyFile(root, assemblyDir, templateFile, `the template of stack ${artifactId}`));
-  const stackName =
-    typeof artifact.properties?.stackName === 'string' ? artifact.properties.stackName : (artifact.displayName ?? artifactId);
-  const [account, region] = environmentOf(artifact.environment);
-  const pathsByLogicalId = constructPaths(root, assemblyDir, artifactId, artifact);
+function stackFunctions(stack: AssemblyStack): AssemblyFunction[] {
+  const { root, dir: assemblyDir, artifactId, stackName, account, region, template } = stack;
   const functions: AssemblyFunction[] = [];
   for (const [logicalId, resource] of Object.entries<any>(template.Resources ?? {})) {
     if (resource?.Type !== 'AWS::Lambda::Function') continue;
     const props = resource.Properties ?? {};
-    const cdkPath =
-      typeof resource.Metadata?.['aws:cdk:path'] === 'string' ? resource.Metadata['aws:cdk:path'] : pathsByLogicalId.get(logicalId);
     const { environment, unresolved } = environmentVariables(props.Environment?.Variables, { account, region });
     const code = confinedCode(root, codeDirectory(assemblyDir, props.Code, resource.Metadata));
     const logFormat = props.LoggingConfig?.LogFormat === 'JSON' ? 'JSON' : 'Text';
@@ -162,7 +198,7 @@ function stackFunctions(root: string, assemblyDir: string, artifactId: string, a
       stackArtifactId: artifactId,
       stackName,
       logicalId,
-      constructPath: typeof cdkPath === 'string' ? cdkPath.replace(/^\/+/, '').replace(/\/Resource$/, '') : undefined,
+      constructPath: stack.constructPathOf(logicalId),
       ...code,
       runtime: typeof props.Runtime === 'string' ? props.Runtime : undefined,
       handler: typeof props.Handler === 'string' ? props.Handler : 'bootstrap',
@@ -231,7 +267,7 @@ function confinedCode(
  * The real path of `relative` (a file or directory the manifest of the assembly in `dir` names), which must be
  * inside the root assembly: an assembly that names files elsewhere was not written by `cdk synth`, and is refused.
  */
-function assemblyFile(root: string, dir: string, relative: string, what: string): string {
+export function assemblyFile(root: string, dir: string, relative: string, what: string): string {
   const real = realPathInside(root, path.resolve(dir, relative));
   if (real === undefined) {
     throw new CdkRustError(
@@ -246,7 +282,7 @@ function assemblyFile(root: string, dir: string, relative: string, what: string)
 const PSEUDO_PARAMETERS = new Set(['AWS::Region', 'AWS::AccountId', 'AWS::Partition', 'AWS::URLSuffix']);
 
 /** The variables with literal values, and those whose values only resolve when deployed. */
-function environmentVariables(
+export function environmentVariables(
   variables: unknown,
   env: { account?: string; region?: string },
 ): { environment: Record<string, string>; unresolved: string[] } {

@@ -1,0 +1,65 @@
+/**
+ * `cdk-rust run`: runs a container service of the synthesized app on this machine until Ctrl-C or SIGTERM.
+ */
+import { CdkRustError } from '../errors';
+import { progress } from '../private/progress';
+import { assemblyDirectoryOf, findAssemblyService } from '../service/assembly-service';
+import { runServiceLocally } from '../service/run-service';
+import { parseEnv } from './invoke';
+
+export const RUN_USAGE = `cdk-rust run <construct path or logical id> [options]
+  --app DIR             The cloud assembly the service is in. Default: cdk.out
+  --env NAME=VALUE      Set an environment variable of the container (repeatable), e.g. for a secret.
+  --timeout SECONDS     How long the service may take to answer its health-check path. Default: 60
+
+  Loads the service's image (as cdk deploy does), runs it on the host network with the task
+  definition's environment and port, waits until the load balancer's health-check path answers 2xx,
+  prints the URL on stdout, and streams the container's output to stderr until Ctrl-C or SIGTERM,
+  which stop it cleanly. A service that never becomes healthy exits 1 with the end of its logs.
+  Example: cdk-rust run MyStack/Service
+`;
+
+/** The parsed arguments of `cdk-rust run`. */
+export interface RunCommandArgs {
+  readonly positionals: string[];
+  readonly app?: string;
+  readonly env?: string[];
+  readonly timeout?: string;
+}
+
+/** Runs `cdk-rust run` and returns its exit code once the service has stopped. */
+export async function runCommand(args: RunCommandArgs): Promise<number> {
+  if (args.positionals.length !== 1) {
+    throw new CdkRustError(
+      'CLI_USAGE',
+      args.positionals.length === 0 ? 'run needs the service to run.' : `run runs one service; got ${args.positionals.join(' ')}.`,
+      'name it by construct path or logical id, e.g. `cdk-rust run MyStack/Service`.',
+    );
+  }
+  const timeout = args.timeout === undefined ? 60 : Number(args.timeout);
+  if (!(timeout > 0)) {
+    throw new CdkRustError(
+      'CLI_USAGE',
+      `--timeout ${args.timeout}: not a number of seconds.`,
+      'give a positive number, e.g. --timeout 120.',
+    );
+  }
+  const service = findAssemblyService(assemblyDirectoryOf(args.app), args.positionals[0]);
+  const running = await runServiceLocally(service, { environment: parseEnv(args.env ?? []), healthTimeoutMs: timeout * 1000 });
+  process.stdout.write(`${running.url}\n`);
+  progress(`${service.name} is healthy at ${running.url} (Ctrl-C stops it)`);
+  const stopOnSignal = () => {
+    progress(`stopping ${service.name}`);
+    void running.stop();
+  };
+  process.once('SIGINT', stopOnSignal);
+  process.once('SIGTERM', stopOnSignal);
+  try {
+    const code = await running.exited;
+    progress(`${service.name} stopped (exit ${code})`);
+    return 0;
+  } finally {
+    process.removeListener('SIGINT', stopOnSignal);
+    process.removeListener('SIGTERM', stopOnSignal);
+  }
+}

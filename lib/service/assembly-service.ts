@@ -1,0 +1,129 @@
+/**
+ * Finds a RustService (or any ECS task definition whose image is a tarball asset) in a synthesized cloud assembly,
+ * with what running it locally needs: the image's load command, the container's port and environment, and the
+ * load balancer's health-check path.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { CdkRustError } from '../errors';
+import { AssemblyStack, assemblyFile, environmentVariables, listAssemblyStacks } from '../invoke/assembly';
+
+/**
+ * A container service of a cloud assembly.
+ *
+ * @jsii ignore Node.js only (other languages use the `cdk-rust` CLI).
+ */
+export interface AssemblyService {
+  /** The stack's CloudFormation name. */
+  readonly stackName: string;
+  /** The construct path of the service (the task definition's path without `/Task`), or the task's logical id. */
+  readonly name: string;
+  /** The task definition's logical id. */
+  readonly taskLogicalId: string;
+  /** The real path of the assembly directory the stack is in (where the load command runs). */
+  readonly assemblyDir: string;
+  /** The command CDK publishes the image with (`sh -c "docker load ..."`), which prints the loaded image's name. */
+  readonly loadCommand: string[];
+  /** The container port. */
+  readonly port: number;
+  /** The path the load balancer checks; `/` when no target group names one. */
+  readonly healthCheckPath: string;
+  /** The container's environment variables whose values are known before deployment. */
+  readonly environment: Record<string, string>;
+  /** Variables (and secrets) whose values only exist once deployed. */
+  readonly unresolvedVariables: string[];
+}
+
+/** The container services (task definitions with a tarball image asset) of the assembly in `assemblyDir`. */
+export function listAssemblyServices(assemblyDir: string): AssemblyService[] {
+  return listAssemblyStacks(assemblyDir).flatMap((stack) => stackServices(stack));
+}
+
+/** The service that `selector` (a construct path, or a task definition's logical id) names. */
+export function findAssemblyService(assemblyDir: string, selector: string): AssemblyService {
+  const services = listAssemblyServices(assemblyDir);
+  const wanted = selector.replace(/^\/+|\/+$/g, '');
+  const matches = services.filter((s) => s.name === wanted || s.taskLogicalId === wanted || s.name.startsWith(`${wanted}/`));
+  if (matches.length === 1) return matches[0];
+  const list = (found: AssemblyService[]) =>
+    found.map((s) => `  ${s.name}  (task definition ${s.taskLogicalId} in stack ${s.stackName})`).join('\n');
+  throw new CdkRustError(
+    'SERVICE_NOT_FOUND',
+    matches.length === 0
+      ? `no container service in ${assemblyDir} matches "${selector}". The services are:\n${list(services) || '  (none)'}`
+      : `"${selector}" matches several services in ${assemblyDir}:\n${list(matches)}`,
+    'name one by its construct path (e.g. MyStack/Service) or its task definition logical id.',
+  );
+}
+
+function stackServices(stack: AssemblyStack): AssemblyService[] {
+  const resources = Object.entries<any>(stack.template.Resources ?? {});
+  const images = dockerImageAssets(stack);
+  const services: AssemblyService[] = [];
+  for (const [logicalId, resource] of resources) {
+    if (resource?.Type !== 'AWS::ECS::TaskDefinition') continue;
+    const container = (resource.Properties?.ContainerDefinitions ?? [])[0];
+    const hash = imageTag(container?.Image);
+    const asset = hash ? images.get(hash) : undefined;
+    if (!container || !asset) continue;
+    const taskPath = stack.constructPathOf(logicalId);
+    const name = taskPath?.replace(/\/Task$/, '') ?? logicalId;
+    const port = Number(container.PortMappings?.[0]?.ContainerPort);
+    const variables = Object.fromEntries(
+      (Array.isArray(container.Environment) ? container.Environment : []).map((e: any) => [String(e.Name), e.Value]),
+    );
+    const { environment, unresolved } = environmentVariables(variables, { account: stack.account, region: stack.region });
+    const secrets = (Array.isArray(container.Secrets) ? container.Secrets : []).map((s: any) => String(s.Name));
+    services.push({
+      stackName: stack.stackName,
+      name,
+      taskLogicalId: logicalId,
+      assemblyDir: stack.dir,
+      loadCommand: asset,
+      port: Number.isInteger(port) && port > 0 ? port : 8080,
+      healthCheckPath: healthCheckPathOf(stack, resources, name),
+      environment,
+      unresolvedVariables: [...unresolved, ...secrets],
+    });
+  }
+  return services;
+}
+
+/** Asset hash → publishing command of the stack's tarball image assets (from its asset manifests). */
+function dockerImageAssets(stack: AssemblyStack): Map<string, string[]> {
+  const images = new Map<string, string[]>();
+  for (const file of fs.readdirSync(stack.dir).filter((name) => name.endsWith('.assets.json'))) {
+    const manifest = JSON.parse(fs.readFileSync(assemblyFile(stack.root, stack.dir, file, 'an asset manifest'), 'utf-8'));
+    for (const [hash, image] of Object.entries<any>(manifest.dockerImages ?? {})) {
+      const executable = image?.source?.executable;
+      if (!Array.isArray(executable) || !executable.every((part) => typeof part === 'string')) continue;
+      // The last argument is the tarball, which must be inside the assembly, like every file cdk-rust reads there.
+      assemblyFile(stack.root, stack.dir, executable[executable.length - 1], `the image tarball of asset ${hash}`);
+      images.set(hash, executable);
+    }
+  }
+  return images;
+}
+
+/** The tag of an ECR image reference written by CDK (`...:<asset hash>`, the last part of an `Fn::Join` or `Fn::Sub`). */
+function imageTag(image: unknown): string | undefined {
+  const matches = [...JSON.stringify(image ?? null).matchAll(/:([0-9a-f]{64})"/g)];
+  return matches.length > 0 ? matches[matches.length - 1][1] : undefined;
+}
+
+/** The health-check path of the target group under the service's construct path, `/` when there is none. */
+function healthCheckPathOf(stack: AssemblyStack, resources: Array<[string, any]>, serviceName: string): string {
+  for (const [logicalId, resource] of resources) {
+    if (resource?.Type !== 'AWS::ElasticLoadBalancingV2::TargetGroup') continue;
+    const where = stack.constructPathOf(logicalId);
+    if (where?.startsWith(`${serviceName}/`) && typeof resource.Properties?.HealthCheckPath === 'string') {
+      return resource.Properties.HealthCheckPath;
+    }
+  }
+  return '/';
+}
+
+/** The assembly directory a CLI user meant: `cdk.out` unless told otherwise. */
+export function assemblyDirectoryOf(app: string | undefined): string {
+  return path.resolve(app ?? 'cdk.out');
+}
