@@ -120,76 +120,55 @@ async function synth(args: string[]): Promise<number> {
 }
 
 function invoke(args: string[]): number | Promise<number> {
-  let parsed: { values: Record<string, unknown>; positionals: string[] };
-  try {
-    parsed = parseArgs({
-      args,
-      options: {
-        event: { type: 'string' },
-        app: { type: 'string' },
-        env: { type: 'string', multiple: true },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: true,
-    });
-  } catch (error) {
-    throw new CdkRustError(
-      'CLI_USAGE',
-      (error as Error).message.replace(/\. To specify.*$/s, '.'),
-      'run `cdk-rust --help` for the options.',
-    );
-  }
-  if (parsed.values.help) {
+  const { values, positionals } = parseCommand(
+    args,
+    { event: { type: 'string' }, app: { type: 'string' }, env: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
+    true,
+  );
+  if (values.help) {
     process.stdout.write(USAGE);
     return 0;
   }
   return invokeCommand({
-    positionals: parsed.positionals,
-    event: parsed.values.event as string | undefined,
-    app: parsed.values.app as string | undefined,
-    env: parsed.values.env as string[] | undefined,
+    positionals,
+    event: values.event as string | undefined,
+    app: values.app as string | undefined,
+    env: values.env as string[] | undefined,
   });
 }
 
 function run(args: string[]): Promise<number> | number {
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs({
-      args,
-      options: {
-        app: { type: 'string' },
-        env: { type: 'string', multiple: true },
-        timeout: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: true,
-    });
-  } catch (error) {
-    throw new CdkRustError(
-      'CLI_USAGE',
-      (error as Error).message.replace(/\. To specify.*$/s, '.'),
-      'run `cdk-rust --help` for the options.',
-    );
-  }
-  if (parsed.values.help) {
+  const { values, positionals } = parseCommand(
+    args,
+    {
+      app: { type: 'string' },
+      env: { type: 'string', multiple: true },
+      timeout: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    true,
+  );
+  if (values.help) {
     process.stdout.write(USAGE);
     return 0;
   }
   return runCommand({
-    positionals: parsed.positionals,
-    app: parsed.values.app as string | undefined,
-    env: parsed.values.env as string[] | undefined,
-    timeout: parsed.values.timeout as string | undefined,
+    positionals,
+    app: values.app as string | undefined,
+    env: values.env as string[] | undefined,
+    timeout: values.timeout as string | undefined,
   });
 }
 
 type Options = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
 
-function parseCommand(args: string[], options: Options): { values: Record<string, unknown> } {
+function parseCommand(
+  args: string[],
+  options: Options,
+  allowPositionals = false,
+): { values: Record<string, unknown>; positionals: string[] } {
   try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false });
+    return parseArgs({ args, options, strict: true, allowPositionals });
   } catch (error) {
     throw new CdkRustError(
       'CLI_USAGE',

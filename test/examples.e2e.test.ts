@@ -5,10 +5,9 @@
  */
 import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { describeBinary, devEnv, hasInterpreter } from './support';
+import { describeBinary, devEnv, freePort, hasInterpreter } from './support';
 
 const ROOT = path.join(__dirname, '..');
 const CDK = path.join(ROOT, 'node_modules', '.bin', 'cdk');
@@ -48,17 +47,6 @@ function functionAssets(): FunctionAsset[] {
           bootstrap: path.join(ASSEMBLY, `asset.${hash}`, 'bootstrap'),
         };
       });
-  });
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
   });
 }
 

@@ -1,6 +1,7 @@
 /** Helpers shared by the end-to-end tests. */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Validations } from 'aws-cdk-lib';
@@ -195,4 +196,16 @@ export function expectCdkRustError(fn: () => unknown, code: string, ...fragments
   expect(error?.name).toBe('CdkRustError');
   expect(error?.code).toBe(code);
   for (const fragment of fragments) expect(error?.message).toContain(fragment);
+}
+
+/** A TCP port that was free on 127.0.0.1 a moment ago. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
 }

@@ -5,26 +5,14 @@
  * with the end of its logs.
  */
 import { spawn, spawnSync } from 'child_process';
-import * as net from 'net';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { RustService } from '../../lib';
 import { findAssemblyService } from '../../lib/service/assembly-service';
 import { runServiceLocally } from '../../lib/service/run-service';
-import { captureStderr, copyFixture, devEnv, tempDir } from '../support';
+import { captureStderr, copyFixture, devEnv, freePort, tempDir } from '../support';
 
 const ROOT = path.join(__dirname, '..', '..');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 /** Synthesizes a stack with two RustServices of tiny-service: `Api` (healthy) and `Broken` (checks a path it 404s). */
 function synthApp(crate: string, ports: { api: number; broken: number }): string {

@@ -7,11 +7,10 @@
 import { spawnSync } from 'child_process';
 import { createHash, randomBytes } from 'crypto';
 import * as fs from 'fs';
-import * as net from 'net';
 import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { RustServiceImage } from '../../lib';
-import { captureStderr, copyFixture, devEnv, tempDir } from '../support';
+import { captureStderr, copyFixture, devEnv, freePort, tempDir } from '../support';
 
 interface Synthesized {
   readonly outdir: string;
@@ -45,17 +44,6 @@ function synthService(crate: string, outdir: string, port: number): Synthesized 
 
 function sha256(file: string): string {
   return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 async function eventually<T>(what: string, timeoutMs: number, attempt: () => Promise<T | undefined>): Promise<T> {
