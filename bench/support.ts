@@ -172,7 +172,24 @@ export interface Row {
   readonly crates?: number[];
   /** Anything else worth a word. */
   readonly note?: string;
+  /**
+   * The unit of this row, when it is not the table's time unit: `MB` (samples in bytes, shown in 10^6 bytes),
+   * or `ms` / `s` (samples in seconds). A table with such rows prints a `unit` column.
+   */
+  readonly unit?: RowUnit;
+  /** A stated absolute target: the median at most this, in the samples' own unit (bytes for `MB`). */
+  readonly limitMax?: number;
 }
+
+/** The units a row can state for itself (see {@link Row.unit}). */
+export type RowUnit = 's' | 'ms' | 'MB';
+
+/** How a row of `unit` shows a sample: the factor from the samples' unit, and the digits. */
+const ROW_UNITS: Record<RowUnit, { factor: number; digits: number }> = {
+  s: { factor: 1, digits: 2 },
+  ms: { factor: 1000, digits: 1 },
+  MB: { factor: 1e-6, digits: 2 },
+};
 
 export interface Table {
   readonly id: string;
@@ -189,29 +206,56 @@ function fmt(n: number | undefined, digits = 2): string {
 
 /** The ratio of a row to its reference, and the verdict on its target. */
 export function ratioOf(table: Table, row: Row): { ratio?: number; verdict?: string } {
-  if (!row.ref || row.samples.length === 0) return {};
+  const limit = limitVerdict(row);
+  if (!row.ref || row.samples.length === 0) return limit ? { verdict: limit } : {};
   const ref = table.rows.find((r) => r.variant === row.ref);
-  if (!ref || ref.samples.length === 0) return {};
+  if (!ref || ref.samples.length === 0) return limit ? { verdict: limit } : {};
   const ratio = median(row.samples) / median(ref.samples);
-  const verdict = row.targetMax === undefined ? undefined : `${ratio <= row.targetMax ? 'met' : 'MISSED'} (<= ${row.targetMax}x)`;
+  const target = row.targetMax === undefined ? undefined : `${ratio <= row.targetMax ? 'met' : 'MISSED'} (<= ${row.targetMax}x)`;
+  const verdict = target && limit ? `${target}; ${limit}` : (target ?? limit);
   return { ratio, verdict };
+}
+
+/** The verdict on a row's absolute target (`limitMax`), when it has one and was measured. */
+export function limitVerdict(row: Row): string | undefined {
+  if (row.limitMax === undefined || row.samples.length === 0) return undefined;
+  const unit = row.unit ?? 's';
+  const { factor } = ROW_UNITS[unit];
+  const shown = `${+(row.limitMax * factor).toFixed(6)} ${unit}`;
+  return `${median(row.samples) <= row.limitMax ? 'met' : 'MISSED'} (<= ${shown})`;
 }
 
 /** Renders a table as fixed-width text. */
 export function renderTable(table: Table): string {
   const u = table.unit ?? 's';
   const k = table.unit === 'ms' ? 1000 : 1;
-  const header = ['variant', 'runs', `min ${u}`, `median ${u}`, `max ${u}`, 'ratio', 'vs', 'target', 'cargo s', 'crates', 'note'];
+  // Rows that state their own unit (sizes, memory) get a unit column, and the min/median/max headers lose theirs.
+  const perRow = table.rows.some((r) => r.unit !== undefined);
+  const header = [
+    'variant',
+    'runs',
+    ...(perRow ? ['unit', 'min', 'median', 'max'] : [`min ${u}`, `median ${u}`, `max ${u}`]),
+    'ratio',
+    'vs',
+    'target',
+    'cargo s',
+    'crates',
+    'note',
+  ];
+  const leftAligned = new Set(['variant', 'unit', 'vs', 'target', 'cargo s', 'crates', 'note']);
   const lines: string[][] = [header];
   for (const row of table.rows) {
     const { ratio, verdict } = ratioOf(table, row);
     const s = row.samples;
+    const unit = row.unit ?? u;
+    const { factor, digits } = row.unit ? ROW_UNITS[row.unit] : { factor: k, digits: 2 };
     lines.push([
       row.variant,
       String(s.length),
-      s.length ? fmt(k * Math.min(...s)) : '-',
-      s.length ? fmt(k * median(s)) : '-',
-      s.length ? fmt(k * Math.max(...s)) : '-',
+      ...(perRow ? [unit] : []),
+      s.length ? fmt(factor * Math.min(...s), digits) : '-',
+      s.length ? fmt(factor * median(s), digits) : '-',
+      s.length ? fmt(factor * Math.max(...s), digits) : '-',
       ratio === undefined ? (row.ref ? '-' : table.rows.some((r) => r.ref === row.variant) ? 'ref' : '') : `${ratio.toFixed(2)}x`,
       row.ref ?? '',
       verdict ?? '',
@@ -225,7 +269,7 @@ export function renderTable(table: Table): string {
   for (const [i, line] of (table.rows.length ? lines : []).entries()) {
     out.push(
       line
-        .map((cell, j) => (j === 0 || j >= 6 ? cell.padEnd(widths[j]) : cell.padStart(widths[j])))
+        .map((cell, j) => (leftAligned.has(header[j]) ? cell.padEnd(widths[j]) : cell.padStart(widths[j])))
         .join('  ')
         .trimEnd(),
     );

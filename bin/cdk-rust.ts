@@ -17,8 +17,8 @@ import { CdkRustError } from '../lib/errors';
 const USAGE = `Usage: cdk-rust <command> [options]
 
 Commands:
-  synth     Build a Cargo project into a Lambda function and write a deployable CloudFormation
-            template, with no CDK app of your own.
+  synth     Build a Cargo project into a Lambda function (or, with --service, an ECS Fargate
+            service) and write a deployable CloudFormation template, with no CDK app of your own.
   invoke    Run a function of a synthesized app locally, with the same bootstrap Lambda runs.
   run       Run a container service of a synthesized app locally, until Ctrl-C.
   help      Show this help.
@@ -36,6 +36,12 @@ cdk-rust synth --manifest PATH [options]
   --features LIST       Comma-separated Cargo features to enable.
   --builder-image IMG   Docker image to build in (default: CDK_RUST_BUILDER_IMAGE, or cdk-rust's own).
   --force-docker        Build in Docker even when the host toolchain could.
+  --service             An ECS Fargate service behind a load balancer instead of a function: the
+                        binary in a minimal image; --alarm-email subscribes to the service's alarms.
+  --port N              (service) The port the service listens on (PORT is set to it). Default: 8080
+  --health-check-path P (service) The path the load balancer checks. Default: /health
+  --container-health-check "ARGS"
+                        (service) Run the binary with ARGS as the container health check, e.g. "healthcheck".
 
 Output: DIR is a CDK cloud assembly holding the template (<stack>.template.json), the built asset and
 bootstrap.zip (the code as Lambda takes it). Deploy it with the CDK CLI, which uploads the asset:
@@ -68,6 +74,10 @@ async function synth(args: string[]): Promise<number> {
     features: { type: 'string' },
     'builder-image': { type: 'string' },
     'force-docker': { type: 'boolean' },
+    service: { type: 'boolean' },
+    port: { type: 'string' },
+    'health-check-path': { type: 'string' },
+    'container-health-check': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -90,9 +100,7 @@ async function synth(args: string[]): Promise<number> {
       .map((l) => l.trim())
       .filter((l) => l && !l.startsWith('#'));
   }
-  // Loaded here, not at the top: it brings aws-cdk-lib, which no other command needs.
-  const { synthFunctionApp } = await import('../lib/cli/synth');
-  const result = synthFunctionApp({
+  const common = {
     manifestPath: manifest,
     binaryName: values.binary as string | undefined,
     architecture: values.arch as string | undefined,
@@ -106,7 +114,48 @@ async function synth(args: string[]): Promise<number> {
       .filter(Boolean),
     builderImage: values['builder-image'] as string | undefined,
     forceDockerBundling: values['force-docker'] as boolean | undefined,
-  });
+  };
+  const serviceOnly = ['port', 'health-check-path', 'container-health-check'].filter((flag) => values[flag] !== undefined);
+  if (!values.service && serviceOnly.length > 0) {
+    throw new CdkRustError('CLI_USAGE', `--${serviceOnly[0]} is a service option.`, 'add --service to synthesize an ECS Fargate service.');
+  }
+  // Loaded here, not at the top: it brings aws-cdk-lib, which no other command needs.
+  const { synthFunctionApp, synthServiceApp } = await import('../lib/cli/synth');
+  if (values.service) {
+    if (common.forceDockerBundling !== undefined) {
+      throw new CdkRustError(
+        'CLI_USAGE',
+        '--force-docker is a function option.',
+        'leave it out: a service image is always built in Docker.',
+      );
+    }
+    const port = values.port === undefined ? undefined : Number(values.port);
+    if (port !== undefined && !Number.isInteger(port)) {
+      throw new CdkRustError(
+        'CLI_USAGE',
+        `--port ${values.port}: not a port number.`,
+        'give a whole number from 1 to 65535, e.g. --port 8080.',
+      );
+    }
+    const service = synthServiceApp({
+      ...common,
+      port,
+      healthCheckPath: values['health-check-path'] as string | undefined,
+      containerHealthCheckArgs: (values['container-health-check'] as string | undefined)?.split(' ').filter(Boolean),
+    });
+    process.stdout.write(
+      [
+        `stack:    ${service.stackName}`,
+        `template: ${path.relative(process.cwd(), service.templateFile)}`,
+        `image:    ${path.relative(process.cwd(), service.imageTarball)}`,
+        `run:      npx cdk-rust run Stack/Service --app ${path.relative(process.cwd(), service.assemblyDir) || '.'}`,
+        `deploy:   npx cdk deploy --app ${path.relative(process.cwd(), service.assemblyDir) || '.'}`,
+        '',
+      ].join('\n'),
+    );
+    return 0;
+  }
+  const result = synthFunctionApp(common);
   process.stdout.write(
     [
       `stack:    ${result.stackName}`,

@@ -125,4 +125,50 @@ describe('cdk-rust synth', () => {
     expect(describeBinary(bootstrap)).toMatch(/ARM aarch64.*statically linked/);
     expect(hasInterpreter(bootstrap)).toBe(false);
   });
+
+  test('--service builds the binary into an image and writes a one-service app, with the image tarball', () => {
+    const env = devEnv();
+    const out = tempDir('cli-service');
+    const result = cli([
+      'synth',
+      '--service',
+      '--manifest',
+      path.join(FIXTURES, 'tiny-service', 'Cargo.toml'),
+      '--port',
+      '9090',
+      '--container-health-check',
+      'healthcheck',
+      '--alarm-email',
+      'oncall@example.com',
+      '--builder-image',
+      env.builderImage,
+      '--out',
+      out,
+    ]);
+    expect(result.stderr).toContain('[cdk-rust] building tiny-service/tiny-service for x86_64-unknown-linux-musl');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('stack:    cdk-rust-tiny-service');
+    expect(result.stdout).toContain(`run:      npx cdk-rust run Stack/Service --app ${path.relative(ROOT, out)}`);
+    const image = /^image: +(.*)$/m.exec(result.stdout)?.[1];
+    expect(image && fs.statSync(path.join(ROOT, image)).size).toBeGreaterThan(100_000);
+
+    const template = JSON.parse(fs.readFileSync(path.join(out, 'Stack.template.json'), 'utf-8'));
+    const resources = Object.values(template.Resources as Record<string, { Type: string; Properties: any }>);
+    const task = resources.find((r) => r.Type === 'AWS::ECS::TaskDefinition');
+    expect(task?.Properties.ContainerDefinitions[0]).toMatchObject({
+      PortMappings: [{ ContainerPort: 9090, Protocol: 'tcp' }],
+      HealthCheck: { Command: ['CMD', '/app/tiny-service', 'healthcheck'] },
+    });
+    expect(resources.filter((r) => r.Type === 'AWS::CloudWatch::Alarm')).toHaveLength(4);
+    expect(resources.find((r) => r.Type === 'AWS::SNS::Subscription')?.Properties).toMatchObject({ Endpoint: 'oncall@example.com' });
+  });
+
+  test('service options without --service, and --force-docker with it, are usage errors', () => {
+    const noService = cli(['synth', '--manifest', path.join(FIXTURES, 'hello', 'Cargo.toml'), '--port', '9090']);
+    expect(noService.status).toBe(2);
+    expect(noService.stderr).toContain('[CLI_USAGE] --port is a service option.');
+    const forced = cli(['synth', '--service', '--force-docker', '--manifest', path.join(FIXTURES, 'tiny-service', 'Cargo.toml')]);
+    expect(forced.status).toBe(2);
+    expect(forced.stderr).toContain('--force-docker is a function option.');
+  });
 });

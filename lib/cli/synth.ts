@@ -1,17 +1,19 @@
 /**
- * Synth-only template generation: a one-function CDK app built in-process, for users with no CDK app
- * of their own. The output directory is a CDK cloud assembly (`cdk deploy --app DIR` deploys it) that
- * also holds `bootstrap.zip`, the function's code as Lambda takes it.
+ * Synth-only template generation: a one-function (or one-service) CDK app built in-process, for users with no
+ * CDK app of their own. The output directory is a CDK cloud assembly (`cdk deploy --app DIR` deploys it) that
+ * also holds `bootstrap.zip`, the function's code as Lambda takes it, or the service's image tarball.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { zipFiles } from '../bundling/zip';
 import { CdkRustError } from '../errors';
 import { assetDirectory } from '../private/asset-directory';
 import { RustFunction } from '../function';
+import { RustService } from '../service/rust-service';
 
 /** What `cdk-rust synth` takes. */
 export interface SynthOptions {
@@ -111,4 +113,69 @@ function findBootstrap(assemblyDir: string, templateFile: string): string {
     `no bootstrap was found in the cloud assembly at ${assemblyDir}.`,
     'synth again into an empty --out directory; if it persists, report it as a cdk-rust bug.',
   );
+}
+
+/** What `cdk-rust synth --service` takes besides the common options. */
+export interface SynthServiceOptions extends SynthOptions {
+  /** The port the service listens on. @default 8080 */
+  readonly port?: number;
+  /** The load balancer's health-check path. @default '/health' */
+  readonly healthCheckPath?: string;
+  /** Arguments of the binary as the container health check (e.g. ['healthcheck']). @default - none */
+  readonly containerHealthCheckArgs?: string[];
+}
+
+/** What `cdk-rust synth --service` wrote. */
+export interface SynthServiceResult {
+  readonly stackName: string;
+  readonly assemblyDir: string;
+  readonly templateFile: string;
+  /** The image archive CDK publishes (docker load, then push to the bootstrap repository). */
+  readonly imageTarball: string;
+}
+
+/** Builds the binary into a service image and writes the cloud assembly of a one-service app into `outdir`. */
+export function synthServiceApp(options: SynthServiceOptions): SynthServiceResult {
+  let assembly: CloudAssembly;
+  let stack: Stack;
+  let service: RustService;
+  try {
+    const app = new App({ outdir: options.outdir });
+    stack = new Stack(app, 'Stack', { stackName: options.stackName ?? defaultStackName(options) });
+    service = new RustService(stack, 'Service', {
+      manifestPath: options.manifestPath,
+      binaryName: options.binaryName,
+      architecture: options.architecture === undefined ? undefined : cpuArchitectureFrom(options.architecture),
+      port: options.port,
+      healthCheckPath: options.healthCheckPath,
+      containerHealthCheck: options.containerHealthCheckArgs ? { args: options.containerHealthCheckArgs } : undefined,
+      alarms: { emailSubscriptions: options.alarmEmails },
+      bundling: { knownHosts: options.knownHosts, features: options.features, builderImage: options.builderImage },
+    });
+    assembly = app.synth();
+  } catch (error) {
+    throw CdkRustError.unwrap(error) ?? error;
+  }
+  const artifact = assembly.getStackArtifact(stack.artifactId);
+  const tarball = service.image.tarballAsset;
+  const imageTarball = tarball ? path.join(assembly.directory, `asset.${tarball.assetHash}.tar`) : '';
+  if (!fs.existsSync(imageTarball)) {
+    throw new CdkRustError(
+      'ASSET_NOT_FOUND',
+      `no image tarball was found in the cloud assembly at ${assembly.directory}.`,
+      'synth again into an empty --out directory; if it persists, report it as a cdk-rust bug.',
+    );
+  }
+  return {
+    stackName: artifact.stackName,
+    assemblyDir: assembly.directory,
+    templateFile: path.join(assembly.directory, artifact.templateFile),
+    imageTarball,
+  };
+}
+
+function cpuArchitectureFrom(name: string): ecs.CpuArchitecture {
+  if (name === 'x86_64' || name === 'amd64') return ecs.CpuArchitecture.X86_64;
+  if (name === 'arm64' || name === 'aarch64') return ecs.CpuArchitecture.ARM64;
+  throw new CdkRustError('CLI_USAGE', `--arch: "${name}" is not an architecture Fargate runs.`, 'use --arch x86_64 or --arch arm64.');
 }
