@@ -20,6 +20,7 @@ new PrivateDependencyStack(app, 'CdkRustPrivateDependency', { knownHosts: exampl
 new ExistingServiceStack(app, 'CdkRustExistingService');
 new Arm64FunctionStack(app, 'CdkRustArm64Function');
 new GoAndRustStack(app, 'CdkRustGoAndRust');
-new RustServiceStack(app, 'CdkRustService');
+// A region, so that the load balancer can keep access logs (ELB writes them from a regional account).
+new RustServiceStack(app, 'CdkRustService', { env: { region: process.env.CDK_DEFAULT_REGION ?? 'us-east-1' } });
 
 app.synth();

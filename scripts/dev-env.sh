@@ -2,7 +2,7 @@
 # Development / CI environment for cdk-rust.
 #
 #   scripts/dev-env.sh [up]   install + start everything (idempotent; fast no-op when all is up)
-#   scripts/dev-env.sh down   stop what `up` started (sshd, ssh-agent, dockerd)
+#   scripts/dev-env.sh down   stop what `up` started (sshd, ssh-agent, the registry, dockerd)
 #
 # `up` provides, all on this machine and offline except for Debian's mirror and crates.io:
 #   * Debian's Docker engine (20.10, BuildKit built into /usr/bin/docker), no bridge network;
@@ -12,6 +12,8 @@
 #   * a git-over-SSH server on 127.0.0.1:22222 (user `git`) serving
 #     /srv/cdk-rust-git/private-greeting.git, built deterministically from
 #     test/fixtures/git-server/private-greeting, plus an ssh-agent holding the client key;
+#   * a Docker registry (Debian's docker-registry) on 127.0.0.1:22225 only, storing in .dev-env/registry:
+#     where `cdk deploy` to moto pushes service images (ECR cannot be reached from here);
 #   * .dev-env/env.sh and .dev-env/env.json with the variables the tests read.
 #
 # Everything the script creates lives in <repo>/.dev-env/ except the docker engine's own data,
@@ -23,6 +25,7 @@ STATE="$REPO/.dev-env"
 
 DOCKER=/usr/bin/docker            # Debian's client; /usr/local/bin/docker (28.x, no buildx) fails
 SSH_PORT=22222
+REGISTRY_ADDR=127.0.0.1:22225
 GIT_ROOT=/srv/cdk-rust-git
 GIT_REPO="$GIT_ROOT/private-greeting.git"
 GIT_URL="ssh://git@127.0.0.1:$SSH_PORT$GIT_REPO"
@@ -50,7 +53,7 @@ pid_alive() { local p; p=$(cat "$1" 2>/dev/null) && [[ -n $p ]] && kill -0 "$p" 
 # --------------------------------------------------------------------------------------------
 ensure_packages() {
   local wanted=(docker.io debootstrap openssh-server openssh-client git file binutils qemu-user-static
-                ca-certificates coreutils) missing=() p
+                ca-certificates coreutils curl docker-registry) missing=() p
   for p in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done
@@ -351,6 +354,28 @@ ensure_agent() {
     SSH_AUTH_SOCK=$sock ssh-add -q "$STATE/client_ed25519" 2>/dev/null
 }
 
+# The loopback registry. The package's own service and config (listening on every interface) are not
+# used: policy-rc.d keeps the package from starting it, and ours listens on 127.0.0.1 only.
+ensure_registry() {
+  printf 'version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: %s\n  delete:\n    enabled: true\nhttp:\n  addr: %s\n' \
+    "$STATE/registry" "$REGISTRY_ADDR" >"$STATE/registry.yml.new"
+  local changed=0
+  cmp -s "$STATE/registry.yml.new" "$STATE/registry.yml" || changed=1
+  mv "$STATE/registry.yml.new" "$STATE/registry.yml"
+  if pid_alive "$STATE/registry.pid"; then
+    ((changed)) || return 0
+    kill "$(cat "$STATE/registry.pid")"; sleep 0.5
+  fi
+  mkdir -p "$STATE/registry"
+  log "starting the registry on $REGISTRY_ADDR; log: $STATE/registry.log"
+  /usr/bin/docker-registry serve "$STATE/registry.yml" >"$STATE/registry.log" 2>&1 </dev/null &
+  echo $! >"$STATE/registry.pid"
+  local i
+  for ((i = 0; i < 50; i++)); do curl -fsS "http://$REGISTRY_ADDR/v2/" >/dev/null 2>&1 && return 0; sleep 0.1; done
+  tail -n 20 "$STATE/registry.log" >&2 || true
+  die "the registry did not start"
+}
+
 # End-to-end check of the git server through the agent with the pinned host key.
 check_git_over_ssh() {
   local got
@@ -372,6 +397,7 @@ write_env() {
     SSH_AUTH_SOCK "$STATE/agent.sock"
     CDK_RUST_TEST_KNOWN_HOSTS "$STATE/known_hosts"
     CDK_RUST_TEST_GIT_URL "$GIT_URL"
+    CDK_RUST_TEST_REGISTRY "$REGISTRY_ADDR"
   )
   local i sh='' json='{' sep=''
   for ((i = 0; i < ${#kv[@]}; i += 2)); do
@@ -408,6 +434,7 @@ cmd_up() {
   ensure_git_repo
   ensure_sshd
   ensure_agent
+  ensure_registry
   check_git_over_ssh
   write_env
   log "up in $((SECONDS - t0)) s: image $IMAGE, git $GIT_URL @ $(cat "$STATE/private-greeting.sha")"
@@ -429,6 +456,7 @@ cmd_down() {
   stop_pidfile sshd "$STATE/sshd.pid"
   stop_pidfile ssh-agent "$STATE/agent.pid"
   rm -f "$STATE/agent.sock"
+  stop_pidfile registry "$STATE/registry.pid"
   stop_pidfile dockerd "$STATE/dockerd.pid"   # only a dockerd this script started
 }
 
