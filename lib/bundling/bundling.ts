@@ -18,7 +18,7 @@ import { RustBundlingOptions } from './rust-bundling-options';
 import { DEFAULT_BUILDER_IMAGE, builderImageIdentity } from './builder-image';
 import { readCargoWorkspace } from './cargo';
 import { detectDocker, runDockerBuild } from './docker';
-import { CA_BUNDLE, CA_BUNDLE_FILE, cacheIdsFor, renderDockerfile } from './dockerfile';
+import { CA_BUNDLE, CA_BUNDLE_FILE, ZONEINFO, ZONEINFO_DIR_NAME, cacheIdsFor, renderDockerfile } from './dockerfile';
 import { FRESHEN_SCRIPT } from './freshen';
 import { ExcludedFile, InputFile, assetHash, collectInputs, hashInputs } from './hash';
 import { localRecipe, localToolchainFor, runLocalBuild } from './local';
@@ -35,6 +35,8 @@ export interface BundlingProps extends RustBundlingOptions {
   readonly architecture?: lambda.Architecture;
   /** What the binary is for (see PlanProps.artifact). @default 'lambda' */
   readonly artifact?: 'lambda' | 'service';
+  /** For a service image: export the builder image's time-zone data too. @default false */
+  readonly zoneinfo?: boolean;
 }
 
 /** Options of {@link Bundling.prepare}. */
@@ -74,6 +76,8 @@ export interface BuildOutput {
   readonly bootstrap: string;
   /** The builder image's CA bundle, beside `bootstrap`, when the plan asks for it (service images). */
   readonly caBundle?: string;
+  /** The builder image's time-zone data, a directory beside `bootstrap`, when the plan asks for it. */
+  readonly zoneinfo?: string;
 }
 
 /** Cache ids are left out of the hash: they name where caches live, not what is built. */
@@ -204,10 +208,21 @@ export class Bundling {
         }
         fs.renameSync(path.join(exportDir, CA_BUNDLE_FILE), caBundle);
       }
+      const zoneinfo = plan.zoneinfo ? path.join(outputDir, ZONEINFO_DIR_NAME) : undefined;
+      if (zoneinfo) {
+        if (!fs.existsSync(path.join(exportDir, ZONEINFO_DIR_NAME))) {
+          throw new CdkRustError(
+            'BUILD_FAILED',
+            `the builder image ${prepared.image} has no time-zone data at ${ZONEINFO}, which timeZones asks for.`,
+            'use a builder image with the tzdata package installed (the default one has it), or leave timeZones out.',
+          );
+        }
+        fs.renameSync(path.join(exportDir, ZONEINFO_DIR_NAME), zoneinfo);
+      }
       fs.rmSync(exportDir, { recursive: true, force: true });
       const size = fs.statSync(path.join(outputDir, 'bootstrap')).size;
       progress(`built ${plan.binaryName}: ${(size / 1024 / 1024).toFixed(2)} MiB in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      return { log, bootstrap: path.join(outputDir, 'bootstrap'), caBundle };
+      return { log, bootstrap: path.join(outputDir, 'bootstrap'), caBundle, zoneinfo };
     } catch (error) {
       fs.rmSync(outputDir, { recursive: true, force: true });
       throw error;

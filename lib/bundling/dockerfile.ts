@@ -26,6 +26,10 @@ export const FETCH_STAGE = 'fetch';
 export const CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 /** Its name beside `bootstrap` in the build output. */
 export const CA_BUNDLE_FILE = 'ca-certificates.crt';
+/** The builder image's time-zone data (Debian's tzdata), exported for service images that ask for it. */
+export const ZONEINFO = '/usr/share/zoneinfo';
+/** Its name beside `bootstrap` in the build output. */
+export const ZONEINFO_DIR_NAME = 'zoneinfo';
 /** The stage a compile build exports: `FROM scratch` holding just `bootstrap`. */
 export const EXPORT_STAGE = 'export';
 
@@ -113,6 +117,8 @@ export function renderDockerfile(plan: BuildPlan, image: string, cacheIds: Cache
       `mv ${TARGET_DIR}/.cdk-rust-inputs.next ${TARGET_DIR}/.cdk-rust-inputs`,
       `install -D -m 0755 ${binary} /out/bootstrap`,
       ...(plan.caBundle ? [`install -D -m 0644 ${CA_BUNDLE} /out/${CA_BUNDLE_FILE}`] : []),
+      // `right/` holds leap-second variants of every zone, which programs asking for TZ=Europe/Paris never read.
+      ...(plan.zoneinfo ? [`cp -a ${ZONEINFO} /out/${ZONEINFO_DIR_NAME}`, `rm -rf /out/${ZONEINFO_DIR_NAME}/right`] : []),
     ),
     '',
     `FROM scratch AS ${EXPORT_STAGE}`,

@@ -115,6 +115,8 @@ export interface BuildPlan {
    * source of TLS roots). Absent for Lambda builds, so their plans and hashes stay as they were.
    */
   readonly caBundle?: true;
+  /** Also export the builder image's time-zone data (`/usr/share/zoneinfo`, without `right/`). Absent unless asked. */
+  readonly zoneinfo?: true;
 }
 
 /** Everything {@link makeBuildPlan} needs besides the workspace. */
@@ -131,6 +133,8 @@ export interface PlanProps extends RustBundlingOptions {
    * @default 'lambda'
    */
   readonly artifact?: 'lambda' | 'service';
+  /** For a service image: export the builder image's time-zone data too. @default false */
+  readonly zoneinfo?: boolean;
 }
 
 /** Validates the props against the workspace and returns the plan. Throws {@link CdkRustError}. */
@@ -165,6 +169,7 @@ export function makeBuildPlan(workspace: CargoWorkspace, props: PlanProps): Buil
     forceDocker: props.artifact === 'service' || (props.forceDockerBundling ?? false),
     ssh: planSsh(workspace, props),
     ...(props.artifact === 'service' ? { caBundle: true as const } : {}),
+    ...(props.artifact === 'service' && props.zoneinfo ? { zoneinfo: true as const } : {}),
   };
 }
 

@@ -70,6 +70,7 @@ export const PROP_NAMES: ReadonlySet<string> = new Set([
   'autoScaling',
   'secrets',
   'containerHealthCheck',
+  'timeZones',
   'minCapacity',
   'maxCapacity',
   'targetCpuUtilization',

@@ -101,6 +101,15 @@ export interface RustServiceImageProps {
   readonly environment?: Record<string, string>;
 
   /**
+   * Whether the image holds time-zone data (the builder image's `/usr/share/zoneinfo`, without the leap-second
+   * `right/` variants, about 1.5 MB), for services that convert times to named zones (`TZ=Europe/Paris`,
+   * chrono-tz does not need it).
+   *
+   * @default false
+   */
+  readonly timeZones?: boolean;
+
+  /**
    * The container health check, recorded in the image config.
    *
    * @default - none
@@ -150,7 +159,14 @@ export class RustServiceImage extends Construct {
     let prepared: PreparedBuild;
     try {
       prepared = Bundling.prepare(
-        { ...props.bundling, manifestPath: props.manifestPath, binaryName: props.binaryName, architecture, artifact: 'service' },
+        {
+          ...props.bundling,
+          manifestPath: props.manifestPath,
+          binaryName: props.binaryName,
+          architecture,
+          artifact: 'service',
+          zoneinfo: props.timeZones,
+        },
         { resolveImage: bundlingRequired },
       );
     } catch (error) {
@@ -202,7 +218,7 @@ export class RustServiceImage extends Construct {
             try {
               const built = Bundling.build(prepared, buildDir);
               const digests = writeImageArchive(
-                { ...spec, binary: built.bootstrap, caBundle: fs.readFileSync(built.caBundle!) },
+                { ...spec, binary: built.bootstrap, caBundle: fs.readFileSync(built.caBundle!), zoneinfo: built.zoneinfo },
                 path.join(outputDir, IMAGE_ARCHIVE),
               );
               progress(`wrote the image of ${binaryName}: ${repoTag} (${digests.configDigest.slice(0, 19)})`);

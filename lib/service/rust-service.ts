@@ -162,6 +162,13 @@ export interface RustServiceProps {
   readonly secrets?: Record<string, ecs.Secret>;
 
   /**
+   * Whether the image holds time-zone data (see RustServiceImageProps.timeZones).
+   *
+   * @default false
+   */
+  readonly timeZones?: boolean;
+
+  /**
    * The container's own health check: the service binary run with these arguments (the image has no shell or
    * curl), recorded in the image and in the task definition.
    *
@@ -277,6 +284,7 @@ export class RustService extends Construct {
       bundling: props.bundling,
       architecture: props.architecture,
       port: settings.port,
+      timeZones: props.timeZones,
       healthCheck: props.containerHealthCheck,
     });
 

@@ -22,6 +22,14 @@ describe('dockerfile: a fetch stage and an offline compile stage, rendered from 
     expect(renderDockerfile(plan('hello'), 'builder:1', IDS)).not.toContain('ca-certificates');
   });
 
+  test('a service build exports the time-zone data only when asked, without the leap-second variants', () => {
+    const zoned = renderDockerfile(plan('hello', { artifact: 'service', zoneinfo: true }), 'builder:1', IDS);
+    expect(zoned).toContain('cp -a /usr/share/zoneinfo /out/zoneinfo');
+    expect(zoned).toContain('rm -rf /out/zoneinfo/right');
+    expect(renderDockerfile(plan('hello', { artifact: 'service' }), 'builder:1', IDS)).not.toContain('zoneinfo');
+    expect(renderDockerfile(plan('hello', { zoneinfo: true }), 'builder:1', IDS)).not.toContain('zoneinfo');
+  });
+
   test('private git dependency: the agent and pinned hosts reach the fetch step only', () => {
     const text = renderDockerfile(plan('private-dep', { knownHosts: [KNOWN_HOST] }), 'builder:1', IDS);
     expect(text).toMatchSnapshot();

@@ -145,4 +145,27 @@ describe('RustServiceImage: a real build becomes an image Docker loads, runs as 
     const elsewhere = synthService(copyFixture('tiny-service'), tempDir('service-out-2'), port);
     expect(sha256(elsewhere.tarball)).toBe(sha256(first.tarball));
   });
+
+  test('timeZones puts the builder image time-zone data in the image, without the leap-second variants', () => {
+    const outdir = tempDir('service-tz');
+    captureStderr(() => {
+      const app = new App({ outdir });
+      new RustServiceImage(new Stack(app, 'Svc'), 'Api', {
+        manifestPath: path.join(crate, 'Cargo.toml'),
+        timeZones: true,
+        bundling: { builderImage: devEnv().builderImage },
+      });
+      app.synth();
+    });
+    const tarball = fs.readdirSync(outdir).find((name) => /^asset\.[0-9a-f]{64}\.tar$/.test(name));
+    const layer = spawnSync('sh', ['-c', `tar -xOf "$1" --wildcards '*/layer.tar' | tar -t`, 'sh', path.join(outdir, tarball!)], {
+      encoding: 'utf-8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    expect(layer.status).toBe(0);
+    const entries = layer.stdout.split('\n');
+    expect(entries).toContain('usr/share/zoneinfo/Europe/Paris');
+    expect(entries.some((entry) => entry.startsWith('usr/share/zoneinfo/right/'))).toBe(false);
+    expect(entries).toContain('app/tiny-service');
+  });
 });
