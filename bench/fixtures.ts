@@ -8,6 +8,8 @@ import { BenchError } from './support';
 
 export const REPO = path.resolve(__dirname, '..');
 export const GREETER = path.join(REPO, 'examples', 'greeter');
+/** The example actix-web service (RustService, RustServiceImage). */
+export const SERVICE = path.join(REPO, 'examples', 'service');
 
 /** Copies a crate (never its target/) into `dest`, which must not exist yet. */
 export function copyCrate(source: string, dest: string): string {
@@ -65,6 +67,21 @@ export function syncEdits(from: string, to: string): void {
   for (const f of ['Cargo.toml', 'Cargo.lock', path.join('src', 'main.rs')]) {
     fs.copyFileSync(path.join(from, f), path.join(to, f));
   }
+}
+
+/** The line of examples/service's `hello` handler that builds its message. */
+const SERVICE_MESSAGE_LINE = /^( +)message: format!\("hello \{name\}, from a Rust service on ECS.*"\),$/m;
+
+/** Rewrites the example service's greeting so that the binary changes: `tag` goes into the message. */
+export function editServiceGreeting(crateDir: string, tag: string): void {
+  const file = path.join(crateDir, 'src', 'main.rs');
+  const text = fs.readFileSync(file, 'utf-8');
+  const match = SERVICE_MESSAGE_LINE.exec(text);
+  if (!match) throw new BenchError(`${file}: the hello message line was not found (did examples/service change?)`);
+  fs.writeFileSync(
+    file,
+    text.replace(SERVICE_MESSAGE_LINE, `${match[1]}message: format!("hello {name}, from a Rust service on ECS [${tag}]"),`),
+  );
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -258,6 +275,103 @@ for (const fn of config.functions) {
     architecture: lambda.Architecture.X86_64,
   });
 }
+app.synth();
+`;
+
+// ------------------------------------------------------------------------------------------------
+// Service apps (scenarios 13 and 14), run as whole processes (`node app.js config.json`)
+
+/** What a service app synthesizes. */
+export interface ServiceAppConfig {
+  readonly outdir: string;
+  /** The crate (ours), or the prebuilt docker-archive (the floor). */
+  readonly manifestPath?: string;
+  readonly tarball?: string;
+  /** RustService with its four alarms turned off. */
+  readonly alarms?: false;
+}
+
+/** RustServiceImage alone: the image archive of a crate (`node service-image.js config.json`). */
+export const SERVICE_IMAGE_APP = `'use strict';
+const fs = require('fs');
+const cdk = require('aws-cdk-lib');
+const { RustServiceImage } = require(process.env.BENCH_DIST);
+const config = JSON.parse(fs.readFileSync(process.argv[2], 'utf-8'));
+const app = new cdk.App({ outdir: config.outdir });
+const stack = new cdk.Stack(app, 'Bench');
+new RustServiceImage(stack, 'Image', {
+  manifestPath: config.manifestPath,
+  bundling: { builderImage: process.env.CDK_RUST_BUILDER_IMAGE },
+});
+app.synth();
+`;
+
+/** cdk-rust's RustService, configured as examples/rust-service.ts (`node service.js config.json`). */
+export const SERVICE_APP = `'use strict';
+const fs = require('fs');
+const cdk = require('aws-cdk-lib');
+const { RustService } = require(process.env.BENCH_DIST);
+const config = JSON.parse(fs.readFileSync(process.argv[2], 'utf-8'));
+const app = new cdk.App({ outdir: config.outdir });
+const stack = new cdk.Stack(app, 'Bench');
+const off = { enabled: false };
+new RustService(stack, 'Service', {
+  manifestPath: config.manifestPath,
+  containerHealthCheck: { args: ['healthcheck'], interval: cdk.Duration.seconds(10), startPeriod: cdk.Duration.seconds(5) },
+  autoScaling: { maxCapacity: 4, requestsPerTarget: 1000 },
+  ...(config.alarms === false ? { alarms: { http5xxRate: off, unhealthyHosts: off, cpu: off, memory: off } } : {}),
+});
+app.synth();
+`;
+
+/**
+ * The floor of a service: aws-ecs-patterns' ApplicationLoadBalancedFargateService on a prebuilt docker-archive
+ * (`ecs.ContainerImage.fromTarball`), with what RustService sets up around it that the pattern can take: the same
+ * VPC shape (2 AZs, 1 NAT gateway, flow logs of rejected traffic), a cluster with Container Insights, the same task
+ * size and count, port, circuit breaker, grace period, container health check, target group check and scaling.
+ * Not: the alarms and their topic, the log group's retention, the read-only root file system and its /tmp volume,
+ * the task definition's user, the listener's own ingress rule, cdk-nag acknowledgements.
+ */
+export const SERVICE_FLOOR_APP = `'use strict';
+const fs = require('fs');
+const cdk = require('aws-cdk-lib');
+const ec2 = require('aws-cdk-lib/aws-ec2');
+const ecs = require('aws-cdk-lib/aws-ecs');
+const ecsPatterns = require('aws-cdk-lib/aws-ecs-patterns');
+const config = JSON.parse(fs.readFileSync(process.argv[2], 'utf-8'));
+const app = new cdk.App({ outdir: config.outdir });
+const stack = new cdk.Stack(app, 'Bench');
+const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1, flowLogs: { FlowLogs: { trafficType: ec2.FlowLogTrafficType.REJECT } } });
+const cluster = new ecs.Cluster(stack, 'Cluster', { vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
+const taskDefinition = new ecs.FargateTaskDefinition(stack, 'Task', {
+  cpu: 256,
+  memoryLimitMiB: 512,
+  runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.X86_64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
+});
+taskDefinition.addContainer('App', {
+  image: ecs.ContainerImage.fromTarball(config.tarball),
+  environment: { PORT: '8080' },
+  portMappings: [{ containerPort: 8080 }],
+  logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'service' }),
+  healthCheck: {
+    command: ['CMD', '/app/service', 'healthcheck'],
+    interval: cdk.Duration.seconds(10),
+    startPeriod: cdk.Duration.seconds(5),
+  },
+});
+const service = new ecsPatterns.ApplicationLoadBalancedFargateService(stack, 'Service', {
+  cluster,
+  taskDefinition,
+  desiredCount: 2,
+  publicLoadBalancer: true,
+  circuitBreaker: { rollback: true },
+  minHealthyPercent: 100,
+  healthCheckGracePeriod: cdk.Duration.seconds(60),
+});
+service.targetGroup.configureHealthCheck({ path: '/health', healthyHttpCodes: '200-299' });
+const scaling = service.service.autoScaleTaskCount({ minCapacity: 2, maxCapacity: 4 });
+scaling.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: 70 });
+scaling.scaleOnRequestCount('Requests', { requestsPerTarget: 1000, targetGroup: service.targetGroup });
 app.synth();
 `;
 

@@ -32,6 +32,8 @@ import { noChangeResynth } from './scenarios/no-change-resynth';
 import { oneLineChange } from './scenarios/one-line-change';
 import { peerCargoLambdaCdk } from './scenarios/peer-cargo-lambda-cdk';
 import { reproducibility } from './scenarios/reproducibility';
+import { serviceImage } from './scenarios/service-image';
+import { serviceResynth } from './scenarios/service-resynth';
 import { workspace } from './scenarios/workspace';
 import { BenchError, Table, median, probe, progress, ratioOf, renderTable, setLogDir } from './support';
 import { Workbench } from './workbench';
@@ -53,6 +55,8 @@ const SCENARIOS: readonly Scenario[] = [
   cliStartup,
   examplesAppResynth,
   gofunction,
+  serviceImage,
+  serviceResynth,
 ];
 
 // ------------------------------------------------------------------------------------------------

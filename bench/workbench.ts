@@ -7,7 +7,20 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Bundling } from '../lib/bundling/bundling';
 import { DevEnv } from './context';
-import { AppConfig, FLOOR_APP, GREETER, OURS_APP, PEER_APP, copyCrate, writeWorkspace } from './fixtures';
+import {
+  AppConfig,
+  FLOOR_APP,
+  GREETER,
+  OURS_APP,
+  PEER_APP,
+  SERVICE,
+  SERVICE_APP,
+  SERVICE_FLOOR_APP,
+  SERVICE_IMAGE_APP,
+  ServiceAppConfig,
+  copyCrate,
+  writeWorkspace,
+} from './fixtures';
 import { BenchError, CargoWork, Timed, cargoWork, probe, progress, run, saveLog, tail, timeIt, timed } from './support';
 
 export const MUSL = 'x86_64-unknown-linux-musl';
@@ -34,6 +47,32 @@ export interface OursApp {
   readonly outdir: string;
 }
 
+/** The apps of the example service (scenarios 13 and 14), run as whole processes. */
+export type ServiceAppName = 'service-image' | 'service' | 'service-floor';
+
+/** RustServiceImage's docker-archive of the example service, synthesized once. */
+export interface ServiceImageBuild {
+  /** The copy of examples/service it was built from. */
+  readonly dir: string;
+  readonly outdir: string;
+  /** The staged docker-archive (`asset.<hash>/image.tar`). */
+  readonly archive: string;
+  /** The first synth (a cold build of the service, unless the RustService app built it first). */
+  readonly seconds: number;
+}
+
+/** The one-RustService app on the example service (configured as examples/rust-service.ts), synthesized once. */
+export interface ServiceApp {
+  /** The copy of examples/service it builds (the one-line change edits it). */
+  readonly serviceDir: string;
+  readonly configFile: string;
+  /** The same app with the service's four alarms turned off. */
+  readonly configNoAlarms: string;
+  readonly outdir: string;
+  /** The first synth (a cold build of the service, unless RustServiceImage's app built it first). */
+  readonly seconds: number;
+}
+
 export class Workbench {
   /** Clean Docker builds of greeter (the cold-build scenario's, or made on demand by 6 and 7). */
   public readonly coldDocker: ColdDockerBuild[] = [];
@@ -53,6 +92,15 @@ export class Workbench {
   private readonly wsTemplates = new Map<number, string>();
   private copySeq = 0;
   private configSeq = 0;
+  private serviceDir = '';
+  private serviceAppsWritten = false;
+  private serviceImage?: ServiceImageBuild;
+  private serviceApp?: ServiceApp;
+  private bareService?: string;
+  private serviceVolumeFilled = false;
+  /** Images this run made, removed at cleanup; and whether it started containers (named `containerPrefix`...). */
+  private readonly madeImages: string[] = [];
+  private startedContainers = false;
 
   constructor(
     private readonly repo: string,
@@ -242,6 +290,102 @@ export class Workbench {
   }
 
   // ----------------------------------------------------------------------------------------------
+  // The example service (scenarios 13 and 14)
+
+  /** The copy of examples/service that ours builds (one per run, at a new path: its first build is cold). */
+  public ensureServiceCrate(): string {
+    if (!this.serviceDir) {
+      this.serviceDir = copyCrate(SERVICE, path.join(this.work, `${String(++this.copySeq).padStart(2, '0')}-service`, 'service'));
+    }
+    return this.serviceDir;
+  }
+
+  /** A fresh copy of examples/service at a new path of the work dir. */
+  public freshService(label: string): string {
+    return copyCrate(SERVICE, path.join(this.work, `${String(++this.copySeq).padStart(2, '0')}-${label}`, 'service'));
+  }
+
+  /** Runs one of the service apps as a whole process, timed (the same environment as {@link runApp}). */
+  public runServiceApp(name: string, app: ServiceAppName, configFile: string): Timed {
+    this.ensureDist();
+    if (!this.serviceAppsWritten) {
+      for (const [file, text] of [
+        ['service-image.js', SERVICE_IMAGE_APP],
+        ['service.js', SERVICE_APP],
+        ['service-floor.js', SERVICE_FLOOR_APP],
+      ]) {
+        fs.writeFileSync(path.join(this.work, file), text);
+      }
+      this.serviceAppsWritten = true;
+    }
+    return timed(name, process.execPath, [path.join(this.work, `${app}.js`), configFile], { env: this.appEnv(), cwd: this.work });
+  }
+
+  /** Writes a service app's config to a new file of the work dir. */
+  public writeServiceConfig(config: ServiceAppConfig): string {
+    const file = path.join(this.work, `service-config-${++this.configSeq}.json`);
+    fs.writeFileSync(file, JSON.stringify(config, null, 2));
+    return file;
+  }
+
+  /** RustServiceImage's docker-archive of the example service (`new RustServiceImage(stack, 'Image', ...)`), built once. */
+  public ensureServiceImage(): ServiceImageBuild {
+    if (this.serviceImage) return this.serviceImage;
+    const dir = this.ensureServiceCrate();
+    const outdir = path.join(this.work, 'service-image-app.out');
+    progress(`first synth of the RustServiceImage app on ${path.relative(this.work, dir)} (untimed; cold unless the service was built)`);
+    const t = this.runServiceApp(
+      'service-image-first-synth',
+      'service-image',
+      this.writeServiceConfig({ outdir, manifestPath: path.join(dir, 'Cargo.toml') }),
+    );
+    this.serviceImage = { dir, outdir, archive: newestImageArchive(outdir), seconds: t.seconds };
+    return this.serviceImage;
+  }
+
+  /** The one-RustService app on the example service, synthesized once (untimed). */
+  public ensureServiceApp(): ServiceApp {
+    if (this.serviceApp) return this.serviceApp;
+    const serviceDir = this.ensureServiceCrate();
+    const outdir = path.join(this.work, 'service-app.out');
+    const manifestPath = path.join(serviceDir, 'Cargo.toml');
+    const configFile = this.writeServiceConfig({ outdir, manifestPath });
+    const configNoAlarms = this.writeServiceConfig({ outdir, manifestPath, alarms: false });
+    progress(`first synth of the RustService app on ${path.relative(this.work, serviceDir)} (untimed; cold unless the service was built)`);
+    const t = this.runServiceApp('service-app-first-synth', 'service', configFile);
+    newestImageArchive(outdir);
+    this.serviceApp = { serviceDir, configFile, configNoAlarms, outdir, seconds: t.seconds };
+    return this.serviceApp;
+  }
+
+  /** A copy of examples/service whose bare (docker run, musl) target/ is warm; its dependencies fetched into the registry volume. */
+  public ensureBareService(): string {
+    if (this.bareService) return this.bareService;
+    this.ensureVolume();
+    const dir = this.freshService('bare-service');
+    if (!this.serviceVolumeFilled) {
+      progress(`fetching the service's dependencies into ${this.volume} (untimed)`);
+      timed('bare-volume-fetch-service', this.docker.docker, this.dockerRunArgs(dir, ['cargo', 'fetch', '--locked']));
+      this.serviceVolumeFilled = true;
+    }
+    progress('first bare build of the service for the incremental scenario (untimed, cold)');
+    this.bareDockerBuild('bare-service-first-build', dir);
+    this.bareService = dir;
+    return dir;
+  }
+
+  /** The prefix of the names of this run's containers: cleanup removes any still there. */
+  public containerPrefix(): string {
+    this.startedContainers = true;
+    return `cdk-rust-bench-${process.pid}-`;
+  }
+
+  /** Removes `image` at cleanup (an image this run made, e.g. loaded or built). */
+  public removeAtCleanup(image: string): void {
+    if (!this.madeImages.includes(image)) this.madeImages.push(image);
+  }
+
+  // ----------------------------------------------------------------------------------------------
   // Generated workspaces
 
   /** A generated workspace of n functions with a complete Cargo.lock. */
@@ -274,6 +418,14 @@ export class Workbench {
       probe(this.dev.docker, ['volume', 'rm', '-f', this.volume]);
       this.volume = '';
     }
+    if (this.dev && this.startedContainers) {
+      const left = probe(this.dev.docker, ['ps', '-aq', '--filter', `name=^cdk-rust-bench-${process.pid}-`]);
+      if (left) probe(this.dev.docker, ['rm', '-f', ...left.split(/\s+/)]);
+      this.startedContainers = false;
+    }
+    if (this.dev && this.madeImages.length) {
+      probe(this.dev.docker, ['image', 'rm', ...this.madeImages.splice(0)]);
+    }
   }
 
   /** The registry volume's name, when one was made. */
@@ -296,4 +448,20 @@ export function newestAsset(outdir: string): string {
 /** The bootstrap of the newest asset of the app contains `tag` (the edit scenarios' check). */
 export function assetHas(outdir: string, tag: string): boolean {
   return fs.readFileSync(path.join(newestAsset(outdir), 'bootstrap')).includes(Buffer.from(tag));
+}
+
+/** The newest docker-archive RustServiceImage staged in a cloud assembly (`asset.<hash>/image.tar`). */
+export function newestImageArchive(outdir: string): string {
+  const archives = fs
+    .readdirSync(outdir)
+    .filter((f) => f.startsWith('asset.') && fs.existsSync(path.join(outdir, f, 'image.tar')))
+    .map((f) => path.join(outdir, f, 'image.tar'))
+    .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
+  if (archives.length === 0) throw new BenchError(`no asset with an image.tar in ${outdir}`);
+  return archives[0];
+}
+
+/** The newest image archive of the app contains `tag` (the one-line change's check; the layer is not compressed). */
+export function archiveHas(outdir: string, tag: string): boolean {
+  return fs.readFileSync(newestImageArchive(outdir)).includes(Buffer.from(tag));
 }
