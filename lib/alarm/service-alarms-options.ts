@@ -357,6 +357,11 @@ export interface ResolvedServiceAlarmsOptions {
 /** The alarm options of ServiceAlarmsOptions, in the order of the alarms. */
 const ALARM_OPTIONS = ['http5xxRate', 'unhealthyHosts', 'cpu', 'memory'] as const;
 
+/** Whether `options` leave at least one of the four alarms on (each is on unless `enabled: false`). */
+export function anyServiceAlarmEnabled(options: ServiceAlarmsOptions | undefined): boolean {
+  return ALARM_OPTIONS.some((name) => options?.[name]?.enabled !== false);
+}
+
 /**
  * Applies the defaults to `options` and checks every value of every alarm that is not turned off, and that `topic`
  * (when given) can take the requested subscriptions.
@@ -377,7 +382,7 @@ export function resolveServiceAlarmsOptions(
   const memory = ifEnabled(options.memory, (o) => resolveUtilization(o, subOrigin(origin, 'memory'), 'memory'));
   const resolved = { http5xxRate, unhealthyHosts, cpu, memory };
 
-  if (ALARM_OPTIONS.every((name) => resolved[name] === undefined)) {
+  if (!anyServiceAlarmEnabled(options)) {
     const names = ALARM_OPTIONS.map((name) => propName(origin, `${name}.enabled`));
     throw invalidProp(
       origin,

@@ -1,9 +1,10 @@
 /**
  * `cdk-rust run`: runs a container service of the synthesized app on this machine until Ctrl-C or SIGTERM.
  */
+import * as path from 'path';
 import { CdkRustError } from '../errors';
 import { progress } from '../private/progress';
-import { assemblyDirectoryOf, findAssemblyService } from '../service/assembly-service';
+import { findAssemblyService } from '../service/assembly-service';
 import { runServiceLocally } from '../service/run-service';
 import { parseEnv } from './invoke';
 
@@ -44,7 +45,7 @@ export async function runCommand(args: RunCommandArgs): Promise<number> {
       'give a positive number, e.g. --timeout 120.',
     );
   }
-  const service = findAssemblyService(assemblyDirectoryOf(args.app), args.positionals[0]);
+  const service = findAssemblyService(path.resolve(args.app ?? 'cdk.out'), args.positionals[0]);
   const running = await runServiceLocally(service, { environment: parseEnv(args.env ?? []), healthTimeoutMs: timeout * 1000 });
   process.stdout.write(`${running.url}\n`);
   progress(`${service.name} is healthy at ${running.url} (Ctrl-C stops it)`);

@@ -95,9 +95,14 @@ function defaultStackName(options: SynthOptions): string {
 }
 
 function architectureFrom(name: string): lambda.Architecture {
-  if (name === 'x86_64' || name === 'amd64') return lambda.Architecture.X86_64;
-  if (name === 'arm64' || name === 'aarch64') return lambda.Architecture.ARM_64;
-  throw new CdkRustError('CLI_USAGE', `--arch: "${name}" is not an architecture Lambda runs.`, 'use --arch x86_64 or --arch arm64.');
+  return archFlag(name, 'Lambda') === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64;
+}
+
+/** `--arch`: x86_64 (or amd64) and arm64 (or aarch64), for a function or (`Fargate`) a service. */
+function archFlag(name: string, runner: 'Lambda' | 'Fargate'): 'x86_64' | 'arm64' {
+  if (name === 'x86_64' || name === 'amd64') return 'x86_64';
+  if (name === 'arm64' || name === 'aarch64') return 'arm64';
+  throw new CdkRustError('CLI_USAGE', `--arch: "${name}" is not an architecture ${runner} runs.`, 'use --arch x86_64 or --arch arm64.');
 }
 
 /** The `bootstrap` of the template's function: its asset directory is named after the S3 key's hash. */
@@ -175,7 +180,5 @@ export function synthServiceApp(options: SynthServiceOptions): SynthServiceResul
 }
 
 function cpuArchitectureFrom(name: string): ecs.CpuArchitecture {
-  if (name === 'x86_64' || name === 'amd64') return ecs.CpuArchitecture.X86_64;
-  if (name === 'arm64' || name === 'aarch64') return ecs.CpuArchitecture.ARM64;
-  throw new CdkRustError('CLI_USAGE', `--arch: "${name}" is not an architecture Fargate runs.`, 'use --arch x86_64 or --arch arm64.');
+  return archFlag(name, 'Fargate') === 'arm64' ? ecs.CpuArchitecture.ARM64 : ecs.CpuArchitecture.X86_64;
 }

@@ -4,7 +4,6 @@
  * load balancer's health-check path.
  */
 import * as fs from 'fs';
-import * as path from 'path';
 import { CdkRustError } from '../errors';
 import { AssemblyStack, assemblyFile, environmentVariables, listAssemblyStacks } from '../invoke/assembly';
 
@@ -36,7 +35,16 @@ export interface AssemblyService {
 
 /** The container services (task definitions with a tarball image asset) of the assembly in `assemblyDir`. */
 export function listAssemblyServices(assemblyDir: string): AssemblyService[] {
-  return listAssemblyStacks(assemblyDir).flatMap((stack) => stackServices(stack));
+  // The asset manifests of an assembly directory serve all of its stacks: read them once per directory.
+  const imagesByDir = new Map<string, Map<string, string[]>>();
+  return listAssemblyStacks(assemblyDir).flatMap((stack) => {
+    let images = imagesByDir.get(stack.dir);
+    if (images === undefined) {
+      images = dockerImageAssets(stack);
+      imagesByDir.set(stack.dir, images);
+    }
+    return stackServices(stack, images);
+  });
 }
 
 /** The service that `selector` (a construct path, or a task definition's logical id) names. */
@@ -56,9 +64,8 @@ export function findAssemblyService(assemblyDir: string, selector: string): Asse
   );
 }
 
-function stackServices(stack: AssemblyStack): AssemblyService[] {
+function stackServices(stack: AssemblyStack, images: Map<string, string[]>): AssemblyService[] {
   const resources = Object.entries<any>(stack.template.Resources ?? {});
-  const images = dockerImageAssets(stack);
   const services: AssemblyService[] = [];
   for (const [logicalId, resource] of resources) {
     if (resource?.Type !== 'AWS::ECS::TaskDefinition') continue;
@@ -89,7 +96,7 @@ function stackServices(stack: AssemblyStack): AssemblyService[] {
   return services;
 }
 
-/** Asset hash → publishing command of the stack's tarball image assets (from its asset manifests). */
+/** Asset hash → publishing command of the tarball image assets in the asset manifests of the stack's directory. */
 function dockerImageAssets(stack: AssemblyStack): Map<string, string[]> {
   const images = new Map<string, string[]>();
   for (const file of fs.readdirSync(stack.dir).filter((name) => name.endsWith('.assets.json'))) {
@@ -121,9 +128,4 @@ function healthCheckPathOf(stack: AssemblyStack, resources: Array<[string, any]>
     }
   }
   return '/';
-}
-
-/** The assembly directory a CLI user meant: `cdk.out` unless told otherwise. */
-export function assemblyDirectoryOf(app: string | undefined): string {
-  return path.resolve(app ?? 'cdk.out');
 }

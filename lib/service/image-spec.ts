@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { checkStaticExecutable } from './elf';
+import { TarEntry } from './tar';
 import { CdkRustError } from '../errors';
 import { ArchitectureName } from '../private/architecture';
 
@@ -61,25 +62,11 @@ export function binaryPathInImage(spec: Pick<ServiceImageSpec, 'binaryName'>): s
   return `${APP_DIR}/${spec.binaryName}`;
 }
 
-/** One entry of the image's layer. Paths are absolute; owners are numeric. */
-export type LayerEntry =
-  | { readonly type: 'directory'; readonly path: string; readonly mode: number; readonly uid: number; readonly gid: number }
-  | {
-      readonly type: 'file';
-      readonly path: string;
-      readonly mode: number;
-      readonly uid: number;
-      readonly gid: number;
-      readonly content: Buffer;
-    }
-  | {
-      readonly type: 'symlink';
-      readonly path: string;
-      readonly mode: number;
-      readonly uid: number;
-      readonly gid: number;
-      readonly target: string;
-    };
+/** One entry of the image's layer: a tar entry (tar.ts) named by its absolute path in the image. Owners are numeric. */
+export type LayerEntry = AtPath<TarEntry>;
+
+/** Each kind of tar entry with `path` (absolute, in the image) in place of `name` (relative, in the tar). */
+type AtPath<E> = E extends TarEntry ? Omit<E, 'name'> & { readonly path: string } : never;
 
 const PASSWD = `root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:${NONROOT_ID}:${NONROOT_ID}:nonroot:${NONROOT_HOME}:/sbin/nologin\n`;
 const GROUP = `root:x:0:\nnonroot:x:${NONROOT_ID}:\n`;
@@ -96,9 +83,7 @@ export function checkServiceImageSpec(spec: Omit<ServiceImageSpec, 'binary' | 'c
       'use the name of a Cargo binary target (letters, digits, "_", "-" and ".").',
     );
   }
-  if (!Number.isInteger(spec.port) || spec.port < 1 || spec.port > 65535) {
-    throw new CdkRustError('INVALID_PROP', `port: ${spec.port} is not a TCP port.`, 'use a whole number from 1 to 65535, as 8080.');
-  }
+  checkPort(spec.port);
   checkEnvironment(spec.environment ?? []);
   if (spec.healthCheck) checkHealthCheck(spec.healthCheck, binaryPathInImage(spec));
   if (!isRepoTag(spec.repoTag)) {
@@ -107,6 +92,13 @@ export function checkServiceImageSpec(spec: Omit<ServiceImageSpec, 'binary' | 'c
       `repoTag: "${spec.repoTag}" is not an image name with a tag, as Docker writes them.`,
       'use a lowercase name and a tag, as "cdk-rust/api:0123abcd".',
     );
+  }
+}
+
+/** Throws INVALID_PROP, naming `port`, unless `port` is a TCP port (1 to 65535). */
+export function checkPort(port: number): void {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new CdkRustError('INVALID_PROP', `port: ${port} is not a TCP port.`, 'use a whole number from 1 to 65535, as 8080.');
   }
 }
 

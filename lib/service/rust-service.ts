@@ -12,11 +12,12 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ServiceAlarms } from '../alarm/service-alarms';
-import { ServiceAlarmsOptions, resolveServiceAlarmsOptions } from '../alarm/service-alarms-options';
+import { ServiceAlarmsOptions, anyServiceAlarmEnabled, resolveServiceAlarmsOptions } from '../alarm/service-alarms-options';
 import { RustBundlingOptions } from '../bundling/rust-bundling-options';
 import { CdkRustError } from '../errors';
 import { scopesGranularAcknowledgements } from '../private/aws-cdk-lib-version';
 import { checkFargateSize } from './fargate-size';
+import { checkPort } from './image-spec';
 import { RustServiceImage, ServiceHealthCheck } from './rust-service-image';
 
 /** How a RustService scales its task count. */
@@ -434,14 +435,10 @@ function validateProps(props: RustServiceProps, constructPath: string): Settings
     cpu: props.cpu ?? DEFAULTS.cpu,
     memoryLimitMiB: props.memoryLimitMiB ?? DEFAULTS.memoryLimitMiB,
     desiredCount: props.desiredCount ?? DEFAULTS.desiredCount,
-    alarmsOn: ['http5xxRate', 'unhealthyHosts', 'cpu', 'memory'].some(
-      (alarm) => (props.alarms?.[alarm as keyof ServiceAlarmsOptions] as { enabled?: boolean } | undefined)?.enabled !== false,
-    ),
+    alarmsOn: anyServiceAlarmEnabled(props.alarms),
   };
   try {
-    if (!Number.isInteger(settings.port) || settings.port < 1 || settings.port > 65535) {
-      throw new CdkRustError('INVALID_PROP', `port: ${settings.port} is not a TCP port.`, 'use a whole number from 1 to 65535, as 8080.');
-    }
+    checkPort(settings.port);
     if (!/^\/[\x21-\x7e]{0,1023}$/.test(settings.healthCheckPath)) {
       throw new CdkRustError(
         'INVALID_PROP',
