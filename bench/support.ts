@@ -323,6 +323,37 @@ export function rotation<T>(items: readonly T[], round: number): T[] {
 }
 
 /**
+ * Re-synths each of `variants` once untimed (warm-up), then `runs` times side by side into `samples`; returns how
+ * many of the timed runs started a cdk-rust build (0 expected when nothing changed).
+ */
+export function timeNoChangeSynths(
+  samples: Samples,
+  runs: number,
+  variants: ReadonlyArray<readonly [string, () => Timed]>,
+  label: string,
+): number {
+  progress(`${label}: warm-up synth of each app (untimed)`);
+  for (const [, fn] of variants) fn();
+  let builds = 0;
+  sideBySide(
+    samples,
+    runs,
+    [
+      variants.map(([name, fn]) => ({
+        name,
+        run: () => {
+          const t = fn();
+          if (/\[cdk-rust\] building/.test(t.log)) builds++;
+          return { seconds: t.seconds };
+        },
+      })),
+    ],
+    (r) => progress(`${label} no-change run ${r + 1}/${runs}`),
+  );
+  return builds;
+}
+
+/**
  * The one way the harness compares cdk-rust with its reference: `rounds` rounds, each running every
  * group's variants back to back, in an order that rotates by one per round (so that neither side is
  * always first, when the caches and the machine's load favour the first or the second), and records

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Context, Scenario } from '../context';
-import { Samples, Timed, progress, rowOf, sideBySide } from '../support';
+import { Samples, Timed, rowOf, timeNoChangeSynths } from '../support';
 import { newestAsset } from '../workbench';
 
 const TITLE = 'Re-synth with no change (whole `node app.js` processes)';
@@ -37,25 +37,8 @@ export const noChangeResynth: Scenario = {
       [FLOOR, () => wb.runApp('s2-floor', 'floor', floorConfig)],
       [NOALARM, () => wb.runApp('s2-ours-noalarm', 'ours', app.configNoAlarm)],
     ];
-    progress('s2: warm-up synth of each app (untimed)');
-    for (const [, fn] of variants) fn();
     const s: Samples = new Map();
-    let builds = 0;
-    sideBySide(
-      s,
-      runs,
-      [
-        variants.map(([name, fn]) => ({
-          name,
-          run: () => {
-            const t = fn();
-            if (/\[cdk-rust\] building/.test(t.log)) builds++;
-            return { seconds: t.seconds };
-          },
-        })),
-      ],
-      (r) => progress(`s2 run ${r + 1}/${runs}`),
-    );
+    const builds = timeNoChangeSynths(s, runs, variants, 's2');
     const notes = [
       'whole processes: node startup + aws-cdk-lib + construct + synth; the same Node and compiled JS for both',
       `ours started ${builds} builds during the measured runs (0 expected: the asset exists)`,

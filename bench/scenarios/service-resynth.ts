@@ -11,7 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Context, Scenario } from '../context';
 import { editServiceGreeting } from '../fixtures';
-import { Samples, Timed, cargoWork, median, progress, rowOf, sideBySide } from '../support';
+import { Samples, Timed, cargoWork, median, progress, rowOf, sideBySide, timeNoChangeSynths } from '../support';
 import { archiveHas, newestImageArchive } from '../workbench';
 
 const TITLE = 'Service app (examples/service): no-change re-synth and a one-line change';
@@ -41,25 +41,7 @@ export const serviceResynth: Scenario = {
       [FLOOR, () => wb.runServiceApp('s14-floor', 'service-floor', floorConfig)],
       [NOALARMS, () => wb.runServiceApp('s14-ours-noalarms', 'service', app.configNoAlarms)],
     ];
-    progress('s14: warm-up synth of each app (untimed)');
-    for (const [, fn] of variants) fn();
-    const runs = ctx.options.noChangeRuns;
-    let builds = 0;
-    sideBySide(
-      s,
-      runs,
-      [
-        variants.map(([name, fn]) => ({
-          name,
-          run: () => {
-            const t = fn();
-            if (/\[cdk-rust\] building/.test(t.log)) builds++;
-            return { seconds: t.seconds };
-          },
-        })),
-      ],
-      (r) => progress(`s14 no-change run ${r + 1}/${runs}`),
-    );
+    const builds = timeNoChangeSynths(s, ctx.options.noChangeRuns, variants, 's14');
     notes.push(
       'no change: whole processes (node startup + aws-cdk-lib + constructs + synth), the same Node and compiled JS for all; the floor is ' +
         "aws-ecs-patterns' ApplicationLoadBalancedFargateService on ContainerImage.fromTarball(a copy of the image.tar RustService staged); " +
