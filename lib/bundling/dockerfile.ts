@@ -114,7 +114,6 @@ export function renderDockerfile(plan: BuildPlan, image: string, cacheIds: Cache
       compileMounts,
       `sh ${FRESHEN_PATH} ${TARGET_DIR} /src`,
       shellJoin(['cargo', ...cargoBuildArgs(plan, TARGET_DIR), '--offline']),
-      `mv ${TARGET_DIR}/.cdk-rust-inputs.next ${TARGET_DIR}/.cdk-rust-inputs`,
       `install -D -m 0755 ${binary} /out/bootstrap`,
       ...(plan.caBundle ? [`install -D -m 0644 ${CA_BUNDLE} /out/${CA_BUNDLE_FILE}`] : []),
       // `right/` holds leap-second variants of every zone, which programs asking for TZ=Europe/Paris never read.
