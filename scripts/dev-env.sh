@@ -6,6 +6,10 @@
 #
 # `up` provides, all on this machine and offline except for Debian's mirror and crates.io:
 #   * Debian's Docker engine (20.10, BuildKit built into /usr/bin/docker), no bridge network;
+#   * docker buildx (built from the Go module proxy) as a CLI plugin of the Docker 28 client
+#     /usr/local/bin/docker only, in a config dir of its own (.dev-env/buildx-docker-config, used
+#     via DOCKER_CONFIG); /usr/bin/docker with the default config keeps seeing no buildx, so tests
+#     can exercise both the plain-BuildKit and the buildx code paths;
 #   * a builder image `cdk-rust-builder-offline:<recipe hash>` made with debootstrap (no registry
 #     is reachable, so nothing can be pulled): Debian's rustc 1.96 + rust-src, rustup's cargo,
 #     musl-gcc, and a cargo config that builds static musl binaries with -Zbuild-std;
@@ -14,10 +18,13 @@
 #     test/fixtures/git-server/private-greeting, plus an ssh-agent holding the client key;
 #   * a Docker registry (Debian's docker-registry) on 127.0.0.1:22225 only, storing in .dev-env/registry:
 #     where `cdk deploy` to moto pushes service images (ECR cannot be reached from here);
-#   * .dev-env/env.sh and .dev-env/env.json with the variables the tests read.
+#   * .dev-env/env.sh and .dev-env/env.json with the variables the tests read (CDK_DOCKER,
+#     CDK_RUST_BUILDER_IMAGE, SSH_AUTH_SOCK, CDK_RUST_TEST_KNOWN_HOSTS, CDK_RUST_TEST_GIT_URL,
+#     CDK_RUST_TEST_REGISTRY, CDK_RUST_TEST_BUILDX_DOCKER, CDK_RUST_TEST_BUILDX_CONFIG).
 #
 # Everything the script creates lives in <repo>/.dev-env/ except the docker engine's own data,
-# the `git` user and /srv/cdk-rust-git. Progress goes to stderr.
+# the `git` user, /srv/cdk-rust-git and Go's module and build caches (from building buildx).
+# Progress goes to stderr.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -31,6 +38,9 @@ GIT_REPO="$GIT_ROOT/private-greeting.git"
 GIT_URL="ssh://git@127.0.0.1:$SSH_PORT$GIT_REPO"
 GIT_FIXTURE="$REPO/test/fixtures/git-server/private-greeting"
 IMAGE_NAME=cdk-rust-builder-offline
+BUILDX_VERSION=v0.38.2            # docker/buildx, built from the Go module proxy
+BUILDX_DOCKER=/usr/local/bin/docker   # the client that gets the buildx plugin (Docker 28)
+BUILDX_CONFIG="$STATE/buildx-docker-config"   # its DOCKER_CONFIG; never ~/.docker (seen by both clients)
 SUITE=bookworm
 
 log() { printf '[dev-env] %s\n' "$*" >&2; }
@@ -90,6 +100,56 @@ ensure_docker() {
   done
   tail -n 30 "$STATE/dockerd.log" >&2 || true
   die "dockerd did not come up (see $STATE/dockerd.log, tail above)"
+}
+
+# --------------------------------------------------------------------------------------------
+# 2b. buildx, as a CLI plugin of the Docker 28 client only
+# --------------------------------------------------------------------------------------------
+# Not packaged for bookworm: built with `go install` from the Go module proxy (about 1.5 min on
+# two cores) into a directory named after the version (a version change => a new build), then
+# copied into a DOCKER_CONFIG of its own. A plugin in ~/.docker/cli-plugins would be seen by
+# /usr/bin/docker too, and the tests need one client with buildx and one without.
+ensure_buildx() {
+  local dir="$STATE/buildx-$BUILDX_VERSION" plugin="$BUILDX_CONFIG/cli-plugins/docker-buildx"
+  if [[ ! -x $dir/buildx ]]; then
+    local go t0=$SECONDS old
+    go=$(command -v go 2>/dev/null) || go=/usr/local/go/bin/go
+    [[ -x $go ]] || die "no Go toolchain (go on PATH or /usr/local/go/bin/go) to build buildx $BUILDX_VERSION"
+    log "building buildx $BUILDX_VERSION with $go (about 1.5 min); log: $STATE/buildx-build.log"
+    rm -rf "$dir.partial"
+    mkdir -p "$dir.partial"
+    # -X version.Version: what `buildx version` reports (else v0.0.0+unknown), as upstream's own build.
+    GOFLAGS=-mod=mod GOBIN="$dir.partial" "$go" install \
+      -ldflags "-s -w -X github.com/docker/buildx/version.Version=$BUILDX_VERSION" \
+      "github.com/docker/buildx/cmd/buildx@$BUILDX_VERSION" \
+      >"$STATE/buildx-build.log" 2>&1 </dev/null ||
+      { tail -n 30 "$STATE/buildx-build.log" >&2; die "go install of buildx $BUILDX_VERSION failed (see $STATE/buildx-build.log)"; }
+    [[ -x $dir.partial/buildx ]] || die "go install left no $dir.partial/buildx"
+    rm -rf "$dir"
+    mv "$dir.partial" "$dir"   # only a complete build gets the final name
+    log "buildx $BUILDX_VERSION built in $((SECONDS - t0)) s"
+    for old in "$STATE"/buildx-v*; do   # builds of other versions (~70 MB each)
+      [[ $old == "$dir" || ! -d $old ]] || rm -rf "$old"
+    done
+  fi
+  if ! cmp -s "$dir/buildx" "$plugin"; then
+    log "installing buildx $BUILDX_VERSION as a CLI plugin in $BUILDX_CONFIG (for $BUILDX_DOCKER)"
+    install -D -m 0755 "$dir/buildx" "$plugin.new"
+    mv "$plugin.new" "$plugin"
+  fi
+  chmod 0755 "$plugin"
+  local out
+  out=$(DOCKER_CONFIG="$BUILDX_CONFIG" "$BUILDX_DOCKER" buildx version 2>&1) ||
+    { echo "$out" >&2; die "DOCKER_CONFIG=$BUILDX_CONFIG $BUILDX_DOCKER buildx version fails"; }
+  # The other client, with the default config, must not see any buildx (e.g. a plugin someone put
+  # in ~/.docker/cli-plugins): the tests of the non-buildx path would silently use it.
+  if out=$(env -u DOCKER_CONFIG "$DOCKER" buildx version 2>&1); then
+    die "$DOCKER (default config) sees a buildx plugin ($out): remove it from ~/.docker/cli-plugins or /usr/libexec/docker/cli-plugins; buildx belongs in $BUILDX_CONFIG only"
+  fi
+  out=$(DOCKER_CONFIG="$BUILDX_CONFIG" "$BUILDX_DOCKER" buildx inspect default 2>&1) ||
+    { echo "$out" >&2; die "buildx inspect of the default builder fails"; }
+  grep -Eq '^Driver:[[:space:]]+docker$' <<<"$out" ||
+    { echo "$out" >&2; die "buildx's default builder does not use the 'docker' driver"; }
 }
 
 # --------------------------------------------------------------------------------------------
@@ -398,6 +458,8 @@ write_env() {
     CDK_RUST_TEST_KNOWN_HOSTS "$STATE/known_hosts"
     CDK_RUST_TEST_GIT_URL "$GIT_URL"
     CDK_RUST_TEST_REGISTRY "$REGISTRY_ADDR"
+    CDK_RUST_TEST_BUILDX_DOCKER "$BUILDX_DOCKER"
+    CDK_RUST_TEST_BUILDX_CONFIG "$BUILDX_CONFIG"
   )
   local i sh='' json='{' sep=''
   for ((i = 0; i < ${#kv[@]}; i += 2)); do
@@ -428,6 +490,7 @@ cmd_up() {
   ensure_node_modules
   ensure_packages
   ensure_docker
+  ensure_buildx
   ensure_image
   ensure_keys
   ensure_git_user

@@ -209,3 +209,43 @@ export async function freePort(): Promise<number> {
     server.on('error', reject);
   });
 }
+
+/** The two Docker clients the end-to-end builds run through (see scripts/dev-env.sh). */
+export type TestClientName = 'classic' | 'buildx';
+export const TEST_CLIENTS: readonly TestClientName[] = ['classic', 'buildx'];
+
+/**
+ * The environment that makes cdk-rust use `name`: `classic` is Debian's 20.10 client (BuildKit built in,
+ * no plugin); `buildx` is the machine's Docker 28 client with the buildx plugin built by dev-env.sh, in a
+ * DOCKER_CONFIG of its own (a plugin in ~/.docker would be seen by both clients).
+ */
+export function clientEnv(name: TestClientName): NodeJS.ProcessEnv {
+  const env = devEnv();
+  if (name === 'classic') return { CDK_DOCKER: env.docker, DOCKER_CONFIG: undefined };
+  const { CDK_RUST_TEST_BUILDX_DOCKER, CDK_RUST_TEST_BUILDX_CONFIG } = process.env;
+  if (!CDK_RUST_TEST_BUILDX_DOCKER || !CDK_RUST_TEST_BUILDX_CONFIG) {
+    throw new Error('The buildx client is missing from the development environment: run `scripts/dev-env.sh up`.');
+  }
+  return { CDK_DOCKER: CDK_RUST_TEST_BUILDX_DOCKER, DOCKER_CONFIG: CDK_RUST_TEST_BUILDX_CONFIG };
+}
+
+/**
+ * Sets `vars` in process.env (undefined removes one) for the tests of the enclosing describe block,
+ * and puts the old values back after them.
+ */
+export function useEnvironment(vars: () => NodeJS.ProcessEnv): void {
+  const saved: NodeJS.ProcessEnv = {};
+  beforeAll(() => {
+    for (const [key, value] of Object.entries(vars())) {
+      saved[key] = process.env[key];
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  });
+  afterAll(() => {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  });
+}

@@ -1,11 +1,12 @@
 /**
  * Finding a Docker client that can run BuildKit builds, with real clients: Debian's (BuildKit built
- * in), the machine's preinstalled 28.x client (no buildx plugin), a dead daemon socket, and none.
+ * in), the machine's preinstalled 28.x client with and without the buildx plugin dev-env.sh builds, a
+ * dead daemon socket, and none.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { detectDocker } from '../../lib/bundling/docker';
-import { devEnv, expectCdkRustError, tempDir } from '../support';
+import { clientEnv, devEnv, expectCdkRustError, tempDir } from '../support';
 
 const LEGACY_CLIENT = '/usr/local/bin/docker';
 
@@ -52,6 +53,18 @@ describe('the Docker client', () => {
   test("a client without buildx and without BuildKit built in (the machine's 28.x client)", () => {
     devEnv();
     expect(fs.existsSync(LEGACY_CLIENT)).toBe(true);
-    expectCdkRustError(() => detectDocker(LEGACY_CLIENT), 'BUILDKIT_UNAVAILABLE', LEGACY_CLIENT, 'buildx');
+    withEnv({ DOCKER_CONFIG: undefined }, () =>
+      expectCdkRustError(() => detectDocker(LEGACY_CLIENT), 'BUILDKIT_UNAVAILABLE', LEGACY_CLIENT, 'buildx'),
+    );
+  });
+
+  test('the same client with the buildx plugin (Docker Desktop and Engine 23+ route builds through it) runs buildx builds', () => {
+    const buildx = clientEnv('buildx');
+    expect(withEnv(buildx, () => detectDocker())).toEqual({ command: LEGACY_CLIENT, mode: 'buildx' });
+    // The plugin lives in a DOCKER_CONFIG of its own: Debian's client does not see it, so the two stay apart.
+    expect(withEnv({ DOCKER_CONFIG: undefined }, () => detectDocker(devEnv().docker))).toEqual({
+      command: devEnv().docker,
+      mode: 'classic',
+    });
   });
 });
