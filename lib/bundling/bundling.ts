@@ -15,6 +15,8 @@ import { IConstruct } from 'constructs';
 import { CdkRustError } from '../errors';
 import { progress, warn } from '../private/progress';
 import { RustBundlingOptions } from './rust-bundling-options';
+import { BuildCacheDirectory, cacheKeyOf } from './build-cache';
+import { restoreBuildCache, saveBuildCache } from './build-cache-steps';
 import { DEFAULT_BUILDER_IMAGE, builderImageIdentity } from './builder-image';
 import { readCargoWorkspace } from './cargo';
 import { detectDocker, runDockerBuild } from './docker';
@@ -180,12 +182,17 @@ export class Bundling {
         const client = detectDocker();
         const socket = plan.ssh.forward ? checkSshAgent(plan) : undefined;
         progress(`building ${what} in Docker (${client.mode}) with ${prepared.image}` + (socket ? ', SSH agent forwarded' : ''));
-        const dockerfile = renderDockerfile(plan, prepared.image, cacheIdsFor(plan, prepared.imageIdentity));
+        const cacheIds = cacheIdsFor(plan, prepared.imageIdentity);
+        const dockerfile = renderDockerfile(plan, prepared.image, cacheIds);
+        const cache = plan.cache ? new BuildCacheDirectory(plan.cache) : undefined;
+        const cached = { client, plan, image: prepared.image, cacheIds, key: cacheKeyOf(plan, prepared.imageIdentity) };
+        const restored = cache ? restoreBuildCache(cached, cache) : undefined;
         log = runDockerBuild(
           client,
           { plan, image: prepared.image, dockerfile, inputs: prepared.inputs, outputDir: exportDir },
           socket,
         ).log;
+        if (cache && restored) saveBuildCache(cached, cache, restored, log);
       }
       const built = path.join(exportDir, 'bootstrap');
       if (!fs.existsSync(built)) {

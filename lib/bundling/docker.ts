@@ -125,6 +125,44 @@ export function dockerEnv(client: DockerClient): NodeJS.ProcessEnv {
   return client.mode === 'classic' ? { ...process.env, DOCKER_BUILDKIT: '1' } : { ...process.env };
 }
 
+/** The outcome of {@link runQuietBuild}. */
+export interface QuietBuildResult {
+  readonly status: number | null;
+  readonly signal: NodeJS.Signals | null;
+  /** Everything docker printed. */
+  readonly output: string;
+}
+
+/**
+ * Runs one small `docker build` of `<contextDir>/Dockerfile` with `--network none` and no agent,
+ * exporting its `stage` into `outputDir`, without streaming its output (the build cache's probe, seed
+ * and save builds: their progress is one line of cdk-rust's, and their output is quoted on failure).
+ */
+export function runQuietBuild(client: DockerClient, contextDir: string, stage: string, outputDir: string): QuietBuildResult {
+  const args = [
+    ...(client.mode === 'buildx' ? ['buildx', 'build'] : ['build']),
+    '--progress',
+    'plain',
+    '--build-arg',
+    `${BUILD_ID_ARG}=${crypto.randomUUID()}`,
+    '--network',
+    'none',
+    '--target',
+    stage,
+    '--output',
+    csvJoin(['type=local', `dest=${outputDir}`]),
+    '--file',
+    path.join(contextDir, 'Dockerfile'),
+    contextDir,
+  ];
+  const result = spawnSync(client.command, args, { encoding: 'utf-8', env: dockerEnv(client), maxBuffer: 64 * 1024 * 1024 });
+  return {
+    status: result.status,
+    signal: result.signal,
+    output: `${result.stdout ?? ''}${result.stderr ?? ''}${result.error ? String(result.error.message) : ''}`,
+  };
+}
+
 /**
  * Runs the build: the fetch run, then the compile run (see renderDockerfile). The context is staged
  * in a fresh temporary directory (only the plan's inputs, so `target/`, credentials and unrelated

@@ -6,6 +6,7 @@
 import * as path from 'path';
 import { CdkRustError } from '../errors';
 import { ArchitectureName } from '../private/architecture';
+import { BuildCacheSettings, resolveBuildCache } from './build-cache';
 import { RustBundlingOptions } from './rust-bundling-options';
 import { CargoPackage, CargoWorkspace, SshGitSource } from './cargo';
 import { hasKnownHost, knownHostsName, validateKnownHostsLines } from './known-hosts';
@@ -117,6 +118,11 @@ export interface BuildPlan {
   readonly caBundle?: true;
   /** Also export the builder image's time-zone data (`/usr/share/zoneinfo`, without `right/`). Absent unless asked. */
   readonly zoneinfo?: true;
+  /**
+   * The build cache on the host (Docker builds): restored into an empty daemon before the build, saved
+   * after it. It never changes the binary, so it is not part of the asset hash. Absent when not configured.
+   */
+  readonly cache?: BuildCacheSettings;
 }
 
 /** Everything {@link makeBuildPlan} needs besides the workspace. */
@@ -125,7 +131,7 @@ export interface PlanProps extends RustBundlingOptions {
   readonly binaryName?: string;
   /** The Lambda architecture name (`lambda.Architecture.name`). @default 'x86_64' */
   readonly architecture?: string;
-  /** The environment to read `CDK_RUST_BUILDER_IMAGE` from. @default process.env */
+  /** The environment to read `CDK_RUST_BUILDER_IMAGE` and the `CDK_RUST_CACHE_*` settings from. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
   /**
    * What the binary is for. A service image is always built in Docker (its CA bundle comes from the builder
@@ -151,6 +157,7 @@ export function makeBuildPlan(workspace: CargoWorkspace, props: PlanProps): Buil
   }
   const profile = validateProfile(props.profile ?? 'release');
   const { pkg, bin } = selectBinary(workspace, props.binaryName);
+  const cache = resolveBuildCache(props.cacheDirectory, props.env ?? process.env);
   return {
     ...planInputs(workspace),
     packageName: pkg.name,
@@ -170,6 +177,7 @@ export function makeBuildPlan(workspace: CargoWorkspace, props: PlanProps): Buil
     ssh: planSsh(workspace, props),
     ...(props.artifact === 'service' ? { caBundle: true as const } : {}),
     ...(props.artifact === 'service' && props.zoneinfo ? { zoneinfo: true as const } : {}),
+    ...(cache ? { cache } : {}),
   };
 }
 

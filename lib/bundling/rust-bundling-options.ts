@@ -121,4 +121,22 @@ export interface RustBundlingOptions {
    * @default 'host'
    */
   readonly network?: string;
+
+  /**
+   * A directory on the host that keeps the build's caches between Docker daemons, for CI runners whose
+   * daemon starts empty.
+   *
+   * After a Docker build, the compiled dependencies (the target cache, with the std when the builder
+   * builds it) and the downloaded crates and git checkouts are archived into this directory; a build on
+   * a daemon that lacks them restores them first, so a one-line change recompiles one crate instead of
+   * the whole dependency tree. Cache the directory in CI (`actions/cache`, GitLab's `cache:`), writing
+   * it from the main branch only. Entries are keyed by the workspace's layout, the builder image, the
+   * target and the lock file; a damaged or stale entry falls back to a cold build. The directory is kept
+   * under `CDK_RUST_CACHE_MAX_MB` (default 4096) by dropping the least recently used entries, and
+   * `CDK_RUST_CACHE_READ_ONLY=true` restores without ever writing it. Host-toolchain builds do not
+   * use it (their target directory is already on the host).
+   *
+   * @default - the `CDK_RUST_CACHE_DIR` environment variable, or else no build cache
+   */
+  readonly cacheDirectory?: string;
 }

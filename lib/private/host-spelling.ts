@@ -36,6 +36,7 @@ export const PROP_NAMES: ReadonlySet<string> = new Set([
   'sshAgentSocket',
   'knownHosts',
   'forceDockerBundling',
+  'cacheDirectory',
   'network',
   // ErrorRateAlarmOptions, ErrorRateAlarmProps, AlarmTopicProps
   'threshold',
