@@ -8,10 +8,10 @@
  * scenarios in order, prints their tables and writes bench/results/*.json.
  *
  * Options (environment, or the command line: `bench/run.ts --only cli-startup --quick`):
- *   BENCH_QUICK=1 / --quick             fewer runs; skips the slow scenarios (5, 8, 11) unless named
+ *   BENCH_QUICK=1 / --quick             fewer runs; skips the slow scenarios (5, 8, 11, 15) unless named
  *   BENCH_ONLY=1,cli-startup / --only   only these scenarios, by id or name (--list shows them)
  *   BENCH_COLD_RUNS=n / --cold-runs n   runs of each cold build of scenario 1 (default 2, quick 1)
- *   BENCH_WS_N=n / --ws-n n             functions of the big workspace of scenarios 5 and 8 (default 10)
+ *   BENCH_WS_N=n / --ws-n n             functions of the big workspace of scenarios 5, 8 and 15 (default 10)
  *   BENCH_CLI_RUNS=n / --cli-runs n     rounds of the CLI start-up scenario (default 20, quick 5)
  *   BENCH_KEEP=1 / --keep               keep the work directory (for debugging)
  */
@@ -22,6 +22,7 @@ import { parseArgs } from 'util';
 import { Context, DevEnv, Options, Results, Scenario } from './context';
 import { ADDED_DEPENDENCIES, REPO } from './fixtures';
 import { artifactSize } from './scenarios/artifact-size';
+import { ciCache } from './scenarios/ci-cache';
 import { cliStartup } from './scenarios/cli-startup';
 import { coldBuild } from './scenarios/cold-build';
 import { dependencyChange } from './scenarios/dependency-change';
@@ -57,6 +58,7 @@ const SCENARIOS: readonly Scenario[] = [
   gofunction,
   serviceImage,
   serviceResynth,
+  ciCache,
 ];
 
 // ------------------------------------------------------------------------------------------------
