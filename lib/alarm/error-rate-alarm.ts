@@ -2,14 +2,14 @@
  * ErrorRateAlarm: a CloudWatch alarm on the error rate of any Lambda function, notifying the stack's shared,
  * encrypted AlarmTopic or a topic the user passes.
  */
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { CdkRustError } from '../errors';
-import { defaultAlarmDescription, defaultAlarmName } from './alarm-naming';
+import { alarmNameFrom, defaultAlarmDescription, defaultAlarmName } from './alarm-naming';
 import {
   AlarmPropOrigin,
   DEFAULT_PERIOD,
@@ -77,6 +77,9 @@ export class ErrorRateAlarm extends Construct {
   /** The error-rate expression the alarm evaluates, in percent; reusable in dashboards. */
   public readonly errorRate: cloudwatch.MathExpression;
 
+  /** The name derived from the stack and the function when `alarmName` is not given (see `defaultName`). */
+  private readonly defaultNameBase?: string;
+
   /**
    * @param scope the construct to create the alarm in
    * @param id the construct id, unique within `scope`
@@ -91,6 +94,8 @@ export class ErrorRateAlarm extends Construct {
     const stack = Stack.of(this);
     checkSameEnvironment(fn, stack, this.node.path);
 
+    this.defaultNameBase = options.alarmName === undefined ? defaultAlarmName(fn, stack) : undefined;
+
     const notifications = notificationTarget(this, props.topic);
     this.topic = notifications.topic;
     options.emailSubscriptions.forEach((address) => notifications.subscriptions.addEmailSubscription(address));
@@ -104,12 +109,30 @@ export class ErrorRateAlarm extends Construct {
       evaluationPeriods: options.evaluationPeriods,
       datapointsToAlarm: options.datapointsToAlarm,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmName: options.alarmName ?? defaultAlarmName(fn, stack),
+      alarmName: options.alarmName ?? Lazy.string({ produce: () => this.defaultName(fn) }),
       alarmDescription: options.alarmDescription ?? defaultAlarmDescription(fn, options),
     });
     const action = new cloudwatchActions.SnsAction(this.topic);
     this.alarm.addAlarmAction(action);
     this.alarm.addOkAction(action);
+  }
+
+  /**
+   * `<stack>-<function path>-ErrorRate`, or, when other alarms of the stack without an `alarmName` watch the same
+   * function (CloudFormation refuses two alarms of one name), that name followed by this alarm's own path: relative
+   * to the function when the alarm lives inside it (RustFunction's `ErrorRateAlarm`), else to the stack. Decided at
+   * synthesis, once every alarm exists, so that the order of construction does not matter.
+   */
+  private defaultName(fn: lambda.IFunction): string {
+    const base = this.defaultNameBase as string;
+    const sharing = Stack.of(this)
+      .node.findAll()
+      .filter((c) => c instanceof ErrorRateAlarm && c.defaultNameBase === base);
+    if (sharing.length < 2) return base;
+    const under = (scope: IConstruct) =>
+      this.node.path.startsWith(`${scope.node.path}/`) ? this.node.path.slice(scope.node.path.length + 1) : undefined;
+    const own = under(fn) ?? under(Stack.of(this)) ?? this.node.path;
+    return alarmNameFrom(`${base}-${own}`);
   }
 }
 

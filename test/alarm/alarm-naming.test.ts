@@ -3,7 +3,9 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ENV, FUNCTION_ARN, onlyResource, synth } from './fixtures';
+import { RustFunction } from '../../lib';
 import { AlarmTopic, ErrorRateAlarm } from '../../lib/alarm';
+import { fixture } from '../support';
 
 /** The alarm name a stack `Stack` gives an alarm on an imported function with construct id `fnId`. */
 function defaultNameFor(fnId: string): string {
@@ -14,7 +16,7 @@ function defaultNameFor(fnId: string): string {
   return onlyResource(Template.fromStack(stack), 'AWS::CloudWatch::Alarm').properties.AlarmName;
 }
 
-describe('alarm naming: default alarm names are valid, stable and unique per function', () => {
+describe('alarm naming: default alarm names are valid, stable and unique per stack', () => {
   test('the default name is sanitized and at most 255 characters, with a stable hash suffix', () => {
     const longId = 'Very Long:Function Name!'.repeat(15);
     const name = defaultNameFor(longId);
@@ -34,6 +36,39 @@ describe('alarm naming: default alarm names are valid, stable and unique per fun
 
   test('a short default name is `<stack name>-<function path>-ErrorRate`, without a hash', () => {
     expect(defaultNameFor('Orders')).toBe('Stack-Orders-ErrorRate');
+  });
+
+  test('several alarms on one function get distinct names, whatever order they were made in (cfn-lint E3019)', () => {
+    const names = (order: readonly string[]) => {
+      const app = new App({ analyticsReporting: false });
+      const stack = new Stack(app, 'Stack', { env: ENV });
+      const fn = lambda.Function.fromFunctionArn(stack, 'Orders', FUNCTION_ARN);
+      for (const id of order) new ErrorRateAlarm(stack, id, { function: fn, threshold: id === 'Strict' ? 1 : 5 });
+      new ErrorRateAlarm(stack, 'Named', { function: fn, alarmName: 'orders-named' });
+      const alarms = Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm');
+      return Object.values(alarms)
+        .map((a: any) => a.Properties.AlarmName)
+        .sort();
+    };
+    const expected = ['Stack-Orders-ErrorRate-Loose', 'Stack-Orders-ErrorRate-Strict', 'orders-named'];
+    expect(names(['Strict', 'Loose'])).toEqual(expected);
+    expect(names(['Loose', 'Strict'])).toEqual(expected);
+  });
+
+  test("RustFunction's own alarm and another one on the same function get distinct names", () => {
+    const app = new App({ analyticsReporting: false, context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'Stack', { env: ENV });
+    const fn = new RustFunction(stack, 'Orders', {
+      manifestPath: fixture('hello'),
+      bundling: { builderImage: 'builder@sha256:' + 'a'.repeat(64) },
+    });
+    new ErrorRateAlarm(stack, 'Strict', { function: fn, threshold: 1 });
+    const alarms = Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm');
+    expect(
+      Object.values(alarms)
+        .map((a: any) => a.Properties.AlarmName)
+        .sort(),
+    ).toEqual(['Stack-Orders-ErrorRate-ErrorRateAlarm', 'Stack-Orders-ErrorRate-Strict']);
   });
 
   test('a given alarmName and alarmDescription are used as they are', () => {
