@@ -3,6 +3,7 @@
  * and the Cargo workspace. It is the contract between the cargo side and the docker/local side, and
  * every check that can be made without Docker is made here, at synth time.
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import { CdkRustError } from '../errors';
 import { ArchitectureName } from '../private/architecture';
@@ -119,6 +120,11 @@ export interface BuildPlan {
   /** Also export the builder image's time-zone data (`/usr/share/zoneinfo`, without `right/`). Absent unless asked. */
   readonly zoneinfo?: true;
   /**
+   * For a Lambda extension: the binary goes to `extensions/<name>` of the asset (a layer), not `bootstrap`.
+   * Absent for functions and services, so their plans and hashes stay as they were.
+   */
+  readonly extensionName?: string;
+  /**
    * The build cache on the host (Docker builds): restored into an empty daemon before the build, saved
    * after it. It never changes the binary, so it is not part of the asset hash. Absent when not configured.
    */
@@ -138,9 +144,11 @@ export interface PlanProps extends RustBundlingOptions {
    * image, so the image is the same on every machine) and exports the CA bundle too.
    * @default 'lambda'
    */
-  readonly artifact?: 'lambda' | 'service';
+  readonly artifact?: 'lambda' | 'service' | 'extension';
   /** For a service image: export the builder image's time-zone data too. @default false */
   readonly zoneinfo?: boolean;
+  /** For an extension: its name, the file name under `extensions/` (validated by the construct). */
+  readonly extensionName?: string;
 }
 
 /** Validates the props against the workspace and returns the plan. Throws {@link CdkRustError}. */
@@ -157,6 +165,7 @@ export function makeBuildPlan(workspace: CargoWorkspace, props: PlanProps): Buil
   }
   const profile = validateProfile(props.profile ?? 'release');
   const { pkg, bin } = selectBinary(workspace, props.binaryName);
+  checkBinarySource(pkg, bin, props.binaryName !== undefined);
   const cache = resolveBuildCache(props.cacheDirectory, props.env ?? process.env);
   return {
     ...planInputs(workspace),
@@ -177,6 +186,7 @@ export function makeBuildPlan(workspace: CargoWorkspace, props: PlanProps): Buil
     ssh: planSsh(workspace, props),
     ...(props.artifact === 'service' ? { caBundle: true as const } : {}),
     ...(props.artifact === 'service' && props.zoneinfo ? { zoneinfo: true as const } : {}),
+    ...(props.artifact === 'extension' ? { extensionName: props.extensionName ?? bin } : {}),
     ...(cache ? { cache } : {}),
   };
 }
@@ -411,6 +421,23 @@ function selectBinary(workspace: CargoWorkspace, binaryName: string | undefined)
     'BINARY_AMBIGUOUS',
     `${where} has several bins, so binaryName is required: ${list}.`,
     'set binaryName to the one this function runs.',
+  );
+}
+
+/**
+ * The selected bin's source file must exist: cargo reads manifests without checking `[[bin]] path`, and would
+ * otherwise fail only inside the build, naming the build container's copy of the file.
+ */
+function checkBinarySource(pkg: CargoPackage, binName: string, named: boolean): void {
+  const bin = pkg.bins.find((b) => b.name === binName);
+  if (!bin || fs.existsSync(bin.srcPath)) return;
+  const packageDir = path.dirname(pkg.manifestPath);
+  const relative = path.relative(packageDir, bin.srcPath).split(path.sep).join('/');
+  throw new CdkRustError(
+    'BINARY_NOT_FOUND',
+    `${named ? 'binaryName' : 'manifestPath'}: the bin "${bin.name}" of package "${pkg.name}" has its source at ${relative}, ` +
+      `which does not exist (${bin.srcPath}).`,
+    `create ${relative}, or correct \`path\` in the [[bin]] table named "${bin.name}" of ${pkg.manifestPath}.`,
   );
 }
 

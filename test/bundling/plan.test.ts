@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { CargoWorkspace, parseSshUrl, readCargoWorkspace } from '../../lib/bundling/cargo';
 import { cargoBuildArgs, cargoFetchArgs, makeBuildPlan } from '../../lib/bundling/plan';
-import { expectCdkRustError, fixture } from '../support';
+import { expectCdkRustError, fixture, planOf } from '../support';
 
 const KNOWN_HOST = '[127.0.0.1]:22222 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBUEG8+F+xFfIyDYJWb43+PLqtA6kUu2BORCOGHhWhhx';
 
@@ -55,6 +55,18 @@ describe('plan: the binary to build is chosen, or the error lists the candidates
       'BINARY_NOT_FOUND',
       'package "shared" has no bin target',
     );
+  });
+
+  test('a [[bin]] whose path does not exist is reported at synth time, naming the file and the [[bin]] table', () => {
+    expectCdkRustError(
+      () => planOf('missing-bin-path', { binaryName: 'ghost' }),
+      'BINARY_NOT_FOUND',
+      'binaryName: the bin "ghost" of package "missing-bin-path" has its source at src/bin/ghost.rs, which does not exist',
+      fixture('missing-bin-path', 'src/bin/ghost.rs'),
+      'Fix: create src/bin/ghost.rs, or correct `path` in the [[bin]] table named "ghost" of ' + fixture('missing-bin-path'),
+    );
+    // The other bin of the package builds: cargo does not need the missing file for it.
+    expect(planOf('missing-bin-path', { binaryName: 'present' }).binaryName).toBe('present');
   });
 });
 
