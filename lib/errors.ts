@@ -36,7 +36,8 @@ export type CdkRustErrorCode =
   | 'EMULATOR_NOT_FOUND'
   | 'INVALID_IMAGE'
   | 'SERVICE_NOT_FOUND'
-  | 'SERVICE_UNHEALTHY';
+  | 'SERVICE_UNHEALTHY'
+  | 'OUTDIR_LOCKED';
 
 /**
  * The one error class cdk-rust throws. `code` is stable; `message` says where, what is wrong and how to fix it.

@@ -1,7 +1,7 @@
 /**
  * The `cdk-rust` command line, run as a user runs it (a separate process), with real builds.
  */
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { describeBinary, devEnv, FIXTURES, hasInterpreter, tempDir } from './support';
@@ -16,6 +16,21 @@ function cli(args: string[]): { status: number | null; stdout: string; stderr: s
     maxBuffer: 64 * 1024 * 1024,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** {@link cli}, as a process running beside others. */
+function cliAsync(args: string[]): Promise<{ status: number | null; stderr: string }> {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'bin', 'cdk-rust.ts'), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json') },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.on('close', (status) => resolve({ status, stderr }));
+    child.on('error', reject);
+  });
 }
 
 /** The entries of a zip, by name, with their Unix mode and content (python's zipfile reads it). */
@@ -124,6 +139,26 @@ describe('cdk-rust synth', () => {
     const bootstrap = path.join(extracted, 'bootstrap');
     expect(describeBinary(bootstrap)).toMatch(/ARM aarch64.*statically linked/);
     expect(hasInterpreter(bootstrap)).toBe(false);
+  });
+
+  test('two synths into one --out at once take turns: both succeed, one waits, nothing half-written is left', async () => {
+    const env = devEnv();
+    const out = tempDir('cli-shared-out');
+    const args = [
+      'synth',
+      '--manifest',
+      path.join(FIXTURES, 'hello', 'Cargo.toml'),
+      '--arch',
+      'arm64',
+      '--builder-image',
+      env.builderImage,
+    ];
+    const [a, b] = await Promise.all([cliAsync([...args, '--out', out]), cliAsync([...args, '--out', out])]);
+    expect([a.status, b.status]).toEqual([0, 0]);
+    expect([a.stderr, b.stderr].filter((e) => e.includes(`[cdk-rust] waiting for another process writing ${out}`))).toHaveLength(1);
+    const leftovers = fs.readdirSync(out).filter((f) => f.endsWith('-building') || f.endsWith('.lock'));
+    expect(leftovers).toEqual([]);
+    expect(fs.existsSync(path.join(out, 'bootstrap.zip'))).toBe(true);
   });
 
   test('--service builds the binary into an image and writes a one-service app, with the image tarball', () => {

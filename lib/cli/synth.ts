@@ -14,6 +14,7 @@ import { CdkRustError } from '../errors';
 import { assetDirectory } from '../private/asset-directory';
 import { RustFunction } from '../function';
 import { RustService } from '../service/rust-service';
+import { withOutputLock } from './output-lock';
 
 /** What `cdk-rust synth` takes. */
 export interface SynthOptions {
@@ -50,8 +51,15 @@ export interface SynthResult {
   readonly zipFile: string;
 }
 
-/** Builds the function and writes the cloud assembly, the template and `bootstrap.zip` into `outdir`. */
+/**
+ * Builds the function and writes the cloud assembly, the template and `bootstrap.zip` into `outdir`, after any
+ * other process writing (or deploying from) `outdir` is done.
+ */
 export function synthFunctionApp(options: SynthOptions): SynthResult {
+  return withOutputLock(options.outdir, () => synthFunctionAppLocked(options));
+}
+
+function synthFunctionAppLocked(options: SynthOptions): SynthResult {
   let assembly;
   let stack: Stack;
   try {
@@ -139,8 +147,15 @@ export interface SynthServiceResult {
   readonly imageTarball: string;
 }
 
-/** Builds the binary into a service image and writes the cloud assembly of a one-service app into `outdir`. */
+/**
+ * Builds the binary into a service image and writes the cloud assembly of a one-service app into `outdir`, after
+ * any other process writing (or deploying from) `outdir` is done.
+ */
 export function synthServiceApp(options: SynthServiceOptions): SynthServiceResult {
+  return withOutputLock(options.outdir, () => synthServiceAppLocked(options));
+}
+
+function synthServiceAppLocked(options: SynthServiceOptions): SynthServiceResult {
   let assembly: CloudAssembly;
   let stack: Stack;
   let service: RustService;
