@@ -7,6 +7,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { Arm64FunctionStack } from './arm64-function';
 import { ExistingServiceStack } from './existing-stack';
+import { ExtensionFunctionStack } from './extension-function';
 import { GoAndRustStack } from './go-and-rust';
 import { PlainFunctionStack } from './plain-function';
 import { PrivateDependencyStack, exampleKnownHosts } from './private-dependency';
@@ -20,6 +21,7 @@ new PrivateDependencyStack(app, 'CdkRustPrivateDependency', { knownHosts: exampl
 new ExistingServiceStack(app, 'CdkRustExistingService');
 new Arm64FunctionStack(app, 'CdkRustArm64Function');
 new GoAndRustStack(app, 'CdkRustGoAndRust');
+new ExtensionFunctionStack(app, 'CdkRustExtension');
 // A region, so that the load balancer can keep access logs (ELB writes them from a regional account).
 new RustServiceStack(app, 'CdkRustService', { env: { region: process.env.CDK_DEFAULT_REGION ?? 'us-east-1' } });
 

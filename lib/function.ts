@@ -14,6 +14,7 @@ import { Bundling } from './bundling/bundling';
 import { CdkRustError } from './errors';
 import { scopesGranularAcknowledgements } from './private/aws-cdk-lib-version';
 import { RustBundlingOptions } from './bundling/rust-bundling-options';
+import { RustExtension, checkExtensionArchitectures } from './extension/rust-extension';
 
 /** The memory RustFunction gives a function unless told otherwise, in MiB. */
 export const DEFAULT_MEMORY_SIZE = 256;
@@ -49,6 +50,15 @@ export interface RustFunctionProps extends lambda.FunctionOptions {
    * @default - a static musl build for the function's architecture, in Docker with BuildKit
    */
   readonly bundling?: RustBundlingOptions;
+
+  /**
+   * Lambda extensions built by cdk-rust, added as layers after `layers`.
+   *
+   * Each must be built for the function's architecture: a mismatch is an error at synth time.
+   *
+   * @default - none
+   */
+  readonly extensions?: RustExtension[];
 
   /**
    * The error-rate alarm's options, or `false` for no alarm.
@@ -114,6 +124,8 @@ export class RustFunction extends lambda.Function {
     validateProps(props, runtime);
     validateAlarmProps(props, scope.node.path ? `${scope.node.path}/${id}` : id);
     const architecture = props.architecture ?? lambda.Architecture.X86_64;
+    const extensions = props.extensions ?? [];
+    checkExtensionArchitectures(extensions, architecture, scope.node.path ? `${scope.node.path}/${id}` : id);
 
     // The role and the log group are made before the function (`super` needs them), beside it in the scope.
     const role = props.role ?? defaultRole(scope, id);
@@ -129,6 +141,7 @@ export class RustFunction extends lambda.Function {
       // acknowledged there and nowhere else.
       tracing: lambda.Tracing.DISABLED,
       environment: { RUST_BACKTRACE: '1', ...props.environment },
+      layers: props.layers || extensions.length > 0 ? [...(props.layers ?? []), ...extensions.map((e) => e.layer)] : undefined,
       role,
       logGroup,
       architecture,
@@ -167,6 +180,16 @@ export class RustFunction extends lambda.Function {
         topic: props.alarmTopic,
       });
     }
+  }
+
+  /**
+   * Adds a Lambda extension built by cdk-rust as a layer of this function.
+   *
+   * @param extension the extension; it must be built for the function's architecture (else an error is thrown)
+   */
+  public addExtension(extension: RustExtension): void {
+    checkExtensionArchitectures([extension], this.architecture, this.node.path, 'addExtension(extension)');
+    this.addLayers(extension.layer);
   }
 
   private enableTracing(tracing: lambda.Tracing, role: iam.IRole): void {

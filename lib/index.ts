@@ -7,6 +7,8 @@
 export { RustFunction } from './function';
 export type { RustFunctionProps } from './function';
 export type { RustBundlingOptions } from './bundling/rust-bundling-options';
+export { RustExtension } from './extension/rust-extension';
+export type { RustExtensionProps } from './extension/rust-extension';
 export { AlarmTopic, ErrorRateAlarm, ServiceAlarms } from './alarm';
 export type {
   AlarmSubscriptionOptions,

@@ -7,7 +7,7 @@ import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { describeBinary, devEnv, freePort, hasInterpreter } from './support';
+import { describeBinary, devEnv, freePort, hasInterpreter, listFiles } from './support';
 
 const ROOT = path.join(__dirname, '..');
 const CDK = path.join(ROOT, 'node_modules', '.bin', 'cdk');
@@ -73,7 +73,7 @@ describe('the examples app', () => {
     if (synth.status !== 0) throw new Error(`cdk synth failed:\n${synth.output}`);
   });
 
-  test('synthesizes all six stacks with cdk-nag (AwsSolutions + Serverless) and no finding', () => {
+  test('synthesizes all seven stacks with cdk-nag (AwsSolutions + Serverless) and no finding', () => {
     expect(
       templates()
         .map((t) => path.basename(t))
@@ -81,6 +81,7 @@ describe('the examples app', () => {
     ).toEqual([
       'CdkRustArm64Function.template.json',
       'CdkRustExistingService.template.json',
+      'CdkRustExtension.template.json',
       'CdkRustGoAndRust.template.json',
       'CdkRustPlainFunction.template.json',
       'CdkRustPrivateDependency.template.json',
@@ -94,8 +95,8 @@ describe('the examples app', () => {
 
   test("every function's asset is a static bootstrap for its architecture", () => {
     const assets = functionAssets();
-    // Five RustFunctions, and the GoFunction of the go-and-rust example (built by the local go, CGO off).
-    expect(assets).toHaveLength(6);
+    // Six RustFunctions, and the GoFunction of the go-and-rust example (built by the local go, CGO off).
+    expect(assets).toHaveLength(7);
     for (const asset of assets) {
       const description = describeBinary(asset.bootstrap);
       expect(description).toMatch(/statically linked|static-pie linked/);
@@ -103,10 +104,23 @@ describe('the examples app', () => {
       expect(hasInterpreter(asset.bootstrap)).toBe(false);
       expect(fs.statSync(asset.bootstrap).mode & 0o777).toBe(0o755);
     }
-    // The plain, the existing-stack and the go-and-rust Rust functions build the same crate the same way: one asset.
+    // The plain, the existing-stack, the go-and-rust and the extension Rust functions build the same crate the same
+    // way: one asset.
     const x86Greeters = assets.filter((a) => a.logicalId.startsWith('Greeter') && a.architecture === 'x86_64');
-    expect(x86Greeters).toHaveLength(3);
+    expect(x86Greeters).toHaveLength(4);
     expect(new Set(x86Greeters.map((a) => a.bootstrap)).size).toBe(1);
+  });
+
+  test("the extension's layer asset holds only extensions/telemetry-extension: static, executable, x86-64", () => {
+    const template = JSON.parse(fs.readFileSync(path.join(ASSEMBLY, 'CdkRustExtension.template.json'), 'utf-8'));
+    const layers = Object.values(template.Resources as Record<string, any>).filter((r) => r.Type === 'AWS::Lambda::LayerVersion');
+    expect(layers).toHaveLength(1);
+    expect(layers[0].Properties.CompatibleArchitectures).toEqual(['x86_64']);
+    const dir = path.join(ASSEMBLY, `asset.${String(layers[0].Properties.Content.S3Key).replace(/\.zip$/, '')}`);
+    expect(listFiles(dir).map((f) => path.relative(dir, f))).toEqual(['extensions/telemetry-extension']);
+    const binary = path.join(dir, 'extensions', 'telemetry-extension');
+    expect(describeBinary(binary)).toMatch(/x86-64.*statically linked/);
+    expect(fs.statSync(binary).mode & 0o777).toBe(0o755);
   });
 
   test("cdk ls builds nothing, and cdk synth -e builds only the selected stack's function", () => {
@@ -162,14 +176,14 @@ describe('the examples app', () => {
       const functionStacks = templates()
         .map((t) => path.basename(t, '.template.json'))
         .filter((name) => name !== 'CdkRustService');
-      expect(functionStacks).toHaveLength(5);
+      expect(functionStacks).toHaveLength(6);
       const deploy = run(CDK, ['deploy', ...functionStacks, '--app', ASSEMBLY, '--require-approval', 'never'], env);
       if (deploy.status !== 0) throw new Error(`cdk deploy failed:\n${deploy.output}`);
 
       const inspect = run('python3', [path.join(__dirname, 'moto_inspect.py')], env);
       if (inspect.status !== 0) throw new Error(`moto_inspect.py failed:\n${inspect.output}`);
       const deployed = JSON.parse(inspect.output) as Array<Record<string, any>>;
-      expect(deployed).toHaveLength(6);
+      expect(deployed).toHaveLength(7);
       for (const fn of deployed) {
         expect(fn).toMatchObject({
           runtime: 'provided.al2023',
@@ -182,7 +196,7 @@ describe('the examples app', () => {
       }
       // Every function but the GoFunction of the go-and-rust example is a RustFunction.
       const rust = deployed.filter((fn) => !String(fn.name).includes('GoGreeter'));
-      expect(rust).toHaveLength(5);
+      expect(rust).toHaveLength(6);
       for (const fn of rust) expect(fn.environment).toMatchObject({ RUST_BACKTRACE: '1' });
     });
 

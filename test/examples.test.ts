@@ -7,6 +7,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { Arm64FunctionStack } from '../examples/arm64-function';
 import { ExistingServiceStack } from '../examples/existing-stack';
+import { ExtensionFunctionStack } from '../examples/extension-function';
 import { GoAndRustStack } from '../examples/go-and-rust';
 import { PlainFunctionStack } from '../examples/plain-function';
 import { PrivateDependencyStack } from '../examples/private-dependency';
@@ -37,6 +38,16 @@ describe('examples', () => {
     expect(masked(t)).toMatchSnapshot();
     // Nothing about SSH reaches the template.
     expect(JSON.stringify(t.toJSON())).not.toMatch(/ssh-ed25519|known_hosts|SSH_AUTH_SOCK|22222/);
+  });
+
+  test('extension: a RustExtension layer for x86_64, used by a RustFunction of the same architecture', () => {
+    const t = template((app) => new ExtensionFunctionStack(app, 'Extension'));
+    expect(masked(t)).toMatchSnapshot();
+    t.hasResourceProperties('AWS::Lambda::LayerVersion', { CompatibleArchitectures: ['x86_64'] });
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Architectures: ['x86_64'],
+      Layers: [{ Ref: Match.stringLikeRegexp('^Telemetry') }],
+    });
   });
 
   test('existing stack: an alarm on a function it already has, and a RustFunction next to it, one topic', () => {
@@ -171,6 +182,7 @@ describe('examples', () => {
       Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
       new GoAndRustStack(app, 'GoAndRust');
       new RustServiceStack(app, 'Service');
+      new ExtensionFunctionStack(app, 'Extension');
       expect(withoutUnscopableXrayFindings(nagFindings(app))).toEqual([]);
     });
   });

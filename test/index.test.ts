@@ -31,6 +31,7 @@ describe('index: the public API is what users call, and nothing else', () => {
       'LocalFunction',
       'MAX_PAYLOAD_BYTES',
       'RuntimeApiServer',
+      'RustExtension',
       'RustFunction',
       'RustService',
       'RustServiceImage',

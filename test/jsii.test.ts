@@ -32,6 +32,8 @@ describe('jsii: the API other languages get', () => {
       'cdk-rust.ErrorRateAlarmProps',
       'cdk-rust.Http5xxRateAlarmOptions',
       'cdk-rust.RustBundlingOptions',
+      'cdk-rust.RustExtension',
+      'cdk-rust.RustExtensionProps',
       'cdk-rust.RustFunction',
       'cdk-rust.RustFunctionProps',
       'cdk-rust.RustService',

@@ -36,7 +36,9 @@ export interface BundlingProps extends RustBundlingOptions {
   /** The function's architecture: selects the default target. @default lambda.Architecture.X86_64 */
   readonly architecture?: lambda.Architecture;
   /** What the binary is for (see PlanProps.artifact). @default 'lambda' */
-  readonly artifact?: 'lambda' | 'service';
+  readonly artifact?: 'lambda' | 'service' | 'extension';
+  /** For an extension: the file name under `extensions/`. @default - the binary's name */
+  readonly extensionName?: string;
   /** For a service image: export the builder image's time-zone data too. @default false */
   readonly zoneinfo?: boolean;
 }
@@ -74,7 +76,7 @@ export interface PreparedBuild {
 export interface BuildOutput {
   /** Everything the build printed (also streamed to stderr while it ran). */
   readonly log: string;
-  /** The absolute path of the built `bootstrap`. */
+  /** The absolute path of the built binary: `bootstrap`, or `extensions/<name>` for an extension. */
   readonly bootstrap: string;
   /** The builder image's CA bundle, beside `bootstrap`, when the plan asks for it (service images). */
   readonly caBundle?: string;
@@ -118,6 +120,11 @@ export class Bundling {
    * reported there as a warning.
    */
   public static bundle(props: BundlingProps, scope?: IConstruct, id?: string): lambda.AssetCode {
+    return Bundling.bundleWithPlan(props, scope, id).code;
+  }
+
+  /** {@link bundle}, also returning the build plan (what was chosen: the bin, the target, ...). */
+  public static bundleWithPlan(props: BundlingProps, scope?: IConstruct, id?: string): { code: lambda.AssetCode; plan: BuildPlan } {
     const where = scope ? [scope.node.path, id].filter((p) => p).join('/') : undefined;
     let prepared: PreparedBuild;
     try {
@@ -140,7 +147,7 @@ export class Bundling {
             .join(', '),
       );
     }
-    return lambda.Code.fromAsset(prepared.plan.workspaceRoot, {
+    const code = lambda.Code.fromAsset(prepared.plan.workspaceRoot, {
       assetHash: prepared.assetHash,
       assetHashType: AssetHashType.CUSTOM,
       bundling: {
@@ -158,6 +165,7 @@ export class Bundling {
         },
       },
     });
+    return { code, plan: prepared.plan };
   }
 
   /**
@@ -227,9 +235,17 @@ export class Bundling {
         fs.renameSync(path.join(exportDir, ZONEINFO_DIR_NAME), zoneinfo);
       }
       fs.rmSync(exportDir, { recursive: true, force: true });
-      const size = fs.statSync(path.join(outputDir, 'bootstrap')).size;
+      let binary = path.join(outputDir, 'bootstrap');
+      if (plan.extensionName !== undefined) {
+        // A layer: Lambda starts every executable in /opt/extensions as an extension.
+        const extension = path.join(outputDir, 'extensions', plan.extensionName);
+        fs.mkdirSync(path.dirname(extension));
+        fs.renameSync(binary, extension);
+        binary = extension;
+      }
+      const size = fs.statSync(binary).size;
       progress(`built ${plan.binaryName}: ${(size / 1024 / 1024).toFixed(2)} MiB in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      return { log, bootstrap: path.join(outputDir, 'bootstrap'), caBundle, zoneinfo };
+      return { log, bootstrap: binary, caBundle, zoneinfo };
     } catch (error) {
       fs.rmSync(outputDir, { recursive: true, force: true });
       throw error;

@@ -265,7 +265,21 @@ function describeFailure(plan: BuildPlan, log: string): string {
   );
 }
 
-function buildFailureFix(log: string): string {
+/** The fix of a failed build, by what its output says. */
+export function buildFailureFix(log: string): string {
+  if (
+    /openssl-sys/.test(log) &&
+    /Could not find (?:directory of )?OpenSSL|openssl-sys.*(?:pkg-config|PKG_CONFIG)|failed to run custom build command for `openssl-sys/.test(
+      log,
+    )
+  ) {
+    return (
+      'openssl-sys found no OpenSSL for the target: a static musl build links no system OpenSSL. Either use rustls ' +
+      '(e.g. reqwest with default-features = false and features = ["rustls-tls"]; the AWS SDK for Rust uses rustls by default), ' +
+      'or build OpenSSL from source with openssl = { version = "0.10", features = ["vendored"] } in [dependencies] ' +
+      '(it needs perl, make and a C compiler for the target in the builder image).'
+    );
+  }
   if (/Host key verification failed/.test(log)) {
     return "the git host's key did not match bundling.knownHosts: check the pinned line (host, port and key).";
   }

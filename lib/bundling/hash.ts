@@ -146,6 +146,8 @@ export function assetHash(plan: BuildPlan, inputsHash: string, recipe: string): 
     buildEnvironment: Object.fromEntries(Object.entries(plan.buildEnvironment).sort(([a], [b]) => a.localeCompare(b))),
     locked: plan.locked,
     recipe,
+    // Only extensions have it: the hashes of functions and services stay what they were.
+    ...(plan.extensionName !== undefined ? { extensionName: plan.extensionName } : {}),
   };
   return crypto.createHash('sha256').update(JSON.stringify(outputRelevant)).digest('hex');
 }

@@ -16,8 +16,12 @@ export type HostLanguage = 'typescript' | 'python' | 'java' | 'go' | 'dotnet';
  * checks this list against the jsii assembly) and the inherited Lambda props that cdk-rust validates.
  */
 export const PROP_NAMES: ReadonlySet<string> = new Set([
-  // RustFunctionProps, RustBundlingOptions
+  // RustFunctionProps, RustBundlingOptions, RustExtensionProps
   'manifestPath',
+  'extensions',
+  'extensionName',
+  'layerVersionName',
+  'description',
   'binaryName',
   'runtime',
   'bundling',

@@ -1,4 +1,4 @@
-import { DockerClient, csvJoin, dockerBuildArgs, dockerEnv, failedStepOutput } from '../../lib/bundling/docker';
+import { DockerClient, buildFailureFix, csvJoin, dockerBuildArgs, dockerEnv, failedStepOutput } from '../../lib/bundling/docker';
 import { shellJoin } from '../../lib/bundling/dockerfile';
 import { planOf } from '../support';
 
@@ -100,5 +100,20 @@ describe("docker: two runs, the agent and the network for the fetch only, failur
 
   test('shell quoting leaves plain words alone', () => {
     expect(shellJoin(['cargo', 'build', '--features', 'a,b', "it's", 'x y'])).toBe(`cargo build --features a,b 'it'\\''s' 'x y'`);
+  });
+
+  test('a build that fails in openssl-sys ends with the two ways out: rustls, or OpenSSL vendored', () => {
+    const log = [
+      '#9 41.2 error: failed to run custom build command for `openssl-sys v0.9.104`',
+      '#9 41.2   Could not find directory of OpenSSL installation, and this `-sys` crate cannot',
+      '#9 41.2   proceed without this knowledge. If OpenSSL is installed and this crate had',
+      '#9 ERROR: process "/bin/sh -c cargo build" did not complete successfully: exit code: 101',
+    ].join('\n');
+    const fix = buildFailureFix(log);
+    expect(fix).toContain('use rustls');
+    expect(fix).toContain('features = ["vendored"]');
+    expect(buildFailureFix('#9 1.0 error[E0308]: mismatched types')).toBe(
+      "fix the error above (it is cargo's own output), then synth again.",
+    );
   });
 });
