@@ -47,7 +47,8 @@ export const FRESHEN_SCRIPT = [
   '  BEGIN { while ((getline line < old) > 0) { r = substr(line, 66); i = index(r, " "); p = substr(r, i + 1); hash[p] = substr(line, 1, 64); time[p] = substr(r, 1, i - 1) } }',
   '  /^\\\\/ { escaped = 1; next }',
   '  { h = substr($0, 1, 64); p = substr($0, 67); t = now',
-  '    if ((p in hash) && hash[p] == h) t = time[p]',
+  // A time that is not a number: a manifest of an earlier cdk-rust (`<sha256>  <path>`), so the file counts as changed.
+  '    if ((p in hash) && hash[p] == h && time[p] ~ /^[0-9]+\\.[0-9]+$/) t = time[p]',
   '    print h " " t " " p > (work "/manifest")',
   '    f = work "/at-" t; print p >> f; close(f) }',
   '  END { if (escaped) print "" > (work "/escaped") }',

@@ -119,6 +119,18 @@ describe('freshen: cargo sees exactly the files whose content changed', () => {
     expect(build(ws)).toEqual(['src/main.rs']);
   });
 
+  test('a manifest of an earlier cdk-rust (hashes without times) counts every file as changed, and is replaced', () => {
+    const ws = setup({ 'Cargo.toml': 'a', 'src/main.rs': 'b' });
+    const hashes = spawnSync('sh', ['-c', 'cd "$1" && find . -type f -exec sha256sum {} + | LC_ALL=C sort', 'sh', ws.src], {
+      encoding: 'utf-8',
+    });
+    fs.writeFileSync(path.join(ws.target, '.cdk-rust-inputs'), hashes.stdout);
+    ws.builtAt = Date.now() - 1000;
+    expect(build(ws)).toEqual(['Cargo.toml', 'src/main.rs']);
+    expect(fs.readFileSync(path.join(ws.target, '.cdk-rust-inputs'), 'utf-8')).toMatch(/^[0-9a-f]{64} \d+\.\d{9} \.\/Cargo\.toml$/m);
+    expect(build(ws)).toEqual([]);
+  });
+
   test('a file name sha256sum must escape makes every file count as changed, and keeps no manifest', () => {
     const ws = setup({ 'Cargo.toml': 'a', 'src/odd\\name.rs': 'b' });
     build(ws);
