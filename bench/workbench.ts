@@ -450,6 +450,14 @@ export function assetHas(outdir: string, tag: string): boolean {
   return fs.readFileSync(path.join(newestAsset(outdir), 'bootstrap')).includes(Buffer.from(tag));
 }
 
+/** Some asset of the app has a bootstrap containing `tag` (for apps of several functions, where one was edited). */
+export function anyAssetHas(outdir: string, tag: string): boolean {
+  return fs
+    .readdirSync(outdir)
+    .filter((f) => f.startsWith('asset.') && fs.existsSync(path.join(outdir, f, 'bootstrap')))
+    .some((f) => fs.readFileSync(path.join(outdir, f, 'bootstrap')).includes(Buffer.from(tag)));
+}
+
 /** The newest docker-archive RustServiceImage staged in a cloud assembly (`asset.<hash>/image.tar`). */
 export function newestImageArchive(outdir: string): string {
   const archives = fs

@@ -16,7 +16,7 @@ import { FreshDaemon, startFreshDaemon } from '../../test/fresh-daemon';
 import { Context, Scenario } from '../context';
 import { editGreeting } from '../fixtures';
 import { Row, Samples, Timed, cargoWork, progress, rowOf, sample, sideBySide } from '../support';
-import { assetHas } from '../workbench';
+import { anyAssetHas } from '../workbench';
 
 const TITLE = 'CI build cache: a fresh Docker daemon with the cache directory restored';
 
@@ -99,7 +99,7 @@ export const ciCache: Scenario = {
               name: rows.warm,
               run: (r) => {
                 const t = synth(subject, `s15-${subject.label}-warm-${r + 1}`, {});
-                if (!assetHas(subject.outdir, tag)) notes.push(`${subject.label} warm run ${r + 1}: an asset lacks the edit!`);
+                if (!anyAssetHas(subject.outdir, tag)) notes.push(`${subject.label} warm run ${r + 1}: an asset lacks the edit!`);
                 return { seconds: t.seconds, work: cargoWork(t.log) };
               },
             },
@@ -109,7 +109,7 @@ export const ciCache: Scenario = {
                 const t = onFreshDaemon((d) =>
                   synth(subject, `s15-${subject.label}-fresh-${r + 1}`, { DOCKER_HOST: d.host, CDK_RUST_CACHE_DIR: subject.cacheDir }),
                 );
-                if (!assetHas(subject.outdir, tag)) notes.push(`${subject.label} fresh run ${r + 1}: an asset lacks the edit!`);
+                if (!anyAssetHas(subject.outdir, tag)) notes.push(`${subject.label} fresh run ${r + 1}: an asset lacks the edit!`);
                 const restore = cacheSeconds(t.log, 'restored');
                 const save = cacheSeconds(t.log, 'saved');
                 sample(s, rows.restore, restore);

@@ -38,9 +38,14 @@ function snapshotOf(dir: string): string[] {
   return listFiles(dir).map((f) => `${path.relative(dir, f)} ${fs.statSync(f).size} ${fs.statSync(f).mtimeMs}`);
 }
 
+/** Cache directories this file made (hundreds of MB each), removed after its tests. */
+const cacheDirs: string[] = [];
+afterAll(() => cacheDirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
 /** A copy of a primed cache directory (cheaper than a cold build per test). */
 function copyOf(cacheDir: string): string {
   const copy = tempDir('ci-cache');
+  cacheDirs.push(copy);
   fs.cpSync(cacheDir, copy, { recursive: true, preserveTimestamps: true });
   return copy;
 }
@@ -51,6 +56,7 @@ describe.each(TEST_CLIENTS)('build cache with the %s client', (client) => {
   let primed = '';
   beforeAll(() => {
     primed = tempDir('ci-cache-primed');
+    cacheDirs.push(primed);
     const cold = build(copyFixture('private-dep'), primed);
     expect(cold.stderr).toMatch(/\[cdk-rust\] build cache: nothing stored for private-dep yet/);
     expect(cold.stderr).toMatch(/\[cdk-rust\] build cache: saved [0-9a-f]{16}-[0-9a-f]{16} \(/);
