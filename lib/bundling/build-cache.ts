@@ -200,7 +200,10 @@ export class BuildCacheDirectory {
   /** Records that `entry` was just used, for the least-recently-used bound. Nothing in read-only mode. */
   public touch(entry: CacheEntry): void {
     if (this.settings.readOnly) return;
-    this.writeEntry({ ...entry, lastUsed: new Date().toISOString() });
+    // Not over an entry another build saved meanwhile (whose archives are the ones that exist now).
+    const current = readEntry(this.entryPath(entry.key));
+    if (!current || current.target.sha256 !== entry.target.sha256 || current.deps.sha256 !== entry.deps.sha256) return;
+    this.writeEntry({ ...current, lastUsed: new Date().toISOString() });
   }
 
   /**

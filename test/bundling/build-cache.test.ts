@@ -202,6 +202,15 @@ describe('build-cache directory: whole entries, checked digests, a bound, concur
     expect(cache.size()).toBe(2048);
   });
 
+  test('marking an entry used never writes over one another build saved meanwhile', () => {
+    const cache = new BuildCacheDirectory(settings());
+    const old = cache.commit(KEY, archives(cache, 'old'));
+    const fresh = cache.commit(KEY, archives(cache, 'new'));
+    if (!old || !fresh) throw new Error('not committed');
+    cache.touch(old);
+    expect(cache.find(KEY)?.entry.target.sha256).toBe(fresh.target.sha256);
+  });
+
   test('archives larger than the bound are not stored at all', () => {
     const cache = new BuildCacheDirectory(settings({ maxBytes: 1024 }));
     const saved = archives(cache, 'big', 4096);
