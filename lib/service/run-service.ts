@@ -61,15 +61,21 @@ export async function runServiceLocally(service: AssemblyService, options: RunSe
 
   const log = options.log ?? ((chunk: string) => process.stderr.write(chunk));
   const tail: string[] = [];
+  // A line can arrive in pieces (Rust's unbuffered stderr writes `eprintln!`'s parts one by one): each stream
+  // keeps its unfinished line until the rest comes.
+  const unfinished = { stdout: '', stderr: '' };
   const child = spawn(docker, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const record = (data: Buffer) => {
+  const record = (stream: 'stdout' | 'stderr') => (data: Buffer) => {
     const text = data.toString();
     log(text);
-    tail.push(...text.split('\n').filter((line) => line !== ''));
+    const lines = (unfinished[stream] + text).split('\n');
+    unfinished[stream] = lines.pop() ?? '';
+    tail.push(...lines.filter((line) => line !== ''));
     tail.splice(0, Math.max(0, tail.length - TAIL_LINES));
   };
-  child.stdout?.on('data', record);
-  child.stderr?.on('data', record);
+  child.stdout?.on('data', record('stdout'));
+  child.stderr?.on('data', record('stderr'));
+  const lastLines = () => [...tail, unfinished.stdout, unfinished.stderr].filter((line) => line !== '').slice(-TAIL_LINES);
   const exited = exitOf(child);
   const url = `http://127.0.0.1:${service.port}`;
   const stop = async (): Promise<number> => {
@@ -84,7 +90,7 @@ export async function runServiceLocally(service: AssemblyService, options: RunSe
     throw new CdkRustError(
       'SERVICE_UNHEALTHY',
       `${service.name} ${healthy.exited ? `exited with code ${healthy.code}` : `did not answer ${service.healthCheckPath} with 2xx within ${(options.healthTimeoutMs ?? 60_000) / 1000} s`}. ` +
-        `Its last log lines:\n${tail.join('\n') || '  (none)'}`,
+        `Its last log lines:\n${lastLines().join('\n') || '  (none)'}`,
       `fix what the log shows; the service must listen on port ${service.port} (the PORT variable) and answer ${service.healthCheckPath}.`,
     );
   }
