@@ -5,6 +5,7 @@
  * in TypeScript.
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -37,6 +38,9 @@ describe('Java: the Maven artifact, a Java CDK app, and the same results as Type
   beforeAll(() => {
     devEnv();
     packagedPath('java', path.join('io', 'github', 'cdk-rust', 'cdk-rust'));
+    // Maven keeps a release version it resolved once in ~/.m2 and never looks at dist/java again: drop our own
+    // artifact from there, so that the app runs the one just packaged (aws-cdk-lib and the rest stay cached).
+    fs.rmSync(path.join(os.homedir(), '.m2', 'repository', 'io', 'github', 'cdk-rust'), { recursive: true, force: true });
     outdir = tempDir('java-out');
     // What cdk.json runs (`cdk synth` adds CDK_OUTDIR the same way).
     mvn(['compile', 'exec:java'], { CDK_OUTDIR: outdir });
