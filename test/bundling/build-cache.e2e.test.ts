@@ -50,17 +50,21 @@ function copyOf(cacheDir: string): string {
   return copy;
 }
 
+/**
+ * A cache directory holding one cold build of private-dep, made once for every test below (with the default,
+ * classic client: the cache's contents do not depend on the client, and its key does not name it).
+ */
+let primed = '';
+beforeAll(() => {
+  primed = tempDir('ci-cache-primed');
+  cacheDirs.push(primed);
+  const cold = build(copyFixture('private-dep'), primed);
+  expect(cold.stderr).toMatch(/\[cdk-rust\] build cache: nothing stored for private-dep yet/);
+  expect(cold.stderr).toMatch(/\[cdk-rust\] build cache: saved [0-9a-f]{16}-[0-9a-f]{16} \(/);
+});
+
 describe.each(TEST_CLIENTS)('build cache with the %s client', (client) => {
   useEnvironment(() => clientEnv(client));
-  /** A cache directory holding one cold build of private-dep, made once for the tests below. */
-  let primed = '';
-  beforeAll(() => {
-    primed = tempDir('ci-cache-primed');
-    cacheDirs.push(primed);
-    const cold = build(copyFixture('private-dep'), primed);
-    expect(cold.stderr).toMatch(/\[cdk-rust\] build cache: nothing stored for private-dep yet/);
-    expect(cold.stderr).toMatch(/\[cdk-rust\] build cache: saved [0-9a-f]{16}-[0-9a-f]{16} \(/);
-  });
 
   describe('on a fresh runner (a second Docker daemon that starts empty)', () => {
     let daemon: FreshDaemon | undefined;

@@ -177,7 +177,8 @@ describe.each(TEST_CLIENTS)('through the %s client', (client) => {
       for (const needle of needles) expect(result.log).not.toContain(needle);
     });
 
-    test('fails before Docker runs when no SSH agent is available', () => {
+    // Decided before any Docker client runs: once is enough.
+    (client === 'classic' ? test : test.skip)('fails before Docker runs when no SSH agent is available', () => {
       const crate = copyFixture('private-dep');
       const outdir = tempDir('out');
       const crateProps = props(crate);
@@ -221,7 +222,8 @@ describe.each(TEST_CLIENTS)('through the %s client', (client) => {
       expect(fs.existsSync(path.join(outdir, 'asset'))).toBe(false);
     });
 
-    test('a one-line source edit recompiles only the edited crate', () => {
+    // Cargo's freshness is the same whichever client runs it (build-cache.e2e makes one-line edits through both).
+    (client === 'classic' ? test : test.skip)('a one-line source edit recompiles only the edited crate', () => {
       const crate = copyFixture('private-dep');
       const outdir = tempDir('out');
       const first = captureStderr(() => Bundling.build(Bundling.prepare(props(crate)), path.join(outdir, 'first'))).result;
