@@ -26,6 +26,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { CdkRustError } from '../errors';
+import { processAlive } from '../private/process-alive';
 import { shortHash } from '../private/short-hash';
 import { BuildPlan } from './plan';
 
@@ -371,16 +372,6 @@ export class BuildCacheDirectory {
       }
       if (stale) fs.rmSync(dir, { recursive: true, force: true });
     }
-  }
-}
-
-function processAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -193,14 +193,15 @@ export class Bundling {
         const cacheIds = cacheIdsFor(plan, prepared.imageIdentity);
         const dockerfile = renderDockerfile(plan, prepared.image, cacheIds);
         const cache = plan.cache ? new BuildCacheDirectory(plan.cache) : undefined;
-        const cached = { client, plan, image: prepared.image, cacheIds, key: cacheKeyOf(plan, prepared.imageIdentity) };
-        const restored = cache ? restoreBuildCache(cached, cache) : undefined;
+        // The key reads Cargo.lock: only for builds that use the cache.
+        const cached = cache && { client, plan, image: prepared.image, cacheIds, key: cacheKeyOf(plan, prepared.imageIdentity) };
+        const restored = cache && cached ? restoreBuildCache(cached, cache) : undefined;
         log = runDockerBuild(
           client,
           { plan, image: prepared.image, dockerfile, inputs: prepared.inputs, outputDir: exportDir },
           socket,
         ).log;
-        if (cache && restored) saveBuildCache(cached, cache, restored, log);
+        if (cache && cached && restored) saveBuildCache(cached, cache, restored, log);
       }
       const built = path.join(exportDir, 'bootstrap');
       if (!fs.existsSync(built)) {

@@ -10,6 +10,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CdkRustError } from '../errors';
+import { processAlive } from '../private/process-alive';
 import { progress } from '../private/progress';
 
 /** How {@link withOutputLock} waits. */
@@ -58,13 +59,13 @@ function busyWith(dir: string, lock: string): string | undefined {
   if (fs.existsSync(lock)) {
     // An empty lock is one being created this instant (its pid comes right after): busy, unless it is old.
     if (text === '' && Date.now() - mtimeMs(lock) < 5000) return 'a process starting';
-    if (alive(Number(text))) return `pid ${text}`;
+    if (processAlive(Number(text))) return `pid ${text}`;
     fs.rmSync(lock, { force: true });
   }
   for (const name of fs.readdirSync(dir)) {
     const pid = Number(READER.exec(name)?.[1]);
     if (!pid || pid === process.pid) continue;
-    if (alive(pid)) return `pid ${pid}, reading`;
+    if (processAlive(pid)) return `pid ${pid}, reading`;
     fs.rmSync(path.join(dir, name), { force: true });
   }
   return undefined;
@@ -96,17 +97,6 @@ function mtimeMs(file: string): number {
     return fs.statSync(file).mtimeMs;
   } catch {
     return 0;
-  }
-}
-
-function alive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
