@@ -11,8 +11,10 @@
 #     via DOCKER_CONFIG); /usr/bin/docker with the default config keeps seeing no buildx, so tests
 #     can exercise both the plain-BuildKit and the buildx code paths;
 #   * a builder image `cdk-rust-builder-offline:<recipe hash>` made with debootstrap (no registry
-#     is reachable, so nothing can be pulled): Debian's rustc 1.96 + rust-src, rustup's cargo,
-#     musl-gcc, and a cargo config that builds static musl binaries with -Zbuild-std;
+#     is reachable, so nothing can be pulled): the shared builder recipe of
+#     lib/bundling/builder-recipe.ts (C compilers for both musl targets, as in the default image),
+#     Debian's rustc 1.96 + rust-src, rustup's cargo, and a cargo config that builds static musl
+#     binaries with -Zbuild-std;
 #   * a git-over-SSH server on 127.0.0.1:22222 (user `git`) serving
 #     /srv/cdk-rust-git/private-greeting.git, built deterministically from
 #     test/fixtures/git-server/private-greeting, plus an ssh-agent holding the client key;
@@ -50,10 +52,15 @@ die() { printf '[dev-env] ERROR: %s\n' "$*" >&2; exit 1; }
 # intercepting proxy (this project's machines do), crates.io is only trusted with the host's CAs.
 HOST_CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt
 
+# The builder recipe shared with the default builder image (lib/bundling/builder-recipe.ts: packages,
+# both musl targets' C compilers, cargo's [env] for cc-rs), extracted by extract_recipe into:
+RECIPE="$STATE/builder-recipe.sh"
+
 # Tag = short hash of the recipe: the functions that build the image (their text, as bash prints
-# them) plus the host CA bundle that gets baked in. Any change of either => new tag; edits elsewhere
-# in this script do not rebuild the image. Set in cmd_up, once the functions are defined.
-image_tag() { { declare -f ensure_image host_cargo apt_uri_for_suite; cat "$HOST_CA_BUNDLE" 2>/dev/null; } | sha256sum | cut -c1-12; }
+# them), the shared builder recipe, plus the host CA bundle that gets baked in. Any change of these
+# => new tag; edits elsewhere in this script do not rebuild the image. Set in cmd_up, once the
+# functions are defined and the shared recipe is extracted.
+image_tag() { { declare -f ensure_image host_cargo apt_uri_for_suite; cat "$RECIPE"; cat "$HOST_CA_BUNDLE" 2>/dev/null; } | sha256sum | cut -c1-12; }
 IMAGE=
 
 pid_alive() { local p; p=$(cat "$1" 2>/dev/null) && [[ -n $p ]] && kill -0 "$p" 2>/dev/null; }
@@ -184,6 +191,17 @@ host_cargo() {
   echo "$c"
 }
 
+# Writes the shared builder recipe (the TypeScript constant the library uses) to $RECIPE: one
+# source of truth, read with ts-node (a devDependency), so no build of the library is needed.
+extract_recipe() {
+  (cd "$REPO" && node -e '
+    require("ts-node").register({ transpileOnly: true });
+    process.stdout.write(require("./lib/bundling/builder-recipe").BUILDER_RECIPE);') >"$RECIPE.new" ||
+    die "could not read BUILDER_RECIPE from lib/bundling/builder-recipe.ts"
+  grep -q '^set -eu$' "$RECIPE.new" || die "the extracted builder recipe looks wrong: $RECIPE.new"
+  mv "$RECIPE.new" "$RECIPE"
+}
+
 ensure_image() {
   if "$DOCKER" image inspect "$IMAGE" >/dev/null 2>&1; then return 0; fi
   local t0=$SECONDS main_uri sec_uri upd_uri cargo_bin
@@ -197,7 +215,7 @@ ensure_image() {
   rm -rf --one-file-system "$root"
   mkdir -p "$root"
   debootstrap --variant=minbase \
-    --include=ca-certificates,git,openssh-client,musl-tools,gcc,libc6-dev \
+    --include=ca-certificates,gcc,libc6-dev \
     "$SUITE" "$root" "$main_uri" >"$STATE/debootstrap.log" 2>&1 ||
     { tail -n 30 "$STATE/debootstrap.log" >&2; die "debootstrap failed (see $STATE/debootstrap.log)"; }
 
@@ -209,14 +227,14 @@ deb $sec_uri $SUITE-security main
 EOF
   cp /etc/resolv.conf "$root/etc/resolv.conf"
   printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"; chmod 755 "$root/usr/sbin/policy-rc.d"
-  # arm64 multiarch is for aarch64-unknown-linux-musl: musl's arm64 libc/crt objects, a cross gcc
-  # as linker driver, and arm64 libunwind.a. libunwind-14:arm64 cannot be co-installed with the
-  # amd64 one (same non-multiarch path under /usr/lib/llvm-14), so it is only unpacked aside.
-  chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive sh -exc '
-      dpkg --add-architecture arm64
-      apt-get update -qq
-      apt-get install -y -qq --no-install-recommends rustc-web rust-web-src libunwind-14-dev \
-        musl-dev:arm64 gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+  # The shared builder recipe (the same script the default image runs: packages, both musl C
+  # compilers, cargo's [env] for cc-rs), with this image's own toolchain packages: Debian's Rust and
+  # LLVM's libunwind. It enables arm64 multiarch, so the arm64 libunwind.a can be fetched after it:
+  # libunwind-14:arm64 cannot be co-installed with the amd64 one (same non-multiarch path under
+  # /usr/lib/llvm-14), so it is only unpacked aside.
+  install -D -m 0755 "$RECIPE" "$root/usr/local/share/cdk-rust/builder-recipe.sh"
+  chroot "$root" /usr/bin/env -i PATH=/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin CARGO_HOME=/usr/local/cargo sh -exc '
+      sh /usr/local/share/cdk-rust/builder-recipe.sh rustc-web rust-web-src libunwind-14-dev
       cd /tmp && apt-get download -qq libunwind-14-dev:arm64
       mkdir /tmp/unwind-arm64 && dpkg-deb -x libunwind-14-dev_*_arm64.deb /tmp/unwind-arm64
       apt-get clean' \
@@ -246,14 +264,10 @@ int __fprintf_chk(FILE *stream, int flag, const char *format, ...) {
 EOF
   chroot "$root" /usr/bin/env -i PATH=/usr/bin:/bin musl-gcc -O2 -c -o "$kit/fprintf_chk.o" "$kit/fprintf_chk.c"
 
-  # Same kit for aarch64: a musl-gcc-like wrapper around the cross gcc (Debian's musl-gcc.specs
-  # with the arch swapped), the arm64 libunwind.a and the same shim compiled for arm64.
+  # Same kit for aarch64: the arm64 libunwind.a and the same shim compiled for arm64 with the
+  # recipe's aarch64-linux-musl-gcc.
   local kit64=/usr/local/lib/cdk-rust-musl-aarch64
   mkdir -p "$root$kit64"
-  sed 's/x86_64/aarch64/g' "$root/usr/lib/x86_64-linux-musl/musl-gcc.specs" >"$root$kit64/musl-gcc.specs"
-  printf '#!/bin/sh\nexec aarch64-linux-gnu-gcc "$@" -specs %s/musl-gcc.specs\n' "$kit64" \
-    >"$root/usr/local/bin/aarch64-linux-musl-gcc"
-  chmod 755 "$root/usr/local/bin/aarch64-linux-musl-gcc"
   cp "$root/tmp/unwind-arm64/usr/lib/llvm-14/lib/libunwind.a" "$root$kit64/libunwind.a"
   rm -rf "$root/tmp/unwind-arm64" "$root/tmp/"*.deb
   chroot "$root" /usr/bin/env -i PATH=/usr/local/bin:/usr/bin:/bin \
@@ -263,13 +277,17 @@ EOF
   # dependency (libgit2 1.5). It links only glibc + libgcc_s, both present in the rootfs.
   install -D -m 0755 "$cargo_bin" "$root/usr/local/bin/cargo"
 
-  # Global cargo config. Cargo joins arrays across configs (--config on the command line appends
-  # to these rustflags), but a RUSTFLAGS/CARGO_TARGET_*_RUSTFLAGS env var would replace them. build-std is in [unstable] (it cannot be set per target); it also applies
+  # Global cargo config, after the recipe's [env] (C compilers for cc-rs): how this toolchain links.
+  # Debian's rustc has no self-contained musl objects, so both targets link through the recipe's musl
+  # gcc wrappers (musl's crt objects and libc) with the unwinder kit. Cargo joins arrays across
+  # configs (--config on the command line appends to these rustflags), but a
+  # RUSTFLAGS/CARGO_TARGET_*_RUSTFLAGS env var would replace them. build-std is in [unstable] (it
+  # cannot be set per target); it also applies
   # to x86_64-unknown-linux-gnu, which then builds its std from source too (works with crt-static).
   # The std's own crates (a handful) come from crates.io like any dependency: a source
   # replacement would also hide crates.io from the user's crate.
-  mkdir -p "$root/usr/local/cargo"
-  cat >"$root/usr/local/cargo/config.toml" <<EOF
+  cat >>"$root/usr/local/cargo/config.toml" <<EOF
+
 [unstable]
 build-std = ["std", "panic_abort"]
 
@@ -485,9 +503,10 @@ ensure_node_modules() {
 cmd_up() {
   [[ $(id -u) == 0 ]] || die "run as root (apt-get, dockerd, sshd, useradd)"
   local t0=$SECONDS
-  IMAGE="$IMAGE_NAME:$(image_tag)"
   mkdir -p "$STATE"
   ensure_node_modules
+  extract_recipe
+  IMAGE="$IMAGE_NAME:$(image_tag)"
   ensure_packages
   ensure_docker
   ensure_buildx

@@ -7,30 +7,50 @@
  * id that Docker reports (the exact image on this machine).
  */
 import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { CdkRustError } from '../errors';
 import { DockerClient, dockerEnv, failedStepOutput } from './docker';
+import { BUILDER_RECIPE } from './builder-recipe';
 import { progress } from '../private/progress';
 import { shortHash } from '../private/short-hash';
 import { runStreaming } from './process';
 
+/** The name of the shared recipe in the default image's build context (and in the image). */
+export const BUILDER_RECIPE_FILE = 'builder-recipe.sh';
+
 /**
- * The Dockerfile of cdk-rust's default builder image: the official Rust image at an exact version,
- * plus musl tools, both musl targets, git and openssh-client. aarch64 links with the GNU cross gcc as
- * the driver and the target's own (self-contained) musl objects, which covers pure-Rust crates; crates
- * that compile C code for aarch64 need a builder image with an aarch64 musl C compiler.
+ * The Dockerfile of cdk-rust's default builder image: the official Rust image at an exact version
+ * and rustup's two musl targets (the only steps that need a registry), then the shared builder
+ * recipe (lib/bundling/builder-recipe.ts: packages and a C compiler for each musl target, the same
+ * script the tested offline image runs), then how rustup's toolchain links aarch64: its
+ * self-contained musl objects with the GNU cross gcc as the driver (x86_64 keeps rustup's default).
+ * The recipe comes from the build context; the image keeps it, to show how it was made.
  */
 export const DEFAULT_BUILDER_DOCKERFILE = [
   'FROM public.ecr.aws/docker/library/rust:1.95.0-bookworm',
-  'RUN apt-get update \\',
-  ' && apt-get install -y --no-install-recommends musl-tools gcc-aarch64-linux-gnu git openssh-client \\',
+  'RUN rustup target add x86_64-unknown-linux-musl aarch64-unknown-linux-musl',
+  `COPY ${BUILDER_RECIPE_FILE} /usr/local/share/cdk-rust/${BUILDER_RECIPE_FILE}`,
+  `RUN sh /usr/local/share/cdk-rust/${BUILDER_RECIPE_FILE} \\`,
   ' && rm -rf /var/lib/apt/lists/* \\',
-  ' && rustup target add x86_64-unknown-linux-musl aarch64-unknown-linux-musl \\',
-  " && printf '%s\\n' '[target.aarch64-unknown-linux-musl]' 'linker = \"aarch64-linux-gnu-gcc\"' >> /usr/local/cargo/config.toml",
+  " && printf '%s\\n' '[target.aarch64-unknown-linux-musl]' 'linker = \"aarch64-linux-gnu-gcc\"' >> \"$CARGO_HOME/config.toml\"",
   '',
 ].join('\n');
 
-/** The tag of the default builder image: it changes whenever its Dockerfile does. */
-export const DEFAULT_BUILDER_IMAGE = `cdk-rust-builder:${shortHash(DEFAULT_BUILDER_DOCKERFILE)}`;
+/** The tag of the default builder image: it changes whenever its Dockerfile or the shared recipe does. */
+export const DEFAULT_BUILDER_IMAGE = `cdk-rust-builder:${shortHash(DEFAULT_BUILDER_DOCKERFILE + BUILDER_RECIPE)}`;
+
+/**
+ * Writes the default image's build context (its Dockerfile and the shared recipe) into a new
+ * temporary directory, and returns that directory; the caller removes it.
+ */
+export function writeDefaultBuilderContext(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-rust-builder-'));
+  fs.writeFileSync(path.join(dir, 'Dockerfile'), DEFAULT_BUILDER_DOCKERFILE);
+  fs.writeFileSync(path.join(dir, BUILDER_RECIPE_FILE), BUILDER_RECIPE, { mode: 0o755 });
+  return dir;
+}
 
 /** True when `image` names its content by digest (`name@sha256:...`), so it is the same everywhere. */
 export function isDigestPinned(image: string): boolean {
@@ -85,11 +105,19 @@ function buildDefaultBuilderImage(client: DockerClient): void {
     ...(client.mode === 'buildx' ? ['buildx', 'build', '--load'] : ['build']),
     '--progress',
     'plain',
+    // apt-get reaches Debian's mirror through the host's network, as the crate builds do: never a bridge.
+    '--network',
+    'host',
     '--tag',
     DEFAULT_BUILDER_IMAGE,
-    '-',
   ];
-  const result = runStreaming(client.command, args, { env: dockerEnv(client), input: DEFAULT_BUILDER_DOCKERFILE });
+  const context = writeDefaultBuilderContext();
+  let result;
+  try {
+    result = runStreaming(client.command, [...args, context], { env: dockerEnv(client) });
+  } finally {
+    fs.rmSync(context, { recursive: true, force: true });
+  }
   if (result.status !== 0) {
     throw new CdkRustError(
       'BUILDER_IMAGE_UNAVAILABLE',
