@@ -12,6 +12,8 @@ import * as path from 'path';
 import { parseArgs } from 'util';
 import { invokeCommand, INVOKE_USAGE } from '../lib/cli/invoke';
 import { runCommand, RUN_USAGE } from '../lib/cli/run';
+import { watchCommand, WATCH_USAGE } from '../lib/cli/watch';
+import { BUILD_CHILD_COMMAND } from '../lib/watch/build-command';
 import { CdkRustError } from '../lib/errors';
 
 const USAGE = `Usage: cdk-rust <command> [options]
@@ -21,6 +23,8 @@ Commands:
             service) and write a deployable CloudFormation template, with no CDK app of your own.
   invoke    Run a function of a synthesized app locally, with the same bootstrap Lambda runs.
   run       Run a container service of a synthesized app locally, until Ctrl-C.
+  watch     Serve functions of a synthesized app on local HTTP ports, rebuilding them as their
+            sources change, until Ctrl-C.
   help      Show this help.
 
 Any command takes --verbose: on an error, also print the stack trace (and the error CDK wrapped ours in).
@@ -48,7 +52,8 @@ bootstrap.zip (the code as Lambda takes it). Deploy it with the CDK CLI, which u
   npx cdk deploy --app DIR
 
 ${INVOKE_USAGE}
-${RUN_USAGE}`;
+${RUN_USAGE}
+${WATCH_USAGE}`;
 
 function main(argv: string[]): number | Promise<number> {
   const [command, ...rest] = argv;
@@ -59,6 +64,9 @@ function main(argv: string[]): number | Promise<number> {
   if (command === 'synth') return synth(rest);
   if (command === 'invoke') return invoke(rest);
   if (command === 'run') return run(rest);
+  if (command === 'watch') return watch(rest);
+  // The build child of `watch` (not for people): loaded here, as it brings aws-cdk-lib.
+  if (command === BUILD_CHILD_COMMAND) return import('../lib/watch/build-runner').then((m) => m.runBuildChild());
   throw new CdkRustError('CLI_USAGE', `unknown command "${command}".`, 'run `cdk-rust --help` for the commands.');
 }
 
@@ -206,6 +214,29 @@ function run(args: string[]): Promise<number> | number {
     app: values.app as string | undefined,
     env: values.env as string[] | undefined,
     timeout: values.timeout as string | undefined,
+  });
+}
+
+function watch(args: string[]): Promise<number> | number {
+  const { values, positionals } = parseCommand(
+    args,
+    {
+      app: { type: 'string' },
+      port: { type: 'string' },
+      env: { type: 'string', multiple: true },
+      help: { type: 'boolean', short: 'h' },
+    },
+    true,
+  );
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  return watchCommand({
+    positionals,
+    app: values.app as string | undefined,
+    port: values.port as string | undefined,
+    env: values.env as string[] | undefined,
   });
 }
 

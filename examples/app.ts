@@ -12,6 +12,7 @@ import { GoAndRustStack } from './go-and-rust';
 import { PlainFunctionStack } from './plain-function';
 import { PrivateDependencyStack, exampleKnownHosts } from './private-dependency';
 import { RustServiceStack } from './rust-service';
+import { StreamingFunctionStack } from './streaming-function';
 
 const app = new App();
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
@@ -22,6 +23,7 @@ new ExistingServiceStack(app, 'CdkRustExistingService');
 new Arm64FunctionStack(app, 'CdkRustArm64Function');
 new GoAndRustStack(app, 'CdkRustGoAndRust');
 new ExtensionFunctionStack(app, 'CdkRustExtension');
+new StreamingFunctionStack(app, 'CdkRustStreaming');
 // A region, so that the load balancer can keep access logs (ELB writes them from a regional account).
 new RustServiceStack(app, 'CdkRustService', { env: { region: process.env.CDK_DEFAULT_REGION ?? 'us-east-1' } });
 

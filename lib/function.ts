@@ -15,6 +15,8 @@ import { CdkRustError } from './errors';
 import { scopesGranularAcknowledgements } from './private/aws-cdk-lib-version';
 import { RustBundlingOptions } from './bundling/rust-bundling-options';
 import { RustExtension, checkExtensionArchitectures } from './extension/rust-extension';
+import { RustFunctionUrlOptions, resolveFunctionUrlOptions } from './function-url';
+import { recordBuild } from './watch/build-record';
 
 /** The memory RustFunction gives a function unless told otherwise, in MiB. */
 export const DEFAULT_MEMORY_SIZE = 256;
@@ -79,6 +81,15 @@ export interface RustFunctionProps extends lambda.FunctionOptions {
   readonly alarmTopic?: sns.ITopic;
 
   /**
+   * A function URL: an HTTPS endpoint that invokes the function, `AWS_IAM`-authenticated unless told otherwise.
+   *
+   * Set `invokeMode: lambda.InvokeMode.RESPONSE_STREAM` for a function that streams its response.
+   *
+   * @default - no function URL
+   */
+  readonly functionUrl?: RustFunctionUrlOptions;
+
+  /**
    * How long the function's log group keeps logs. Only for the log group RustFunction creates.
    *
    * @default logs.RetentionDays.ONE_MONTH
@@ -114,6 +125,9 @@ export class RustFunction extends lambda.Function {
   /** The error-rate alarm, unless `errorRateAlarm` is `false`. */
   public readonly errorRateAlarm?: ErrorRateAlarm;
 
+  /** The function URL, when `functionUrl` is set; its `url` attribute is the endpoint. */
+  public readonly functionUrl?: lambda.FunctionUrl;
+
   /**
    * @param scope the construct to create the function, built from the Cargo project at `props.manifestPath` in
    * @param id the construct id, unique within `scope`
@@ -123,6 +137,9 @@ export class RustFunction extends lambda.Function {
     const runtime = props.runtime ?? lambda.Runtime.PROVIDED_AL2023;
     validateProps(props, runtime);
     validateAlarmProps(props, scope.node.path ? `${scope.node.path}/${id}` : id);
+    const urlOptions = props.functionUrl
+      ? resolveFunctionUrlOptions(props.functionUrl, props.vpc !== undefined, scope.node.path ? `${scope.node.path}/${id}` : id)
+      : undefined;
     const architecture = props.architecture ?? lambda.Architecture.X86_64;
     const extensions = props.extensions ?? [];
     checkExtensionArchitectures(extensions, architecture, scope.node.path ? `${scope.node.path}/${id}` : id);
@@ -131,6 +148,11 @@ export class RustFunction extends lambda.Function {
     const role = props.role ?? defaultRole(scope, id);
     const logGroup = props.logGroup ?? defaultLogGroup(scope, id, props);
     const tracing = props.tracing ?? lambda.Tracing.ACTIVE;
+    const bundled = Bundling.bundleWithPlan(
+      { ...props.bundling, manifestPath: props.manifestPath, binaryName: props.binaryName, architecture },
+      scope,
+      id,
+    );
 
     super(scope, id, {
       memorySize: DEFAULT_MEMORY_SIZE,
@@ -147,18 +169,10 @@ export class RustFunction extends lambda.Function {
       architecture,
       runtime,
       handler: 'bootstrap',
-      code: Bundling.bundle(
-        {
-          ...props.bundling,
-          manifestPath: props.manifestPath,
-          binaryName: props.binaryName,
-          architecture,
-        },
-        scope,
-        id,
-      ),
+      code: bundled.code,
     });
     this.functionLogGroup = logGroup;
+    recordBuild(this, props.manifestPath, props.binaryName, architecture, props.bundling, bundled.assetHash);
 
     // Write access to this log group only (what LogGroup.grantWrite grants), never `logs:*` on `*`.
     role.addToPrincipalPolicy(
@@ -168,6 +182,8 @@ export class RustFunction extends lambda.Function {
       }),
     );
     if (tracing !== lambda.Tracing.DISABLED) this.enableTracing(tracing, role);
+
+    if (urlOptions) this.functionUrl = this.addFunctionUrl(urlOptions);
 
     if (!props.deadLetterQueue && !props.deadLetterQueueEnabled && !props.deadLetterTopic && !props.onFailure) {
       acknowledgeNoDeadLetterTarget(this);

@@ -6,6 +6,7 @@
 // Constructs and their options.
 export { RustFunction } from './function';
 export type { RustFunctionProps } from './function';
+export type { RustFunctionUrlOptions } from './function-url';
 export type { RustBundlingOptions } from './bundling/rust-bundling-options';
 export { RustExtension } from './extension/rust-extension';
 export type { RustExtensionProps } from './extension/rust-extension';
@@ -33,11 +34,13 @@ export type { CdkRustErrorCode } from './errors';
 // Running functions locally (Node.js only; other languages use the `cdk-rust invoke` CLI).
 export { listAssemblyFunctions } from './invoke/assembly';
 export type { AssemblyFunction } from './invoke/assembly';
-export { invokeLocally, localFunctionFromAssembly } from './invoke/invoke-locally';
+export { invokeLocally, invokeLocallyStream, localFunctionFromAssembly } from './invoke/invoke-locally';
 export type { InvokeLocallyOptions } from './invoke/invoke-locally';
 export { LocalFunction } from './invoke/local-function';
 export type { LocalFunctionOptions, LocalArchitecture } from './invoke/local-function-options';
 export type { InvokeResult, InvokeSuccess, InvokeFailure } from './invoke/invoke-result';
+export type { InvocationStream } from './invoke/invocation-stream';
+export type { ResponseHead } from './invoke/response-stream';
 export { RuntimeApiServer } from './invoke/runtime-api';
 export type {
   RuntimeApiOptions,
@@ -46,7 +49,7 @@ export type {
   LambdaErrorBody,
   InvokeErrorKind,
 } from './invoke/runtime-api-options';
-export { MAX_PAYLOAD_BYTES } from './invoke/payload';
+export { MAX_PAYLOAD_BYTES, MAX_STREAMED_RESPONSE_BYTES } from './invoke/payload';
 
 // Running services locally (Node.js only; other languages use the `cdk-rust run` CLI).
 export { findAssemblyService, listAssemblyServices } from './service/assembly-service';

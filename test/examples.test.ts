@@ -12,6 +12,7 @@ import { GoAndRustStack } from '../examples/go-and-rust';
 import { PlainFunctionStack } from '../examples/plain-function';
 import { PrivateDependencyStack } from '../examples/private-dependency';
 import { RustServiceStack } from '../examples/rust-service';
+import { StreamingFunctionStack } from '../examples/streaming-function';
 import { maskAssetHashes, nagFindings, tempDir, withoutUnscopableXrayFindings } from './support';
 
 const KNOWN_HOSTS = ['[127.0.0.1]:22222 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBUEG8+F+xFfIyDYJWb43+PLqtA6kUu2BORCOGHhWhhx'];
@@ -30,6 +31,14 @@ describe('examples', () => {
     const t = template((app) => new PlainFunctionStack(app, 'Plain'));
     expect(masked(t)).toMatchSnapshot();
     t.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'provided.al2023', Architectures: ['x86_64'] });
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 1);
+  });
+
+  test('streaming: a RustFunction behind an AWS_IAM function URL in RESPONSE_STREAM mode', () => {
+    const t = template((app) => new StreamingFunctionStack(app, 'Streaming'));
+    expect(masked(t)).toMatchSnapshot();
+    t.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'AWS_IAM', InvokeMode: 'RESPONSE_STREAM' });
+    t.resourceCountIs('AWS::Lambda::Permission', 0);
     t.resourceCountIs('AWS::CloudWatch::Alarm', 1);
   });
 
@@ -183,6 +192,7 @@ describe('examples', () => {
       new GoAndRustStack(app, 'GoAndRust');
       new RustServiceStack(app, 'Service');
       new ExtensionFunctionStack(app, 'Extension');
+      new StreamingFunctionStack(app, 'Streaming');
       expect(withoutUnscopableXrayFindings(nagFindings(app))).toEqual([]);
     });
   });

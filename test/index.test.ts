@@ -5,11 +5,14 @@ import type {
   CdkRustErrorCode,
   ErrorRateAlarmOptions,
   ErrorRateAlarmProps,
+  InvocationStream,
   InvokeLocallyOptions,
   LocalFunctionOptions,
+  ResponseHead,
   RuntimeApiOptions,
   RustBundlingOptions,
   RustFunctionProps,
+  RustFunctionUrlOptions,
   RustServiceAutoScaling,
   ServiceAlarmsOptions,
   ServiceAlarmsProps,
@@ -30,6 +33,7 @@ describe('index: the public API is what users call, and nothing else', () => {
       'ErrorRateAlarm',
       'LocalFunction',
       'MAX_PAYLOAD_BYTES',
+      'MAX_STREAMED_RESPONSE_BYTES',
       'RuntimeApiServer',
       'RustExtension',
       'RustFunction',
@@ -38,6 +42,7 @@ describe('index: the public API is what users call, and nothing else', () => {
       'ServiceAlarms',
       'findAssemblyService',
       'invokeLocally',
+      'invokeLocallyStream',
       'listAssemblyFunctions',
       'listAssemblyServices',
       'localFunctionFromAssembly',
@@ -48,11 +53,14 @@ describe('index: the public API is what users call, and nothing else', () => {
   test('the option types it exports (checked by the compiler)', () => {
     const options: Array<
       | RustFunctionProps
+      | RustFunctionUrlOptions
       | RustBundlingOptions
       | ErrorRateAlarmOptions
       | ErrorRateAlarmProps
       | AlarmTopicProps
       | InvokeLocallyOptions
+      | InvocationStream
+      | ResponseHead
       | LocalFunctionOptions
       | RuntimeApiOptions
       | AssemblyFunction

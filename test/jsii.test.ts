@@ -36,6 +36,7 @@ describe('jsii: the API other languages get', () => {
       'cdk-rust.RustExtensionProps',
       'cdk-rust.RustFunction',
       'cdk-rust.RustFunctionProps',
+      'cdk-rust.RustFunctionUrlOptions',
       'cdk-rust.RustService',
       'cdk-rust.RustServiceAutoScaling',
       'cdk-rust.RustServiceImage',

@@ -123,8 +123,12 @@ export class Bundling {
     return Bundling.bundleWithPlan(props, scope, id).code;
   }
 
-  /** {@link bundle}, also returning the build plan (what was chosen: the bin, the target, ...). */
-  public static bundleWithPlan(props: BundlingProps, scope?: IConstruct, id?: string): { code: lambda.AssetCode; plan: BuildPlan } {
+  /** {@link bundle}, also returning the build plan (what was chosen: the bin, the target, ...) and the asset hash. */
+  public static bundleWithPlan(
+    props: BundlingProps,
+    scope?: IConstruct,
+    id?: string,
+  ): { code: lambda.AssetCode; plan: BuildPlan; assetHash: string } {
     const where = scope ? [scope.node.path, id].filter((p) => p).join('/') : undefined;
     let prepared: PreparedBuild;
     try {
@@ -165,7 +169,7 @@ export class Bundling {
         },
       },
     });
-    return { code, plan: prepared.plan };
+    return { code, plan: prepared.plan, assetHash: prepared.assetHash };
   }
 
   /**

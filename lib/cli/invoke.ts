@@ -17,8 +17,10 @@ export const INVOKE_USAGE = `cdk-rust invoke <construct path or logical id> [opt
                         value only resolves when deployed.
 
   Runs the function's bootstrap with the environment Lambda gives it, against a local Lambda runtime
-  API. Prints the response on stdout and the function's logs on stderr. Exits 0 when the function
-  succeeds, 1 when it fails (printing the error JSON on stdout), 2 on usage errors.
+  API. Prints the response on stdout (a streamed response chunk by chunk, as it arrives; the status
+  and headers of its HTTP prelude go to stderr) and the function's logs on stderr. Exits 0 when the
+  function succeeds, 1 when it fails (printing the error JSON on stdout, after any chunks already
+  streamed), 2 on usage errors.
   Example: cdk-rust invoke MyStack/Api --event event.json
 `;
 
@@ -46,13 +48,32 @@ export async function invokeCommand(args: InvokeCommandArgs): Promise<number> {
   const { fn, definition } = localFunctionFromAssembly(assemblyDir, args.positionals[0], { environment });
   const name = definition.constructPath ?? `${definition.stackName}/${definition.logicalId}`;
   try {
-    const result = await fn.invokeJson(eventJson);
+    const invocation = fn.invokeJsonStream(eventJson);
+    void invocation.head.then((head) => {
+      if (head?.statusCode !== undefined) {
+        const headers = Object.entries(head.headers ?? {}).map(([header, value]) => `${header}: ${value}`);
+        progress(`HTTP ${head.statusCode}${headers.length ? ` (${headers.join('; ')})` : ''}`);
+      }
+    });
+    // Each chunk goes out as it arrives (writes to a pipe or a file are synchronous in Node on Linux and macOS).
+    let last = '\n';
+    let written = false;
+    for await (const chunk of invocation.body) {
+      const bytes = chunk as Buffer;
+      if (bytes.length === 0) continue;
+      process.stdout.write(bytes);
+      last = String.fromCharCode(bytes[bytes.length - 1]);
+      written = true;
+    }
+    const result = await invocation.result;
     const init = result.initDurationMs !== undefined ? ` Init Duration: ${result.initDurationMs.toFixed(2)} ms` : '';
     progress(`REPORT ${name} RequestId: ${result.requestId || '-'} Duration: ${result.durationMs.toFixed(2)} ms${init}`);
+    // The output ends with a newline: after the response, and before an error printed after streamed chunks.
     if (result.ok) {
-      process.stdout.write(result.payloadText.endsWith('\n') ? result.payloadText : `${result.payloadText}\n`);
+      if (!written || last !== '\n') process.stdout.write('\n');
       return 0;
     }
+    if (written && last !== '\n') process.stdout.write('\n');
     progress(`${name} failed (${result.kind}): ${result.error.errorType}: ${result.error.errorMessage}`);
     process.stdout.write(`${JSON.stringify(result.error)}\n`);
     return 1;
@@ -82,7 +103,7 @@ export function parseEnv(pairs: string[]): Record<string, string> {
  * The assembly directory `dir` (from `--app`, as the user wrote it, when given); synthesized first with the
  * project's CDK CLI when it is missing and cdk.json is here.
  */
-function ensureAssembly(dir: string, app: string | undefined): string {
+export function ensureAssembly(dir: string, app: string | undefined): string {
   if (fs.existsSync(path.join(dir, 'manifest.json'))) return dir;
   const cdkJson = path.join(process.cwd(), 'cdk.json');
   if (fs.existsSync(dir) || !fs.existsSync(cdkJson)) {

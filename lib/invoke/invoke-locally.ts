@@ -9,6 +9,7 @@ import { warn } from '../private/progress';
 import { AssemblyFunction, findAssemblyFunction } from './assembly';
 import { realPathInside } from './confined-path';
 import { parseEvent } from './event';
+import { InvocationStream } from './invocation-stream';
 import { InvokeResult } from './invoke-result';
 import { LocalFunction } from './local-function';
 import { LocalFunctionOptions } from './local-function-options';
@@ -88,6 +89,16 @@ export function localFunctionFromAssembly(
   }
   const fn = new LocalFunction({
     code: assemblyBootstrap(assemblyDir, definition.codeDirectory, name),
+    ...assemblySettings(definition),
+    ...definedOnly(overrides),
+    environment: { ...definition.environment, ...overrides.environment },
+  });
+  return { fn, definition };
+}
+
+/** The settings of a function of a cloud assembly that its local process runs with, as its template gives them. */
+export function assemblySettings(definition: AssemblyFunction): Omit<LocalFunctionOptions, 'code'> {
+  return {
     functionName: definition.functionName,
     memorySize: definition.memorySize,
     timeoutSeconds: definition.timeoutSeconds,
@@ -97,10 +108,8 @@ export function localFunctionFromAssembly(
     applicationLogLevel: definition.applicationLogLevel,
     region: definition.region,
     accountId: definition.account,
-    ...definedOnly(overrides),
-    environment: { ...definition.environment, ...overrides.environment },
-  });
-  return { fn, definition };
+    environment: definition.environment,
+  };
 }
 
 /**
@@ -118,6 +127,27 @@ export async function invokeLocally(options: InvokeLocallyOptions): Promise<Invo
   } finally {
     await fn.close();
   }
+}
+
+/**
+ * {@link invokeLocally}, with the response handed over as it arrives: chunk by chunk for a function that streams it
+ * (see {@link InvocationStream}), e.g. `const { body, result } = invokeLocallyStream({ function: 'MyStack/Stream' });
+ * for await (const chunk of body) process.stdout.write(chunk); await result;`. The function's process is stopped once
+ * the invocation is over.
+ */
+export function invokeLocallyStream(options: InvokeLocallyOptions): InvocationStream {
+  const { assemblyDir, function: selector, event, eventJson, ...overrides } = options;
+  const json = eventJson ?? JSON.stringify(event ?? {});
+  parseEvent(json);
+  const { fn } = localFunctionFromAssembly(path.resolve(assemblyDir ?? 'cdk.out'), selector, overrides);
+  let invocation: InvocationStream;
+  try {
+    invocation = fn.invokeJsonStream(json);
+  } catch (error) {
+    void fn.close();
+    throw error;
+  }
+  return { body: invocation.body, head: invocation.head, result: invocation.result.finally(() => fn.close()) };
 }
 
 /**

@@ -26,6 +26,8 @@ export interface InvokeSuccess extends InvokeResultBase {
   readonly payload: unknown;
   /** The response as the function sent it. */
   readonly payloadText: string;
+  /** True when the function streamed its response (`Lambda-Runtime-Function-Response-Mode: streaming`). */
+  readonly streamed: boolean;
 }
 
 /**

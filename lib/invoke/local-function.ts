@@ -6,6 +6,7 @@
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { PassThrough, Readable } from 'stream';
 import { StringDecoder } from 'string_decoder';
 import { CdkRustError } from '../errors';
 import { ArchitectureName } from '../private/architecture';
@@ -16,10 +17,12 @@ import { parseEvent } from './event';
 import { lambdaEnvironment } from './lambda-environment';
 import { checkEventSize } from './payload';
 import { resolveRegion } from './region';
+import { InvocationStream } from './invocation-stream';
 import { InvokeFailure, InvokeResult } from './invoke-result';
 import { LocalFunctionOptions } from './local-function-options';
+import { ResponseHead } from './response-stream';
 import { RuntimeApiServer } from './runtime-api';
-import { InvokeErrorKind, LambdaErrorBody } from './runtime-api-options';
+import { InvokeErrorKind, LambdaErrorBody, PendingInvocation } from './runtime-api-options';
 
 interface Exit {
   readonly code: number | null;
@@ -35,6 +38,12 @@ interface RunningProcess {
 }
 
 type Failure = { kind: InvokeErrorKind; error: LambdaErrorBody; exit?: Exit };
+
+/** Where a streamed invocation's response goes. */
+interface StreamSink {
+  readonly body: PassThrough;
+  setHead(head: ResponseHead | undefined): void;
+}
 
 const ARCHITECTURES: readonly ArchitectureName[] = ['x86_64', 'arm64'];
 
@@ -89,15 +98,7 @@ export class LocalFunction {
 
   /** Invokes the function with `event`, serialized as JSON. */
   public async invoke(event: unknown = {}): Promise<InvokeResult> {
-    const json = JSON.stringify(event);
-    if (json === undefined) {
-      throw new CdkRustError(
-        'INVALID_EVENT',
-        `the event (${typeof event}) cannot be serialized as JSON.`,
-        'pass a value JSON.stringify can serialize (an object, array, string, number, boolean or null), or JSON text to invokeJson().',
-      );
-    }
-    return this.invokeJson(json);
+    return this.invokeJson(eventAsJson(event, 'invokeJson()'));
   }
 
   /**
@@ -105,10 +106,34 @@ export class LocalFunction {
    * are refused with `INVALID_EVENT` before anything starts, as Lambda refuses them.
    */
   public async invokeJson(json: string | Buffer): Promise<InvokeResult> {
-    const body = typeof json === 'string' ? Buffer.from(json, 'utf-8') : json;
-    parseEvent(body.toString('utf-8'));
-    checkEventSize(body);
+    const body = checkedEvent(json);
     return this.serialize(() => this.run(body));
+  }
+
+  /**
+   * Invokes the function with `event`, serialized as JSON, and hands its response over as it arrives: chunk by chunk
+   * when the function streams it. See {@link InvocationStream}. A bad event throws `INVALID_EVENT` at once.
+   */
+  public invokeStream(event: unknown = {}): InvocationStream {
+    return this.invokeJsonStream(eventAsJson(event, 'invokeJsonStream()'));
+  }
+
+  /** {@link invokeStream} with an event given as JSON text, checked as {@link invokeJson} checks it. */
+  public invokeJsonStream(json: string | Buffer): InvocationStream {
+    const event = checkedEvent(json);
+    let setHead!: (head: ResponseHead | undefined) => void;
+    const head = new Promise<ResponseHead | undefined>((resolve) => {
+      setHead = resolve;
+    });
+    const sink: StreamSink = { body: new PassThrough(), setHead };
+    const result = this.serialize(() => this.run(event, sink));
+    // Whatever happened, the body ends and the head is known; `result` says how it went.
+    const done = (): void => {
+      setHead(undefined);
+      if (!sink.body.writableEnded) sink.body.end();
+    };
+    result.then(done, done);
+    return { body: sink.body, head, result };
   }
 
   /** Stops the process and the runtime API server. */
@@ -125,7 +150,7 @@ export class LocalFunction {
     return result;
   }
 
-  private async run(body: Buffer): Promise<InvokeResult> {
+  private async run(body: Buffer, sink?: StreamSink): Promise<InvokeResult> {
     const started = await this.ensureStarted();
     if ('failure' in started) {
       return this.failure('', 0, started.failure, started.initDurationMs);
@@ -134,6 +159,7 @@ export class LocalFunction {
     const proc = this.process as RunningProcess;
     const t0 = performance.now();
     const pending = server.enqueue(body);
+    const response = relay(pending, sink);
     const first = await Promise.race([pending.outcome.then((outcome) => ({ outcome })), proc.closed.then((exit) => ({ exit }))]);
     if ('exit' in first) {
       server.abort(pending.requestId, 'exit', exitError(first.exit, proc.stderrTail));
@@ -148,17 +174,29 @@ export class LocalFunction {
     } else {
       await proc.closed;
     }
+    const payload = await response;
     if (outcome.ok) {
-      const payloadText = outcome.payload.toString('utf-8');
+      const payloadText = payload.toString('utf-8');
       return {
         ok: true,
         requestId: outcome.requestId,
-        payload: parseOr(payloadText),
+        payload: sink ? '' : parseOr(payloadText),
         payloadText,
+        streamed: outcome.streamedBytes !== undefined,
         logs: this.takeLogs(),
         durationMs,
         initDurationMs: started.initDurationMs,
       };
+    }
+    if (outcome.error.errorType === 'Runtime.TruncatedResponse' && proc.exited) {
+      // The stream was cut because the process died: that is the error Lambda reports.
+      const exit = await proc.closed;
+      return this.failure(
+        outcome.requestId,
+        durationMs,
+        { kind: 'exit', error: exitError(exit, proc.stderrTail), exit },
+        started.initDurationMs,
+      );
     }
     const exit = 'exit' in first ? first.exit : undefined;
     return this.failure(outcome.requestId, durationMs, { kind: outcome.kind, error: outcome.error, exit }, started.initDurationMs);
@@ -352,6 +390,44 @@ export class LocalFunction {
   private get region(): string {
     return resolveRegion(this.options.region);
   }
+}
+
+/** `event` serialized as JSON; `INVALID_EVENT` when it cannot be (`textMethod` takes JSON text instead). */
+function eventAsJson(event: unknown, textMethod: string): string {
+  const json = JSON.stringify(event);
+  if (json === undefined) {
+    throw new CdkRustError(
+      'INVALID_EVENT',
+      `the event (${typeof event}) cannot be serialized as JSON.`,
+      `pass a value JSON.stringify can serialize (an object, array, string, number, boolean or null), or JSON text to ${textMethod}.`,
+    );
+  }
+  return json;
+}
+
+/** A JSON event as bytes; text that is not JSON, and events over 6 MB, are refused with `INVALID_EVENT`. */
+function checkedEvent(json: string | Buffer): Buffer {
+  const body = typeof json === 'string' ? Buffer.from(json, 'utf-8') : json;
+  parseEvent(body.toString('utf-8'));
+  checkEventSize(body);
+  return body;
+}
+
+/**
+ * Hands the invocation's response to `sink` as it arrives (resolving with nothing), or collects it (resolving with
+ * the whole response) when there is no sink.
+ */
+async function relay(pending: PendingInvocation, sink: StreamSink | undefined): Promise<Buffer> {
+  if (!sink) return collect(pending.body);
+  void pending.head.then((head) => sink.setHead(head));
+  pending.body.pipe(sink.body);
+  return Buffer.alloc(0);
+}
+
+async function collect(body: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
 }
 
 function parseOr(text: string): unknown {

@@ -19,3 +19,11 @@ export function checkEventSize(event: Buffer, limitBytes = MAX_PAYLOAD_BYTES): v
     'send a smaller event (put large data in S3 and pass its key).',
   );
 }
+
+/**
+ * Lambda's limit on a streamed response (`Lambda-Runtime-Function-Response-Mode: streaming`): 200 MB (209,715,200
+ * bytes). "response streaming functions can return payloads up to 200 MB, compared to the 6 MB maximum for buffered
+ * responses": https://docs.aws.amazon.com/lambda/latest/dg/configuration-response-streaming.html (raised from 20 MB in
+ * July 2025).
+ */
+export const MAX_STREAMED_RESPONSE_BYTES = 209_715_200;

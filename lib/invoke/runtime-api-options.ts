@@ -2,6 +2,8 @@
  * What the Runtime API emulator takes and reports: its options, the invocations it queues, how they
  * end, and errors as Lambda shapes them.
  */
+import { Readable } from 'stream';
+import { ResponseHead } from './response-stream';
 
 /**
  * The body of an error a runtime posts, and of the error an invocation ends with, as Lambda shapes it.
@@ -21,9 +23,12 @@ export interface LambdaErrorBody {
  */
 export type InvokeErrorKind = 'function' | 'timeout' | 'init' | 'exit';
 
-/** How one invocation ended, as the emulator saw it. */
+/**
+ * How one invocation ended, as the emulator saw it. A streamed response is not kept: its `payload` is empty, its body
+ * went through {@link PendingInvocation.body}, and `streamedBytes` says how long it was (its prelude included).
+ */
 export type InvocationOutcome =
-  | { readonly ok: true; readonly requestId: string; readonly payload: Buffer }
+  | { readonly ok: true; readonly requestId: string; readonly payload: Buffer; readonly streamedBytes?: number }
   | { readonly ok: false; readonly requestId: string; readonly kind: InvokeErrorKind; readonly error: LambdaErrorBody };
 
 /**
@@ -76,6 +81,15 @@ export interface RuntimeApiOptions {
    */
   readonly maxPayloadBytes?: number;
   /**
+   * The largest streamed response accepted, in bytes.
+   *
+   * A streamed response that grows past it is cut there: the runtime gets 413 and the invocation ends with
+   * `Function.ResponseSizeTooLarge`, after the chunks already relayed.
+   *
+   * @default MAX_STREAMED_RESPONSE_BYTES (209,715,200 bytes, Lambda's limit for response streaming)
+   */
+  readonly maxStreamedResponseBytes?: number;
+  /**
    * How long a client may take to send a request's headers, in seconds (fractions allowed).
    *
    * The connection is closed (after a 408) when it takes longer. It must be a positive number: `INVALID_PROP`
@@ -89,9 +103,10 @@ export interface RuntimeApiOptions {
    *
    * The connection is closed (after a 408) when it takes longer. It does not bound the wait for a response: a
    * `/next` long poll is complete once its headers are in, and may then wait for an event as long as it takes. It
-   * must be a positive number: `INVALID_PROP` otherwise.
+   * must be a positive number: `INVALID_PROP` otherwise. A streamed response must arrive within it too, so the
+   * default grows with the function's timeout.
    *
-   * @default 60
+   * @default - 60, or the function's timeout plus 10 s when that is longer
    */
   readonly requestTimeoutSeconds?: number;
 }
@@ -105,4 +120,15 @@ export interface PendingInvocation {
   readonly requestId: string;
   /** Settles once, when the runtime answers, the invocation times out, or it is aborted. Never rejects. */
   readonly outcome: Promise<InvocationOutcome>;
+  /**
+   * How the response starts, once known (before its first body byte); undefined when the invocation ended without
+   * a response (an error, a timeout, an exit). Never rejects.
+   */
+  readonly head: Promise<ResponseHead | undefined>;
+  /**
+   * The response body: a streamed one chunk by chunk as the runtime sends it, a buffered one in one chunk. It ends
+   * when the invocation ends, whichever way (never with an error event): `outcome` says how. While it is not read,
+   * a streaming runtime is held back, so read it (or `resume()` it).
+   */
+  readonly body: Readable;
 }

@@ -4,7 +4,9 @@
  *
  * It implements `GET /2018-06-01/runtime/invocation/next` (a long poll until an event is queued),
  * `POST .../invocation/{id}/response`, `POST .../invocation/{id}/error` and `POST .../init/error`, with
- * the headers Lambda sends, the function's timeout, and Lambda's 6 MB limit on events and responses.
+ * the headers Lambda sends, the function's timeout, and Lambda's 6 MB limit on events and responses. A response the
+ * runtime streams (`Lambda-Runtime-Function-Response-Mode: streaming`) is relayed chunk by chunk as it arrives, up to
+ * Lambda's 200 MB limit, with the error trailers a runtime sends mid-stream (see response-stream.ts).
  *
  * It only answers requests addressed to it: a `Host` header other than its own loopback address and port
  * (`127.0.0.1:<port>`, `localhost:<port>` or `[::1]:<port>`) gets 403, so that a web page cannot reach it through
@@ -15,10 +17,12 @@ import { randomBytes, randomUUID } from 'crypto';
 import { EventEmitter } from 'events';
 import * as http from 'http';
 import { AddressInfo } from 'net';
+import { PassThrough } from 'stream';
 import { CdkRustError } from '../errors';
 import { accepted, decodePathSegment, drainThen, readLimited, reply } from './http-exchange';
 import { InvocationOutcome, InvokeErrorKind, LambdaErrorBody, PendingInvocation, RuntimeApiOptions } from './runtime-api-options';
-import { checkEventSize, MAX_PAYLOAD_BYTES } from './payload';
+import { checkEventSize, MAX_PAYLOAD_BYTES, MAX_STREAMED_RESPONSE_BYTES } from './payload';
+import { isStreamedResponse, readStreamedResponse, ResponseHead, StreamEnd, trailerError } from './response-stream';
 import { FALLBACK_REGION } from './region';
 
 const PREFIX = '/2018-06-01/runtime';
@@ -27,6 +31,8 @@ const PREFIX = '/2018-06-01/runtime';
 const DEFAULT_HEADERS_TIMEOUT_SECONDS = 10;
 /** The default time a client has to send a whole request: a 6 MB response over loopback takes milliseconds. */
 const DEFAULT_REQUEST_TIMEOUT_SECONDS = 60;
+/** How much longer than the function's timeout a streamed response may take to arrive, by default. */
+const STREAM_REQUEST_MARGIN_SECONDS = 10;
 /**
  * How long a connection may stay idle between requests beyond the function's timeout: a runtime that received an
  * event posts its answer on the same connection, at most a timeout later.
@@ -37,8 +43,12 @@ interface Invocation {
   readonly requestId: string;
   readonly event: Buffer;
   readonly traceId: string;
+  readonly body: PassThrough;
   timer?: NodeJS.Timeout;
   settled: boolean;
+  /** The runtime's POST of a response it is streaming, while it is being read. */
+  streaming?: http.IncomingMessage;
+  setHead(head: ResponseHead | undefined): void;
   settle(outcome: InvocationOutcome): void;
 }
 
@@ -63,6 +73,8 @@ export class RuntimeApiServer extends EventEmitter {
   public readonly timeoutMs: number;
   /** The payload limit, in bytes. */
   public readonly maxPayloadBytes: number;
+  /** The streamed response limit, in bytes. */
+  public readonly maxStreamedResponseBytes: number;
   /** The error posted to `/init/error`, if any. */
   public initError?: LambdaErrorBody;
 
@@ -80,9 +92,14 @@ export class RuntimeApiServer extends EventEmitter {
     this.functionArn = `arn:aws:lambda:${options.region ?? FALLBACK_REGION}:${options.accountId ?? '000000000000'}:function:${functionName}`;
     this.timeoutMs = Math.round((options.timeoutSeconds ?? 3) * 1000);
     this.maxPayloadBytes = options.maxPayloadBytes ?? MAX_PAYLOAD_BYTES;
+    this.maxStreamedResponseBytes = options.maxStreamedResponseBytes ?? MAX_STREAMED_RESPONSE_BYTES;
     // Node's timeouts bound the time to *receive* a request (they stop once it is complete), never the time its
     // response takes, so the `/next` long poll is unaffected. They are checked every connectionsCheckingInterval.
-    const requestTimeout = timeoutMs('requestTimeoutSeconds', options.requestTimeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS);
+    // A streamed response arrives over as long as the function runs: the default leaves it the function's timeout.
+    const requestTimeout = timeoutMs(
+      'requestTimeoutSeconds',
+      options.requestTimeoutSeconds ?? Math.max(DEFAULT_REQUEST_TIMEOUT_SECONDS, this.timeoutMs / 1000 + STREAM_REQUEST_MARGIN_SECONDS),
+    );
     const headersTimeout = Math.min(
       timeoutMs('headersTimeoutSeconds', options.headersTimeoutSeconds ?? DEFAULT_HEADERS_TIMEOUT_SECONDS),
       requestTimeout,
@@ -135,15 +152,25 @@ export class RuntimeApiServer extends EventEmitter {
     const outcome = new Promise<InvocationOutcome>((resolve) => {
       settle = resolve;
     });
+    let setHead!: (head: ResponseHead | undefined) => void;
+    const head = new Promise<ResponseHead | undefined>((resolve) => {
+      setHead = resolve;
+    });
     const invocation: Invocation = {
       requestId: randomUUID(),
       event: body,
       traceId: traceId(),
+      body: new PassThrough(),
       settled: false,
+      setHead,
       settle: (result) => {
         if (invocation.settled) return;
         invocation.settled = true;
         if (invocation.timer) clearTimeout(invocation.timer);
+        setHead(undefined);
+        invocation.body.end();
+        // A response still streaming when the invocation ends otherwise (a timeout, an abort) is cut off.
+        invocation.streaming?.destroy();
         this.inFlight.delete(invocation.requestId);
         this.finished.add(invocation.requestId);
         const queued = this.queue.indexOf(invocation);
@@ -153,7 +180,7 @@ export class RuntimeApiServer extends EventEmitter {
     };
     this.queue.push(invocation);
     this.deliver();
-    return { requestId: invocation.requestId, outcome };
+    return { requestId: invocation.requestId, outcome, head, body: invocation.body };
   }
 
   /** Ends a queued or running invocation with an error (for example because its process exited). */
@@ -309,27 +336,35 @@ export class RuntimeApiServer extends EventEmitter {
     });
   }
 
+  /** The answer to a response or error for an invocation that is not running (or already has a response coming). */
+  private refuse(res: http.ServerResponse, requestId: string): void {
+    if (this.inFlight.get(requestId)?.streaming) {
+      return reply(res, 403, 'InvalidStateTransition', `invocation ${requestId} is already streaming its response.`);
+    }
+    return this.finished.has(requestId)
+      ? reply(res, 403, 'InvalidStateTransition', `invocation ${requestId} has already ended (answered, timed out or aborted).`)
+      : reply(res, 400, 'InvalidRequestID', `no invocation has the request id ${requestId}.`);
+  }
+
   private answer(req: http.IncomingMessage, res: http.ServerResponse, requestId: string, what: 'response' | 'error'): void {
+    if (what === 'response' && isStreamedResponse(req)) return this.stream(req, res, requestId);
     readLimited(req, this.maxPayloadBytes, (body, size) => {
       const invocation = this.inFlight.get(requestId);
-      if (!invocation) {
-        return this.finished.has(requestId)
-          ? reply(res, 403, 'InvalidStateTransition', `invocation ${requestId} has already ended (answered, timed out or aborted).`)
-          : reply(res, 400, 'InvalidRequestID', `no invocation has the request id ${requestId}.`);
-      }
+      if (!invocation || invocation.streaming) return this.refuse(res, requestId);
       if (!body) {
-        invocation.settle({
-          ok: false,
-          requestId,
-          kind: 'function',
-          error: {
-            errorType: 'Function.ResponseSizeTooLarge',
-            errorMessage: `Response payload size (${size} bytes) exceeded maximum allowed payload size (${this.maxPayloadBytes} bytes).`,
-          },
-        });
+        invocation.settle(
+          functionError(
+            requestId,
+            'Function.ResponseSizeTooLarge',
+            `Response payload size (${size} bytes) exceeded maximum allowed payload size (${this.maxPayloadBytes} bytes).`,
+          ),
+        );
         return reply(res, 413, 'RequestEntityTooLarge', `Exceeded maximum allowed payload size (${this.maxPayloadBytes} bytes).`);
       }
       if (what === 'response') {
+        const contentType = req.headers['content-type'];
+        invocation.setHead({ streamed: false, ...(contentType ? { contentType } : {}) });
+        invocation.body.write(body);
         invocation.settle({ ok: true, requestId, payload: body });
       } else {
         invocation.settle({
@@ -343,6 +378,47 @@ export class RuntimeApiServer extends EventEmitter {
     });
   }
 
+  /** Relays a streamed response to the invocation's body as it arrives, then ends the invocation as the stream ended. */
+  private stream(req: http.IncomingMessage, res: http.ServerResponse, requestId: string): void {
+    const invocation = this.inFlight.get(requestId);
+    if (!invocation || invocation.streaming) return drainThen(req, () => this.refuse(res, requestId));
+    invocation.streaming = req;
+    const limit = this.maxStreamedResponseBytes;
+    const ended = (end: StreamEnd): void => {
+      invocation.streaming = undefined;
+      if (end.how === 'too-large') {
+        invocation.settle(
+          functionError(
+            requestId,
+            'Function.ResponseSizeTooLarge',
+            `Response payload size exceeded maximum allowed payload size (${limit} bytes).`,
+          ),
+        );
+        // The rest of the stream is not read: the connection closes once the runtime has the answer.
+        res.setHeader('Connection', 'close');
+        res.on('finish', () => req.destroy());
+        return reply(res, 413, 'RequestEntityTooLarge', `Exceeded maximum allowed streamed response size (${limit} bytes).`);
+      }
+      if (end.how === 'truncated') {
+        return invocation.settle(
+          functionError(
+            requestId,
+            'Runtime.TruncatedResponse',
+            `the runtime closed its connection after ${end.size} bytes, before the end of its streamed response.`,
+          ),
+        );
+      }
+      const error = trailerError(end.trailers);
+      if (error) {
+        invocation.settle({ ok: false, requestId, kind: 'function', error: errorBody(error.body, error.type) });
+      } else {
+        invocation.settle({ ok: true, requestId, payload: Buffer.alloc(0), streamedBytes: end.size });
+      }
+      accepted(res);
+    };
+    readStreamedResponse(req, limit, invocation.body, invocation.setHead, ended, () => invocation.settled);
+  }
+
   private postInitError(req: http.IncomingMessage, res: http.ServerResponse): void {
     readLimited(req, this.maxPayloadBytes, (body) => {
       if (this.deliveredToRuntime > 0) {
@@ -353,6 +429,11 @@ export class RuntimeApiServer extends EventEmitter {
       this.emit('init-error', this.initError);
     });
   }
+}
+
+/** An invocation that ended with a function error. */
+function functionError(requestId: string, errorType: string, errorMessage: string): InvocationOutcome {
+  return { ok: false, requestId, kind: 'function', error: { errorType, errorMessage } };
 }
 
 /** An error body as the runtime posted it; Lambda falls back on the error-type header, then on `Unhandled`. */

@@ -29,6 +29,11 @@ export const PROP_NAMES: ReadonlySet<string> = new Set([
   'alarmTopic',
   'logGroupRetention',
   'logGroupRemovalPolicy',
+  // RustFunctionUrlOptions
+  'functionUrl',
+  'invokeMode',
+  'authType',
+  'cors',
   'features',
   'noDefaultFeatures',
   'profile',

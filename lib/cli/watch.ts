@@ -1,0 +1,99 @@
+/**
+ * `cdk-rust watch`: serves functions of a synthesized app on local HTTP ports, as function URLs, and
+ * rebuilds each when its sources change, until Ctrl-C or SIGTERM.
+ */
+import * as path from 'path';
+import { CdkRustError } from '../errors';
+import { progress } from '../private/progress';
+import { ensureAssembly, parseEnv } from './invoke';
+
+/** The first function's port unless --port says otherwise. */
+export const DEFAULT_WATCH_PORT = 9000;
+
+export const WATCH_USAGE = `cdk-rust watch <construct path or logical id> [...] [options]
+  --app DIR             The cloud assembly the functions are in. Default: cdk.out (synthesized first
+                        with the project's CDK CLI when it does not exist and cdk.json is here).
+  --port N              The first function's port; the next functions take N+1, N+2, ... 0 picks free
+                        ports. Default: ${DEFAULT_WATCH_PORT}
+  --env NAME=VALUE      Set an environment variable of every function (repeatable).
+
+  Serves each RustFunction on http://127.0.0.1:PORT/ as its function URL would (payload format 2.0
+  events, so curl works), running its bootstrap with the template's environment, memory and timeout.
+  When a file its build reads changes, it builds again with the same hash and build as synth (nothing
+  is built when the hash is unchanged), one build at a time, while the previous build keeps answering;
+  a failed build leaves it serving. After a new \`cdk synth\`, the template's settings are reloaded.
+  Ctrl-C or SIGTERM stops everything.
+  Example: cdk-rust watch MyStack/Api MyStack/Worker
+`;
+
+/** The parsed arguments of `cdk-rust watch`. */
+export interface WatchCommandArgs {
+  readonly positionals: string[];
+  readonly app?: string;
+  readonly port?: string;
+  readonly env?: string[];
+}
+
+/** The checked arguments of `cdk-rust watch`. */
+export interface WatchArguments {
+  readonly functions: string[];
+  readonly port: number;
+  readonly environment: Record<string, string>;
+}
+
+/** Checks the arguments of `cdk-rust watch`: CLI_USAGE errors before anything starts. */
+export function watchArguments(args: WatchCommandArgs): WatchArguments {
+  if (args.positionals.length === 0) {
+    throw new CdkRustError(
+      'CLI_USAGE',
+      'watch needs the functions to serve.',
+      'name each by construct path or logical id, e.g. `cdk-rust watch MyStack/Api MyStack/Worker`.',
+    );
+  }
+  const duplicate = args.positionals.find((p, i) => args.positionals.indexOf(p) !== i);
+  if (duplicate !== undefined) {
+    throw new CdkRustError('CLI_USAGE', `watch: ${duplicate} is named twice.`, 'name each function once.');
+  }
+  const port = args.port === undefined ? DEFAULT_WATCH_PORT : /^\d+$/.test(args.port) ? Number(args.port) : NaN;
+  if (!(port >= 0) || port + args.positionals.length - 1 > 65535) {
+    throw new CdkRustError(
+      'CLI_USAGE',
+      `--port ${args.port}: not a port number${port >= 0 ? ` for ${args.positionals.length} functions (they take ${port} and the next ports)` : ''}.`,
+      'give a whole number from 1 to 65535 (the functions take N, N+1, ...), or 0 for free ports, e.g. --port 9000.',
+    );
+  }
+  return { functions: args.positionals, port, environment: parseEnv(args.env ?? []) };
+}
+
+/** Runs `cdk-rust watch` until Ctrl-C or SIGTERM; returns its exit code. */
+export async function watchCommand(args: WatchCommandArgs): Promise<number> {
+  const { functions, port, environment } = watchArguments(args);
+  const assemblyDir = ensureAssembly(path.resolve(args.app ?? 'cdk.out'), args.app);
+  // Loaded here: it brings aws-cdk-lib (through the bundling), which `--help` does not need.
+  const { WatchSession } = await import('../watch/watch-session');
+  const session = new WatchSession({ assemblyDir, functions, port, environment });
+  // Handled from the start: Ctrl-C during a first build stops that build too (it runs in a process group of its own).
+  let stop = (): void => undefined;
+  const stopped = new Promise<void>((resolve) => {
+    stop = () => {
+      process.removeListener('SIGINT', stop);
+      process.removeListener('SIGTERM', stop);
+      progress('stopping');
+      void session.close().then(resolve);
+    };
+  });
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    await session.start();
+  } catch (error) {
+    process.removeListener('SIGINT', stop);
+    process.removeListener('SIGTERM', stop);
+    throw error;
+  }
+  if (!session.isClosed) {
+    progress(`watching ${functions.length === 1 ? session.functions[0].name : `${functions.length} functions`} (Ctrl-C stops)`);
+  }
+  await stopped;
+  return 0;
+}

@@ -1,0 +1,95 @@
+/**
+ * Builds for `cdk-rust watch`, each in a process of its own: `Bundling.build` is synchronous (CDK
+ * bundling is), and run in the watch process it would stop every request until the compile ends. The
+ * child is the `cdk-rust` command line itself (`cdk-rust __watch-build`): it reads a {@link BuildJob}
+ * on stdin, prepares and builds it with the same code synth uses, streams the compiler's output to
+ * stderr, and prints a {@link BuildOutcome} as the last line of its stdout.
+ */
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Bundling, BundlingProps } from '../bundling/bundling';
+import { CdkRustError } from '../errors';
+import { BuildCommand } from './build-command';
+import { BuildRecord } from './build-record';
+
+/** One build: the function's build record, and the directory to build into. */
+export interface BuildJob {
+  readonly record: BuildRecord;
+  readonly outputDir: string;
+}
+
+/** What a build child reports. */
+export type BuildOutcome =
+  { readonly ok: true; readonly assetHash: string; readonly bootstrap: string } | { readonly ok: false; readonly message: string };
+
+/** A build under way. */
+export interface RunningBuild {
+  readonly outcome: Promise<BuildOutcome>;
+  /** Stops the build (the child and what it started) and removes what it wrote. */
+  cancel(): void;
+}
+
+/** The props `Bundling.prepare` takes for a build record. */
+export function bundlingPropsOf(record: BuildRecord): BundlingProps {
+  return {
+    ...record.bundling,
+    manifestPath: record.manifestPath,
+    binaryName: record.binaryName,
+    architecture: record.architecture === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64,
+  };
+}
+
+/** Starts `job` in a child process run by `command`. */
+export function startBuild(command: BuildCommand, job: BuildJob): RunningBuild {
+  // A process group of its own, so that cancelling reaches what the child runs (docker, cargo, ...).
+  const child = spawn(command.command, [...command.args], { stdio: ['pipe', 'pipe', 'inherit'], detached: true });
+  let stdout = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf-8')));
+  child.stdin?.end(JSON.stringify(job));
+  let cancelled = false;
+  const outcome = new Promise<BuildOutcome>((resolve) => {
+    child.once('error', (error) => resolve({ ok: false, message: `cannot start the build: ${error.message}` }));
+    child.once('close', (code, signal) => {
+      if (cancelled) fs.rmSync(job.outputDir, { recursive: true, force: true });
+      const last = stdout.trim().split('\n').pop() ?? '';
+      try {
+        const parsed = JSON.parse(last) as BuildOutcome;
+        if (typeof parsed.ok === 'boolean') return resolve(parsed);
+      } catch {
+        // reported below
+      }
+      resolve({ ok: false, message: cancelled ? 'cancelled' : `the build process ended (${signal ?? `exit ${code}`}) without a result` });
+    });
+  });
+  return {
+    outcome,
+    cancel: () => {
+      cancelled = true;
+      if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+        try {
+          process.kill(-child.pid, 'SIGTERM');
+        } catch {
+          // already gone
+        }
+      }
+    },
+  };
+}
+
+/** The child's side: reads a job from stdin, builds it, prints the outcome on stdout. Returns the exit code. */
+export async function runBuildChild(): Promise<number> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  const job = JSON.parse(Buffer.concat(chunks).toString('utf-8')) as BuildJob;
+  let outcome: BuildOutcome;
+  try {
+    const prepared = Bundling.prepare(bundlingPropsOf(job.record));
+    const output = Bundling.build(prepared, job.outputDir);
+    outcome = { ok: true, assetHash: prepared.assetHash, bootstrap: output.bootstrap };
+  } catch (error) {
+    outcome = { ok: false, message: error instanceof CdkRustError ? error.message : String((error as Error).stack ?? error) };
+  }
+  process.stdout.write(`\n${JSON.stringify(outcome)}\n`);
+  return outcome.ok ? 0 : 1;
+}

@@ -1,0 +1,25 @@
+import { watchArguments } from '../../lib/cli/watch';
+import { expectCdkRustError } from '../support';
+
+describe('watchArguments: the arguments of cdk-rust watch, checked before anything starts', () => {
+  test('several functions take consecutive ports from 9000; --env applies to all', () => {
+    expect(watchArguments({ positionals: ['S/A', 'S/B'], env: ['STAGE=dev'] })).toEqual({
+      functions: ['S/A', 'S/B'],
+      port: 9000,
+      environment: { STAGE: 'dev' },
+    });
+    expect(watchArguments({ positionals: ['S/A'], port: '0' }).port).toBe(0);
+    expect(watchArguments({ positionals: ['S/A'], port: '8123' }).port).toBe(8123);
+  });
+
+  test.each([
+    [{ positionals: [] }, 'watch needs the functions to serve'],
+    [{ positionals: ['S/A', 'S/A'] }, 'S/A is named twice'],
+    [{ positionals: ['S/A'], port: 'http' }, '--port http: not a port number'],
+    [{ positionals: ['S/A'], port: '-1' }, '--port -1: not a port number'],
+    [{ positionals: ['S/A', 'S/B'], port: '65535' }, '--port 65535: not a port number for 2 functions'],
+    [{ positionals: ['S/A'], env: ['NOVALUE'] }, '--env NOVALUE: expected NAME=VALUE'],
+  ])('%j is refused: %s', (args, message) => {
+    expectCdkRustError(() => watchArguments(args), 'CLI_USAGE', message);
+  });
+});

@@ -1,0 +1,157 @@
+/**
+ * `cdk-rust watch`, end to end, as a user runs it (the command line in a process of its own): two
+ * RustFunctions of one crate (the std-only raw runtime, built in Docker) served on local ports, a new
+ * synth's environment picked up, a save that changes nothing the hash covers not rebuilding, a one-line
+ * edit rebuilt once while the previous build keeps answering, and an edit that does not compile leaving
+ * the last good build serving.
+ */
+import { ChildProcess, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import { RustFunction } from '../../lib';
+import { copyFixture, devEnv, tempDir } from '../support';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+/** A build starting: watch's line for a function, or the bundling's own. */
+const BUILDING = /: building [0-9a-f]{12}|\[cdk-rust\] building /;
+
+/** Synthesizes the two-function app into `outdir` (building the crate when its hash is new). */
+function synth(manifestPath: string, outdir: string, greeting: string): void {
+  const app = new App({ outdir, analyticsReporting: false });
+  const stack = new Stack(app, 'Watch');
+  const bundling = { builderImage: devEnv().builderImage, forceDockerBundling: true };
+  new RustFunction(stack, 'Fn', { manifestPath, bundling, environment: { GREETING: greeting } });
+  new RustFunction(stack, 'Other', { manifestPath, bundling, environment: { GREETING: `${greeting} (other)` } });
+  app.synth();
+}
+
+interface Answer {
+  readonly status: number;
+  readonly build: string | null;
+  readonly body: { edited?: boolean; env: Record<string, string> };
+}
+
+async function get(url: string): Promise<Answer> {
+  const response = await fetch(`${url}hello?name=Ferris`);
+  return { status: response.status, build: response.headers.get('x-cdk-rust-build'), body: (await response.json()) as Answer['body'] };
+}
+
+async function until<T>(what: string, poll: () => Promise<T | undefined>, ms: number): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await poll();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; cdk-rust watch printed:\n${stderr.slice(-4000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+let watch: ChildProcess | undefined;
+let stderr = '';
+
+afterEach(() => {
+  if (watch?.exitCode === null) watch.kill('SIGKILL');
+});
+
+describe('cdk-rust watch: serves functions as function URLs and rebuilds them through the same hash and build', () => {
+  test('serves two functions, reloads the environment after a synth, skips saves the hash ignores, and rebuilds an edit once while serving the old build, which a failed build leaves serving', async () => {
+    devEnv();
+    const crate = copyFixture('raw-runtime');
+    const manifest = path.join(crate, 'Cargo.toml');
+    const outdir = path.join(tempDir('watch-app'), 'cdk.out');
+    synth(manifest, outdir, 'one');
+
+    watch = spawn(
+      process.execPath,
+      [
+        '-r',
+        'ts-node/register/transpile-only',
+        path.join(ROOT, 'bin', 'cdk-rust.ts'),
+        'watch',
+        'Watch/Fn',
+        'Watch/Other',
+        '--app',
+        outdir,
+        '--port',
+        '0',
+      ],
+      { cwd: ROOT, env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json') }, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    watch.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const urls = await until(
+      'the URLs',
+      async () => {
+        if (watch?.exitCode !== null) throw new Error(`watch exited: ${stderr}`);
+        const fn = /Watch\/Fn: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stderr)?.[1];
+        const other = /Watch\/Other: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stderr)?.[1];
+        return stderr.includes('watching 2 functions') && fn && other ? { fn, other } : undefined;
+      },
+      60_000,
+    );
+    // Both serve the synthesized build (nothing built), each with its own environment, as a function URL event.
+    expect(stderr).not.toMatch(BUILDING);
+    const first = await get(urls.fn);
+    expect(first.status).toBe(200);
+    expect(first.body.env.GREETING).toBe('one');
+    expect(first.body.env.AWS_LAMBDA_FUNCTION_NAME).toContain('Fn');
+    expect((await get(urls.other)).body.env.GREETING).toBe('one (other)');
+
+    // A new synth with another environment (same code, so nothing is built): the process restarts with it.
+    synth(manifest, outdir, 'two');
+    await until('the new environment', async () => ((await get(urls.fn)).body.env.GREETING === 'two' ? true : undefined), 15_000);
+    expect(stderr).not.toMatch(BUILDING);
+
+    // A save that changes no content, and a file in target/: no rebuild.
+    const mark = stderr.length;
+    const source = path.join(crate, 'src', 'main.rs');
+    fs.utimesSync(source, new Date(), new Date());
+    fs.mkdirSync(path.join(crate, 'target'), { recursive: true });
+    fs.writeFileSync(path.join(crate, 'target', 'notes.txt'), 'not an input');
+    await until('the hash check', async () => (stderr.slice(mark).includes('not rebuilding') ? true : undefined), 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(stderr.slice(mark)).not.toMatch(BUILDING);
+
+    // A one-line edit: rebuilt once (the other function reuses the build), the old build answering meanwhile.
+    const edited = fs.readFileSync(source, 'utf-8').replace('"{{\\"status\\":{},', '"{{\\"edited\\":true,\\"status\\":{},');
+    expect(edited).toContain('edited');
+    fs.writeFileSync(source, edited);
+    let oldWhileBuilding = 0;
+    const answer = await until(
+      'the edited build',
+      async () => {
+        const now = await get(urls.fn);
+        expect(now.status).toBe(200);
+        if (now.body.edited) return now;
+        if (/Watch\/Fn: building/.test(stderr.slice(mark))) oldWhileBuilding += 1;
+        return undefined;
+      },
+      10 * 60_000,
+    );
+    expect(oldWhileBuilding).toBeGreaterThan(0);
+    expect(answer.build).not.toBe(first.build);
+    expect(answer.body.env.GREETING).toBe('two');
+    const other = await until('the other function', async () => ((await get(urls.other)).body.edited ? true : undefined), 60_000);
+    expect(other).toBe(true);
+    expect(stderr.slice(mark).match(/\[cdk-rust\] building raw-runtime/g)).toHaveLength(1);
+
+    // An edit that does not compile: the compiler's errors are printed, and the last good build keeps answering.
+    const broken = stderr.length;
+    fs.writeFileSync(source, `${edited}\nfn broken( {\n`);
+    await until(
+      'the failed build',
+      async () => (/Watch\/Fn: the build failed; still serving/.test(stderr.slice(broken)) ? true : undefined),
+      5 * 60_000,
+    );
+    expect(stderr.slice(broken)).toMatch(/error(\[E\d+\])?: /);
+    const afterFailure = await get(urls.fn);
+    expect(afterFailure).toMatchObject({ status: 200, build: answer.build, body: { edited: true } });
+
+    // SIGTERM stops everything.
+    watch.kill('SIGTERM');
+    const code = await new Promise((resolve) => watch?.once('exit', resolve));
+    expect(code).toBe(0);
+    await expect(fetch(urls.fn)).rejects.toThrow();
+  });
+});
