@@ -28,6 +28,7 @@ import { coldBuild } from './scenarios/cold-build';
 import { dependencyChange } from './scenarios/dependency-change';
 import { examplesAppResynth } from './scenarios/examples-app-resynth';
 import { gofunction } from './scenarios/gofunction';
+import { hotswap } from './scenarios/hotswap';
 import { localInvoke } from './scenarios/local-invoke';
 import { noChangeResynth } from './scenarios/no-change-resynth';
 import { oneLineChange } from './scenarios/one-line-change';
@@ -35,6 +36,7 @@ import { peerCargoLambdaCdk } from './scenarios/peer-cargo-lambda-cdk';
 import { reproducibility } from './scenarios/reproducibility';
 import { serviceImage } from './scenarios/service-image';
 import { serviceResynth } from './scenarios/service-resynth';
+import { watchLoop } from './scenarios/watch-loop';
 import { workspace } from './scenarios/workspace';
 import { BenchError, Table, median, probe, progress, ratioOf, renderTable, setLogDir } from './support';
 import { Workbench } from './workbench';
@@ -59,6 +61,8 @@ const SCENARIOS: readonly Scenario[] = [
   serviceImage,
   serviceResynth,
   ciCache,
+  watchLoop,
+  hotswap,
 ];
 
 // ------------------------------------------------------------------------------------------------

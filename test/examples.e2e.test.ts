@@ -3,10 +3,11 @@
  * stack and real builds), cfn-lint on every template, and `cdk deploy` of every stack to a local
  * moto server, whose deployed functions must hold an executable `bootstrap`.
  */
-import { ChildProcess, spawn, spawnSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { Moto, startMoto, waitForHttp } from './moto';
 import { describeBinary, devEnv, freePort, hasInterpreter, listFiles } from './support';
 
 const ROOT = path.join(__dirname, '..');
@@ -53,19 +54,6 @@ function functionAssets(): FunctionAsset[] {
   });
 }
 
-async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await fetch(url);
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms: ${error}`, { cause: error });
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-}
-
 describe('the examples app', () => {
   beforeAll(() => {
     devEnv();
@@ -73,7 +61,7 @@ describe('the examples app', () => {
     if (synth.status !== 0) throw new Error(`cdk synth failed:\n${synth.output}`);
   });
 
-  test('synthesizes all seven stacks with cdk-nag (AwsSolutions + Serverless) and no finding', () => {
+  test('synthesizes all eight stacks with cdk-nag (AwsSolutions + Serverless) and no finding', () => {
     expect(
       templates()
         .map((t) => path.basename(t))
@@ -86,6 +74,7 @@ describe('the examples app', () => {
       'CdkRustPlainFunction.template.json',
       'CdkRustPrivateDependency.template.json',
       'CdkRustService.template.json',
+      'CdkRustStreaming.template.json',
     ]);
     // The packs fail the synth on any finding; the report is there and names none. (function.test.ts
     // shows the packs do fire on a finding.)
@@ -95,8 +84,8 @@ describe('the examples app', () => {
 
   test("every function's asset is a static bootstrap for its architecture", () => {
     const assets = functionAssets();
-    // Six RustFunctions, and the GoFunction of the go-and-rust example (built by the local go, CGO off).
-    expect(assets).toHaveLength(7);
+    // Seven RustFunctions, and the GoFunction of the go-and-rust example (built by the local go, CGO off).
+    expect(assets).toHaveLength(8);
     for (const asset of assets) {
       const description = describeBinary(asset.bootstrap);
       expect(description).toMatch(/statically linked|static-pie linked/);
@@ -146,26 +135,16 @@ describe('the examples app', () => {
   });
 
   describe('cdk deploy to moto', () => {
-    let moto: ChildProcess | undefined;
+    let moto: Moto | undefined;
     let env: NodeJS.ProcessEnv;
 
     beforeAll(async () => {
-      const port = await freePort();
-      moto = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-      // moto resolves CloudFormation's template URL only when the endpoint says localhost.
-      env = {
-        ...process.env,
-        AWS_ENDPOINT_URL: `http://localhost:${port}`,
-        AWS_ACCESS_KEY_ID: 'testing',
-        AWS_SECRET_ACCESS_KEY: 'testing',
-        AWS_REGION: 'us-east-1',
-        AWS_DEFAULT_REGION: 'us-east-1',
-      };
-      await waitForHttp(`http://127.0.0.1:${port}/moto-api/`, 30_000);
+      moto = await startMoto();
+      env = moto.env;
     });
 
     afterAll(() => {
-      moto?.kill();
+      moto?.stop();
     });
 
     test("deploys every function stack; each function's code zip holds an executable bootstrap", () => {
@@ -176,14 +155,14 @@ describe('the examples app', () => {
       const functionStacks = templates()
         .map((t) => path.basename(t, '.template.json'))
         .filter((name) => name !== 'CdkRustService');
-      expect(functionStacks).toHaveLength(6);
+      expect(functionStacks).toHaveLength(7);
       const deploy = run(CDK, ['deploy', ...functionStacks, '--app', ASSEMBLY, '--require-approval', 'never'], env);
       if (deploy.status !== 0) throw new Error(`cdk deploy failed:\n${deploy.output}`);
 
       const inspect = run('python3', [path.join(__dirname, 'moto_inspect.py')], env);
       if (inspect.status !== 0) throw new Error(`moto_inspect.py failed:\n${inspect.output}`);
       const deployed = JSON.parse(inspect.output) as Array<Record<string, any>>;
-      expect(deployed).toHaveLength(7);
+      expect(deployed).toHaveLength(8);
       for (const fn of deployed) {
         expect(fn).toMatchObject({
           runtime: 'provided.al2023',
@@ -196,7 +175,7 @@ describe('the examples app', () => {
       }
       // Every function but the GoFunction of the go-and-rust example is a RustFunction.
       const rust = deployed.filter((fn) => !String(fn.name).includes('GoGreeter'));
-      expect(rust).toHaveLength(6);
+      expect(rust).toHaveLength(7);
       for (const fn of rust) expect(fn.environment).toMatchObject({ RUST_BACKTRACE: '1' });
     });
 

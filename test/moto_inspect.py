@@ -2,7 +2,7 @@
 
 Reads AWS_ENDPOINT_URL (and the dummy credentials) from the environment; prints JSON on stdout:
 one object per function with its configuration and, for its `bootstrap` entry, the Unix mode and
-the first bytes (to tell an ELF executable).
+the first bytes (to tell an ELF executable), and its SHA-256 (to tell which build it is).
 """
 import base64
 import hashlib
@@ -54,6 +54,7 @@ def main():
                 "entries": archive.namelist(),
                 "bootstrapMode": oct((entry.external_attr >> 16) & 0o777),
                 "bootstrapMagic": archive.read("bootstrap")[:4].hex(),
+                "bootstrapSha256": hashlib.sha256(archive.read("bootstrap")).hexdigest(),
             })
     print(json.dumps(result, indent=2, sort_keys=True))
 
