@@ -6,16 +6,17 @@
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { PassThrough, Readable } from 'stream';
+import { PassThrough } from 'stream';
 import { StringDecoder } from 'string_decoder';
 import { CdkRustError } from '../errors';
 import { ArchitectureName } from '../private/architecture';
+import { readAll } from '../private/read-all';
 import { progress } from '../private/progress';
 import { elfArchitecture } from './binary-architecture';
 import { hostCommand, HostCommand } from './emulator';
 import { parseEvent } from './event';
 import { lambdaEnvironment } from './lambda-environment';
-import { checkEventSize } from './payload';
+import { checkEventSize, parsedPayload } from './payload';
 import { resolveRegion } from './region';
 import { InvocationStream } from './invocation-stream';
 import { InvokeFailure, InvokeResult } from './invoke-result';
@@ -180,7 +181,7 @@ export class LocalFunction {
       return {
         ok: true,
         requestId: outcome.requestId,
-        payload: sink ? '' : parseOr(payloadText),
+        payload: sink ? '' : parsedPayload(payloadText),
         payloadText,
         streamed: outcome.streamedBytes !== undefined,
         logs: this.takeLogs(),
@@ -418,24 +419,10 @@ function checkedEvent(json: string | Buffer): Buffer {
  * the whole response) when there is no sink.
  */
 async function relay(pending: PendingInvocation, sink: StreamSink | undefined): Promise<Buffer> {
-  if (!sink) return collect(pending.body);
+  if (!sink) return readAll(pending.body);
   void pending.head.then((head) => sink.setHead(head));
   pending.body.pipe(sink.body);
   return Buffer.alloc(0);
-}
-
-async function collect(body: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of body) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
-function parseOr(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 }
 
 function exitError(exit: Exit, stderrTail: string): LambdaErrorBody {

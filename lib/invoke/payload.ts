@@ -7,6 +7,15 @@ import { CdkRustError } from '../errors';
 /** Lambda's limit on a synchronous invocation's event and on a function's response: 6 MB (6,291,456 bytes). */
 export const MAX_PAYLOAD_BYTES = 6_291_456;
 
+/** A response as InvokeSuccess.payload holds it: parsed as JSON, or the text itself when it is not JSON. */
+export function parsedPayload(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
 /**
  * Refuses an event larger than `limitBytes` with `INVALID_EVENT`, as Lambda refuses it before invoking
  * anything. An event of exactly `limitBytes` passes.

@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Bundling, BundlingProps } from '../bundling/bundling';
 import { CdkRustError } from '../errors';
+import { readAll } from '../private/read-all';
 import { BuildCommand } from './build-command';
 import { BuildRecord } from './build-record';
 
@@ -79,9 +80,7 @@ export function startBuild(command: BuildCommand, job: BuildJob): RunningBuild {
 
 /** The child's side: reads a job from stdin, builds it, prints the outcome on stdout. Returns the exit code. */
 export async function runBuildChild(): Promise<number> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  const job = JSON.parse(Buffer.concat(chunks).toString('utf-8')) as BuildJob;
+  const job = JSON.parse((await readAll(process.stdin)).toString('utf-8')) as BuildJob;
   let outcome: BuildOutcome;
   try {
     const prepared = Bundling.prepare(bundlingPropsOf(job.record));

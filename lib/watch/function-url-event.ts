@@ -4,6 +4,7 @@
  * inputs, so that what `cdk-rust watch` serves can be checked without a process running.
  */
 import { InvokeResult } from '../invoke/invoke-result';
+import { parsedPayload } from '../invoke/payload';
 
 /** The parts of an HTTP request a function URL event carries. */
 export interface UrlRequest {
@@ -96,7 +97,8 @@ export function functionUrlEvent(request: UrlRequest, context: UrlRequestContext
 }
 
 /**
- * The HTTP response a function URL returns for `result`: a payload with a `statusCode` is a response
+ * The HTTP response a function URL returns for `result` (read from its `payloadText`, which a streamed invocation's
+ * caller fills in): a payload with a `statusCode` is a response
  * object (`statusCode`, `headers`, `body`, `isBase64Encoded`, `cookies`); any other payload is the body
  * of a 200 `application/json` response; a failed invocation is a 502 carrying the error.
  */
@@ -104,14 +106,8 @@ export function urlResponse(result: InvokeResult): UrlResponse {
   if (!result.ok) {
     return json(502, { message: 'Internal Server Error', errorType: result.error.errorType, errorMessage: result.error.errorMessage });
   }
-  const payload = parsedJson(result.payloadText) as Record<string, unknown> | null | undefined;
-  if (
-    payload === null ||
-    payload === undefined ||
-    typeof payload !== 'object' ||
-    Array.isArray(payload) ||
-    typeof payload.statusCode !== 'number'
-  ) {
+  const payload = parsedPayload(result.payloadText) as Record<string, unknown> | null;
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload) || typeof payload.statusCode !== 'number') {
     return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from(result.payloadText, 'utf-8') };
   }
   const headers: Record<string, string | string[]> = {};
@@ -128,15 +124,6 @@ export function urlResponse(result: InvokeResult): UrlResponse {
   const body = payload.isBase64Encoded === true ? Buffer.from(text, 'base64') : Buffer.from(text, 'utf-8');
   if (headers['content-type'] === undefined && body.length > 0) headers['content-type'] = 'application/json';
   return { statusCode: payload.statusCode, headers, body };
-}
-
-/** `text` parsed as JSON; undefined when it is not JSON. */
-function parsedJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 /** A JSON response, for errors. */

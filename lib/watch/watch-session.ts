@@ -29,6 +29,7 @@ import { MAX_PAYLOAD_BYTES } from '../invoke/payload';
 import { resolveRegion } from '../invoke/region';
 import { ResponseHead } from '../invoke/response-stream';
 import { progress, warn } from '../private/progress';
+import { readAll } from '../private/read-all';
 import { shortHash } from '../private/short-hash';
 import { BuildCommand, selfBuildCommand } from './build-command';
 import { BuildOutcome, bundlingPropsOf, RunningBuild, startBuild } from './build-runner';
@@ -397,10 +398,9 @@ class WatchedFunction {
           warn(`${this.name}: the streamed response failed after it started: ${result.error.errorType}: ${result.error.errorMessage}`);
         return;
       }
-      const chunks: Buffer[] = [];
-      for await (const chunk of invocation.body) chunks.push(chunk as Buffer);
+      const payload = await readAll(invocation.body);
       const result = await invocation.result;
-      const response = urlResponse(result.ok ? { ...result, payloadText: Buffer.concat(chunks).toString('utf-8') } : result);
+      const response = urlResponse(result.ok ? { ...result, payloadText: payload.toString('utf-8') } : result);
       respond(res, { ...response, headers: { ...response.headers, ...build } });
     } catch (error) {
       if (error instanceof CdkRustError && error.code === 'INVALID_EVENT') return respond(res, json(413, { message: error.message }));
