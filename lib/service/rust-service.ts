@@ -2,13 +2,12 @@
  * RustService: a Cargo project as an ECS Fargate service behind an Application Load Balancer, with the defaults
  * that keep deployments safe and the service least-privileged.
  */
-import { Annotations, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ServiceAlarms } from '../alarm/service-alarms';
@@ -16,9 +15,12 @@ import { ServiceAlarmsOptions, anyServiceAlarmEnabled, resolveServiceAlarmsOptio
 import { RustBundlingOptions } from '../bundling/rust-bundling-options';
 import { CdkRustError } from '../errors';
 import { scopesGranularAcknowledgements } from '../private/aws-cdk-lib-version';
+import { configureAccessLogs } from './access-log-bucket';
 import { checkFargateSize } from './fargate-size';
 import { checkPort } from './image-spec';
 import { RustServiceImage, ServiceHealthCheck } from './rust-service-image';
+import { addServiceListener } from './service-listener';
+import { serviceTaskRole } from './task-role';
 
 /** How a RustService scales its task count. */
 export interface RustServiceAutoScaling {
@@ -98,7 +100,8 @@ export interface RustServiceProps {
 
   /**
    * A certificate for HTTPS. With one, the load balancer serves HTTPS on 443 (TLS 1.2 or later) and redirects
-   * HTTP on 80 to it; without one, it serves HTTP on 80.
+   * HTTP on 80 to it; without one, it serves HTTP on 80, and a public load balancer gets a synth warning
+   * (`cdk-rust:plainHttpListener`).
    *
    * @default - HTTP only
    */
@@ -229,9 +232,11 @@ const CONTAINER_NAME = 'App';
  * {@link RustServiceImage}). Defaults: two tasks of 0.25 vCPU and 512 MiB in private subnets; the deployment
  * circuit breaker with rollback; 100% minimum healthy during deployments; a 60 s health-check grace period; a
  * 15 s deregistration delay; a read-only root filesystem with a writable `/tmp`; its own log group (one month);
- * a task role with no permissions and an execution role limited to pulling its image, writing its logs and
- * reading its secrets; load-balancer access logs in an encrypted bucket; alarms on the 5xx rate, unhealthy
- * targets, CPU and memory, notifying the stack's encrypted AlarmTopic.
+ * a task role with no permissions that ECS assumes only for the stack's account and region; an execution role
+ * limited to pulling its image, writing its logs and reading its secrets; load-balancer access logs in an
+ * encrypted bucket only this account's deliveries can write; alarms on the 5xx rate, unhealthy targets, CPU and
+ * memory, notifying the stack's encrypted AlarmTopic. A public load balancer without `certificate` serves plain
+ * HTTP, with a synth warning.
  */
 export class RustService extends Construct {
   /** The Fargate service. */
@@ -295,6 +300,7 @@ export class RustService extends Construct {
     });
 
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
+      taskRole: serviceTaskRole(this),
       cpu: settings.cpu,
       memoryLimitMiB: settings.memoryLimitMiB,
       runtimePlatform: {
@@ -344,35 +350,8 @@ export class RustService extends Construct {
       dropInvalidHeaderFields: true,
       vpcSubnets: { subnetType: publicLoadBalancer ? ec2.SubnetType.PUBLIC : ec2.SubnetType.PRIVATE_WITH_EGRESS },
     });
-    if (Token.isUnresolved(Stack.of(this).region)) {
-      // ELB writes access logs as a regional account, which CDK must know: an environment-agnostic stack has none.
-      Annotations.of(this).addWarningV2(
-        'cdk-rust:accessLogsNeedRegion',
-        `${this.node.path}: the load balancer keeps no access logs, because the stack has no region ` +
-          '(ELB writes them from a regional account). Give the stack an env with a region to turn them on.',
-      );
-      Validations.of(this.loadBalancer).acknowledge({
-        id: 'AwsSolutions-ELB2',
-        reason: 'Access logs need the stack region, which an environment-agnostic stack lacks (a synth warning says so).',
-      });
-    } else {
-      this.loadBalancer.logAccessLogs(accessLogBucket(this));
-    }
-
-    const listenerPort = props.certificate ? 443 : 80;
-    this.listener = this.loadBalancer.addListener('Listener', {
-      port: listenerPort,
-      protocol: props.certificate ? elbv2.ApplicationProtocol.HTTPS : elbv2.ApplicationProtocol.HTTP,
-      certificates: props.certificate ? [props.certificate] : undefined,
-      sslPolicy: props.certificate ? elbv2.SslPolicy.RECOMMENDED_TLS : undefined,
-      // Who may connect is set below: the internet for a public load balancer, the VPC for an internal one.
-      open: false,
-    });
-    if (props.certificate) this.loadBalancer.addRedirect({ sourcePort: 80, targetPort: 443 });
-    const clients = publicLoadBalancer ? ec2.Peer.anyIpv4() : ec2.Peer.ipv4(vpc.vpcCidrBlock);
-    for (const port of props.certificate ? [80, 443] : [80]) {
-      this.loadBalancer.connections.allowFrom(clients, ec2.Port.tcp(port), publicLoadBalancer ? 'from the internet' : 'from the VPC');
-    }
+    configureAccessLogs(this, this.loadBalancer);
+    this.listener = addServiceListener(this, { loadBalancer: this.loadBalancer, vpc, publicLoadBalancer, certificate: props.certificate });
 
     this.targetGroup = this.listener.addTargets('Service', {
       port: settings.port,
@@ -525,22 +504,6 @@ function defaultVpc(scope: Construct): ec2.Vpc {
     natGateways: 1,
     flowLogs: { FlowLogs: { trafficType: ec2.FlowLogTrafficType.REJECT } },
   });
-}
-
-/** Where the load balancer writes its access logs: SSE-S3 (what ELB can write to), TLS only, 90 days. */
-function accessLogBucket(scope: Construct): s3.Bucket {
-  const bucket = new s3.Bucket(scope, 'AccessLogs', {
-    encryption: s3.BucketEncryption.S3_MANAGED,
-    enforceSSL: true,
-    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-    lifecycleRules: [{ expiration: Duration.days(90) }],
-    removalPolicy: RemovalPolicy.RETAIN,
-  });
-  Validations.of(bucket).acknowledge({
-    id: 'AwsSolutions-S1',
-    reason: "It holds the load balancer's access logs; logging access to the log bucket itself would need another bucket without end.",
-  });
-  return bucket;
 }
 
 /** The cdk-nag findings RustService leaves by design, each where it applies. */

@@ -1,5 +1,5 @@
-import { App, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { App, CfnElement, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -89,12 +89,10 @@ describe('RustService: the task runs the image as non-root on a read-only root f
     const { template, service } = serviceStack({}, (stack) => ({
       secrets: { API_KEY: ecs.Secret.fromSecretsManager(secretsmanager.Secret.fromSecretNameV2(stack, 'Key', 'api-key')) },
     }));
-    const taskRole = service.taskDefinition.taskRole.node.defaultChild as { logicalId?: string } | undefined;
-    expect(taskRole).toBeDefined();
+    const taskRoleId = Stack.of(service).getLogicalId(service.taskDefinition.taskRole.node.defaultChild as CfnElement);
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', { TaskRoleArn: { 'Fn::GetAtt': [taskRoleId, 'Arn'] } });
     const policies = Object.values(template.findResources('AWS::IAM::Policy')) as any[];
-    const taskRoleId = Object.keys(template.findResources('AWS::IAM::Role')).find((id) => id.includes('TaskTaskRole'));
-    expect(taskRoleId).toBeDefined();
-    expect(policies.filter((p) => JSON.stringify(p.Properties.Roles).includes(taskRoleId!))).toEqual([]);
+    expect(policies.filter((p) => JSON.stringify(p.Properties.Roles).includes(taskRoleId))).toEqual([]);
     const executionRoleId = Object.keys(template.findResources('AWS::IAM::Role')).find((id) => id.includes('ExecutionRole'));
     const statements = policies
       .filter((p) => JSON.stringify(p.Properties.Roles).includes(executionRoleId!))
@@ -108,6 +106,24 @@ describe('RustService: the task runs the image as non-root on a read-only root f
     template.hasResourceProperties('AWS::ECS::TaskDefinition', {
       ContainerDefinitions: [Match.objectLike({ Secrets: [Match.objectLike({ Name: 'API_KEY' })] })],
     });
+  });
+
+  test("ECS assumes the task role only for tasks of the stack's account and region", () => {
+    const { template, service } = serviceStack();
+    const taskRoleId = Stack.of(service).getLogicalId(service.taskDefinition.taskRole.node.defaultChild as CfnElement);
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Principal: { Service: 'ecs-tasks.amazonaws.com' },
+            Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' }, ArnLike: { 'aws:SourceArn': Match.anyValue() } },
+          }),
+        ],
+      },
+    });
+    expect(JSON.stringify(template.toJSON().Resources[taskRoleId].Properties.AssumeRolePolicyDocument)).toContain(
+      ':ecs:eu-west-1:123456789012:*',
+    );
   });
 });
 
@@ -166,6 +182,29 @@ describe('RustService: the load balancer', () => {
     template.resourceCountIs('AWS::EC2::VPC', 1);
     template.resourceCountIs('AWS::ECS::Cluster', 1);
     template.hasResourceProperties('AWS::ECS::Service', { Cluster: { Ref: Match.stringLikeRegexp('^MyCluster') } });
+  });
+
+  test('public without a certificate: a synth warning on the service names the fix; with one, or internal, none', () => {
+    const warned = (stack: Stack) =>
+      Annotations.fromStack(stack).findWarning('/Svc/Api', Match.stringLikeRegexp('cdk-rust:plainHttpListener'));
+    expect(warned(serviceStack().stack)).toHaveLength(1);
+    expect(String(warned(serviceStack().stack)[0].entry.data)).toContain('Fix: pass certificate');
+    const certificate = (stack: Stack) => ({
+      certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:eu-west-1:123456789012:certificate/abc'),
+    });
+    expect(warned(serviceStack({}, certificate).stack)).toEqual([]);
+    expect(warned(serviceStack({ publicLoadBalancer: false }).stack)).toEqual([]);
+  });
+
+  test("only this account's log deliveries may write the access-log bucket", () => {
+    const { template } = serviceStack();
+    const statements = (Object.values(template.findResources('AWS::S3::BucketPolicy'))[0] as any).Properties.PolicyDocument.Statement;
+    const vended = statements.filter(
+      (s: any) => JSON.stringify(s.Principal).includes('delivery.logs.amazonaws.com') && s.Effect === 'Allow',
+    );
+    expect(vended).toHaveLength(2);
+    for (const s of vended) expect(s.Condition.StringEquals['aws:SourceAccount']).toBe('123456789012');
+    expect(statements).toContainEqual(expect.objectContaining({ Sid: 'NoDeliveryForAnotherAccount', Effect: 'Deny' }));
   });
 
   test('the URL follows the listener', () => {
@@ -279,6 +318,10 @@ describe('RustService: cdk-nag', () => {
         const stack = new Stack(app, 'Svc', { env: { account: '123456789012', region: 'eu-west-1' } });
         new RustService(stack, 'Api', { manifestPath: HELLO, bundling: BUNDLING, autoScaling: { maxCapacity: 4 } });
         new RustService(stack, 'Internal', { manifestPath: HELLO, bundling: BUNDLING, publicLoadBalancer: false });
+        // A Region where ELB writes logs as its service principal, and a stack without an environment.
+        const newer = new Stack(app, 'Newer', { env: { account: '123456789012', region: 'eu-south-2' } });
+        new RustService(newer, 'Api', { manifestPath: HELLO, bundling: BUNDLING });
+        new RustService(new Stack(app, 'Agnostic'), 'Api', { manifestPath: HELLO, bundling: BUNDLING });
       },
       { 'aws:cdk:bundling-stacks': [] },
     );
