@@ -179,7 +179,13 @@ async function synth(args: string[]): Promise<number> {
 function invoke(args: string[]): number | Promise<number> {
   const { values, positionals } = parseCommand(
     args,
-    { event: { type: 'string' }, app: { type: 'string' }, env: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
+    {
+      event: { type: 'string' },
+      app: { type: 'string' },
+      env: { type: 'string', multiple: true },
+      'aws-credentials': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
     true,
   );
   if (values.help) {
@@ -191,6 +197,7 @@ function invoke(args: string[]): number | Promise<number> {
     event: values.event as string | undefined,
     app: values.app as string | undefined,
     env: values.env as string[] | undefined,
+    awsCredentials: values['aws-credentials'] as boolean | undefined,
   });
 }
 
@@ -200,6 +207,7 @@ function run(args: string[]): Promise<number> | number {
     {
       app: { type: 'string' },
       env: { type: 'string', multiple: true },
+      'aws-credentials': { type: 'boolean' },
       timeout: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -213,6 +221,7 @@ function run(args: string[]): Promise<number> | number {
     positionals,
     app: values.app as string | undefined,
     env: values.env as string[] | undefined,
+    awsCredentials: values['aws-credentials'] as boolean | undefined,
     timeout: values.timeout as string | undefined,
   });
 }
@@ -224,6 +233,7 @@ function watch(args: string[]): Promise<number> | number {
       app: { type: 'string' },
       port: { type: 'string' },
       env: { type: 'string', multiple: true },
+      'aws-credentials': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     true,
@@ -237,6 +247,7 @@ function watch(args: string[]): Promise<number> | number {
     app: values.app as string | undefined,
     port: values.port as string | undefined,
     env: values.env as string[] | undefined,
+    awsCredentials: values['aws-credentials'] as boolean | undefined,
   });
 }
 

@@ -15,6 +15,9 @@ export const INVOKE_USAGE = `cdk-rust invoke <construct path or logical id> [opt
                         with the project's CDK CLI when it does not exist and cdk.json is here).
   --env NAME=VALUE      Set an environment variable of the function (repeatable), e.g. for one whose
                         value only resolves when deployed.
+  --aws-credentials     Pass this shell's AWS credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+                        AWS_SESSION_TOKEN) to the function. Without it, the function gets none
+                        (only the region).
 
   Runs the function's bootstrap with the environment Lambda gives it, against a local Lambda runtime
   API. Prints the response on stdout (a streamed response chunk by chunk, as it arrives; the status
@@ -30,6 +33,8 @@ export interface InvokeCommandArgs {
   readonly event?: string;
   readonly app?: string;
   readonly env?: string[];
+  /** --aws-credentials: pass this process's AWS credentials to the function. */
+  readonly awsCredentials?: boolean;
 }
 
 /** Runs `cdk-rust invoke` and returns its exit code. */
@@ -45,7 +50,10 @@ export async function invokeCommand(args: InvokeCommandArgs): Promise<number> {
   const eventJson = args.event === undefined ? '{}' : readEventFile(args.event, '--event');
   const assemblyDir = ensureAssembly(path.resolve(args.app ?? 'cdk.out'), args.app);
 
-  const { fn, definition } = localFunctionFromAssembly(assemblyDir, args.positionals[0], { environment });
+  const { fn, definition } = localFunctionFromAssembly(assemblyDir, args.positionals[0], {
+    environment,
+    passCredentials: args.awsCredentials === true,
+  });
   const name = definition.constructPath ?? `${definition.stackName}/${definition.logicalId}`;
   try {
     const invocation = fn.invokeJsonStream(eventJson);

@@ -11,12 +11,19 @@ import { parseEnv } from './invoke';
 export const RUN_USAGE = `cdk-rust run <construct path or logical id> [options]
   --app DIR             The cloud assembly the service is in. Default: cdk.out
   --env NAME=VALUE      Set an environment variable of the container (repeatable), e.g. for a secret.
+                        Values reach the container in a file only you can read, never on a command line.
+  --aws-credentials     Pass this shell's AWS credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+                        AWS_SESSION_TOKEN) and region to the container. Without it, it gets none.
   --timeout SECONDS     How long the service may take to answer its health-check path. Default: 60
 
-  Loads the service's image (as cdk deploy does), runs it on the host network with the task
-  definition's environment and port, waits until the load balancer's health-check path answers 2xx,
-  prints the URL on stdout, and streams the container's output to stderr until Ctrl-C or SIGTERM,
-  which stop it cleanly. A service that never becomes healthy exits 1 with the end of its logs.
+  Loads the service's image (as cdk deploy does) and runs it as Fargate does: its own network
+  namespace, a read-only root file system with a writable /tmp, no Linux capabilities, its non-root
+  user, the task definition's environment and port. The port is reachable on 127.0.0.1 only (never
+  from the local network). Waits until the load balancer's health-check path answers 2xx, prints the
+  URL on stdout, and streams the container's output to stderr until Ctrl-C or SIGTERM, which stop it
+  cleanly. A service that never becomes healthy exits 1 with the end of its logs.
+  On a Docker engine without a bridge network (dockerd --bridge=none), the container has no network
+  and cdk-rust relays 127.0.0.1:PORT into it, which needs root (nsenter).
   Example: cdk-rust run MyStack/Service
 `;
 
@@ -25,6 +32,8 @@ export interface RunCommandArgs {
   readonly positionals: string[];
   readonly app?: string;
   readonly env?: string[];
+  /** --aws-credentials: pass this process's AWS credentials and region to the container. */
+  readonly awsCredentials?: boolean;
   readonly timeout?: string;
 }
 
@@ -46,7 +55,11 @@ export async function runCommand(args: RunCommandArgs): Promise<number> {
     );
   }
   const service = findAssemblyService(path.resolve(args.app ?? 'cdk.out'), args.positionals[0]);
-  const running = await runServiceLocally(service, { environment: parseEnv(args.env ?? []), healthTimeoutMs: timeout * 1000 });
+  const running = await runServiceLocally(service, {
+    environment: parseEnv(args.env ?? []),
+    passCredentials: args.awsCredentials === true,
+    healthTimeoutMs: timeout * 1000,
+  });
   process.stdout.write(`${running.url}\n`);
   progress(`${service.name} is healthy at ${running.url} (Ctrl-C stops it)`);
   const stopOnSignal = () => {

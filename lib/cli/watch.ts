@@ -16,12 +16,17 @@ export const WATCH_USAGE = `cdk-rust watch <construct path or logical id> [...] 
   --port N              The first function's port; the next functions take N+1, N+2, ... 0 picks free
                         ports. Default: ${DEFAULT_WATCH_PORT}
   --env NAME=VALUE      Set an environment variable of every function (repeatable).
+  --aws-credentials     Pass this shell's AWS credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+                        AWS_SESSION_TOKEN) to the functions. Without it, the functions get none
+                        (only the region).
 
   Serves each RustFunction on http://127.0.0.1:PORT/ as its function URL would (payload format 2.0
   events, so curl works), running its bootstrap with the template's environment, memory and timeout.
   When a file its build reads changes, it builds again with the same hash and build as synth (nothing
   is built when the hash is unchanged), one build at a time, while the previous build keeps answering;
   a failed build leaves it serving. After a new \`cdk synth\`, the template's settings are reloaded.
+  Only requests addressed to 127.0.0.1, localhost or [::1] and the port are served, and none that a
+  web page of another origin sends (403): open the URL itself in a browser, or use curl.
   Ctrl-C or SIGTERM stops everything.
   Example: cdk-rust watch MyStack/Api MyStack/Worker
 `;
@@ -32,6 +37,8 @@ export interface WatchCommandArgs {
   readonly app?: string;
   readonly port?: string;
   readonly env?: string[];
+  /** --aws-credentials: pass this process's AWS credentials to the functions. */
+  readonly awsCredentials?: boolean;
 }
 
 /** The checked arguments of `cdk-rust watch`. */
@@ -39,6 +46,7 @@ export interface WatchArguments {
   readonly functions: string[];
   readonly port: number;
   readonly environment: Record<string, string>;
+  readonly passCredentials: boolean;
 }
 
 /** Checks the arguments of `cdk-rust watch`: CLI_USAGE errors before anything starts. */
@@ -62,16 +70,16 @@ export function watchArguments(args: WatchCommandArgs): WatchArguments {
       'give a whole number from 1 to 65535 (the functions take N, N+1, ...), or 0 for free ports, e.g. --port 9000.',
     );
   }
-  return { functions: args.positionals, port, environment: parseEnv(args.env ?? []) };
+  return { functions: args.positionals, port, environment: parseEnv(args.env ?? []), passCredentials: args.awsCredentials === true };
 }
 
 /** Runs `cdk-rust watch` until Ctrl-C or SIGTERM; returns its exit code. */
 export async function watchCommand(args: WatchCommandArgs): Promise<number> {
-  const { functions, port, environment } = watchArguments(args);
+  const { functions, port, environment, passCredentials } = watchArguments(args);
   const assemblyDir = ensureAssembly(path.resolve(args.app ?? 'cdk.out'), args.app);
   // Loaded here: it brings aws-cdk-lib (through the bundling), which `--help` does not need.
   const { WatchSession } = await import('../watch/watch-session');
-  const session = new WatchSession({ assemblyDir, functions, port, environment });
+  const session = new WatchSession({ assemblyDir, functions, port, environment, passCredentials });
   // Handled from the start: Ctrl-C during a first build stops that build too (it runs in a process group of its own).
   let stop = (): void => undefined;
   const stopped = new Promise<void>((resolve) => {

@@ -3,6 +3,7 @@
  * `_HANDLER`, `LAMBDA_TASK_ROOT`, ...) over the function's own variables.
  */
 import { randomBytes } from 'crypto';
+import { hostCredentials } from '../private/aws-credentials';
 
 /** What the environment of one function's process is made from. */
 export interface LambdaEnvironmentOptions {
@@ -24,25 +25,16 @@ export interface LambdaEnvironmentOptions {
   readonly applicationLogLevel?: string;
   /** The function's own variables; Lambda's reserved variables win over them. @default - none */
   readonly environment?: Record<string, string>;
-  /** Whether the AWS credentials of `hostEnv` are passed on. @default true */
+  /** Whether the AWS credentials of `hostEnv` are passed on. @default false */
   readonly passCredentials?: boolean;
 }
 
-/** The credential variables passed from this process to the function, when set. */
-const CREDENTIALS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'];
-
 /**
- * The process's whole environment: the function's variables, then the credentials of `hostEnv`, then Lambda's
- * own variables. Nothing else of `hostEnv` leaks in.
+ * The process's whole environment: the function's variables, then (only with `passCredentials`) the credentials of
+ * `hostEnv`, then Lambda's own variables. Nothing else of `hostEnv` leaks in.
  */
 export function lambdaEnvironment(options: LambdaEnvironmentOptions, hostEnv: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  const credentials: Record<string, string> = {};
-  if (options.passCredentials ?? true) {
-    for (const name of CREDENTIALS) {
-      const value = hostEnv[name];
-      if (value) credentials[name] = value;
-    }
-  }
+  const credentials = options.passCredentials === true ? hostCredentials(hostEnv) : {};
   const day = new Date().toISOString().slice(0, 10).replace(/-/g, '/');
   return {
     ...options.environment,

@@ -124,10 +124,12 @@ export interface LocalFunctionOptions {
   /**
    * Whether this process's AWS credentials are passed to the function.
    *
-   * `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN`, when set, are passed as they are (in
-   * Lambda the function gets its role's credentials the same way).
+   * With `true`, `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN`, when set, are passed as they
+   * are (in Lambda the function gets its role's credentials the same way), so that it can call AWS with the
+   * developer's permissions. Without, the function gets no credentials (the region is passed either way), and a
+   * line on stderr says so once per process: code run locally holds the developer's keys only when asked.
    *
-   * @default true
+   * @default false
    */
   readonly passCredentials?: boolean;
 }

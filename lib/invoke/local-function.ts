@@ -10,6 +10,7 @@ import { PassThrough } from 'stream';
 import { StringDecoder } from 'string_decoder';
 import { CdkRustError } from '../errors';
 import { ArchitectureName } from '../private/architecture';
+import { noticeCredentialsNotPassed } from '../private/aws-credentials';
 import { readAll } from '../private/read-all';
 import { progress } from '../private/progress';
 import { elfArchitecture } from './binary-architecture';
@@ -262,6 +263,7 @@ export class LocalFunction {
     }
     const server = this.server;
     server.resetRuntime();
+    if (this.options.passCredentials !== true) noticeCredentialsNotPassed('the function');
     const t0 = performance.now();
     const proc = this.spawn(
       command,

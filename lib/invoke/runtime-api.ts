@@ -10,8 +10,9 @@
  *
  * It only answers requests addressed to it: a `Host` header other than its own loopback address and port
  * (`127.0.0.1:<port>`, `localhost:<port>` or `[::1]:<port>`) gets 403, so that a web page cannot reach it through
- * DNS rebinding. Clients get a bounded time to send their requests (headers, then the whole request), while the
- * response to `/next` may wait as long as it takes for an event.
+ * DNS rebinding, and a request a browser sent gets 403 too (both checks: lib/private/request-guard.ts). Clients get a
+ * bounded time to send their requests (headers, then the whole request), while the response to `/next` may wait as
+ * long as it takes for an event.
  */
 import { randomBytes, randomUUID } from 'crypto';
 import { EventEmitter } from 'events';
@@ -19,6 +20,7 @@ import * as http from 'http';
 import { AddressInfo } from 'net';
 import { PassThrough } from 'stream';
 import { CdkRustError } from '../errors';
+import { guardRequests, RequestRefusal } from '../private/request-guard';
 import { accepted, decodePathSegment, drainThen, readLimited, reply } from './http-exchange';
 import { InvocationOutcome, InvokeErrorKind, LambdaErrorBody, PendingInvocation, RuntimeApiOptions } from './runtime-api-options';
 import { checkEventSize, MAX_PAYLOAD_BYTES, MAX_STREAMED_RESPONSE_BYTES } from './payload';
@@ -114,7 +116,7 @@ export class RuntimeApiServer extends EventEmitter {
         // A request without a Host header is refused by handle(), with the same answer as one for another host.
         requireHostHeader: false,
       },
-      (req, res) => this.handle(req, res),
+      guardRequests('none', refuseRequest, (req, res) => this.handle(req, res)),
     );
   }
 
@@ -253,28 +255,8 @@ export class RuntimeApiServer extends EventEmitter {
     res.end(invocation.event);
   }
 
-  /**
-   * Serves a request addressed to this server, and refuses any other (DNS rebinding: a web page's request reaches
-   * 127.0.0.1 with the page's own host name in `Host`) without reading it, before anything else happens.
-   */
+  /** Serves a request that passed the Host and Origin checks (see request-guard.ts). */
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
-    if (!this.isOwnHost(req.headers.host)) {
-      const host = req.headers.host === undefined ? 'no Host header' : `the Host ${JSON.stringify(req.headers.host)}`;
-      res.setHeader('Connection', 'close');
-      return reply(
-        res,
-        403,
-        'InvalidHost',
-        `the runtime API only serves requests addressed to it (the Host of AWS_LAMBDA_RUNTIME_API); this request has ${host}.`,
-      );
-    }
-    // A browser marks every cross-origin request it sends (a web page posting to 127.0.0.1:<port>, which passes the
-    // Host check); a runtime never sends these headers.
-    const browserHeader = ['origin', 'sec-fetch-site', 'sec-fetch-mode'].find((h) => req.headers[h] !== undefined);
-    if (browserHeader !== undefined) {
-      res.setHeader('Connection', 'close');
-      return reply(res, 403, 'InvalidOrigin', `the runtime API serves runtimes, not web pages; this request carries ${browserHeader}.`);
-    }
     try {
       this.route(req, res);
     } catch (error) {
@@ -286,14 +268,6 @@ export class RuntimeApiServer extends EventEmitter {
         res.destroy();
       }
     }
-  }
-
-  /** Whether `host` is this server's loopback address and port, as a runtime sends it (`AWS_LAMBDA_RUNTIME_API`). */
-  private isOwnHost(host: string | undefined): boolean {
-    const address = this.server.address() as AddressInfo | null;
-    if (host === undefined || !address) return false;
-    const value = host.toLowerCase();
-    return ['127.0.0.1', 'localhost', '[::1]'].some((name) => value === `${name}:${address.port}`);
   }
 
   private route(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -429,6 +403,23 @@ export class RuntimeApiServer extends EventEmitter {
       this.emit('init-error', this.initError);
     });
   }
+}
+
+/**
+ * The answer to a request that is not addressed to this server (DNS rebinding: a web page's request reaches 127.0.0.1
+ * with the page's own host name in `Host`) or that a browser sent: 403, before anything else happens.
+ */
+function refuseRequest(res: http.ServerResponse, refusal: RequestRefusal): void {
+  if (refusal.reason === 'host') {
+    return reply(
+      res,
+      403,
+      'InvalidHost',
+      `the runtime API only serves requests addressed to it (the Host of AWS_LAMBDA_RUNTIME_API); this request has ${refusal.carries}.`,
+    );
+  }
+  // A runtime never sends the headers a browser marks its requests with.
+  reply(res, 403, 'InvalidOrigin', `the runtime API serves runtimes, not web pages; this request carries ${refusal.carries}.`);
 }
 
 /** An invocation that ended with a function error. */

@@ -1,13 +1,21 @@
 /**
- * Runs a service of a synthesized app on this machine: loads its image with CDK's own publishing command, runs it
- * on the host network with the task definition's environment, waits until the load balancer's health-check path
- * answers, and stops it cleanly.
+ * Runs a service of a synthesized app on this machine: loads its image with CDK's own publishing command, runs it as
+ * Fargate does (read-only root with a writable /tmp, no capabilities, no privilege gain, its own network namespace)
+ * with the task definition's environment (passed in a file, never on a command line), reachable on 127.0.0.1 only,
+ * waits until the load balancer's health-check path answers, and stops it cleanly.
  */
-import { ChildProcess, spawn, spawnSync } from 'child_process';
+import { ChildProcess, execFile, spawn, spawnSync } from 'child_process';
 import { randomBytes } from 'crypto';
+import { promisify } from 'util';
 import { CdkRustError } from '../errors';
+import { resolveRegion } from '../invoke/region';
+import { hostCredentials, noticeCredentialsNotPassed } from '../private/aws-credentials';
 import { progress } from '../private/progress';
 import { AssemblyService } from './assembly-service';
+import { writeContainerEnvFile } from './container-env-file';
+import { dockerRunArgs } from './docker-run-args';
+import { LoopbackRelay, startLoopbackRelay } from './loopback-relay';
+import { serviceNetwork } from './service-network';
 
 /**
  * Options of {@link runServiceLocally}.
@@ -19,6 +27,16 @@ export interface RunServiceOptions {
   readonly docker?: string;
   /** Variables that replace or add to the task definition's. @default - none */
   readonly environment?: Record<string, string>;
+  /**
+   * Whether this process's AWS credentials are passed to the container.
+   *
+   * With `true`, `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN` (when set) and the region
+   * (`AWS_REGION` and `AWS_DEFAULT_REGION`) are passed, as the task role's would be on Fargate; `environment` still
+   * wins. Without, the container gets none, and a line on stderr says so once per process.
+   *
+   * @default false
+   */
+  readonly passCredentials?: boolean;
   /** How long the service may take to answer its health-check path. @default 60000 */
   readonly healthTimeoutMs?: number;
   /** Where the container's output goes. @default - this process's stderr */
@@ -49,52 +67,119 @@ const TAIL_LINES = 30;
 /** Loads, starts and waits for `service`; throws SERVICE_UNHEALTHY (with its last log lines) when it never answers. */
 export async function runServiceLocally(service: AssemblyService, options: RunServiceOptions = {}): Promise<RunningService> {
   const docker = options.docker ?? process.env.CDK_DOCKER ?? 'docker';
+  const environment = containerEnvironment(service, options);
   const image = loadImage(service);
   const container = `cdk-rust-run-${randomBytes(4).toString('hex')}`;
-  const environment = { ...service.environment, ...options.environment };
-  for (const name of service.unresolvedVariables.filter((n) => !(n in environment))) {
-    progress(`${service.name}: ${name} only has a value once deployed; pass --env ${name}=... to set it locally`);
-  }
-  const args = ['run', '--rm', '--name', container, '--network', 'host'];
-  for (const [name, value] of Object.entries(environment)) args.push('--env', `${name}=${value}`);
-  args.push(image);
+  const network = serviceNetwork(docker);
+  const envFile = writeContainerEnvFile(environment, service.name);
+  const args = dockerRunArgs({ container, image, port: service.port, envFile: envFile.path, network });
+  const timeoutMs = options.healthTimeoutMs ?? 60_000;
+  const deadline = Date.now() + timeoutMs;
 
-  const log = options.log ?? ((chunk: string) => process.stderr.write(chunk));
-  const tail: string[] = [];
-  // A line can arrive in pieces (Rust's unbuffered stderr writes `eprintln!`'s parts one by one): each stream
-  // keeps its unfinished line until the rest comes.
-  const unfinished = { stdout: '', stderr: '' };
+  const output = containerOutput(options.log ?? ((chunk: string) => process.stderr.write(chunk)));
   const child = spawn(docker, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const record = (stream: 'stdout' | 'stderr') => (data: Buffer) => {
-    const text = data.toString();
-    log(text);
-    const lines = (unfinished[stream] + text).split('\n');
-    unfinished[stream] = lines.pop() ?? '';
-    tail.push(...lines.filter((line) => line !== ''));
-    tail.splice(0, Math.max(0, tail.length - TAIL_LINES));
-  };
-  child.stdout?.on('data', record('stdout'));
-  child.stderr?.on('data', record('stderr'));
-  const lastLines = () => [...tail, unfinished.stdout, unfinished.stderr].filter((line) => line !== '').slice(-TAIL_LINES);
-  const exited = exitOf(child);
+  child.stdout?.on('data', output.record('stdout'));
+  child.stderr?.on('data', output.record('stderr'));
+  let relay: LoopbackRelay | undefined;
+  const exited = exitOf(child).then((code) => {
+    envFile.remove();
+    relay?.close();
+    return code;
+  });
   const url = `http://127.0.0.1:${service.port}`;
   const stop = async (): Promise<number> => {
     spawnSync(docker, ['stop', '--time', '10', container], { stdio: 'ignore' });
     return exited;
   };
 
-  progress(`${service.name}: started ${image} as ${container} on the host network; waiting for ${url}${service.healthCheckPath}`);
-  const healthy = await waitHealthy(`${url}${service.healthCheckPath}`, options.healthTimeoutMs ?? 60_000, exited);
+  try {
+    // The Docker client has read the environment file once the container exists: it is removed right away.
+    const pid = await containerPid(docker, container, exited, deadline);
+    envFile.remove();
+    if (pid !== undefined && network === 'relay') relay = await startLoopbackRelay(pid, service.port, service.name);
+  } catch (error) {
+    await stop();
+    throw error;
+  } finally {
+    envFile.remove();
+  }
+  const where = network === 'publish' ? 'published on 127.0.0.1' : 'in its own network namespace, relayed from 127.0.0.1';
+  progress(`${service.name}: started ${image} as ${container} (${where}); waiting for ${url}${service.healthCheckPath}`);
+  const healthy = await waitHealthy(`${url}${service.healthCheckPath}`, deadline, exited);
   if (healthy !== true) {
     await stop();
     throw new CdkRustError(
       'SERVICE_UNHEALTHY',
-      `${service.name} ${healthy.exited ? `exited with code ${healthy.code}` : `did not answer ${service.healthCheckPath} with 2xx within ${(options.healthTimeoutMs ?? 60_000) / 1000} s`}. ` +
-        `Its last log lines:\n${lastLines().join('\n') || '  (none)'}`,
+      `${service.name} ${healthy.exited ? `exited with code ${healthy.code}` : `did not answer ${service.healthCheckPath} with 2xx within ${timeoutMs / 1000} s`}. ` +
+        `Its last log lines:\n${output.lastLines().join('\n') || '  (none)'}`,
       `fix what the log shows; the service must listen on port ${service.port} (the PORT variable) and answer ${service.healthCheckPath}.`,
     );
   }
   return { url, image, container, exited, stop };
+}
+
+/**
+ * The container's environment: the task definition's, then (only when asked) this process's AWS credentials and
+ * region, then `options.environment`.
+ */
+function containerEnvironment(service: AssemblyService, options: RunServiceOptions): Record<string, string> {
+  for (const name of service.unresolvedVariables.filter((n) => !(n in (options.environment ?? {})))) {
+    progress(`${service.name}: ${name} only has a value once deployed; pass --env ${name}=... to set it locally`);
+  }
+  let credentials: Record<string, string> = {};
+  if (options.passCredentials === true) {
+    const region = resolveRegion(undefined);
+    credentials = { ...hostCredentials(), AWS_REGION: region, AWS_DEFAULT_REGION: region };
+  } else {
+    noticeCredentialsNotPassed('the service');
+  }
+  return { ...service.environment, ...credentials, ...options.environment };
+}
+
+/**
+ * The container's output, passed to `log` as it comes, with its last lines kept for a failure report. A line can
+ * arrive in pieces (Rust's unbuffered stderr writes `eprintln!`'s parts one by one): each stream keeps its
+ * unfinished line until the rest comes.
+ */
+function containerOutput(log: (chunk: string) => void): {
+  record: (stream: 'stdout' | 'stderr') => (data: Buffer) => void;
+  lastLines: () => string[];
+} {
+  const tail: string[] = [];
+  const unfinished = { stdout: '', stderr: '' };
+  return {
+    record: (stream) => (data) => {
+      const text = data.toString();
+      log(text);
+      const lines = (unfinished[stream] + text).split('\n');
+      unfinished[stream] = lines.pop() ?? '';
+      tail.push(...lines.filter((line) => line !== ''));
+      tail.splice(0, Math.max(0, tail.length - TAIL_LINES));
+    },
+    lastLines: () => [...tail, unfinished.stdout, unfinished.stderr].filter((line) => line !== '').slice(-TAIL_LINES),
+  };
+}
+
+/** The container's process id once it runs; undefined when it exited first. Fails when the time is up. */
+async function containerPid(docker: string, container: string, exited: Promise<number>, deadline: number): Promise<number | undefined> {
+  let done = false;
+  void exited.then(() => (done = true));
+  while (Date.now() < deadline) {
+    if (done) return undefined;
+    try {
+      const { stdout } = await promisify(execFile)(docker, ['inspect', '--format', '{{.State.Pid}}', container], { encoding: 'utf-8' });
+      const pid = Number(stdout.trim());
+      if (pid > 0) return pid;
+    } catch {
+      // Not created yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new CdkRustError(
+    'SERVICE_UNHEALTHY',
+    `the container ${container} did not start before the time was up.`,
+    'check that Docker runs (docker info), or give the service more time (--timeout).',
+  );
 }
 
 /**
@@ -125,11 +210,10 @@ function exitOf(child: ChildProcess): Promise<number> {
   });
 }
 
-/** Polls `url` until it answers 2xx (true), the container exits, or the time is up. */
-async function waitHealthy(url: string, timeoutMs: number, exited: Promise<number>): Promise<true | { exited: boolean; code?: number }> {
+/** Polls `url` until it answers 2xx (true), the container exits, or the `deadline` passes. */
+async function waitHealthy(url: string, deadline: number, exited: Promise<number>): Promise<true | { exited: boolean; code?: number }> {
   let exitCode: number | undefined;
   void exited.then((code) => (exitCode = code));
-  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (exitCode !== undefined) return { exited: true, code: exitCode };
     try {

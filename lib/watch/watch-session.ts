@@ -16,27 +16,26 @@ import * as http from 'http';
 import { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { pipeline } from 'stream/promises';
 import { Bundling, PreparedBuild } from '../bundling/bundling';
 import { CdkRustError } from '../errors';
 import { AssemblyFunction, findAssemblyFunction } from '../invoke/assembly';
 import { readLimited } from '../invoke/http-exchange';
-import { InvocationStream } from '../invoke/invocation-stream';
 import { assemblySettings } from '../invoke/invoke-locally';
 import { LocalFunction } from '../invoke/local-function';
 import { LocalFunctionOptions } from '../invoke/local-function-options';
 import { MAX_PAYLOAD_BYTES } from '../invoke/payload';
 import { resolveRegion } from '../invoke/region';
-import { ResponseHead } from '../invoke/response-stream';
 import { progress, warn } from '../private/progress';
 import { readAll } from '../private/read-all';
 import { shortHash } from '../private/short-hash';
 import { BuildCommand, selfBuildCommand } from './build-command';
 import { BuildOutcome, bundlingPropsOf, RunningBuild, startBuild } from './build-runner';
 import { BuildRecord, readBuildRecord } from './build-record';
-import { functionUrlEvent, json, UrlResponse, urlResponse } from './function-url-event';
+import { functionUrlEvent, json, urlResponse } from './function-url-event';
 import { rebuildDecision } from './rebuild-decision';
 import { SourceWatcher, watchedDirectories } from './source-watcher';
+import { relayStream, respond } from './url-response-writer';
+import { guardWatchRequests } from './watch-request-guard';
 
 /** How often the assembly's manifest is checked for a new synth. */
 const MANIFEST_POLL_MS = 500;
@@ -51,6 +50,11 @@ export interface WatchSessionOptions {
   readonly port?: number;
   /** Environment variables for every function, over the template's. @default - none */
   readonly environment?: Record<string, string>;
+  /**
+   * Whether this process's AWS credentials (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`) are
+   * passed to the functions. @default false
+   */
+  readonly passCredentials?: boolean;
   /** What runs a build. @default - this CLI's `__watch-build` */
   readonly buildCommand?: BuildCommand;
 }
@@ -188,7 +192,11 @@ class WatchedFunction {
     this.urlId = shortHash(`${this.definition.stackName}/${this.definition.logicalId}`, 32);
     this.warnUnresolved();
     this.sources = new SourceWatcher(() => this.check());
-    this.server = http.createServer((req, res) => this.handle(req, res));
+    // A request without a Host header is refused by the guard, as one for another host is.
+    this.server = http.createServer(
+      { requireHostHeader: false },
+      guardWatchRequests((req, res) => this.handle(req, res)),
+    );
   }
 
   /** Listens on 127.0.0.1:`port`; returns the URL. */
@@ -327,7 +335,7 @@ class WatchedFunction {
 
   /** Serves the build in `codeDirectory`: starts its process, then retires the one served before. */
   private async swapTo(codeDirectory: string, hash: string, owned: boolean): Promise<void> {
-    const fn = new LocalFunction(localOptions(this.definition, codeDirectory, this.options.environment));
+    const fn = new LocalFunction(localOptions(this.definition, codeDirectory, this.options));
     try {
       await fn.start();
     } catch (error) {
@@ -422,32 +430,12 @@ class WatchedFunction {
   }
 }
 
-/** Writes a whole response: the one place buffered responses leave the session. */
-function respond(res: http.ServerResponse, response: UrlResponse): void {
-  res.writeHead(response.statusCode, { ...response.headers, 'content-length': response.body.length });
-  res.end(response.body);
-}
-
-/**
- * Relays a streamed response as a function URL in `RESPONSE_STREAM` mode does: the prelude's status, headers and
- * cookies (200 and the runtime's content type without one), then each chunk as it arrives (chunked encoding).
- */
-async function relayStream(
-  res: http.ServerResponse,
-  invocation: InvocationStream,
-  head: ResponseHead,
-  extra: Record<string, string>,
-): Promise<void> {
-  const headers: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(head.headers ?? {})) headers[name.toLowerCase()] = value;
-  if (headers['content-type'] === undefined && head.contentType) headers['content-type'] = head.contentType;
-  if (head.cookies && head.cookies.length > 0) headers['set-cookie'] = head.cookies;
-  res.writeHead(head.statusCode ?? 200, { ...headers, ...extra });
-  res.flushHeaders();
-  await pipeline(invocation.body, res);
-}
-
-function localOptions(definition: AssemblyFunction, code: string, environment: Record<string, string> = {}): LocalFunctionOptions {
+function localOptions(definition: AssemblyFunction, code: string, options: WatchSessionOptions): LocalFunctionOptions {
   const settings = assemblySettings(definition);
-  return { ...settings, code, environment: { ...settings.environment, ...environment } };
+  return {
+    ...settings,
+    code,
+    environment: { ...settings.environment, ...options.environment },
+    passCredentials: options.passCredentials ?? false,
+  };
 }

@@ -7,9 +7,15 @@ describe('watchArguments: the arguments of cdk-rust watch, checked before anythi
       functions: ['S/A', 'S/B'],
       port: 9000,
       environment: { STAGE: 'dev' },
+      passCredentials: false,
     });
     expect(watchArguments({ positionals: ['S/A'], port: '0' }).port).toBe(0);
     expect(watchArguments({ positionals: ['S/A'], port: '8123' }).port).toBe(8123);
+  });
+
+  test('the functions get the AWS credentials of this shell only with --aws-credentials', () => {
+    expect(watchArguments({ positionals: ['S/A'] }).passCredentials).toBe(false);
+    expect(watchArguments({ positionals: ['S/A'], awsCredentials: true }).passCredentials).toBe(true);
   });
 
   test.each([

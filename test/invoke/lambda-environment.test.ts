@@ -72,18 +72,24 @@ describe('lambdaEnvironment: the process gets the variables Lambda sets, as Lamb
   });
 });
 
-describe("lambdaEnvironment: nothing of this process's environment leaks in but its AWS credentials, and those only when asked", () => {
-  test('the credentials are passed by default; nothing else of the host environment is', () => {
+describe("lambdaEnvironment: nothing of this process's environment leaks in, and its AWS credentials only when asked", () => {
+  test('by default no credentials are passed (a function run locally does not hold the developer keys), nor anything else of the host', () => {
     const env = lambdaEnvironment(BASE, HOST);
-    expect(env).toMatchObject({ AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret', AWS_SESSION_TOKEN: 'token' });
-    expect(env.HOME).toBeUndefined();
-    expect(env.CDK_DOCKER).toBeUndefined();
-  });
-
-  test('with passCredentials false, no credentials are passed', () => {
-    const env = lambdaEnvironment({ ...BASE, passCredentials: false }, HOST);
     expect(env.AWS_ACCESS_KEY_ID).toBeUndefined();
     expect(env.AWS_SECRET_ACCESS_KEY).toBeUndefined();
     expect(env.AWS_SESSION_TOKEN).toBeUndefined();
+    expect(Object.values(env)).not.toContain('secret');
+    expect(env.HOME).toBeUndefined();
+    expect(env.CDK_DOCKER).toBeUndefined();
+    // The region is passed either way.
+    expect(env).toMatchObject({ AWS_REGION: 'eu-west-1', AWS_DEFAULT_REGION: 'eu-west-1' });
+    expect(lambdaEnvironment({ ...BASE, passCredentials: false }, HOST).AWS_SECRET_ACCESS_KEY).toBeUndefined();
+  });
+
+  test('with passCredentials true, the credentials are passed as they are, and nothing else of the host environment is', () => {
+    const env = lambdaEnvironment({ ...BASE, passCredentials: true }, HOST);
+    expect(env).toMatchObject({ AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret', AWS_SESSION_TOKEN: 'token' });
+    expect(env.HOME).toBeUndefined();
+    expect(env.CDK_DOCKER).toBeUndefined();
   });
 });

@@ -2,15 +2,20 @@
  * End to end: `cdk-rust run` and runServiceLocally on a RustService synthesized with a real build (the std-only
  * test/fixtures/tiny-service): the image loads as cdk deploy loads it, the service answers as the non-root user
  * once healthy, stops cleanly on SIGTERM leaving no container, and a service that never gets healthy is reported
- * with the end of its logs.
+ * with the end of its logs. It runs as on Fargate and for this machine only: reachable on 127.0.0.1 and no other
+ * address, read-only root with a writable /tmp, no capabilities, no privilege gain, environment values in no
+ * process's arguments, and the developer's AWS credentials only with --aws-credentials.
  */
 import { spawn, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { RustService } from '../../lib';
 import { findAssemblyService } from '../../lib/service/assembly-service';
 import { runServiceLocally } from '../../lib/service/run-service';
 import { captureStderr, copyFixture, devEnv, freePort, tempDir } from '../support';
+import { listeningAddresses } from './listening-sockets';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -31,6 +36,22 @@ function synthApp(crate: string, ports: { api: number; broken: number }): string
 function containersNamed(prefix: string): string[] {
   const ps = spawnSync(devEnv().docker, ['ps', '-a', '--filter', `name=${prefix}`, '--format', '{{.Names}}'], { encoding: 'utf-8' });
   return ps.stdout.split('\n').filter((line) => line.trim() !== '');
+}
+
+/** What `docker inspect` says of a running container. */
+function inspect(container: string): any {
+  const result = spawnSync(devEnv().docker, ['inspect', container], { encoding: 'utf-8' });
+  return JSON.parse(result.stdout)[0];
+}
+
+/** The command lines of every process of this machine, as any user sees them. */
+function processArguments(): string {
+  return spawnSync('ps', ['-eo', 'args'], { encoding: 'utf-8' }).stdout;
+}
+
+/** The environment directories of runServiceLocally in the temp directory. */
+function envDirectories(): string[] {
+  return fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith('cdk-rust-env-'));
 }
 
 describe('run-service: a synthesized RustService runs locally until stopped', () => {
@@ -63,6 +84,46 @@ describe('run-service: a synthesized RustService runs locally until stopped', ()
     expect(containersNamed(running.container)).toEqual([]);
   });
 
+  test('runs as on Fargate, for this machine only: 127.0.0.1 and no other address, read-only root, no capabilities, no value in any command line, no credentials unless asked', async () => {
+    const secret = `s3cr3t-${process.pid}-value`;
+    const envBefore = envDirectories();
+    process.env.AWS_ACCESS_KEY_ID = 'AKIADEVELOPER';
+    process.env.AWS_SECRET_ACCESS_KEY = `developer-${secret}`;
+    let running;
+    try {
+      running = await runServiceLocally(findAssemblyService(outdir, 'Svc/Api'), {
+        environment: { API_TOKEN: secret },
+        log: () => undefined,
+      });
+    } finally {
+      delete process.env.AWS_ACCESS_KEY_ID;
+      delete process.env.AWS_SECRET_ACCESS_KEY;
+    }
+    try {
+      // Reachable on 127.0.0.1, and nothing of this machine listens on the port on another address (the LAN).
+      expect((await fetch(`${running.url}/health`)).status).toBe(200);
+      const addresses = listeningAddresses(ports.api);
+      expect(addresses.length).toBeGreaterThan(0);
+      expect(addresses.filter((address) => address !== '0100007F')).toEqual([]);
+      // Fargate's hardening: a read-only root with a writable /tmp, as the non-root user, without capabilities.
+      expect(await (await fetch(`${running.url}/whoami`)).text()).toContain('uid=65532 certificates=');
+      expect(await (await fetch(`${running.url}/whoami`)).text()).toMatch(/tmp_writable=true root_writable=false$/);
+      const container = inspect(running.container);
+      expect(container.HostConfig.NetworkMode).not.toBe('host');
+      expect(container.HostConfig.ReadonlyRootfs).toBe(true);
+      expect(container.HostConfig.CapDrop).toEqual(['ALL']);
+      expect(container.HostConfig.SecurityOpt).toEqual(['no-new-privileges']);
+      // The value reached the container, through a file that is gone, never through a command line.
+      expect(container.Config.Env).toContain(`API_TOKEN=${secret}`);
+      expect(processArguments()).not.toContain(secret);
+      expect(envDirectories()).toEqual(envBefore);
+      // No credentials without passCredentials.
+      expect(container.Config.Env.filter((v: string) => v.startsWith('AWS_'))).toEqual([]);
+    } finally {
+      await running.stop();
+    }
+  });
+
   test('a service that never answers its health-check path: SERVICE_UNHEALTHY with the end of its logs', async () => {
     const service = findAssemblyService(outdir, 'Svc/Broken');
     await expect(runServiceLocally(service, { healthTimeoutMs: 3000, log: () => undefined })).rejects.toThrow(
@@ -71,12 +132,24 @@ describe('run-service: a synthesized RustService runs locally until stopped', ()
     expect(containersNamed('cdk-rust-run-').filter((name) => name.length > 0)).toEqual([]);
   });
 
-  test('cdk-rust run prints the URL once healthy and stops cleanly on SIGTERM', async () => {
+  test('cdk-rust run prints the URL once healthy, passes the AWS credentials with --aws-credentials, and stops cleanly on SIGTERM', async () => {
     const cli = spawn(
       process.execPath,
-      ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'bin', 'cdk-rust.ts'), 'run', 'Svc/Api', '--app', outdir],
+      [
+        '-r',
+        'ts-node/register/transpile-only',
+        path.join(ROOT, 'bin', 'cdk-rust.ts'),
+        'run',
+        'Svc/Api',
+        '--app',
+        outdir,
+        '--aws-credentials',
+        '--env',
+        'API_TOKEN=cli-secret-value',
+      ],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, AWS_ACCESS_KEY_ID: 'AKIADEVELOPER', AWS_SECRET_ACCESS_KEY: 'developer-secret', AWS_REGION: 'eu-west-3' },
       },
     );
     let stdout = '';
@@ -88,6 +161,21 @@ describe('run-service: a synthesized RustService runs locally until stopped', ()
     while (!stdout.includes('\n') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(stdout.trim()).toBe(`http://127.0.0.1:${ports.api}`);
     expect((await fetch(`${stdout.trim()}/health`)).status).toBe(200);
+    const container = /started \S+ as (cdk-rust-run-[0-9a-f]+)/.exec(stderr)?.[1] as string;
+    expect(inspect(container).Config.Env).toEqual(
+      expect.arrayContaining([
+        'AWS_ACCESS_KEY_ID=AKIADEVELOPER',
+        'AWS_SECRET_ACCESS_KEY=developer-secret',
+        'AWS_REGION=eu-west-3',
+        'API_TOKEN=cli-secret-value',
+      ]),
+    );
+    // The value is on cdk-rust's own command line (the user typed it), and on no command line of Docker's.
+    const dockerLines = processArguments()
+      .split('\n')
+      .filter((line) => /docker/.test(line));
+    expect(dockerLines.join('\n')).toContain(container);
+    expect(dockerLines.join('\n')).not.toContain('cli-secret-value');
     cli.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(stderr).toContain('Svc/Api stopped');

@@ -3,10 +3,12 @@
  * RustFunctions of one crate (the std-only raw runtime, built in Docker) served on local ports, a new
  * synth's environment picked up, a save that changes nothing the hash covers not rebuilding, a one-line
  * edit rebuilt once while the previous build keeps answering, and an edit that does not compile leaving
- * the last good build serving.
+ * the last good build serving. A web page cannot use it: a request from another origin, or addressed to another
+ * host (DNS rebinding), is refused; and the functions do not get the developer's AWS credentials unless asked.
  */
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
+import * as http from 'http';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { RustFunction } from '../../lib';
@@ -48,6 +50,18 @@ async function until<T>(what: string, poll: () => Promise<T | undefined>, ms: nu
   }
 }
 
+/** A GET of `url` with `headers` as given (fetch cannot set Host): the status and the body. */
+function rawGet(url: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { headers, agent: false }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+  });
+}
+
 let watch: ChildProcess | undefined;
 let stderr = '';
 
@@ -77,7 +91,16 @@ describe('cdk-rust watch: serves functions as function URLs and rebuilds them th
         '--port',
         '0',
       ],
-      { cwd: ROOT, env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json') }, stdio: ['ignore', 'ignore', 'pipe'] },
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'),
+          AWS_ACCESS_KEY_ID: 'AKIADEVELOPER',
+          AWS_SECRET_ACCESS_KEY: 'developer-secret',
+        },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
     );
     watch.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const urls = await until(
@@ -97,6 +120,25 @@ describe('cdk-rust watch: serves functions as function URLs and rebuilds them th
     expect(first.body.env.GREETING).toBe('one');
     expect(first.body.env.AWS_LAMBDA_FUNCTION_NAME).toContain('Fn');
     expect((await get(urls.other)).body.env.GREETING).toBe('one (other)');
+    // Without --aws-credentials, the developer's credentials stay out of the functions, and watch says so once.
+    expect(first.body.env.AWS_ACCESS_KEY_ID).toBeUndefined();
+    expect(first.body.env.AWS_SECRET_ACCESS_KEY).toBeUndefined();
+    expect(stderr.match(/gets no AWS credentials[^\n]*--aws-credentials/g)).toHaveLength(1);
+
+    // A web page cannot invoke a function (another origin, or a link from another site) nor read its answer
+    // through DNS rebinding (another Host); the browser's own navigation to the URL is served.
+    const port = new URL(urls.fn).port;
+    const attacks: Array<Record<string, string>> = [
+      { Origin: 'http://evil.example' },
+      { 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Mode': 'no-cors' },
+      { Host: `evil.example:${port}` },
+    ];
+    for (const headers of attacks) {
+      const refused = await rawGet(`${urls.fn}hello`, headers);
+      expect(refused.status).toBe(403);
+      expect(refused.body).not.toContain('GREETING');
+    }
+    expect((await rawGet(`${urls.fn}hello`, { 'Sec-Fetch-Site': 'none', 'Sec-Fetch-Mode': 'navigate' })).status).toBe(200);
 
     // A new synth with another environment (same code, so nothing is built): the process restarts with it.
     synth(manifest, outdir, 'two');

@@ -1,0 +1,43 @@
+/**
+ * The `docker run` command line of a service run locally: as Fargate runs it (a read-only root file system with
+ * a writable /tmp, no Linux capabilities, no privilege gain, the image's own non-root user), reachable on
+ * 127.0.0.1 only, and with no environment value on the command line (they are in `envFile`).
+ */
+import { ServiceNetwork } from './service-network';
+
+/** What a service's container runs with. */
+export interface ContainerRunSpec {
+  readonly container: string;
+  readonly image: string;
+  /** The container port, published (or relayed) on the same port of 127.0.0.1. */
+  readonly port: number;
+  /** The file holding the environment (see container-env-file.ts). */
+  readonly envFile: string;
+  readonly network: ServiceNetwork;
+}
+
+/** The arguments of `docker run` for `spec`. */
+export function dockerRunArgs(spec: ContainerRunSpec): string[] {
+  const network =
+    spec.network === 'publish'
+      ? ['--network', 'bridge', '--publish', `127.0.0.1:${spec.port}:${spec.port}`]
+      : // Its own namespace with only a loopback interface; cdk-rust relays 127.0.0.1:PORT of this machine into it.
+        ['--network', 'none'];
+  return [
+    'run',
+    '--rm',
+    '--name',
+    spec.container,
+    ...network,
+    '--read-only',
+    '--tmpfs',
+    '/tmp',
+    '--cap-drop',
+    'ALL',
+    '--security-opt',
+    'no-new-privileges',
+    '--env-file',
+    spec.envFile,
+    spec.image,
+  ];
+}
