@@ -9,6 +9,7 @@ import { checkStaticExecutable } from './elf';
 import { TarEntry } from './tar';
 import { CdkRustError } from '../errors';
 import { ArchitectureName } from '../private/architecture';
+import { EntryKind, entryKindAt, readRegularFile } from '../private/no-follow';
 
 /** A health check the container runs: the service's own binary, since the image has nothing else. */
 export interface ServiceImageHealthCheck {
@@ -28,13 +29,17 @@ export interface ServiceImageHealthCheck {
 export interface ServiceImageSpec {
   /** The binary's name: the image runs `/app/<binaryName>`. */
   readonly binaryName: string;
-  /** The binary: its bytes, or the path of the file on this machine. */
+  /** The binary: its bytes, or the path of a regular file on this machine (a symbolic link is refused, not followed). */
   readonly binary: Buffer | string;
   /** The architecture of the image, which the binary's must match. */
   readonly architecture: ArchitectureName;
   /** The CA certificates (PEM), at /etc/ssl/certs/ca-certificates.crt. */
   readonly caBundle: Buffer;
-  /** A directory on this machine whose files go under /usr/share/zoneinfo. @default - no time zones */
+  /**
+   * A directory on this machine whose files go under /usr/share/zoneinfo. It must hold only regular files and
+   * directories: a symbolic link, there or in place of the directory, is refused and never followed.
+   * @default - no time zones
+   */
   readonly zoneinfo?: string;
   /** The TCP port the service listens on. */
   readonly port: number;
@@ -190,15 +195,35 @@ export function imageLayout(spec: ServiceImageSpec): LayerEntry[] {
 
 function readBinary(file: string): Buffer {
   try {
-    return fs.readFileSync(file);
+    return readRegularFile(file, (kind) => notData(file, kind, 'the binary'));
   } catch (error) {
+    if (error instanceof CdkRustError) throw error;
     throw new CdkRustError('INVALID_IMAGE', `the binary ${file} cannot be read: ${(error as Error).message}.`, 'build the binary first.');
   }
 }
 
-/** The files under `dir`, by their path under /usr/share/zoneinfo: 0644 and 0755 whatever their modes here. */
+/**
+ * The refusal of `file` (the binary, a time-zone file or the zoneinfo directory itself) because it is a link or
+ * no data: the image holds what cdk-rust reads from regular files and directories, never what a link leads to.
+ */
+function notData(file: string, kind: EntryKind, what: string): CdkRustError {
+  return new CdkRustError(
+    'INVALID_IMAGE',
+    `${what} ${file} is a ${kind}, which the image writer refuses: it reads only regular files and directories and never follows a ` +
+      "link, which could lead to this machine's own files.",
+    'give the file or directory itself (cdk-rust builds export no links: copy contents, as `cp -RL` does).',
+  );
+}
+
+/**
+ * The files under `dir`, by their path under /usr/share/zoneinfo: 0644 and 0755 whatever their modes here. `dir`
+ * and everything under it must be regular files and directories: a link is refused, not followed (cdk-rust's build
+ * resolves tzdata's links inside the builder, so each zone is a file of its own).
+ */
 function zoneinfoEntries(dir: string): LayerEntry[] {
-  if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
+  const top = entryKindAt(dir);
+  if (top === 'symbolic link') throw notData(dir, top, 'zoneinfo:');
+  if (top !== 'directory') {
     throw new CdkRustError(
       'INVALID_IMAGE',
       `zoneinfo: ${dir} is not a directory.`,
@@ -211,21 +236,13 @@ function zoneinfoEntries(dir: string): LayerEntry[] {
     for (const name of fs.readdirSync(hostDir).sort(comparePaths)) {
       const hostPath = path.join(hostDir, name);
       const imagePath = `${imageDir}/${name}`;
-      const stat = fs.lstatSync(hostPath);
-      if (stat.isDirectory()) {
+      const kind = entryKindAt(hostPath);
+      if (kind === 'directory') {
         entries.push({ type: 'directory', path: imagePath, mode: 0o755, ...root });
         walk(hostPath, imagePath);
-      } else if (stat.isFile()) {
-        entries.push({ type: 'file', path: imagePath, mode: 0o644, ...root, content: fs.readFileSync(hostPath) });
-      } else if (stat.isSymbolicLink()) {
-        // Kept as links (tzdata links zones by name: Egypt -> Africa/Cairo), their targets as they are.
-        entries.push({ type: 'symlink', path: imagePath, mode: 0o777, ...root, target: fs.readlinkSync(hostPath) });
       } else {
-        throw new CdkRustError(
-          'INVALID_IMAGE',
-          `zoneinfo: ${hostPath} is neither a file, a directory nor a symbolic link.`,
-          'give a directory that holds only time zone files.',
-        );
+        const content = readRegularFile(hostPath, (refused) => notData(hostPath, refused, 'zoneinfo:'));
+        entries.push({ type: 'file', path: imagePath, mode: 0o644, ...root, content });
       }
     }
   };

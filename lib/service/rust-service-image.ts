@@ -17,6 +17,7 @@ import { Construct } from 'constructs';
 import { Bundling, PreparedBuild } from '../bundling/bundling';
 import { RustBundlingOptions } from '../bundling/rust-bundling-options';
 import { CdkRustError } from '../errors';
+import { readRegularFile } from '../private/no-follow';
 import { progress } from '../private/progress';
 import { shortHash } from '../private/short-hash';
 import { writeImageArchive } from './image-archive';
@@ -102,8 +103,9 @@ export interface RustServiceImageProps {
 
   /**
    * Whether the image holds time-zone data (the builder image's `/usr/share/zoneinfo`, without the leap-second
-   * `right/` variants, about 1.5 MB), for services that convert times to named zones (`TZ=Europe/Paris`,
-   * chrono-tz does not need it).
+   * `right/` variants, `posix/` and `localtime`, about 1.5 MB), for services that convert times to named zones
+   * (`TZ=Europe/Paris`, chrono-tz does not need it). It is copied in a build stage of its own, where no build
+   * script runs, with tzdata's links resolved into files: the image holds no link.
    *
    * @default false
    */
@@ -218,7 +220,7 @@ export class RustServiceImage extends Construct {
             try {
               const built = Bundling.build(prepared, buildDir);
               const digests = writeImageArchive(
-                { ...spec, binary: built.bootstrap, caBundle: fs.readFileSync(built.caBundle!), zoneinfo: built.zoneinfo },
+                { ...spec, binary: built.bootstrap, caBundle: readCaBundle(built.caBundle!), zoneinfo: built.zoneinfo },
                 path.join(outputDir, IMAGE_ARCHIVE),
               );
               progress(`wrote the image of ${binaryName}: ${repoTag} (${digests.configDigest.slice(0, 19)})`);
@@ -237,6 +239,19 @@ export class RustServiceImage extends Construct {
     });
     this.image = ecs.ContainerImage.fromEcrRepository(this.tarballAsset.repository, this.tarballAsset.imageTag);
   }
+}
+
+/** The CA bundle the build exported: a regular file, read without following a link (see build-output.ts). */
+function readCaBundle(file: string): Buffer {
+  return readRegularFile(
+    file,
+    (kind) =>
+      new CdkRustError(
+        'INVALID_IMAGE',
+        `the CA bundle ${file} is a ${kind}, which the image writer refuses: it never follows a link, which could lead to this machine's own files.`,
+        "use a builder image whose /etc/ssl/certs/ca-certificates.crt is Debian's ca-certificates bundle (the default one has it).",
+      ),
+  );
 }
 
 /** The archive's name in the staged asset directory. */

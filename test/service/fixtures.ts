@@ -119,13 +119,25 @@ export function specOf(overrides: Partial<ServiceImageSpec> = {}): ServiceImageS
   };
 }
 
-/** A small zoneinfo tree: two zones, a directory, and a link as tzdata has them. */
+/**
+ * A small zoneinfo tree as a build exports it: two zones, a directory, and tzdata's link `Paris -> Europe/Paris`
+ * resolved into a copy (builds resolve links inside the builder: an export holds no link).
+ */
 export function zoneinfoTree(dir = tempDir('zoneinfo')): string {
   fs.mkdirSync(path.join(dir, 'Europe'));
   fs.writeFileSync(path.join(dir, 'UTC'), 'TZif utc');
   fs.writeFileSync(path.join(dir, 'Europe', 'Paris'), 'TZif paris');
-  fs.symlinkSync('Europe/Paris', path.join(dir, 'Paris'));
+  fs.writeFileSync(path.join(dir, 'Paris'), 'TZif paris');
   return dir;
+}
+
+/** A "host secret" outside any tree given to the image writer: a directory holding `credentials`, and its bytes. */
+export function hostSecret(): { dir: string; file: string; bytes: Buffer } {
+  const dir = tempDir('host-secret');
+  const bytes = Buffer.from(`aws_secret_access_key = host-secret-${process.pid}-${Date.now()}\n`);
+  const file = path.join(dir, 'credentials');
+  fs.writeFileSync(file, bytes, { mode: 0o600 });
+  return { dir, file, bytes };
 }
 
 /** One entry as Python's tarfile reads it (an independent reader). */

@@ -1,5 +1,5 @@
 /**
- * The layer of a service image: which files, directories and links, with which modes and owners; and the spec's
+ * The layer of a service image: which files and directories, with which modes and owners (links refused, never followed); and the spec's
  * checks, each refusing bad input with the prop it names and a fix.
  */
 import { spawnSync } from 'child_process';
@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { checkServiceImageSpec, comparePaths, imageLayout, LayerEntry } from '../../lib/service/image-spec';
 import { expectCdkRustError, tempDir } from '../support';
-import { CA_BUNDLE, dynamicElf, specOf, staticElf, writeTemp, zoneinfoTree } from './fixtures';
+import { CA_BUNDLE, dynamicElf, hostSecret, specOf, staticElf, writeTemp, zoneinfoTree } from './fixtures';
 
 /** An entry without its content: what `ls -l` would show. */
 function shape(entry: LayerEntry): string {
@@ -59,7 +59,7 @@ describe('imageLayout: the binary, the users, the certificates and /tmp, with fi
 });
 
 describe('imageLayout: time zones, when given, go under /usr/share/zoneinfo with fixed modes', () => {
-  test('files are 0644, directories 0755 and links kept as links, whatever their modes on this machine', () => {
+  test('files are 0644 and directories 0755, whatever their modes on this machine', () => {
     const dir = zoneinfoTree();
     fs.chmodSync(path.join(dir, 'UTC'), 0o600);
     fs.chmodSync(path.join(dir, 'Europe'), 0o700);
@@ -72,16 +72,19 @@ describe('imageLayout: time zones, when given, go under /usr/share/zoneinfo with
       'directory 0755 0:0 /usr/share/zoneinfo',
       'directory 0755 0:0 /usr/share/zoneinfo/Europe',
       'file 0644 0:0 /usr/share/zoneinfo/Europe/Paris',
-      'symlink 0777 0:0 /usr/share/zoneinfo/Paris -> Europe/Paris',
+      'file 0644 0:0 /usr/share/zoneinfo/Paris',
       'file 0644 0:0 /usr/share/zoneinfo/UTC',
     ]);
     expect(content(imageLayout(specOf({ zoneinfo: dir })), '/usr/share/zoneinfo/Europe/Paris')).toBe('TZif paris');
   });
 
-  test("this machine's /usr/share/zoneinfo goes in whole, every parent before what it holds", () => {
-    const entries = imageLayout(specOf({ zoneinfo: '/usr/share/zoneinfo' }));
+  test("this machine's time-zone data, its links resolved as the build resolves them, goes in whole, every parent before what it holds", () => {
+    const dir = tempDir('zoneinfo-copy');
+    expect(spawnSync('cp', ['-RL', '/usr/share/zoneinfo/Europe', '/usr/share/zoneinfo/America', dir]).status).toBe(0);
+    const entries = imageLayout(specOf({ zoneinfo: dir }));
     const paths = entries.map((e) => e.path);
     expect(paths).toContain('/usr/share/zoneinfo/Europe/Paris');
+    expect(paths).toContain('/usr/share/zoneinfo/America/Argentina/Cordoba');
     expect([...paths].sort(comparePaths)).toEqual(paths);
     const directories = new Set(entries.filter((e) => e.type === 'directory').map((e) => e.path));
     paths.forEach((p, i) => {
@@ -230,15 +233,55 @@ describe('imageLayout: a binary or a zoneinfo directory the image cannot hold is
     );
   });
 
-  test('a zoneinfo that is not a directory, or holds something other than files, directories and links, is INVALID_IMAGE', () => {
+  test('a zoneinfo that is not a directory, or holds something other than files and directories (a fifo), is INVALID_IMAGE', () => {
     const file = writeTemp('TZif', 'UTC');
     expectCdkRustError(() => imageLayout(specOf({ zoneinfo: file })), 'INVALID_IMAGE', `zoneinfo: ${file} is not a directory.`);
     const dir = zoneinfoTree();
     expect(spawnSync('mkfifo', [path.join(dir, 'pipe')]).status).toBe(0);
+    // Refused from its lstat: the fifo is never opened, so nothing waits on it.
     expectCdkRustError(
       () => imageLayout(specOf({ zoneinfo: dir })),
       'INVALID_IMAGE',
-      `zoneinfo: ${path.join(dir, 'pipe')} is neither a file, a directory nor a symbolic link.`,
+      `zoneinfo: ${path.join(dir, 'pipe')} is a fifo, which the image writer refuses`,
     );
+  });
+});
+
+describe('imageLayout: a link is refused, never followed, so no file of this machine reaches the image', () => {
+  test('a zone that is a link to a host secret file outside the tree is INVALID_IMAGE naming it', () => {
+    const secret = hostSecret();
+    const dir = zoneinfoTree();
+    fs.symlinkSync(secret.file, path.join(dir, 'Europe', 'Berlin'));
+    expectCdkRustError(
+      () => imageLayout(specOf({ zoneinfo: dir })),
+      'INVALID_IMAGE',
+      `zoneinfo: ${path.join(dir, 'Europe', 'Berlin')} is a symbolic link, which the image writer refuses`,
+      'never follows a link',
+    );
+  });
+
+  test('a zoneinfo directory that is itself a link to a host folder (what a hostile build script exported) is refused', () => {
+    const secret = hostSecret();
+    const link = path.join(tempDir('export'), 'zoneinfo');
+    fs.symlinkSync(secret.dir, link);
+    expectCdkRustError(() => imageLayout(specOf({ zoneinfo: link })), 'INVALID_IMAGE', `zoneinfo: ${link} is a symbolic link`);
+  });
+
+  test("a link inside the tree is refused too, even tzdata's own relative kind (the build resolves those into copies)", () => {
+    const dir = zoneinfoTree();
+    fs.symlinkSync('Europe/Paris', path.join(dir, 'CET'));
+    expectCdkRustError(
+      () => imageLayout(specOf({ zoneinfo: dir })),
+      'INVALID_IMAGE',
+      `zoneinfo: ${path.join(dir, 'CET')} is a symbolic link`,
+    );
+  });
+
+  test('a binary path that is a link is refused, even when it leads to a good static binary', () => {
+    const real = writeTemp(staticElf());
+    const link = path.join(tempDir('export'), 'bootstrap');
+    fs.symlinkSync(real, link);
+    expectCdkRustError(() => imageLayout(specOf({ binary: link })), 'INVALID_IMAGE', `the binary ${link} is a symbolic link`);
+    expect(imageLayout(specOf({ binary: real })).map(shape)).toContain('file 0755 0:0 /app/api');
   });
 });
