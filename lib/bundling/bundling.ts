@@ -13,6 +13,7 @@ import { Annotations, AssetHashType, DockerImage, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
 import { CdkRustError } from '../errors';
+import { entryKindAt } from '../private/no-follow';
 import { progress, warn } from '../private/progress';
 import { RustBundlingOptions } from './rust-bundling-options';
 import { BuildCacheDirectory, cacheKeyOf } from './build-cache';
@@ -22,7 +23,8 @@ import { readCargoWorkspace } from './cargo';
 import { detectDocker, runDockerBuild } from './docker';
 import { CA_BUNDLE, CA_BUNDLE_FILE, ZONEINFO, ZONEINFO_DIR_NAME, cacheIdsFor, renderDockerfile } from './dockerfile';
 import { FRESHEN_SCRIPT } from './freshen';
-import { ExcludedFile, InputFile, assetHash, collectInputs, hashInputs } from './hash';
+import { checkBuildOutput } from './build-output';
+import { ExcludedFile, InputFile, assetHash, collectInputs, exclusionReason, hashInputs } from './hash';
 import { localRecipe, localToolchainFor, runLocalBuild } from './local';
 import { BuildPlan, makeBuildPlan } from './plan';
 import { checkSshAgent } from './ssh-agent';
@@ -146,9 +148,7 @@ export class Bundling {
     if (prepared.excluded.length > 0) {
       progress(
         `left out of the build of ${prepared.plan.binaryName}: ` +
-          prepared.excluded
-            .map((e) => `${e.relative} (${e.reason === 'secret' ? 'credentials or a private key' : 'a link leading outside the project'})`)
-            .join(', '),
+          prepared.excluded.map((e) => `${e.relative} (${exclusionReason(e.reason)})`).join(', '),
       );
     }
     const code = lambda.Code.fromAsset(prepared.plan.workspaceRoot, {
@@ -207,38 +207,9 @@ export class Bundling {
         ).log;
         if (cache && cached && restored) saveBuildCache(cached, cache, restored, log);
       }
-      const built = path.join(exportDir, 'bootstrap');
-      if (!fs.existsSync(built)) {
-        throw new CdkRustError(
-          'BUILD_FAILED',
-          `the build of ${plan.binaryName} finished but produced no bootstrap.`,
-          'check that the builder image copies the binary to /out/bootstrap (it must not override the Dockerfile).',
-        );
-      }
-      fs.chmodSync(built, 0o755);
-      fs.renameSync(built, path.join(outputDir, 'bootstrap'));
-      const caBundle = plan.caBundle ? path.join(outputDir, CA_BUNDLE_FILE) : undefined;
-      if (caBundle) {
-        if (!fs.existsSync(path.join(exportDir, CA_BUNDLE_FILE))) {
-          throw new CdkRustError(
-            'BUILD_FAILED',
-            `the builder image ${prepared.image} has no CA bundle at ${CA_BUNDLE}, which the service image needs for TLS.`,
-            'use a builder image with the ca-certificates package installed (the default one has it).',
-          );
-        }
-        fs.renameSync(path.join(exportDir, CA_BUNDLE_FILE), caBundle);
-      }
-      const zoneinfo = plan.zoneinfo ? path.join(outputDir, ZONEINFO_DIR_NAME) : undefined;
-      if (zoneinfo) {
-        if (!fs.existsSync(path.join(exportDir, ZONEINFO_DIR_NAME))) {
-          throw new CdkRustError(
-            'BUILD_FAILED',
-            `the builder image ${prepared.image} has no time-zone data at ${ZONEINFO}, which timeZones asks for.`,
-            'use a builder image with the tzdata package installed (the default one has it), or leave timeZones out.',
-          );
-        }
-        fs.renameSync(path.join(exportDir, ZONEINFO_DIR_NAME), zoneinfo);
-      }
+      // Before anything here reads, moves or chmods the export: only regular files and directories.
+      checkBuildOutput(exportDir, plan.binaryName);
+      const { caBundle, zoneinfo } = takeExport(prepared, exportDir, outputDir);
       fs.rmSync(exportDir, { recursive: true, force: true });
       let binary = path.join(outputDir, 'bootstrap');
       if (plan.extensionName !== undefined) {
@@ -256,4 +227,52 @@ export class Bundling {
       throw error;
     }
   }
+}
+
+/** What {@link takeExport} moved beside `bootstrap`. */
+interface TakenExport {
+  readonly caBundle?: string;
+  readonly zoneinfo?: string;
+}
+
+/**
+ * Moves the build's files from `exportDir` into `outputDir`: `bootstrap` (made 0755), and the CA bundle and the
+ * time-zone data when the plan asks for them. The export has been checked to hold no link (checkBuildOutput), and
+ * each file is looked at with `lstat` anyway: nothing here follows a link.
+ */
+function takeExport(prepared: PreparedBuild, exportDir: string, outputDir: string): TakenExport {
+  const { plan } = prepared;
+  const built = path.join(exportDir, 'bootstrap');
+  if (entryKindAt(built) !== 'file') {
+    throw new CdkRustError(
+      'BUILD_FAILED',
+      `the build of ${plan.binaryName} finished but produced no bootstrap.`,
+      'check that the builder image copies the binary to /out/bootstrap (it must not override the Dockerfile).',
+    );
+  }
+  fs.chmodSync(built, 0o755);
+  fs.renameSync(built, path.join(outputDir, 'bootstrap'));
+  const caBundle = plan.caBundle ? path.join(outputDir, CA_BUNDLE_FILE) : undefined;
+  if (caBundle) {
+    if (entryKindAt(path.join(exportDir, CA_BUNDLE_FILE)) !== 'file') {
+      throw new CdkRustError(
+        'BUILD_FAILED',
+        `the builder image ${prepared.image} has no CA bundle at ${CA_BUNDLE}, which the service image needs for TLS.`,
+        'use a builder image with the ca-certificates package installed (the default one has it).',
+      );
+    }
+    fs.renameSync(path.join(exportDir, CA_BUNDLE_FILE), caBundle);
+  }
+  const zoneinfo = plan.zoneinfo ? path.join(outputDir, ZONEINFO_DIR_NAME) : undefined;
+  if (zoneinfo) {
+    if (entryKindAt(path.join(exportDir, ZONEINFO_DIR_NAME)) !== 'directory') {
+      throw new CdkRustError(
+        'BUILD_FAILED',
+        `the builder image ${prepared.image} has no time-zone data at ${ZONEINFO}, which timeZones asks for.`,
+        'use a builder image with the tzdata package installed (the default one has it), or leave timeZones out.',
+      );
+    }
+    fs.renameSync(path.join(exportDir, ZONEINFO_DIR_NAME), zoneinfo);
+  }
+  return { caBundle, zoneinfo };
 }

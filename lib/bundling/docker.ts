@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { CdkRustError } from '../errors';
+import { writeSecretFiles } from './build-secrets';
 import { BUILD_ID_ARG, EXPORT_STAGE, FETCH_STAGE } from './dockerfile';
 import { FRESHEN_SCRIPT } from './freshen';
 import { InputFile } from './hash';
@@ -87,7 +88,8 @@ export type BuildPhase = 'fetch' | 'compile';
 /**
  * The arguments of one `docker build` run (after the client command). `buildId` is new for every
  * build. The fetch run gets the build's network and the SSH agent; the compile run gets
- * `--network none`, no agent, and exports the `bootstrap` into `outputDir`.
+ * `--network none`, no agent, and exports the `bootstrap` into `outputDir`. Both get the build
+ * secrets, as `--secret id=ID,src=FILE` (`secretFiles`: the file holding each id's value).
  */
 export function dockerBuildArgs(
   client: DockerClient,
@@ -95,10 +97,11 @@ export function dockerBuildArgs(
   plan: BuildPlan,
   contextDir: string,
   buildId: string,
-  options: { readonly outputDir?: string; readonly sshSocket?: string } = {},
+  options: { readonly outputDir?: string; readonly sshSocket?: string; readonly secretFiles?: Readonly<Record<string, string>> } = {},
 ): string[] {
   const args = client.mode === 'buildx' ? ['buildx', 'build'] : ['build'];
   args.push('--progress', 'plain', '--build-arg', `${BUILD_ID_ARG}=${buildId}`);
+  for (const [id, file] of Object.entries(options.secretFiles ?? {})) args.push('--secret', csvJoin([`id=${id}`, `src=${file}`]));
   if (phase === 'fetch') {
     args.push('--network', plan.network, '--target', FETCH_STAGE);
     if (plan.ssh.forward) args.push('--ssh', `default=${options.sshSocket}`);
@@ -169,13 +172,19 @@ export function runQuietBuild(client: DockerClient, contextDir: string, stage: s
  * files are never sent) and removed afterwards, whatever happens.
  */
 export function runDockerBuild(client: DockerClient, request: DockerBuildRequest, sshSocket?: string): DockerBuildResult {
+  // Outside the context, readable by this user only, and removed with it (see build-secrets.ts).
+  const secrets = writeSecretFiles(request.plan.buildSecrets);
   const contextDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-rust-context-'));
   try {
     writeContext(contextDir, request);
     const buildId = crypto.randomUUID();
     let log = '';
     for (const phase of ['fetch', 'compile'] as const) {
-      const args = dockerBuildArgs(client, phase, request.plan, contextDir, buildId, { outputDir: request.outputDir, sshSocket });
+      const args = dockerBuildArgs(client, phase, request.plan, contextDir, buildId, {
+        outputDir: request.outputDir,
+        sshSocket,
+        secretFiles: secrets.files,
+      });
       const result = runStreaming(client.command, args, { env: dockerEnv(client) });
       log += result.output;
       if (result.signal) {
@@ -192,6 +201,7 @@ export function runDockerBuild(client: DockerClient, request: DockerBuildRequest
     return { log };
   } finally {
     fs.rmSync(contextDir, { recursive: true, force: true });
+    secrets.remove();
   }
 }
 

@@ -7,6 +7,7 @@
  */
 import { CdkRustError } from '../errors';
 import { shortHash } from '../private/short-hash';
+import { secretExports, secretMounts } from './build-secrets';
 import { BuildPlan, cargoBuildArgs, cargoFetchArgs } from './plan';
 
 /** Where the library's builds expect Cargo's home in the builder image (as in the official images). */
@@ -30,7 +31,10 @@ export const CA_BUNDLE_FILE = 'ca-certificates.crt';
 export const ZONEINFO = '/usr/share/zoneinfo';
 /** Its name beside `bootstrap` in the build output. */
 export const ZONEINFO_DIR_NAME = 'zoneinfo';
-/** The stage a compile build exports: `FROM scratch` holding just `bootstrap`. */
+/**
+ * The stage a compile build exports: `FROM scratch` holding `bootstrap` from the compile stage and, for a service,
+ * the CA bundle and time-zone data from {@link IMAGE_DATA_STAGE}.
+ */
 export const EXPORT_STAGE = 'export';
 
 /** The BuildKit cache mount ids of a build. */
@@ -55,14 +59,16 @@ export function cacheIdsFor(plan: BuildPlan, imageIdentity: string): CacheIds {
 }
 
 /**
- * Renders the Dockerfile for `plan`, built `FROM image`. It has two stages that run as two builds:
+ * Renders the Dockerfile for `plan`, built `FROM image`. It runs as two builds:
  *
  * - `fetch` ({@link FETCH_STAGE}), built with the build's network and, when needed, the SSH agent:
  *   `cargo fetch` fills the registry and git caches. Cargo runs no build script here.
  * - `compile`, exported through `export` ({@link EXPORT_STAGE}), built with `--network none` and no
  *   agent: `cargo build --offline` with the registry and git caches mounted read-only, so no build
  *   script can reach the network or the agent, nor plant anything (a git `core.sshCommand`, a hook,
- *   altered sources) that a later fetch step, of this or any other project, would run or compile.
+ *   altered sources) that a later fetch step, of this or any other project, would run or compile. Only
+ *   `bootstrap`, checked to be a regular file, leaves the compile stage; a service's CA bundle and
+ *   time-zone data come from their own stage, where no build script runs (see imageDataStage).
  *
  * Every value that comes from the user or the file system is checked to hold no line break, so none
  * can add an instruction.
@@ -90,7 +96,15 @@ export function renderDockerfile(plan: BuildPlan, image: string, cacheIds: Cache
     ? ['--mount=type=ssh,required=true', '--mount=type=bind,source=known_hosts,target=/etc/ssh/ssh_known_hosts']
     : [];
   fetchMounts.push(cacheMount(cacheIds.registry, `${CARGO_HOME}/registry`, false), cacheMount(cacheIds.git, `${CARGO_HOME}/git`, false));
-  const fetchEnv = plan.ssh.forward ? 'CARGO_NET_GIT_FETCH_WITH_CLI=true ' : '';
+  // bundling.buildSecrets: mounted by id and exported for the step's command only; no value is ever in this text.
+  fetchMounts.push(...secretMounts(plan.buildSecrets));
+  const secretCommands = secretExports(plan.buildSecrets);
+  // git run by cargo gets plain `ssh`, no hooks, no fsmonitor and no `ext::` transport, whatever the config of a
+  // git database in the shared cache says (the environment and command-line scope beat repository config).
+  const fetchEnv =
+    'GIT_SSH_COMMAND=ssh GIT_CONFIG_COUNT=3 GIT_CONFIG_KEY_0=core.hooksPath GIT_CONFIG_VALUE_0=/dev/null ' +
+    'GIT_CONFIG_KEY_1=core.fsmonitor GIT_CONFIG_VALUE_1=false GIT_CONFIG_KEY_2=protocol.ext.allow GIT_CONFIG_VALUE_2=never ' +
+    (plan.ssh.forward ? 'CARGO_NET_GIT_FETCH_WITH_CLI=true ' : '');
 
   // Compile offline after making changed contents look changed to cargo (see FRESHEN_SCRIPT in freshen.ts), and
   // copy the binary out of the cache mount in the same step (mounts are not layers).
@@ -99,6 +113,7 @@ export function renderDockerfile(plan: BuildPlan, image: string, cacheIds: Cache
     cacheMount(cacheIds.git, `${CARGO_HOME}/git`, true),
     cacheMount(cacheIds.target, TARGET_DIR, false),
     `--mount=type=bind,source=freshen.sh,target=${FRESHEN_PATH}`,
+    ...secretMounts(plan.buildSecrets),
   ];
 
   const lines = [
@@ -106,25 +121,58 @@ export function renderDockerfile(plan: BuildPlan, image: string, cacheIds: Cache
     '# Built twice: --target fetch (network, SSH agent), then --target export with --network none.',
     ...stage(FETCH_STAGE),
     `ARG ${BUILD_ID_ARG}`,
-    runStep(fetchMounts, `${fetchEnv}${shellJoin(['cargo', ...cargoFetchArgs(plan)])}`),
+    runStep(fetchMounts, ...secretCommands, `${fetchEnv}${shellJoin(['cargo', ...cargoFetchArgs(plan)])}`),
     '',
     ...stage('compile'),
     `ARG ${BUILD_ID_ARG}`,
     runStep(
       compileMounts,
+      ...secretCommands,
       `sh ${FRESHEN_PATH} ${TARGET_DIR} /src`,
       shellJoin(['cargo', ...cargoBuildArgs(plan, TARGET_DIR), '--offline']),
       `install -D -m 0755 ${binary} /out/bootstrap`,
-      ...(plan.caBundle ? [`install -D -m 0644 ${CA_BUNDLE} /out/${CA_BUNDLE_FILE}`] : []),
-      // `right/` holds leap-second variants of every zone, which programs asking for TZ=Europe/Paris never read.
-      ...(plan.zoneinfo ? [`cp -a ${ZONEINFO} /out/${ZONEINFO_DIR_NAME}`, `rm -rf /out/${ZONEINFO_DIR_NAME}/right`] : []),
+      // Build scripts ran as root in this container and may have replaced `install` itself: the shell's own
+      // `[` checks that what leaves is a regular file, not a link (cdk-rust refuses links on the host too).
+      `if [ -L /out/bootstrap ] || [ ! -f /out/bootstrap ]; then echo ${shellJoin([NOT_A_FILE_MESSAGE])} >&2; exit 1; fi`,
     ),
+    ...imageDataStage(plan, image),
     '',
     `FROM scratch AS ${EXPORT_STAGE}`,
-    'COPY --from=compile /out/ /',
+    // Only the binary comes from the stage where build scripts ran.
+    'COPY --from=compile /out/bootstrap /bootstrap',
+    ...(plan.caBundle || plan.zoneinfo ? [`COPY --from=${IMAGE_DATA_STAGE} /out/ /`] : []),
     '',
   ];
   return lines.join('\n');
+}
+
+/** What the compile step prints when a build script made the exported binary something other than a file. */
+export const NOT_A_FILE_MESSAGE =
+  'cdk-rust: /out/bootstrap is not a regular file after install: a build script of the crate or of a dependency ' +
+  'replaced the tools or outputs of the build (a build output must be data, never a link). Refused.';
+
+/** The stage that copies the builder image's CA bundle and time-zone data, for service images. */
+export const IMAGE_DATA_STAGE = 'image-data';
+
+/**
+ * The {@link IMAGE_DATA_STAGE} stage, when the plan asks for the CA bundle or the time-zone data: a fresh container
+ * of the builder image, with no sources, no cache mounts and no cargo, so no build script has run in it. Its copies
+ * resolve links inside it (`install` and `cp -L` copy contents), so what it exports is files and directories only.
+ * Of the zoneinfo it leaves out `right/` (leap-second variants of every zone, which programs asking for
+ * TZ=Europe/Paris never read), `posix/` (links to the same zones again) and `localtime` (the builder's own zone).
+ */
+function imageDataStage(plan: BuildPlan, image: string): string[] {
+  if (!plan.caBundle && !plan.zoneinfo) return [];
+  const commands = ['mkdir /out'];
+  if (plan.caBundle) commands.push(`install -m 0644 ${CA_BUNDLE} /out/${CA_BUNDLE_FILE}`);
+  if (plan.zoneinfo) {
+    commands.push(
+      `mkdir /out/${ZONEINFO_DIR_NAME}`,
+      `cd ${ZONEINFO}`,
+      `for entry in *; do case "$entry" in right|posix|localtime) ;; *) cp -RL "$entry" /out/${ZONEINFO_DIR_NAME}/ || exit 1 ;; esac; done`,
+    );
+  }
+  return ['', `FROM ${oneLine(image, 'the builder image')} AS ${IMAGE_DATA_STAGE}`, runStep([], ...commands)];
 }
 
 /** Returns `value`, or throws when it holds a line break or NUL (which would add a Dockerfile instruction). */
@@ -141,7 +189,7 @@ function oneLine(value: string, what: string): string {
 
 function runStep(mounts: string[], ...commands: string[]): string {
   for (const command of commands) oneLine(command, 'a cargo argument');
-  return ['RUN ' + mounts.join(' \\\n    '), '    ' + commands.join(' \\\n && ')].join(' \\\n');
+  return ['RUN' + (mounts.length > 0 ? ' ' + mounts.join(' \\\n    ') : ''), '    ' + commands.join(' \\\n && ')].join(' \\\n');
 }
 
 /** Quotes words for `/bin/sh`: plain words stay as they are, anything else is single-quoted. */

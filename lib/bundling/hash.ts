@@ -6,7 +6,12 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { CdkRustError } from '../errors';
+import { compileExcludePatterns } from './exclude-patterns';
 import { BuildPlan } from './plan';
+import { SECRET_DIRS, looksSecret } from './secret-files';
+
+export { looksSecret } from './secret-files';
 
 /** Version-control metadata: never a build input, at any depth. */
 const VCS_DIRS = new Set(['.git', '.hg', '.svn']);
@@ -20,21 +25,6 @@ const ROOT_OUTPUT_DIRS = new Set(['target', 'node_modules', 'cdk.out']);
 /** A directory holding this file is a cache (Cargo writes one into every target directory). */
 const CACHE_DIR_TAG = 'CACHEDIR.TAG';
 
-/** Directories of credentials, skipped at any depth. */
-const SECRET_DIRS = new Set(['.ssh', '.aws', '.gnupg', '.docker']);
-
-/** File names of credentials and SSH keys. */
-const SECRET_NAMES = /^(?:\.env(?:\..*)?|\.netrc|\.npmrc|\.pypirc|\.git-credentials|\.dockercfg|id_(?:rsa|dsa|ecdsa|ed25519)(?:_sk)?)$/;
-
-/** File extensions of key stores. */
-const SECRET_EXTENSIONS = /\.(?:p12|pfx|jks|keystore)$/i;
-
-/** A private key in PEM or OpenSSH form (RSA, EC, PKCS#8, encrypted, OpenSSH, PGP). */
-const PRIVATE_KEY_PEM = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----/;
-
-/** Files larger than this are not read for key material (keys are a few KiB). */
-const KEY_SCAN_LIMIT = 64 * 1024;
-
 /** One input file of a build. */
 export interface InputFile {
   /** Absolute path on the host. */
@@ -45,10 +35,20 @@ export interface InputFile {
 
 /** A file of the project that is kept out of the build context, and why. */
 export interface ExcludedFile {
-  /** Path relative to the plan's context root, POSIX style. */
+  /** Path relative to the plan's context root, POSIX style; a directory (excluded whole) ends with `/`. */
   readonly relative: string;
-  /** `secret`: it looks like a credential or private key; `outside-link`: a symbolic link to a file outside the project. */
-  readonly reason: 'secret' | 'outside-link';
+  /**
+   * `secret`: it looks like a credential or private key; `outside-link`: a symbolic link to a file outside
+   * the project; `excluded`: it matches a pattern of `bundling.exclude`.
+   */
+  readonly reason: 'secret' | 'outside-link' | 'excluded';
+}
+
+/** Why a file is left out of the build, as a progress line says it. */
+export function exclusionReason(reason: ExcludedFile['reason']): string {
+  if (reason === 'secret') return 'credentials or a private key';
+  if (reason === 'excluded') return 'bundling.exclude';
+  return 'a link leading outside the project';
 }
 
 /** The files a build reads, and the files of the project left out of it. */
@@ -62,25 +62,31 @@ export interface CollectedInputs {
 /**
  * Lists the files the build reads: every file below the plan's input directories and the workspace
  * files, except version-control metadata, caches (directories tagged with `CACHEDIR.TAG`, and
- * `target/`, `node_modules/` and `cdk.out/` directly in a package directory), credentials and private
- * keys, and symbolic links that lead outside the input directories. What is left out never reaches
- * the hash, the build context or a build script.
+ * `target/`, `node_modules/` and `cdk.out/` directly in a package directory), what `bundling.exclude`
+ * names, credentials and private keys (see secret-files.ts), and symbolic links that lead outside the
+ * input directories. What is left out never reaches the hash, the build context or a build script.
+ * A `--config` file of `cargoArgs` that is left out is an error: the build could not read it.
  */
 export function collectInputs(plan: BuildPlan): CollectedInputs {
   const files = new Map<string, string>();
   const excluded = new Map<string, ExcludedFile['reason']>();
   const roots = [plan.workspaceRoot, ...plan.inputDirs].map(realDir);
   const insideRoots = (real: string) => roots.some((root) => real === root || real.startsWith(root + path.sep));
-  const relativeOf = (absolute: string) => path.relative(plan.contextRoot, absolute).split(path.sep).join('/');
-  const consider = (absolute: string, isLink: boolean) => {
+  const relativeOf = (absolute: string) => toPosix(path.relative(plan.contextRoot, absolute));
+  const patterns = compileExcludePatterns(plan.exclude ?? []);
+  const patternPath = (absolute: string) => toPosix(path.relative(plan.workspaceRoot, absolute));
+  const consider = (absolute: string, isLink: boolean, walked: boolean) => {
     const relative = relativeOf(absolute);
     const real = isLink ? realFile(absolute) : absolute;
     if (real === undefined) return; // a dangling link, or a link to a directory
-    if (isLink && !insideRoots(real)) excluded.set(relative, 'outside-link');
+    const pattern = patternPath(absolute);
+    if (walked ? patterns.matches(pattern, false) : patterns.matchesPathOrParent(pattern, false)) excluded.set(relative, 'excluded');
+    else if (isLink && !insideRoots(real)) excluded.set(relative, 'outside-link');
     else if (looksSecret(absolute)) excluded.set(relative, 'secret');
     else files.set(relative, absolute);
   };
   const walk = (dir: string, isRoot: boolean) => {
+    if (isRoot && patterns.matchesPathOrParent(patternPath(dir), true)) return void excluded.set(`${relativeOf(dir)}/`, 'excluded');
     const entries = fs.readdirSync(dir, { withFileTypes: true });
     if (!isRoot && entries.some((e) => e.name === CACHE_DIR_TAG && e.isFile())) return;
     const isPackage = entries.some((e) => e.name === 'Cargo.toml' && e.isFile());
@@ -88,17 +94,19 @@ export function collectInputs(plan: BuildPlan): CollectedInputs {
       const absolute = path.join(dir, entry.name);
       if (entry.isDirectory()) {
         if (VCS_DIRS.has(entry.name) || SECRET_DIRS.has(entry.name) || (isPackage && ROOT_OUTPUT_DIRS.has(entry.name))) continue;
-        walk(absolute, false);
+        if (patterns.matches(patternPath(absolute), true)) excluded.set(`${relativeOf(absolute)}/`, 'excluded');
+        else walk(absolute, false);
       } else if (entry.isFile() || entry.isSymbolicLink()) {
-        consider(absolute, entry.isSymbolicLink());
+        consider(absolute, entry.isSymbolicLink(), true);
       }
     }
   };
   for (const dir of plan.inputDirs) walk(dir, true);
   for (const file of plan.inputFiles) {
     const stat = lstat(file);
-    if (stat && (stat.isFile() || stat.isSymbolicLink())) consider(file, stat.isSymbolicLink());
+    if (stat && (stat.isFile() || stat.isSymbolicLink())) consider(file, stat.isSymbolicLink(), false);
   }
+  checkConfigFiles(plan, files, excluded, relativeOf);
   const byPath = <T>([a]: [string, T], [b]: [string, T]) => (a < b ? -1 : a > b ? 1 : 0);
   return {
     inputs: [...files.entries()].sort(byPath).map(([relative, absolute]) => ({ relative, absolute })),
@@ -106,13 +114,26 @@ export function collectInputs(plan: BuildPlan): CollectedInputs {
   };
 }
 
-/** True for files that hold credentials or private keys, by name or by content. */
-export function looksSecret(file: string): boolean {
-  const name = path.basename(file);
-  if (SECRET_NAMES.test(name) || SECRET_EXTENSIONS.test(name)) return true;
-  const stat = fs.statSync(file);
-  if (stat.size > KEY_SCAN_LIMIT) return false;
-  return PRIVATE_KEY_PEM.test(fs.readFileSync(file, 'latin1'));
+/** Every `--config` file of `cargoArgs` must be an input: a build without it would not be the build asked for. */
+function checkConfigFiles(
+  plan: BuildPlan,
+  files: ReadonlyMap<string, string>,
+  excluded: ReadonlyMap<string, ExcludedFile['reason']>,
+  relativeOf: (absolute: string) => string,
+): void {
+  for (const config of plan.cargoConfigFiles ?? []) {
+    const relative = relativeOf(config.absolute);
+    if (files.has(relative)) continue;
+    const reason = excluded.get(relative) ?? [...excluded].find(([r]) => r.endsWith('/') && relative.startsWith(r))?.[1];
+    throw new CdkRustError(
+      'INVALID_PROP',
+      `${config.prop}: the --config file ${relative} is left out of the build ` +
+        `(${reason === 'excluded' ? 'it matches bundling.exclude' : reason === 'secret' ? 'it looks like credentials or a private key' : 'a link leading outside the project'}).`,
+      reason === 'excluded'
+        ? 'remove the pattern that matches it from bundling.exclude.'
+        : 'keep credentials out of Cargo configuration files (give tokens with bundling.buildSecrets), and keep the file a regular file in the workspace.',
+    );
+  }
 }
 
 /** Hashes the contents of the inputs, keyed by their relative paths. */
@@ -144,6 +165,8 @@ export function assetHash(plan: BuildPlan, inputsHash: string, recipe: string): 
     noDefaultFeatures: plan.noDefaultFeatures,
     cargoArgs: plan.cargoArgs,
     buildEnvironment: Object.fromEntries(Object.entries(plan.buildEnvironment).sort(([a], [b]) => a.localeCompare(b))),
+    // The ids only: a value never reaches the hash. Absent without secrets, so other hashes stay as they were.
+    ...(plan.buildSecrets ? { buildSecrets: plan.buildSecrets.map((s) => s.id) } : {}),
     locked: plan.locked,
     recipe,
     // Only extensions have it: the hashes of functions and services stay what they were.
@@ -177,4 +200,8 @@ function realFile(link: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+function toPosix(p: string): string {
+  return p.split(path.sep).join('/');
 }

@@ -5,14 +5,16 @@
  * What a local build promises: `cargo fetch` runs first, with your environment and, for private git
  * dependencies, the SSH agent and only the pinned host keys; then `cargo build --offline` runs with a
  * minimal environment (no SSH agent, no cloud credentials, nothing but PATH, HOME, locale and
- * temporary-directory variables, rustup's and Cargo's homes, and `bundling.buildEnvironment`). Build
- * scripts still run as you, with your files and your network: only Docker builds isolate them.
+ * temporary-directory variables, rustup's and Cargo's homes, and `bundling.buildEnvironment`). Both get
+ * `bundling.buildSecrets` as environment variables, read when the build starts. Build scripts still run
+ * as you, with your files and your network: only Docker builds isolate them.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { CdkRustError } from '../errors';
+import { buildSecretEnvironment } from './build-secrets';
 import { shellJoin } from './dockerfile';
 import { BuildPlan, cargoBuildArgs, cargoFetchArgs } from './plan';
 import { runStreaming } from './process';
@@ -77,13 +79,13 @@ export function localRecipe(plan: BuildPlan, toolchain: string, env: NodeJS.Proc
   ].join('\n');
 }
 
-/** The environment of the local fetch: yours, plus the SSH settings for private git dependencies. */
+/** The environment of the local fetch: yours, the build secrets, plus the SSH settings for private git dependencies. */
 export function localFetchEnv(
   plan: BuildPlan,
   knownHostsFile: string | undefined,
   env: NodeJS.ProcessEnv = process.env,
 ): NodeJS.ProcessEnv {
-  const fetchEnv: NodeJS.ProcessEnv = { ...env, ...plan.buildEnvironment };
+  const fetchEnv: NodeJS.ProcessEnv = { ...env, ...plan.buildEnvironment, ...buildSecretEnvironment(plan.buildSecrets, env) };
   if (plan.ssh.forward) {
     fetchEnv.CARGO_NET_GIT_FETCH_WITH_CLI = 'true';
     if (plan.ssh.agentSocket) fetchEnv.SSH_AUTH_SOCK = plan.ssh.agentSocket;
@@ -105,10 +107,10 @@ export function localFetchEnv(
   return fetchEnv;
 }
 
-/** The environment of the local compile: the allowed host variables plus `bundling.buildEnvironment`. */
+/** The environment of the local compile: the allowed host variables plus `bundling.buildEnvironment` and the build secrets. */
 export function localCompileEnv(plan: BuildPlan, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const kept = Object.entries(env).filter(([k, v]) => v !== undefined && COMPILE_ENV_ALLOWED.test(k));
-  return { ...Object.fromEntries(kept), ...plan.buildEnvironment };
+  return { ...Object.fromEntries(kept), ...plan.buildEnvironment, ...buildSecretEnvironment(plan.buildSecrets, env) };
 }
 
 /**

@@ -8,6 +8,9 @@ import * as path from 'path';
 import { CdkRustError } from '../errors';
 import { ArchitectureName } from '../private/architecture';
 import { BuildCacheSettings, resolveBuildCache } from './build-cache';
+import { BuildSecret, planBuildSecrets } from './build-secrets';
+import { CargoConfigFile, cargoConfigFileArgs } from './cargo-config-args';
+import { validateExcludePatterns } from './exclude-patterns';
 import { RustBundlingOptions } from './rust-bundling-options';
 import { CargoPackage, CargoWorkspace, SshGitSource } from './cargo';
 import { hasKnownHost, knownHostsName, validateKnownHostsLines } from './known-hosts';
@@ -105,6 +108,12 @@ export interface BuildPlan {
   readonly noDefaultFeatures: boolean;
   readonly cargoArgs: string[];
   readonly buildEnvironment: Record<string, string>;
+  /** `bundling.buildSecrets`, sorted by id: where each value comes from, never the value. Absent when there are none. */
+  readonly buildSecrets?: BuildSecret[];
+  /** The `--config` files of `cargoArgs` (also in `inputFiles`). Absent when there are none. */
+  readonly cargoConfigFiles?: CargoConfigFile[];
+  /** `bundling.exclude`: glob patterns, relative to the workspace root, of files kept out of the build. Absent when there are none. */
+  readonly exclude?: string[];
   /** Build with `--locked` (there is a Cargo.lock). */
   readonly locked: boolean;
   /** The builder image, or undefined for cdk-rust's default image. */
@@ -167,8 +176,15 @@ export function makeBuildPlan(workspace: CargoWorkspace, props: PlanProps): Buil
   const { pkg, bin } = selectBinary(workspace, props.binaryName);
   checkBinarySource(pkg, bin, props.binaryName !== undefined);
   const cache = resolveBuildCache(props.cacheDirectory, props.env ?? process.env);
+  const inputs = planInputs(workspace);
+  const buildEnvironment = validateBuildEnvironment(props.buildEnvironment ?? {});
+  const cargoArgs = validateCargoArgs(props.cargoArgs ?? []);
+  const configFiles = cargoConfigFileArgs(cargoArgs, workspace.root);
+  const secrets = planBuildSecrets(props.buildSecrets ?? {}, buildEnvironment, props.env ?? process.env);
+  const exclude = validateExcludePatterns(props.exclude ?? []);
   return {
-    ...planInputs(workspace),
+    ...inputs,
+    inputFiles: [...inputs.inputFiles, ...configFiles.map((f) => f.absolute)],
     packageName: pkg.name,
     binaryName: bin,
     architecture,
@@ -177,8 +193,11 @@ export function makeBuildPlan(workspace: CargoWorkspace, props: PlanProps): Buil
     profileDir: profileDirectory(profile),
     features: validateFeatures(props.features ?? []),
     noDefaultFeatures: props.noDefaultFeatures ?? false,
-    cargoArgs: validateCargoArgs(props.cargoArgs ?? []),
-    buildEnvironment: validateBuildEnvironment(props.buildEnvironment ?? {}),
+    cargoArgs,
+    buildEnvironment,
+    ...(secrets.length > 0 ? { buildSecrets: secrets } : {}),
+    ...(configFiles.length > 0 ? { cargoConfigFiles: configFiles } : {}),
+    ...(exclude.length > 0 ? { exclude } : {}),
     locked: workspace.lockFile !== undefined,
     builderImage: resolveBuilderImage(props.builderImage, props.env ?? process.env),
     network: props.network ?? 'host',

@@ -33,7 +33,10 @@ export interface RustBundlingOptions {
    *
    * They are part of the asset hash. Arguments that change where Cargo writes its output
    * (`--target-dir`, `--out-dir`, `--artifact-dir`) or what it builds (`--target`, `--bin`, `--package`)
-   * are rejected: use the dedicated options instead.
+   * are rejected: use the dedicated options instead. A `--config FILE` (or `--config=FILE`) names a file
+   * relative to the workspace root, below it: the file becomes a build input, so its contents are part of
+   * the asset hash and it is in the Docker build's context; an absolute path or a file outside the
+   * workspace is rejected. Inline `--config KEY=VALUE` is an argument like any other.
    *
    * @default - none
    */
@@ -42,12 +45,48 @@ export interface RustBundlingOptions {
   /**
    * Environment variables for the build (both in Docker and in local builds).
    *
-   * They are part of the asset hash. Do not put secrets here: use the SSH agent for private git
-   * dependencies instead.
+   * They are part of the asset hash, and written into the build's Dockerfile. Do not put secrets here:
+   * use `buildSecrets` for tokens, and the SSH agent for private git dependencies. The cloud assembly
+   * records only their names and salted digests (for `cdk-rust watch`, which takes the values from its
+   * own environment and checks them against the digests).
    *
    * @default - none
    */
   readonly buildEnvironment?: Record<string, string>;
+
+  /**
+   * Secrets for the build, such as a private registry's token: the id (the environment variable the
+   * build reads, e.g. `CARGO_REGISTRIES_MY_REGISTRY_TOKEN`) mapped to where the value comes from:
+   * `env:NAME` (a variable of the shell that synthesizes) or `file:PATH` (a file on this machine; a
+   * relative path is read from the current directory).
+   *
+   * In Docker builds the value is handed to BuildKit with `--secret` (from a file readable only by you,
+   * outside the build context) and mounted into the fetch and compile steps, which see it as the
+   * variable `ID` (trailing line breaks dropped); local builds get it in cargo's environment. It is
+   * never written into the Dockerfile, the build context, an image layer, the asset, the template, the
+   * assembly's metadata or a log, and it is not part of the asset hash (the ids are: changing a value
+   * does not rebuild). Build scripts of the crate and its dependencies can read it, as they can read
+   * everything the compile step sees. A source that cannot be read is an error at synth time.
+   *
+   * @default - none
+   */
+  readonly buildSecrets?: Record<string, string>;
+
+  /**
+   * Glob patterns of files to keep out of the build: they are never hashed, copied into the build
+   * context or seen by a build script.
+   *
+   * Patterns are relative to the workspace root and match as in `.gitignore`, in a simple form: `*`
+   * matches any characters but `/`, `?` one character but `/`, and `**` as a whole segment any number of
+   * directories; a pattern without a `/` (other than a trailing one) matches a name at any depth, one
+   * with a `/` is anchored at the workspace root; a trailing `/` matches directories only, and an
+   * excluded directory excludes everything below it. There are no negations, character classes or
+   * braces. An empty pattern, an absolute path or `..` is an error. Credentials and private keys are
+   * kept out without being listed here.
+   *
+   * @default - none
+   */
+  readonly exclude?: string[];
 
   /**
    * The Rust target triple to build for, overriding the one derived from the function's architecture.

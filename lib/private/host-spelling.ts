@@ -47,6 +47,8 @@ export const PROP_NAMES: ReadonlySet<string> = new Set([
   'forceDockerBundling',
   'cacheDirectory',
   'network',
+  'buildSecrets',
+  'exclude',
   // ErrorRateAlarmOptions, ErrorRateAlarmProps, AlarmTopicProps
   'threshold',
   'period',
@@ -132,7 +134,7 @@ export function spellProp(name: string, language: HostLanguage): string {
  * Props that exist only inside `bundling` (RustBundlingOptions). Written on their own they are Cargo's words
  * (`[profile.release]`, `--target`, `build.target-dir`), so a path that starts with one is not a prop path.
  */
-const BUNDLING_ONLY: ReadonlySet<string> = new Set(['features', 'profile', 'target', 'network']);
+const BUNDLING_ONLY: ReadonlySet<string> = new Set(['features', 'profile', 'target', 'network', 'exclude']);
 
 /**
  * `text` with the prop names it mentions spelled for `language`.

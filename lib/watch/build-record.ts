@@ -4,8 +4,13 @@
  * lands in the cloud assembly's manifest, never in the template; watch reads it back from there.
  *
  * It holds the Cargo manifest, the bin, the architecture and the bundling options, with nothing that is
- * only this machine's session: the SSH agent socket is left out (a rebuild uses `SSH_AUTH_SOCK`).
+ * only this machine's session: the SSH agent socket is left out (a rebuild uses `SSH_AUTH_SOCK`). It
+ * holds no value of `bundling.buildEnvironment` (which may be a token someone put there), only each
+ * variable's name and a digest of its value salted with the manifest's path: watch takes the values
+ * from its own environment and builds only when they are the ones synth used. `bundling.buildSecrets`
+ * holds where values come from (`env:NAME`, `file:PATH`), never a value, so it is recorded as it is.
  */
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { IConstruct } from 'constructs';
@@ -17,8 +22,14 @@ import { AssemblyFunction, assemblyFile, listAssemblyStacks } from '../invoke/as
 /** The metadata type of a build record in the cloud assembly's manifest. */
 export const BUILD_RECORD_TYPE = 'cdk-rust:build';
 
-/** The bundling options a build record keeps: all of RustBundlingOptions but the agent socket. */
-export type RecordedBundlingOptions = Omit<RustBundlingOptions, 'sshAgentSocket'>;
+/**
+ * The bundling options a build record keeps: all of RustBundlingOptions but the agent socket, with the
+ * build environment's values replaced by their digests (see {@link environmentDigest}).
+ */
+export type RecordedBundlingOptions = Omit<RustBundlingOptions, 'sshAgentSocket' | 'buildEnvironment'> & {
+  /** The digest of each `bundling.buildEnvironment` value, by variable name. */
+  readonly buildEnvironmentDigests?: Record<string, string>;
+};
 
 /** How a function's code was built: enough to call `Bundling.prepare` again. */
 export interface BuildRecord {
@@ -43,15 +54,65 @@ export function recordBuild(
   bundling: RustBundlingOptions | undefined,
   assetHash: string,
 ): void {
-  const { sshAgentSocket: _socket, ...kept } = bundling ?? {};
+  const { sshAgentSocket: _socket, buildEnvironment, buildSecrets, ...kept } = bundling ?? {};
+  const manifest = path.resolve(manifestPath);
+  const recorded: RecordedBundlingOptions = {
+    ...kept,
+    ...(buildEnvironment
+      ? { buildEnvironmentDigests: mapValues(buildEnvironment, (name, value) => environmentDigest(manifest, name, value)) }
+      : {}),
+    // A relative file is read from synth's directory, which need not be watch's.
+    ...(buildSecrets
+      ? {
+          buildSecrets: mapValues(buildSecrets, (_id, source) => source.replace(/^file:(?!\/)(.+)$/, (_m, p) => `file:${path.resolve(p)}`)),
+        }
+      : {}),
+  };
   const record: BuildRecord = {
-    manifestPath: path.resolve(manifestPath),
+    manifestPath: manifest,
     ...(binaryName !== undefined ? { binaryName } : {}),
     architecture: architecture.name === 'arm64' ? 'arm64' : 'x86_64',
-    bundling: JSON.parse(JSON.stringify(kept)),
+    bundling: JSON.parse(JSON.stringify(recorded)),
     assetHash,
   };
   construct.node.addMetadata(BUILD_RECORD_TYPE, record);
+}
+
+/**
+ * The digest a build record keeps of a `bundling.buildEnvironment` value: SHA-256 over the manifest's path,
+ * the name and the value. It proves that watch has the value synth used without telling it; like the asset
+ * hash (which covers the values too), it cannot hide a value short enough to guess.
+ */
+export function environmentDigest(manifestPath: string, name: string, value: string): string {
+  return crypto.createHash('sha256').update(`cdk-rust:build-environment\0${manifestPath}\0${name}\0${value}`).digest('hex');
+}
+
+/**
+ * The bundling options of `record`, as `Bundling.prepare` takes them: the build environment's values are
+ * taken from `env` (watch's own environment), and each must have the digest synth recorded. Throws
+ * CLI_USAGE naming the variable when one is missing or differs, rather than build something else.
+ */
+export function recordedBundlingOptions(record: BuildRecord, env: NodeJS.ProcessEnv = process.env): RustBundlingOptions {
+  const { buildEnvironmentDigests, ...rest } = record.bundling as RecordedBundlingOptions & { buildEnvironment?: Record<string, string> };
+  if (!buildEnvironmentDigests) return rest; // no build environment (or an older record that kept the values)
+  const buildEnvironment = mapValues(buildEnvironmentDigests, (name, digest) => {
+    const value = env[name];
+    if (value === undefined || environmentDigest(record.manifestPath, name, value) !== digest) {
+      throw new CdkRustError(
+        'CLI_USAGE',
+        `${record.manifestPath}${record.binaryName ? ` (${record.binaryName})` : ''} was synthesized with bundling.buildEnvironment.${name}, ` +
+          `whose value the cloud assembly does not keep, and ${name} ${value === undefined ? 'is not set' : 'has another value'} in this shell.`,
+        `export ${name} with the value the app gives bundling.buildEnvironment.${name}, then start cdk-rust watch again ` +
+          '(a value that must stay secret belongs in bundling.buildSecrets).',
+      );
+    }
+    return value;
+  });
+  return { ...rest, buildEnvironment };
+}
+
+function mapValues<T, U>(record: Readonly<Record<string, T>>, f: (key: string, value: T) => U): Record<string, U> {
+  return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, f(key, value)]));
 }
 
 /**

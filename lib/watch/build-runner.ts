@@ -12,7 +12,7 @@ import { Bundling, BundlingProps } from '../bundling/bundling';
 import { CdkRustError } from '../errors';
 import { readAll } from '../private/read-all';
 import { BuildCommand } from './build-command';
-import { BuildRecord } from './build-record';
+import { BuildRecord, recordedBundlingOptions } from './build-record';
 
 /** One build: the function's build record, and the directory to build into. */
 export interface BuildJob {
@@ -31,10 +31,10 @@ export interface RunningBuild {
   cancel(): void;
 }
 
-/** The props `Bundling.prepare` takes for a build record. */
+/** The props `Bundling.prepare` takes for a build record (build environment values from this process's environment). */
 export function bundlingPropsOf(record: BuildRecord): BundlingProps {
   return {
-    ...record.bundling,
+    ...recordedBundlingOptions(record),
     manifestPath: record.manifestPath,
     binaryName: record.binaryName,
     architecture: record.architecture === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64,

@@ -71,6 +71,17 @@ describe("docker: two runs, the agent and the network for the fetch only, failur
     expect(compile.join(' ')).toContain('--network none --target export --output type=local,dest=/out');
   });
 
+  test('build secrets reach both runs as --secret id=ID,src=FILE: the file, never the value, is on the command line', () => {
+    const p = plan('hello', { buildSecrets: { REGISTRY_TOKEN: 'env:HOST_TOKEN' }, env: { HOST_TOKEN: 'tok-value-1' } });
+    const secretFiles = { REGISTRY_TOKEN: '/tmp/cdk-rust-secrets-x/REGISTRY_TOKEN' };
+    for (const phase of ['fetch', 'compile'] as const) {
+      const args = dockerBuildArgs(classic, phase, p, '/ctx', 'id', { outputDir: '/out', secretFiles });
+      expect(args.join(' ')).toContain('--secret id=REGISTRY_TOKEN,src=/tmp/cdk-rust-secrets-x/REGISTRY_TOKEN');
+      expect(args.join(' ')).not.toContain('tok-value-1');
+    }
+    expect(dockerBuildArgs(classic, 'fetch', plan('hello'), '/ctx', 'id', { outputDir: '/out' })).not.toContain('--secret');
+  });
+
   test('an output directory with a comma or a quote stays one destination', () => {
     expect(csvJoin(['type=local', 'dest=/work/a,b'])).toBe('type=local,"dest=/work/a,b"');
     expect(csvJoin(['type=local', 'dest=/work/a"b'])).toBe('type=local,"dest=/work/a""b"');

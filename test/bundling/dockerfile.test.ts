@@ -6,6 +6,14 @@ const IDS = { registry: 'reg', git: 'git', target: 'tgt' };
 
 const plan = planOf;
 
+/** The text of the stage `name` of a rendered Dockerfile: from its FROM line to the next. */
+function stageOf(text: string, name: string): string {
+  const start = text.search(new RegExp(`^FROM \\S+ AS ${name}$`, 'm'));
+  expect(start).toBeGreaterThanOrEqual(0);
+  const next = text.slice(start + 1).search(/^FROM /m);
+  return next < 0 ? text.slice(start) : text.slice(start, start + 1 + next);
+}
+
 describe('dockerfile: a fetch stage and an offline compile stage, rendered from the plan alone', () => {
   test('plain crate: fetch, offline compile with cache mounts, scratch export', () => {
     const text = renderDockerfile(plan('hello'), 'builder:1', IDS);
@@ -18,14 +26,18 @@ describe('dockerfile: a fetch stage and an offline compile stage, rendered from 
 
   test("a service build also exports the builder image's CA bundle; a Lambda build exports only bootstrap", () => {
     const service = renderDockerfile(plan('hello', { artifact: 'service' }), 'builder:1', IDS);
-    expect(service).toContain('install -D -m 0644 /etc/ssl/certs/ca-certificates.crt /out/ca-certificates.crt');
-    expect(renderDockerfile(plan('hello'), 'builder:1', IDS)).not.toContain('ca-certificates');
+    expect(stageOf(service, 'image-data')).toContain('install -m 0644 /etc/ssl/certs/ca-certificates.crt /out/ca-certificates.crt');
+    const lambda = renderDockerfile(plan('hello'), 'builder:1', IDS);
+    expect(lambda).not.toContain('ca-certificates');
+    expect(lambda).not.toContain('image-data');
   });
 
-  test('a service build exports the time-zone data only when asked, without the leap-second variants', () => {
-    const zoned = renderDockerfile(plan('hello', { artifact: 'service', zoneinfo: true }), 'builder:1', IDS);
-    expect(zoned).toContain('cp -a /usr/share/zoneinfo /out/zoneinfo');
-    expect(zoned).toContain('rm -rf /out/zoneinfo/right');
+  test('a service build exports the time-zone data only when asked, without the leap-second, posix and localtime entries', () => {
+    const zoned = stageOf(renderDockerfile(plan('hello', { artifact: 'service', zoneinfo: true }), 'builder:1', IDS), 'image-data');
+    expect(zoned).toContain('cd /usr/share/zoneinfo');
+    expect(zoned).toContain(
+      'for entry in *; do case "$entry" in right|posix|localtime) ;; *) cp -RL "$entry" /out/zoneinfo/ || exit 1 ;; esac; done',
+    );
     expect(renderDockerfile(plan('hello', { artifact: 'service' }), 'builder:1', IDS)).not.toContain('zoneinfo');
     expect(renderDockerfile(plan('hello', { zoneinfo: true }), 'builder:1', IDS)).not.toContain('zoneinfo');
   });
@@ -113,6 +125,19 @@ describe('dockerfile: what build scripts can reach', () => {
     expect(fetchStage).not.toContain('cargo build');
   });
 
+  test('git in the fetch step runs plain ssh with no hooks, fsmonitor or ext transport, whatever a cached git database configures', () => {
+    for (const rendered of [text, renderDockerfile(plan('hello'), 'builder:1', IDS)]) {
+      const fetchRun = rendered.slice(rendered.indexOf('RUN '), rendered.indexOf('AS compile'));
+      const env = /^ {4}(.*)cargo fetch/m.exec(fetchRun)?.[1] ?? '';
+      // The environment and command-line scope beat a repository's config (git 2.31+; the builder image has 2.39).
+      expect(env).toMatch(/(^| )GIT_SSH_COMMAND=ssh /);
+      expect(env).toContain('GIT_CONFIG_COUNT=3 ');
+      expect(env).toContain('GIT_CONFIG_KEY_0=core.hooksPath GIT_CONFIG_VALUE_0=/dev/null ');
+      expect(env).toContain('GIT_CONFIG_KEY_1=core.fsmonitor GIT_CONFIG_VALUE_1=false ');
+      expect(env).toContain('GIT_CONFIG_KEY_2=protocol.ext.allow GIT_CONFIG_VALUE_2=never ');
+    }
+  });
+
   test('the binary is copied from the target directory cdk-rust passes to cargo, whatever the project configures', () => {
     expect(compileStage).toContain('--target-dir /cdk-rust/target --offline');
     expect(compileStage).not.toContain('CARGO_TARGET_DIR');
@@ -137,5 +162,65 @@ describe('dockerfile: what build scripts can reach', () => {
       'INVALID_PROP',
       'bundling.buildEnvironment.A',
     );
+  });
+});
+
+describe('dockerfile: a build exports data, never a link to the machine that builds', () => {
+  const zoned = renderDockerfile(plan('hello', { artifact: 'service', zoneinfo: true }), 'builder:1', IDS);
+
+  test('the time-zone data and the CA bundle come from a stage of their own, where no user code runs', () => {
+    const data = stageOf(zoned, 'image-data');
+    expect(data).toMatch(/^FROM builder:1 AS image-data\n/);
+    // No sources, no build environment, no cache mount, no cargo: nothing of the project is in this stage.
+    expect(data).not.toMatch(/COPY|ENV |--mount|cargo|\/src/);
+    // Links are resolved here, into files of the builder image's own content.
+    expect(data).toContain('cp -RL');
+    expect(data).not.toContain('cp -a');
+  });
+
+  test('the compile stage, where build scripts run, exports only bootstrap, checked by the shell to be a regular file', () => {
+    const compile = stageOf(zoned, 'compile');
+    expect(compile).not.toMatch(/zoneinfo|ca-certificates/);
+    expect(compile).toContain(
+      "&& if [ -L /out/bootstrap ] || [ ! -f /out/bootstrap ]; then echo 'cdk-rust: /out/bootstrap is not a regular file after install",
+    );
+    expect(compile).toMatch(/; exit 1; fi$/m);
+    const exported = stageOf(zoned, 'export');
+    expect(exported.trim().split('\n')).toEqual([
+      'FROM scratch AS export',
+      'COPY --from=compile /out/bootstrap /bootstrap',
+      'COPY --from=image-data /out/ /',
+    ]);
+    expect(
+      stageOf(renderDockerfile(plan('hello'), 'builder:1', IDS), 'export')
+        .trim()
+        .split('\n'),
+    ).toEqual(['FROM scratch AS export', 'COPY --from=compile /out/bootstrap /bootstrap']);
+  });
+});
+
+describe('dockerfile: build secrets are mounted by id, never written', () => {
+  test('the fetch and compile steps mount each secret and export it for their command; the text holds ids only', () => {
+    const p = plan('hello', {
+      buildSecrets: { CARGO_REGISTRIES_MINE_TOKEN: 'env:HOST_TOKEN' },
+      env: { HOST_TOKEN: 'tok-0123456789' },
+    });
+    const text = renderDockerfile(p, 'builder:1', IDS);
+    for (const stage of ['fetch', 'compile']) {
+      const step = stageOf(text, stage);
+      expect(step).toContain(
+        '--mount=type=secret,id=CARGO_REGISTRIES_MINE_TOKEN,target=/run/secrets/CARGO_REGISTRIES_MINE_TOKEN,required=true',
+      );
+      expect(step).toContain('export CARGO_REGISTRIES_MINE_TOKEN="$(cat /run/secrets/CARGO_REGISTRIES_MINE_TOKEN)"');
+      expect(step.indexOf('export CARGO_REGISTRIES_MINE_TOKEN')).toBeLessThan(step.indexOf('cargo '));
+    }
+    expect(text).not.toContain('tok-0123456789');
+    expect(text).not.toContain('HOST_TOKEN');
+    expect(text).not.toMatch(/^ENV CARGO_REGISTRIES_MINE_TOKEN/m);
+    expect(stageOf(text, 'export')).not.toContain('secret');
+  });
+
+  test('a plan without secrets mounts none', () => {
+    expect(renderDockerfile(plan('hello'), 'builder:1', IDS)).not.toContain('type=secret');
   });
 });

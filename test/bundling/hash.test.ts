@@ -6,7 +6,8 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Bundling, BundlingProps } from '../../lib/bundling/bundling';
 import { collectInputs } from '../../lib/bundling/hash';
-import { copyFixture, FIXTURES } from '../support';
+import { BuildPlan } from '../../lib/bundling/plan';
+import { copyFixture, expectCdkRustError, FIXTURES } from '../support';
 
 /** Builder images pinned by digest: their identity needs no Docker. */
 const IMAGE_1 = `builder@sha256:${'1'.repeat(64)}`;
@@ -241,3 +242,139 @@ describe('Bundling.bundle: a workspace without Cargo.lock', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('the build context: every credential file the review found stays out (issue 19, finding 8)', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = copyFixture('workspace');
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('direnv, dotenv in any case, Cargo and AWS credentials, pgpass, a Vault token, PuTTY keys, Terraform state and a key after 64 KiB', () => {
+    const alpha = path.join(dir, 'functions/alpha');
+    const planted: Record<string, string | Buffer> = {
+      '.envrc': 'export TOKEN=abc\n',
+      '.ENV': 'TOKEN=abc\n',
+      'prod.env': 'TOKEN=abc\n',
+      '.cargo/credentials.toml': '[registries.my]\ntoken = "abc"\n',
+      '.cargo/credentials': '[registry]\ntoken = "abc"\n',
+      credentials: '[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n',
+      'config/aws.ini': '[default]\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n',
+      '.pgpass': 'db:5432:*:app:hunter2\n',
+      '.vault-token': 's.abcdef\n',
+      'deploy.ppk': 'PuTTY-User-Key-File-3: ssh-ed25519\n',
+      'infra/terraform.tfstate': '{"resources":[]}\n',
+      'infra/terraform.tfstate.backup': '{"resources":[]}\n',
+      'assets/bundle.txt': Buffer.concat([
+        Buffer.alloc(64 * 1024 + 100, 0x61),
+        Buffer.from('\n-----BEGIN EC PRIVATE KEY-----\nMHcC\n-----END EC PRIVATE KEY-----\n'),
+      ]),
+    };
+    for (const [file, content] of Object.entries(planted)) {
+      fs.mkdirSync(path.dirname(path.join(alpha, file)), { recursive: true });
+      fs.writeFileSync(path.join(alpha, file), content);
+    }
+    // Look-alikes that are sources: a module named credentials stays an input.
+    fs.writeFileSync(path.join(alpha, 'src/credentials.rs'), 'pub fn load() {}\n');
+    fs.mkdirSync(path.join(alpha, 'src/env'));
+    fs.writeFileSync(path.join(alpha, 'src/env/mod.rs'), 'pub fn vars() {}\n');
+    const base = hashOf(dir, { binaryName: 'alpha' });
+    const { inputs, excluded } = collectInputs(planOf(dir));
+    const relative = inputs.map((i) => i.relative);
+    expect(relative).toEqual(expect.arrayContaining(['functions/alpha/src/credentials.rs', 'functions/alpha/src/env/mod.rs']));
+    expect(excluded).toEqual(
+      Object.keys(planted)
+        .map((file) => ({ relative: `functions/alpha/${file}`, reason: 'secret' }))
+        .sort((a, b) => (a.relative < b.relative ? -1 : 1)),
+    );
+    // Not in the hash either: changing one changes nothing.
+    fs.appendFileSync(path.join(alpha, '.vault-token'), 'rotated\n');
+    expect(hashOf(dir, { binaryName: 'alpha' })).toBe(base);
+  });
+});
+
+describe('the build context: bundling.exclude keeps out what a project names', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = copyFixture('workspace');
+    fs.mkdirSync(path.join(dir, 'functions/alpha/testdata/deep'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'functions/alpha/testdata/deep/big.json'), '{}');
+    fs.writeFileSync(path.join(dir, 'functions/alpha/notes.local.md'), 'mine');
+    fs.writeFileSync(path.join(dir, 'crates/shared/notes.local.md'), 'mine too');
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test("matching files and directories are reported as 'excluded', never hashed or sent", () => {
+    const exclude = ['*.local.md', 'functions/alpha/testdata/'];
+    const base = hashOf(dir, { binaryName: 'alpha', exclude });
+    const prepared = Bundling.prepare({ ...propsOf(dir), exclude });
+    expect(prepared.excluded).toEqual([
+      { relative: 'crates/shared/notes.local.md', reason: 'excluded' },
+      { relative: 'functions/alpha/notes.local.md', reason: 'excluded' },
+      { relative: 'functions/alpha/testdata/', reason: 'excluded' },
+    ]);
+    expect(prepared.inputs.map((i) => i.relative).filter((r) => /local\.md|testdata/.test(r))).toEqual([]);
+    fs.writeFileSync(path.join(dir, 'functions/alpha/testdata/deep/big.json'), '{"changed":true}');
+    fs.writeFileSync(path.join(dir, 'crates/shared/notes.local.md'), 'edited');
+    expect(hashOf(dir, { binaryName: 'alpha', exclude })).toBe(base);
+    // Without the patterns they are inputs.
+    expect(Bundling.prepare(propsOf(dir)).inputs.map((i) => i.relative)).toContain('functions/alpha/testdata/deep/big.json');
+  });
+
+  test('a pattern can keep out a workspace file too', () => {
+    fs.mkdirSync(path.join(dir, '.cargo'));
+    fs.writeFileSync(path.join(dir, '.cargo/config.toml'), '[build]\n');
+    expect(Bundling.prepare({ ...propsOf(dir), exclude: ['.cargo/'] }).excluded).toEqual([
+      { relative: '.cargo/config.toml', reason: 'excluded' },
+    ]);
+  });
+});
+
+describe('the asset hash: a --config file of cargoArgs and the ids of build secrets (issue 19, finding 10)', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = copyFixture('workspace');
+    fs.mkdirSync(path.join(dir, 'ci'));
+    fs.writeFileSync(path.join(dir, 'ci/cargo.toml'), '[profile.release]\nopt-level = 2\n');
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test.each([[['--config', 'ci/cargo.toml']], [['--config=ci/cargo.toml']]])(
+    'the contents of the file %j names change the hash',
+    (cargoArgs) => {
+      const before = hashOf(dir, { binaryName: 'alpha', cargoArgs });
+      fs.writeFileSync(path.join(dir, 'ci/cargo.toml'), '[profile.release]\nopt-level = 3\n');
+      expect(hashOf(dir, { binaryName: 'alpha', cargoArgs })).not.toBe(before);
+      // ... and it is in the build context, where cargo in Docker looks for it (relative to the workspace root).
+      expect(Bundling.prepare({ ...propsOf(dir), cargoArgs }).inputs.map((i) => i.relative)).toContain('ci/cargo.toml');
+    },
+  );
+
+  test('a --config file left out of the context (by bundling.exclude) is an error naming the argument', () => {
+    expectCdkRustError(
+      () => Bundling.prepare({ ...propsOf(dir), cargoArgs: ['--verbose', '--config', 'ci/cargo.toml'], exclude: ['ci/'] }),
+      'INVALID_PROP',
+      'bundling.cargoArgs[2]',
+      'ci/cargo.toml is left out of the build',
+      'bundling.exclude',
+    );
+  });
+
+  test('the hash covers the ids of build secrets, never their values', () => {
+    const file = path.join(dir, 'token');
+    fs.writeFileSync(file, 'first-value');
+    const withSecret = hashOf(dir, { binaryName: 'alpha', buildSecrets: { REGISTRY_TOKEN: `file:${file}` } });
+    expect(withSecret).not.toBe(hashOf(dir, { binaryName: 'alpha' }));
+    fs.writeFileSync(file, 'second-value');
+    expect(hashOf(dir, { binaryName: 'alpha', buildSecrets: { REGISTRY_TOKEN: `file:${file}` } })).toBe(withSecret);
+    expect(hashOf(dir, { binaryName: 'alpha', buildSecrets: { OTHER_TOKEN: `file:${file}` } })).not.toBe(withSecret);
+  });
+});
+
+function propsOf(dir: string): BundlingProps {
+  return { manifestPath: path.join(dir, 'Cargo.toml'), binaryName: 'alpha', builderImage: IMAGE_1, forceDockerBundling: true };
+}
+
+function planOf(dir: string): BuildPlan {
+  return Bundling.prepare(propsOf(dir)).plan;
+}

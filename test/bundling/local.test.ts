@@ -41,6 +41,15 @@ describe('local builds: what the compile step sees', () => {
     );
   });
 
+  test('build secrets reach the fetch and the compile as environment variables, read when the build starts', () => {
+    const p = plan('hello', { buildSecrets: { REGISTRY_TOKEN: 'env:HOST_TOKEN' }, env: { HOST_TOKEN: 'at-synth' } });
+    const env = { ...HOST_ENV, HOST_TOKEN: 'tok-value\n' };
+    expect(localFetchEnv(p, undefined, env).REGISTRY_TOKEN).toBe('tok-value');
+    expect(localCompileEnv(p, env).REGISTRY_TOKEN).toBe('tok-value');
+    // The compile still gets nothing else of the host's: the source variable is not passed on.
+    expect(localCompileEnv(p, env).HOST_TOKEN).toBeUndefined();
+  });
+
   test('an explicit agent socket reaches the fetch only', () => {
     const p = plan('private-dep', { knownHosts: [KNOWN_HOST], sshAgentSocket: '/run/other.sock' });
     expect(localFetchEnv(p, '/k', HOST_ENV).SSH_AUTH_SOCK).toBe('/run/other.sock');

@@ -3,11 +3,11 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { RustFunction } from '../../lib';
-import { Bundling } from '../../lib/bundling/bundling';
+import { Bundling, BundlingProps } from '../../lib/bundling/bundling';
 import { findAssemblyFunction } from '../../lib/invoke/assembly';
-import { BUILD_RECORD_TYPE, readBuildRecord } from '../../lib/watch/build-record';
+import { BUILD_RECORD_TYPE, environmentDigest, readBuildRecord, recordedBundlingOptions } from '../../lib/watch/build-record';
 import { bundlingPropsOf } from '../../lib/watch/build-runner';
-import { expectCdkRustError, FIXTURES, tempDir } from '../support';
+import { expectCdkRustError, FIXTURES, listFiles, tempDir } from '../support';
 
 function synth(build: (stack: Stack) => void): string {
   const outdir = tempDir('build-record');
@@ -37,20 +37,95 @@ describe('build record: RustFunction records how its code is built, in the manif
       });
     });
     const record = readBuildRecord(outdir, findAssemblyFunction(outdir, 'S/Api'));
-    const { sshAgentSocket: _left, ...kept } = bundling;
+    const { sshAgentSocket: _left, buildEnvironment, ...kept } = bundling;
+    const manifestPath = path.join(FIXTURES, 'multi-bin', 'Cargo.toml');
     expect(record).toEqual({
-      manifestPath: path.join(FIXTURES, 'multi-bin', 'Cargo.toml'),
+      manifestPath,
       binaryName: 'beta',
       architecture: 'arm64',
-      bundling: kept,
+      bundling: {
+        ...kept,
+        buildEnvironmentDigests: { RUSTFLAGS: environmentDigest(manifestPath, 'RUSTFLAGS', buildEnvironment.RUSTFLAGS) },
+      },
       assetHash: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
-    const props = bundlingPropsOf(record);
+    // Watch runs in the shell that synthesized: the value comes from there, checked against the digest.
+    const saved = process.env.RUSTFLAGS;
+    process.env.RUSTFLAGS = buildEnvironment.RUSTFLAGS;
+    let props: BundlingProps;
+    try {
+      props = bundlingPropsOf(record);
+    } finally {
+      if (saved === undefined) delete process.env.RUSTFLAGS;
+      else process.env.RUSTFLAGS = saved;
+    }
     // The recorded hash is the one Bundling.prepare gives the same props again (this stack was not bundled,
     // so neither asks Docker for the image's identity).
     expect(Bundling.prepare(props, { resolveImage: false }).assetHash).toBe(record.assetHash);
     expect(props.architecture?.name).toBe('arm64');
-    expect(props).toMatchObject({ ...kept, manifestPath: record.manifestPath, binaryName: 'beta' });
+    expect(props).toMatchObject({ ...kept, buildEnvironment, manifestPath: record.manifestPath, binaryName: 'beta' });
+  });
+
+  test('no value of buildEnvironment or buildSecrets reaches the assembly (issue 19, finding 10)', () => {
+    const token = 'tok-9c1e7d5b2a-value';
+    const secretFile = path.join(tempDir('record-secret'), 'token');
+    fs.writeFileSync(secretFile, `${token}-from-file`);
+    process.env.CDK_RUST_TEST_RECORD_TOKEN = `${token}-from-env`;
+    try {
+      const outdir = synth((stack) => {
+        new RustFunction(stack, 'Api', {
+          manifestPath: path.join(FIXTURES, 'hello', 'Cargo.toml'),
+          bundling: {
+            buildEnvironment: { CARGO_REGISTRIES_MINE_TOKEN: token },
+            buildSecrets: { A_TOKEN: 'env:CDK_RUST_TEST_RECORD_TOKEN', B_TOKEN: `file:${secretFile}` },
+          },
+        });
+      });
+      for (const file of listFiles(outdir)) expect(fs.readFileSync(file, 'utf-8')).not.toContain(token);
+      const record = readBuildRecord(outdir, findAssemblyFunction(outdir, 'S/Api'));
+      expect(record.bundling.buildSecrets).toEqual({ A_TOKEN: 'env:CDK_RUST_TEST_RECORD_TOKEN', B_TOKEN: `file:${secretFile}` });
+      expect(Object.keys(record.bundling.buildEnvironmentDigests ?? {})).toEqual(['CARGO_REGISTRIES_MINE_TOKEN']);
+    } finally {
+      delete process.env.CDK_RUST_TEST_RECORD_TOKEN;
+      fs.rmSync(path.dirname(secretFile), { recursive: true, force: true });
+    }
+  });
+
+  test('watch builds only with the values synth used: a missing or different value is CLI_USAGE naming the variable', () => {
+    const outdir = synth(
+      (stack) =>
+        new RustFunction(stack, 'Api', {
+          manifestPath: path.join(FIXTURES, 'hello', 'Cargo.toml'),
+          bundling: { buildEnvironment: { LEVEL: '3' } },
+        }),
+    );
+    const record = readBuildRecord(outdir, findAssemblyFunction(outdir, 'S/Api'));
+    expect(recordedBundlingOptions(record, { LEVEL: '3' }).buildEnvironment).toEqual({ LEVEL: '3' });
+    expectCdkRustError(
+      () => recordedBundlingOptions(record, {}),
+      'CLI_USAGE',
+      'bundling.buildEnvironment.LEVEL',
+      'is not set',
+      'export LEVEL',
+    );
+    expectCdkRustError(() => recordedBundlingOptions(record, { LEVEL: '4' }), 'CLI_USAGE', 'has another value');
+  });
+
+  test('a relative secret file is recorded as the absolute path synth read', () => {
+    const dir = tempDir('record-relative');
+    fs.writeFileSync(path.join(dir, 'token'), 'x');
+    const relative = path.relative(process.cwd(), path.join(dir, 'token'));
+    const outdir = synth(
+      (stack) =>
+        new RustFunction(stack, 'Api', {
+          manifestPath: path.join(FIXTURES, 'hello', 'Cargo.toml'),
+          bundling: { buildSecrets: { T: `file:${relative}` } },
+        }),
+    );
+    expect(readBuildRecord(outdir, findAssemblyFunction(outdir, 'S/Api')).bundling.buildSecrets).toEqual({
+      T: `file:${path.join(dir, 'token')}`,
+    });
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   test('the record stays out of the template', () => {
