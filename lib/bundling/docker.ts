@@ -9,7 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { CdkRustError } from '../errors';
 import { writeSecretFiles } from './build-secrets';
-import { BUILD_ID_ARG, EXPORT_STAGE, FETCH_STAGE } from './dockerfile';
+import { BUILD_ID_ARG, EXPORT_STAGE, FETCH_STAGE, NOT_A_FILE_MESSAGE } from './dockerfile';
 import { FRESHEN_SCRIPT } from './freshen';
 import { InputFile } from './hash';
 import { BuildPlan } from './plan';
@@ -288,6 +288,13 @@ export function buildFailureFix(log: string): string {
       '(e.g. reqwest with default-features = false and features = ["rustls-tls"]; the AWS SDK for Rust uses rustls by default), ' +
       'or build OpenSSL from source with openssl = { version = "0.10", features = ["vendored"] } in [dependencies] ' +
       '(it needs perl, make and a C compiler for the target in the builder image).'
+    );
+  }
+  if (log.includes(NOT_A_FILE_MESSAGE)) {
+    return (
+      'this is not your code failing to compile: a build script of the crate or of one of its dependencies replaced ' +
+      "the build's tools or outputs. Find the build.rs that writes outside its OUT_DIR (cargo build -vv shows each " +
+      'build script as it runs) and remove or update that dependency.'
     );
   }
   if (/Host key verification failed/.test(log)) {

@@ -1,4 +1,5 @@
 import { DockerClient, buildFailureFix, csvJoin, dockerBuildArgs, dockerEnv, failedStepOutput } from '../../lib/bundling/docker';
+import { NOT_A_FILE_MESSAGE } from '../../lib/bundling/dockerfile';
 import { shellJoin } from '../../lib/bundling/dockerfile';
 import { planOf } from '../support';
 
@@ -126,5 +127,10 @@ describe("docker: two runs, the agent and the network for the fetch only, failur
     expect(buildFailureFix('#9 1.0 error[E0308]: mismatched types')).toBe(
       "fix the error above (it is cargo's own output), then synth again.",
     );
+  });
+
+  test('a build whose bootstrap a build script turned into a link says whose problem it is: a build script, not a compile error', () => {
+    const log = `#12 9.1 ${NOT_A_FILE_MESSAGE}\n#12 ERROR: process "/bin/sh -c cargo build" did not complete successfully: exit code: 1`;
+    expect(buildFailureFix(log)).toMatch(/not your code failing to compile: a build script .* replaced the build's tools or outputs/);
   });
 });
