@@ -10,6 +10,7 @@
  * - cold (once): a new empty daemon without the cache, the CI build the cache replaces.
  * Every run starts from an empty cdk.out, as a CI checkout does: the daemon is the only difference.
  */
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { FreshDaemon, startFreshDaemon } from '../../test/fresh-daemon';
@@ -29,6 +30,9 @@ interface Subject {
   /** Applies round `r`'s one-line edit; returns a string the new asset holds. */
   readonly edit: (r: number) => string;
 }
+
+/** The cache's signing key, as a trusted CI job holds it: without one the target cache is never restored. */
+const BENCH_CACHE_KEY = crypto.randomBytes(32).toString('hex');
 
 /** The seconds of one `build cache: <what> ... in N s` progress line in a synth's log (summed over builds). */
 function cacheSeconds(log: string, what: 'restored' | 'saved'): number {
@@ -83,7 +87,7 @@ export const ciCache: Scenario = {
       coldRuns: number,
     ) => {
       progress(`s15 ${subject.label}: first synth with the cache on the main daemon (untimed, cold)`);
-      synth(subject, `s15-${subject.label}-prime`, { CDK_RUST_CACHE_DIR: subject.cacheDir });
+      synth(subject, `s15-${subject.label}-prime`, { CDK_RUST_CACHE_DIR: subject.cacheDir, CDK_RUST_CACHE_KEY: BENCH_CACHE_KEY });
       for (let c = 0; c < coldRuns; c++) {
         progress(`s15 ${subject.label}: cold synth on a fresh daemon, no cache (${c + 1}/${coldRuns})`);
         const t = onFreshDaemon((d) => synth(subject, `s15-${subject.label}-cold-${c + 1}`, { DOCKER_HOST: d.host }));
@@ -107,7 +111,11 @@ export const ciCache: Scenario = {
               name: rows.fresh,
               run: (r) => {
                 const t = onFreshDaemon((d) =>
-                  synth(subject, `s15-${subject.label}-fresh-${r + 1}`, { DOCKER_HOST: d.host, CDK_RUST_CACHE_DIR: subject.cacheDir }),
+                  synth(subject, `s15-${subject.label}-fresh-${r + 1}`, {
+                    DOCKER_HOST: d.host,
+                    CDK_RUST_CACHE_DIR: subject.cacheDir,
+                    CDK_RUST_CACHE_KEY: BENCH_CACHE_KEY,
+                  }),
                 );
                 if (!anyAssetHas(subject.outdir, tag)) notes.push(`${subject.label} fresh run ${r + 1}: an asset lacks the edit!`);
                 const restore = cacheSeconds(t.log, 'restored');

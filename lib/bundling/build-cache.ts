@@ -9,7 +9,8 @@
  * - `entries/<key>.json`: one per key, naming its two archives (the target cache, and the registry
  *   and git caches) with their digests and sizes; written by rename, so readers see a whole entry
  *   or none;
- * - `tmp/<pid>-<uuid>/`: work directories of running builds (removed when their process is gone).
+ * - `tmp/<pid>-<uuid>/`: work directories of running builds, each with a `.cdk-rust-work` marker
+ *   (removed when their process is gone).
  *
  * The key covers everything that changes what the target cache holds: the workspace's layout (not
  * its absolute path: builds see it at /src), the builder image's identity, the target triple and the
@@ -21,27 +22,42 @@
  * and target is restored instead: cargo's fingerprints rebuild whatever it does not match, so a
  * stale cache costs compile time, never correctness. An archive whose digest does not match its
  * entry is never used: the entry is dropped and the build runs cold.
+ *
+ * Trust model: the directory is untrusted input (a pull request's job, a shared self-hosted runner or
+ * an unprotected branch's cache may have written it). Digests prove that an archive is whole, not who
+ * made it. So:
+ * - the target cache (compiled artifacts and the inputs manifest, which nothing can check by content)
+ *   is restored only from an entry whose HMAC tag verifies with `CDK_RUST_CACHE_KEY` (cache-auth.ts),
+ *   a secret only trusted jobs hold; without a key it is never restored, and saves are unsigned;
+ * - the dependency archive is checked by content whatever the key: only registry `.crate` files whose
+ *   SHA-256 is the lock file's checksum, and git objects of the lock file's git sources, rebuilt into
+ *   fresh repositories and checked with `git fsck` to hold the locked commit (cache-dockerfile.ts);
+ * - the directory's own folders are never followed through links, entry and archive files must be
+ *   regular files, and cdk-rust deletes only what it created, inside the directory (cache-folders.ts).
  */
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { CdkRustError } from '../errors';
 import { processAlive } from '../private/process-alive';
 import { shortHash } from '../private/short-hash';
+import { BuildCacheSettings } from './build-cache-settings';
+import {
+  CacheEntry,
+  CacheObject,
+  ENTRY_FORMAT,
+  EntryAuthenticity,
+  describeObject,
+  isSymbolicLink,
+  readEntry,
+  sha256File,
+} from './cache-entry';
+import { folderProblem, isOwnWorkDirectory, isRegularFile, removeInside, WORK_MARKER } from './cache-folders';
 import { BuildPlan } from './plan';
 
-/** Where and how a build keeps its cache on the host. Plain data, part of the build plan. */
-export interface BuildCacheSettings {
-  /** The cache directory, absolute. */
-  readonly directory: string;
-  /** Restore only: never write the directory (pull-request builds). */
-  readonly readOnly: boolean;
-  /** The size the directory is kept under, in bytes. */
-  readonly maxBytes: number;
-}
-
-/** The default bound of the cache directory: 4 GiB, under GitHub's 10 GB per repository. */
-export const DEFAULT_CACHE_MAX_MB = 4096;
+export { DEFAULT_CACHE_MAX_MB, resolveBuildCache } from './build-cache-settings';
+export type { BuildCacheSettings } from './build-cache-settings';
+export { ENTRY_FORMAT, sha256File } from './cache-entry';
+export type { CacheEntry, CacheObject, EntryAuthenticity } from './cache-entry';
 
 const CACHEDIR_TAG =
   'Signature: 8a477f597d28d172789f06886806bc55\n' +
@@ -52,44 +68,6 @@ const CACHEDIR_TAG =
 const STALE_TMP_MS = 24 * 3600 * 1000;
 /** Archives no entry names are kept this long, for a build that is committing them right now. */
 const ORPHAN_GRACE_MS = 10 * 60 * 1000;
-
-/**
- * The settings from the prop or, failing that, the environment (`CDK_RUST_CACHE_DIR`,
- * `CDK_RUST_CACHE_READ_ONLY`, `CDK_RUST_CACHE_MAX_MB`). Undefined when no directory is named.
- */
-export function resolveBuildCache(prop: string | undefined, env: NodeJS.ProcessEnv): BuildCacheSettings | undefined {
-  const [value, name] =
-    prop !== undefined ? [prop, 'bundling.cacheDirectory'] : [env.CDK_RUST_CACHE_DIR || undefined, 'CDK_RUST_CACHE_DIR'];
-  if (value === undefined) return undefined;
-  if (value.trim() === '' || /[\r\n\0]/.test(value)) {
-    throw new CdkRustError(
-      'INVALID_PROP',
-      `${name}: ${JSON.stringify(value)} is not a directory path.`,
-      'name a directory (it is created when missing), e.g. ".cdk-rust-cache", and cache it in CI.',
-    );
-  }
-  const readOnlyText = (env.CDK_RUST_CACHE_READ_ONLY ?? '').trim().toLowerCase();
-  if (!['', '0', '1', 'true', 'false'].includes(readOnlyText)) {
-    throw new CdkRustError(
-      'INVALID_PROP',
-      `CDK_RUST_CACHE_READ_ONLY: "${env.CDK_RUST_CACHE_READ_ONLY}" is not a boolean.`,
-      'set it to "true" (restore only, for pull-request builds) or "false", or leave it unset.',
-    );
-  }
-  const maxText = (env.CDK_RUST_CACHE_MAX_MB ?? '').trim();
-  if (maxText !== '' && !/^[1-9][0-9]{0,7}$/.test(maxText)) {
-    throw new CdkRustError(
-      'INVALID_PROP',
-      `CDK_RUST_CACHE_MAX_MB: "${env.CDK_RUST_CACHE_MAX_MB}" is not a size in MiB.`,
-      `give a whole number of MiB, e.g. "${DEFAULT_CACHE_MAX_MB}" (the default), or leave it unset.`,
-    );
-  }
-  return {
-    directory: path.resolve(value),
-    readOnly: readOnlyText === '1' || readOnlyText === 'true',
-    maxBytes: (maxText === '' ? DEFAULT_CACHE_MAX_MB : Number(maxText)) * 1024 * 1024,
-  };
-}
 
 /** What a cache entry is for. */
 export interface CacheKey {
@@ -113,27 +91,6 @@ export function cacheKeyOf(plan: BuildPlan, imageIdentity: string): CacheKey {
   return { family, key: `${family}-${lock}` };
 }
 
-/** One archive of an entry. */
-export interface CacheObject {
-  readonly sha256: string;
-  readonly size: number;
-}
-
-/** A cache entry, as `entries/<key>.json` holds it. */
-export interface CacheEntry {
-  readonly format: 1;
-  readonly key: string;
-  readonly family: string;
-  /** The target cache. */
-  readonly target: CacheObject;
-  /** The registry's downloaded crates and index cache, and the workspace's git dependencies. */
-  readonly deps: CacheObject;
-  /** ISO time of the save. */
-  readonly created: string;
-  /** ISO time of the last restore or save. */
-  readonly lastUsed: string;
-}
-
 /** The two archives a save produced, in a work directory of the cache. */
 export interface SavedArchives {
   readonly target: string;
@@ -153,10 +110,32 @@ export class BuildCacheDirectory {
   }
 
   /**
+   * Why the directory cannot be used (one of its own folders is a link, or not a directory), or
+   * undefined when it can. Every method does nothing (finds nothing, writes and deletes nothing)
+   * while there is a problem.
+   */
+  public problem(): string | undefined {
+    for (const dir of [this.settings.directory, this.entries, this.objects, this.tmp]) {
+      const problem = folderProblem(dir);
+      if (problem) return problem;
+    }
+    return undefined;
+  }
+
+  /** Whether `entry` may give a build its target cache (see {@link EntryAuthenticity}). */
+  public authenticity(entry: CacheEntry): EntryAuthenticity {
+    const authKey = this.settings.authKey;
+    if (!authKey) return 'no-key';
+    if (entry.format !== ENTRY_FORMAT || entry.tag === undefined) return 'unsigned';
+    return authKey.verify(entry, entry.tag) ? 'signed' : 'forged';
+  }
+
+  /**
    * The entry to restore for `key`: its own, else the newest of its family. `exact` says which.
    * Unreadable entry files are skipped.
    */
   public find(key: CacheKey): { entry: CacheEntry; exact: boolean } | undefined {
+    if (this.problem()) return undefined;
     const all = this.list();
     const own = all.find((e) => e.key === key.key);
     if (own) return { entry: own, exact: true };
@@ -179,7 +158,7 @@ export class BuildCacheDirectory {
     const ok = [entry.target, entry.deps].every((object) => {
       const file = this.objectPath(object);
       try {
-        return fs.statSync(file).size === object.size && sha256File(file) === object.sha256;
+        return sha256File(file, object.size) === object.sha256;
       } catch {
         return false;
       }
@@ -193,14 +172,14 @@ export class BuildCacheDirectory {
       current.target.sha256 === entry.target.sha256 &&
       current.deps.sha256 === entry.deps.sha256
     ) {
-      fs.rmSync(this.entryPath(entry.key), { force: true });
+      removeInside(this.settings.directory, this.entryPath(entry.key));
     }
     return ok;
   }
 
   /** Records that `entry` was just used, for the least-recently-used bound. Nothing in read-only mode. */
   public touch(entry: CacheEntry): void {
-    if (this.settings.readOnly) return;
+    if (this.settings.readOnly || this.problem()) return;
     // Not over an entry another build saved meanwhile (whose archives are the ones that exist now).
     const current = readEntry(this.entryPath(entry.key));
     if (!current || current.target.sha256 !== entry.target.sha256 || current.deps.sha256 !== entry.deps.sha256) return;
@@ -216,7 +195,13 @@ export class BuildCacheDirectory {
     this.removeDeadWorkDirectories();
     const dir = path.join(this.tmp, `${process.pid}-${crypto.randomUUID()}`);
     fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, WORK_MARKER), '', { flag: 'wx' });
     return dir;
+  }
+
+  /** Deletes a work directory of this build (only as {@link removeInside} allows). */
+  public removeWorkDirectory(dir: string): void {
+    if (path.dirname(dir) === this.tmp && isOwnWorkDirectory(this.tmp, path.basename(dir))) removeInside(this.settings.directory, dir);
   }
 
   /**
@@ -234,6 +219,9 @@ export class BuildCacheDirectory {
     };
     if (parts.target) place(entry.target, names.target);
     if (parts.deps) place(entry.deps, names.deps);
+    for (const name of [parts.target ? names.target : undefined, parts.deps ? names.deps : undefined]) {
+      if (name && !isRegularFile(path.join(dir, name))) throw new Error(`the staged archive ${name} is not a regular file`);
+    }
   }
 
   /**
@@ -245,7 +233,7 @@ export class BuildCacheDirectory {
   public commit(key: CacheKey, archives: SavedArchives): CacheEntry | undefined {
     const target = describeObject(archives.target);
     const deps = describeObject(archives.deps);
-    if (target.size + deps.size > this.settings.maxBytes) {
+    if (target.size + deps.size > this.settings.maxBytes || this.problem()) {
       fs.rmSync(archives.target, { force: true });
       fs.rmSync(archives.deps, { force: true });
       return undefined;
@@ -255,12 +243,15 @@ export class BuildCacheDirectory {
       [archives.deps, deps],
     ] as const) {
       const stored = this.objectPath(object);
-      if (fs.existsSync(stored)) fs.rmSync(file, { force: true });
+      // An archive of this content is there already (a link or anything but a regular file is replaced).
+      if (isRegularFile(stored)) fs.rmSync(file, { force: true });
       else fs.renameSync(file, stored);
     }
     const replaced = readEntry(this.entryPath(key.key));
     const now = new Date().toISOString();
-    const entry: CacheEntry = { format: 1, key: key.key, family: key.family, target, deps, created: now, lastUsed: now };
+    const fields = { format: ENTRY_FORMAT, key: key.key, family: key.family, target, deps, created: now } as const;
+    const tag = this.settings.authKey?.tag(fields);
+    const entry: CacheEntry = { ...fields, lastUsed: now, ...(tag ? { tag } : {}) };
     this.writeEntry(entry);
     // The archives of the entry this one replaced go now, unless another entry names them (a build restoring
     // them at this very moment falls back to a cold build: slower, never wrong).
@@ -279,12 +270,13 @@ export class BuildCacheDirectory {
    * the least recently used entries other than `keep` while the archives exceed the bound.
    */
   public prune(keep?: string): void {
+    if (this.problem()) return;
     const entries = this.list().sort((a, b) => a.lastUsed.localeCompare(b.lastUsed));
     const named = (list: readonly CacheEntry[]) => new Set(list.flatMap((e) => [e.target.sha256, e.deps.sha256]));
     const now = Date.now();
     const referenced = named(entries);
     for (const object of this.listObjects()) {
-      if (!referenced.has(object.sha256) && now - object.mtimeMs > ORPHAN_GRACE_MS) fs.rmSync(object.file, { force: true });
+      if (!referenced.has(object.sha256) && now - object.mtimeMs > ORPHAN_GRACE_MS) removeInside(this.settings.directory, object.file);
     }
     const live = [...entries];
     const total = () => {
@@ -297,7 +289,7 @@ export class BuildCacheDirectory {
       const victim = live.findIndex((e) => e.key !== keep);
       if (victim < 0) break;
       const [removed] = live.splice(victim, 1);
-      fs.rmSync(this.entryPath(removed.key), { force: true });
+      removeInside(this.settings.directory, this.entryPath(removed.key));
       this.removeUnnamed([removed.target.sha256, removed.deps.sha256]);
     }
   }
@@ -306,7 +298,7 @@ export class BuildCacheDirectory {
   private removeUnnamed(shas: readonly string[]): void {
     const named = new Set(this.list().flatMap((e) => [e.target.sha256, e.deps.sha256]));
     for (const sha of shas) {
-      if (!named.has(sha)) fs.rmSync(path.join(this.objects, `${sha}.tar`), { force: true });
+      if (!named.has(sha)) removeInside(this.settings.directory, path.join(this.objects, `${sha}.tar`));
     }
   }
 
@@ -335,8 +327,8 @@ export class BuildCacheDirectory {
       if (!match) return [];
       const file = path.join(this.objects, name);
       try {
-        const stat = fs.statSync(file);
-        return [{ sha256: match[1], size: stat.size, mtimeMs: stat.mtimeMs, file }];
+        const stat = fs.lstatSync(file);
+        return stat.isFile() ? [{ sha256: match[1], size: stat.size, mtimeMs: stat.mtimeMs, file }] : [];
       } catch {
         return [];
       }
@@ -350,74 +342,36 @@ export class BuildCacheDirectory {
   private writeEntry(entry: CacheEntry): void {
     this.ensureLayout();
     const temp = path.join(this.entries, `.${entry.key}.${process.pid}.${crypto.randomUUID()}.tmp`);
-    fs.writeFileSync(temp, JSON.stringify(entry, undefined, 2) + '\n');
+    fs.writeFileSync(temp, JSON.stringify(entry, undefined, 2) + '\n', { flag: 'wx' });
     fs.renameSync(temp, this.entryPath(entry.key));
   }
 
+  /** Creates the folders (refusing links: throws when one is there), and the cache directory tag. */
   private ensureLayout(): void {
-    for (const dir of [this.entries, this.objects, this.tmp]) fs.mkdirSync(dir, { recursive: true });
+    for (const dir of [this.settings.directory, this.entries, this.objects, this.tmp]) {
+      const problem = folderProblem(dir);
+      if (problem) throw new Error(problem);
+      fs.mkdirSync(dir, { recursive: true });
+    }
+    const problem = this.problem();
+    if (problem) throw new Error(problem);
     const tag = path.join(this.settings.directory, 'CACHEDIR.TAG');
-    if (!fs.existsSync(tag)) fs.writeFileSync(tag, CACHEDIR_TAG);
+    if (!fs.existsSync(tag) && !isSymbolicLink(tag)) fs.writeFileSync(tag, CACHEDIR_TAG, { flag: 'wx' });
   }
 
+  /** Removes the work directories cdk-rust made whose process is gone (or that are a day old); nothing else. */
   private removeDeadWorkDirectories(): void {
     for (const name of fs.readdirSync(this.tmp)) {
+      if (!isOwnWorkDirectory(this.tmp, name)) continue;
       const dir = path.join(this.tmp, name);
-      const pid = Number(/^(\d+)-/.exec(name)?.[1]);
+      const pid = Number(name.slice(0, name.indexOf('-')));
       let stale: boolean;
       try {
-        stale = !processAlive(pid) || Date.now() - fs.statSync(dir).mtimeMs > STALE_TMP_MS;
+        stale = !processAlive(pid) || Date.now() - fs.lstatSync(dir).mtimeMs > STALE_TMP_MS;
       } catch {
         continue;
       }
-      if (stale) fs.rmSync(dir, { recursive: true, force: true });
+      if (stale) removeInside(this.settings.directory, dir);
     }
   }
-}
-
-/** Reads an entry file; undefined when it is not a well-formed entry. */
-function readEntry(file: string): CacheEntry | undefined {
-  try {
-    const data = JSON.parse(fs.readFileSync(file, 'utf-8')) as Partial<CacheEntry>;
-    const isObject = (o: unknown): o is CacheObject =>
-      typeof o === 'object' &&
-      o !== null &&
-      /^[0-9a-f]{64}$/.test(String((o as CacheObject).sha256)) &&
-      Number.isSafeInteger((o as CacheObject).size) &&
-      (o as CacheObject).size >= 0;
-    if (
-      data.format !== 1 ||
-      typeof data.key !== 'string' ||
-      typeof data.family !== 'string' ||
-      !/^[0-9a-f]{16}-(?:[0-9a-f]{16}|unlocked)$/.test(data.key) ||
-      !data.key.startsWith(`${data.family}-`) ||
-      !isObject(data.target) ||
-      !isObject(data.deps) ||
-      typeof data.created !== 'string' ||
-      typeof data.lastUsed !== 'string'
-    ) {
-      return undefined;
-    }
-    return data as CacheEntry;
-  } catch {
-    return undefined;
-  }
-}
-
-function describeObject(file: string): CacheObject {
-  return { sha256: sha256File(file), size: fs.statSync(file).size };
-}
-
-/** The SHA-256 of a file, read in chunks (archives are hundreds of MB). */
-export function sha256File(file: string): string {
-  const hash = crypto.createHash('sha256');
-  const fd = fs.openSync(file, 'r');
-  try {
-    const buffer = Buffer.alloc(4 * 1024 * 1024);
-    let read: number;
-    while ((read = fs.readSync(fd, buffer, 0, buffer.length, null)) > 0) hash.update(buffer.subarray(0, read));
-  } finally {
-    fs.closeSync(fd);
-  }
-  return hash.digest('hex');
 }

@@ -212,22 +212,3 @@ function findExternalPathDependencies(root: string, members: readonly CargoPacka
   }
   return [...found].sort();
 }
-
-/**
- * The names cargo gives the local clones of the lock file's git dependencies (`$CARGO_HOME/git/db/<name>-<hash>`):
- * the last path segment of each repository URL, without `.git`. Names that are not plain words are left out.
- */
-export function lockGitRepositoryNames(lockFile: string | undefined): string[] {
-  if (!lockFile || !fs.existsSync(lockFile)) return [];
-  const names = new Set<string>();
-  for (const match of fs.readFileSync(lockFile, 'utf-8').matchAll(LOCK_SOURCE)) {
-    const name =
-      match[1]
-        .replace(/\/+$/, '')
-        .split('/')
-        .pop()
-        ?.replace(/\.git$/, '') ?? '';
-    if (/^[A-Za-z0-9._-]+$/.test(name) && !/^\.+$/.test(name)) names.add(name);
-  }
-  return [...names].sort();
-}

@@ -170,7 +170,11 @@ export interface RustBundlingOptions {
    * a daemon that lacks them restores them first, so a one-line change recompiles one crate instead of
    * the whole dependency tree. Cache the directory in CI (`actions/cache`, GitLab's `cache:`), writing
    * it from the main branch only. Entries are keyed by the workspace's layout, the builder image, the
-   * target and the lock file; a damaged or stale entry falls back to a cold build. The directory is kept
+   * target and the lock file; a damaged or stale entry falls back to a cold build. The directory is
+   * untrusted input: the target cache is restored only from entries signed with the secret
+   * `CDK_RUST_CACHE_KEY` (read from the environment only; give it to trusted jobs only), and without
+   * it only what Cargo.lock pins (crates checked against its checksums, git objects checked by git) is
+   * restored. The directory is kept
    * under `CDK_RUST_CACHE_MAX_MB` (default 4096) by dropping the least recently used entries, and
    * `CDK_RUST_CACHE_READ_ONLY=true` restores without ever writing it. Host-toolchain builds do not
    * use it (their target directory is already on the host).

@@ -30,7 +30,20 @@ export function entryKindAt(file: string): EntryKind | undefined {
  * `O_NOFOLLOW` and checked again once open, so a link swapped in after the first check is refused too, and a
  * fifo is never waited on. Other errors (no such file, no permission) are thrown as they are.
  */
-export function readRegularFile(file: string, refuse: (kind: EntryKind) => Error): Buffer {
+export function readRegularFile(file: string, refuse: (kind: EntryKind) => Error = notARegularFile(file)): Buffer {
+  const fd = openRegularFile(file, refuse);
+  try {
+    return fs.readFileSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Opens `file` for reading as {@link readRegularFile} reads it (never through a link, never waiting on a fifo);
+ * the caller closes the descriptor.
+ */
+export function openRegularFile(file: string, refuse: (kind: EntryKind) => Error = notARegularFile(file)): number {
   const kind = entryKindAt(file);
   // No entry at all: opening it below throws ENOENT, naming the file.
   if (kind !== undefined && kind !== 'file') throw refuse(kind);
@@ -42,11 +55,15 @@ export function readRegularFile(file: string, refuse: (kind: EntryKind) => Error
     if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw refuse('symbolic link');
     throw error;
   }
-  try {
-    const opened = entryKind(fs.fstatSync(fd));
-    if (opened !== 'file') throw refuse(opened);
-    return fs.readFileSync(fd);
-  } finally {
+  const opened = entryKind(fs.fstatSync(fd));
+  if (opened !== 'file') {
     fs.closeSync(fd);
+    throw refuse(opened);
   }
+  return fd;
+}
+
+/** The default refusal: a plain error naming the file and what it is. */
+function notARegularFile(file: string): (kind: EntryKind) => Error {
+  return (kind) => new Error(`${file} is a ${kind}, not a regular file`);
 }

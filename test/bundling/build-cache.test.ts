@@ -1,20 +1,19 @@
 /**
- * The build cache directory on the host, without Docker: settings, keys, whole entries only, digests
- * checked before use, the size bound, and concurrent writers.
+ * The build cache directory on the host, without Docker: keys, whole entries only, digests checked
+ * before use, authentication tags, the size bound, concurrent writers, and a directory arranged by an
+ * attacker (forged entries, links to elsewhere).
  */
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import {
-  BuildCacheDirectory,
-  BuildCacheSettings,
-  CacheKey,
-  cacheKeyOf,
-  resolveBuildCache,
-  sha256File,
-} from '../../lib/bundling/build-cache';
-import { expectCdkRustError, planOf, tempDir } from '../support';
+import { inspect } from 'util';
+import { BuildCacheDirectory, BuildCacheSettings, CacheEntry, CacheKey, cacheKeyOf, sha256File } from '../../lib/bundling/build-cache';
+import { CacheAuthKey } from '../../lib/bundling/cache-auth';
+import { planOf, tempDir } from '../support';
 
 const MIB = 1024 * 1024;
+const SECRET = 'a'.repeat(24) + crypto.randomBytes(16).toString('hex');
+const authKey = (secret = SECRET) => CacheAuthKey.fromEnvironment({ CDK_RUST_CACHE_KEY: secret }) as CacheAuthKey;
 
 function settings(overrides: Partial<BuildCacheSettings> = {}): BuildCacheSettings {
   return { directory: tempDir('build-cache'), readOnly: false, maxBytes: 64 * MIB, ...overrides };
@@ -33,54 +32,6 @@ function archives(cache: BuildCacheDirectory, fill: string, size = 1024): { targ
 const KEY: CacheKey = { family: '0123456789abcdef', key: '0123456789abcdef-fedcba9876543210' };
 const OTHER_LOCK: CacheKey = { family: KEY.family, key: '0123456789abcdef-1111111111111111' };
 const OTHER_FAMILY: CacheKey = { family: 'aaaaaaaaaaaaaaaa', key: 'aaaaaaaaaaaaaaaa-fedcba9876543210' };
-
-describe('build-cache settings: from the prop or the CI environment, checked at synth time', () => {
-  test('nothing configured: no cache', () => {
-    expect(resolveBuildCache(undefined, {})).toBeUndefined();
-    expect(resolveBuildCache(undefined, { CDK_RUST_CACHE_DIR: '' })).toBeUndefined();
-  });
-
-  test('the prop wins over CDK_RUST_CACHE_DIR; relative paths resolve against the working directory', () => {
-    expect(resolveBuildCache('.cache/rust', { CDK_RUST_CACHE_DIR: '/ci/cache' })).toEqual({
-      directory: path.resolve('.cache/rust'),
-      readOnly: false,
-      maxBytes: 4096 * MIB,
-    });
-    expect(
-      resolveBuildCache(undefined, { CDK_RUST_CACHE_DIR: '/ci/cache', CDK_RUST_CACHE_READ_ONLY: 'true', CDK_RUST_CACHE_MAX_MB: '512' }),
-    ).toEqual({
-      directory: '/ci/cache',
-      readOnly: true,
-      maxBytes: 512 * MIB,
-    });
-  });
-
-  test('a bad directory, read-only flag or size names the prop or variable and the fix', () => {
-    expectCdkRustError(() => resolveBuildCache('a\nb', {}), 'INVALID_PROP', 'bundling.cacheDirectory', 'name a directory');
-    expectCdkRustError(() => resolveBuildCache(undefined, { CDK_RUST_CACHE_DIR: ' ' }), 'INVALID_PROP', 'CDK_RUST_CACHE_DIR');
-    expectCdkRustError(
-      () => resolveBuildCache('/c', { CDK_RUST_CACHE_READ_ONLY: 'yes please' }),
-      'INVALID_PROP',
-      'CDK_RUST_CACHE_READ_ONLY: "yes please" is not a boolean',
-      '"true"',
-    );
-    expectCdkRustError(
-      () => resolveBuildCache('/c', { CDK_RUST_CACHE_MAX_MB: '2GB' }),
-      'INVALID_PROP',
-      'CDK_RUST_CACHE_MAX_MB',
-      'whole number of MiB',
-    );
-    expectCdkRustError(() => resolveBuildCache('/c', { CDK_RUST_CACHE_MAX_MB: '0' }), 'INVALID_PROP', 'CDK_RUST_CACHE_MAX_MB');
-  });
-
-  test('the plan carries the settings, and they do not change what is built', () => {
-    const plain = planOf('hello');
-    const cached = planOf('hello', { cacheDirectory: '/ci/cache' });
-    expect(plain.cache).toBeUndefined();
-    expect(cached.cache).toEqual({ directory: '/ci/cache', readOnly: false, maxBytes: 4096 * MIB });
-    expect({ ...cached, cache: undefined }).toEqual({ ...plain, cache: undefined });
-  });
-});
 
 describe('build-cache keys: everything that changes the target cache, and nothing that does not', () => {
   test('the builder image, the target and the lock file change the key; the family ignores the lock file', () => {
@@ -238,9 +189,9 @@ describe('build-cache directory: whole entries, checked digests, a bound, concur
 
   test('work directories of processes that are gone are removed; archives no entry names go after a grace period', () => {
     const cache = new BuildCacheDirectory(settings());
-    const dead = path.join(cache.settings.directory, 'tmp', '999999999-left-by-an-interrupted-build');
-    cache.workDirectory();
-    fs.mkdirSync(dead);
+    const made = cache.workDirectory();
+    const dead = path.join(path.dirname(made), path.basename(made).replace(/^\d+-/, '999999999-')); // a process that is gone
+    fs.renameSync(made, dead);
     fs.writeFileSync(path.join(dead, 'target.tar'), 'half');
     const mine = cache.workDirectory();
     expect(fs.existsSync(dead)).toBe(false);
@@ -260,9 +211,169 @@ describe('build-cache directory: whole entries, checked digests, a bound, concur
     const cache = new BuildCacheDirectory(settings());
     const entry = cache.commit(KEY, archives(cache, 'a'));
     if (!entry) throw new Error('not committed');
-    const dir = cache.workDirectory();
+    const dir = path.join(cache.workDirectory(), 'seed');
+    fs.mkdirSync(dir);
     cache.stage(entry, dir, { target: true, deps: false }, { target: 'target.tar', deps: 'deps.tar' });
     expect(fs.readdirSync(dir)).toEqual(['target.tar']);
     expect(sha256File(path.join(dir, 'target.tar'))).toBe(entry.target.sha256);
+  });
+});
+
+/** Replaces the target archive of `entry` with `bytes` and rewrites the entry with the new digest, as a writer of the directory can. */
+function forge(cache: BuildCacheDirectory, entry: CacheEntry, bytes: Buffer): CacheEntry {
+  const sha256 = crypto.createHash('sha256').update(bytes).digest('hex');
+  const forged: CacheEntry = { ...entry, target: { sha256, size: bytes.length } };
+  fs.writeFileSync(cache.objectPath(forged.target), bytes);
+  fs.writeFileSync(path.join(cache.settings.directory, 'entries', `${entry.key}.json`), JSON.stringify(forged));
+  return forged;
+}
+
+describe('build-cache authentication: only an entry signed with CDK_RUST_CACHE_KEY may give a build its target cache', () => {
+  test('a save with the key signs the entry; the tag verifies, and survives being marked used', () => {
+    const cache = new BuildCacheDirectory(settings({ authKey: authKey() }));
+    const entry = cache.commit(KEY, archives(cache, 'a'));
+    expect(entry?.format).toBe(2);
+    expect(entry?.tag).toMatch(/^[0-9a-f]{64}$/);
+    if (!entry) throw new Error('not committed');
+    expect(cache.authenticity(entry)).toBe('signed');
+    cache.touch(entry);
+    const found = cache.find(KEY);
+    expect(found && cache.authenticity(found.entry)).toBe('signed');
+  });
+
+  test('a forged entry (the target archive swapped and its digest recomputed) verifies its digests but is refused', () => {
+    const cache = new BuildCacheDirectory(settings({ authKey: authKey() }));
+    const entry = cache.commit(KEY, archives(cache, 'a'));
+    if (!entry) throw new Error('not committed');
+    const forged = forge(cache, entry, Buffer.from('planted artifacts and an inputs manifest that hides them'));
+    const found = cache.find(KEY);
+    expect(found?.entry).toEqual(forged);
+    expect(cache.verify(forged)).toBe(true); // digests prove integrity, not origin
+    expect(cache.authenticity(forged)).toBe('forged');
+    // Without the tag, or with the tag of another key, it is not trusted either.
+    const { tag: _tag, ...untagged } = forged;
+    expect(cache.authenticity(untagged)).toBe('unsigned');
+    const otherKey = new BuildCacheDirectory(settings({ authKey: authKey('b'.repeat(40)) }));
+    expect(otherKey.authenticity(entry)).toBe('forged');
+  });
+
+  test('without a key nothing is trusted for the target cache, and a save writes no tag', () => {
+    const cache = new BuildCacheDirectory(settings());
+    const entry = cache.commit(KEY, archives(cache, 'a'));
+    if (!entry) throw new Error('not committed');
+    expect(entry.tag).toBeUndefined();
+    expect(cache.authenticity(entry)).toBe('no-key');
+    // and an unsigned entry stays untrusted once a key is configured
+    expect(new BuildCacheDirectory({ ...cache.settings, authKey: authKey() }).authenticity(entry)).toBe('unsigned');
+  });
+
+  test('an entry of format 1 (written before entries were signed) is read, but never trusted with a key', () => {
+    const signer = new BuildCacheDirectory(settings({ authKey: authKey() }));
+    const entry = signer.commit(KEY, archives(signer, 'a'));
+    if (!entry) throw new Error('not committed');
+    const { tag, ...fields } = entry;
+    const old = { ...fields, format: 1 as const };
+    fs.writeFileSync(path.join(signer.settings.directory, 'entries', `${KEY.key}.json`), JSON.stringify({ ...old, tag }));
+    const found = signer.find(KEY);
+    expect(found?.entry.format).toBe(1);
+    expect(found && signer.authenticity(found.entry)).toBe('unsigned');
+  });
+
+  test('the key never appears in an entry file or in the settings as printed or serialized', () => {
+    const cache = new BuildCacheDirectory(settings({ authKey: authKey() }));
+    cache.commit(KEY, archives(cache, 'a'));
+    const entryText = fs.readFileSync(path.join(cache.settings.directory, 'entries', `${KEY.key}.json`), 'utf-8');
+    expect(entryText).not.toContain(SECRET);
+    expect(JSON.stringify(cache.settings)).not.toContain(SECRET);
+    expect(inspect(cache.settings, { depth: 5 })).not.toContain(SECRET);
+    expect(String(cache.settings.authKey)).toBe('[CDK_RUST_CACHE_KEY]');
+  });
+});
+
+describe('build-cache directory on hostile ground: links are never followed, and only work directories cdk-rust made are deleted', () => {
+  /** A folder outside the cache holding a file: what must survive. */
+  function victim(): string {
+    const dir = tempDir('victim');
+    fs.writeFileSync(path.join(dir, 'precious.txt'), 'keep me');
+    fs.mkdirSync(path.join(dir, '4242-00000000-0000-4000-8000-000000000000'));
+    return dir;
+  }
+
+  test.each(['tmp', 'entries', 'objects'])('a symlinked %s: nothing outside the cache is touched, and the cache is not used', (folder) => {
+    for (const readOnly of [false, true]) {
+      const target = victim();
+      const cache = new BuildCacheDirectory(settings({ readOnly }));
+      fs.mkdirSync(cache.settings.directory, { recursive: true });
+      fs.symlinkSync(target, path.join(cache.settings.directory, folder));
+      expect(cache.problem()).toMatch(new RegExp(`${folder} is a symbolic link`));
+      expect(() => cache.workDirectory()).toThrow(/symbolic link/);
+      cache.prune();
+      expect(cache.find(KEY)).toBeUndefined();
+      expect(fs.readdirSync(target).sort()).toEqual(['4242-00000000-0000-4000-8000-000000000000', 'precious.txt']);
+      expect(fs.readFileSync(path.join(target, 'precious.txt'), 'utf-8')).toBe('keep me');
+    }
+  });
+
+  test('the cache directory itself as a symlink is refused', () => {
+    const target = victim();
+    const link = path.join(tempDir('cache-parent'), 'cache');
+    fs.symlinkSync(target, link);
+    const cache = new BuildCacheDirectory(settings({ directory: link }));
+    expect(cache.problem()).toMatch(/is a symbolic link/);
+    expect(() => cache.workDirectory()).toThrow();
+    expect(fs.readdirSync(target).sort()).toEqual(['4242-00000000-0000-4000-8000-000000000000', 'precious.txt']);
+  });
+
+  test("in tmp, only real directories named <pid>-<uuid> with cdk-rust's marker are removed, never a link or a folder of someone else", () => {
+    const target = victim();
+    const cache = new BuildCacheDirectory(settings());
+    cache.workDirectory();
+    const tmp = path.join(cache.settings.directory, 'tmp');
+    // a link named like a dead build's work directory, pointing outside the cache
+    fs.symlinkSync(target, path.join(tmp, '999999999-11111111-1111-4111-8111-111111111111'));
+    // a directory named like one, without the marker
+    fs.mkdirSync(path.join(tmp, '999999998-22222222-2222-4222-8222-222222222222'));
+    // a directory of another name
+    fs.mkdirSync(path.join(tmp, 'notes'));
+    // a dead build's directory whose marker is a link
+    const fake = path.join(tmp, '999999997-33333333-3333-4333-8333-333333333333');
+    fs.mkdirSync(fake);
+    fs.symlinkSync(path.join(target, 'precious.txt'), path.join(fake, '.cdk-rust-work'));
+    cache.workDirectory();
+    expect(
+      fs
+        .readdirSync(tmp)
+        .filter((n) => !n.startsWith(`${process.pid}-`))
+        .sort(),
+    ).toEqual([
+      '999999997-33333333-3333-4333-8333-333333333333',
+      '999999998-22222222-2222-4222-8222-222222222222',
+      '999999999-11111111-1111-4111-8111-111111111111',
+      'notes',
+    ]);
+    expect(fs.readFileSync(path.join(target, 'precious.txt'), 'utf-8')).toBe('keep me');
+  });
+
+  test('entry and archive files that are links are ignored: never read through, never deleted through', () => {
+    const target = victim();
+    const cache = new BuildCacheDirectory(settings());
+    const entry = cache.commit(KEY, archives(cache, 'a'));
+    if (!entry) throw new Error('not committed');
+    // the entry file becomes a link to a copy of itself elsewhere: not read
+    const copy = path.join(target, 'entry.json');
+    fs.copyFileSync(path.join(cache.settings.directory, 'entries', `${KEY.key}.json`), copy);
+    fs.rmSync(path.join(cache.settings.directory, 'entries', `${KEY.key}.json`));
+    fs.symlinkSync(copy, path.join(cache.settings.directory, 'entries', `${KEY.key}.json`));
+    expect(cache.find(KEY)).toBeUndefined();
+    // an archive that is a link (to a file of the right content) does not verify, and pruning leaves its target alone
+    const archive = cache.objectPath(entry.target);
+    fs.renameSync(archive, path.join(target, 'target.tar'));
+    fs.symlinkSync(path.join(target, 'target.tar'), archive);
+    expect(cache.verify(entry)).toBe(false);
+    const old = new Date(Date.now() - 3600_000);
+    fs.lutimesSync(archive, old, old);
+    cache.prune();
+    expect(fs.existsSync(path.join(target, 'target.tar'))).toBe(true);
+    expect(fs.existsSync(copy)).toBe(true);
   });
 });

@@ -12,6 +12,16 @@ function mounts(dockerfile: string): string[] {
   return [...dockerfile.matchAll(/--mount=(\S+)/g)].map((m) => m[1]);
 }
 
+/** The text of each stage, by name. */
+function stagesOf(dockerfile: string): Record<string, string> {
+  return Object.fromEntries(
+    dockerfile
+      .split(/^(?=FROM )/m)
+      .slice(1)
+      .map((stage) => [/^FROM \S+ AS (\S+)/.exec(stage)?.[1], stage]),
+  );
+}
+
 describe('cache-dockerfile: small builds that run no user code and write only what they must', () => {
   test('the probe mounts the target and registry caches read-only and reports each as warm or empty', () => {
     const text = renderProbeDockerfile('builder:1', IDS, DEPS);
@@ -29,9 +39,35 @@ describe('cache-dockerfile: small builds that run no user code and write only wh
     expect(text).toMatch(
       /if \[ -e \/cdk-rust\/target\/CACHEDIR\.TAG \] \|\| \[ -e \/cdk-rust\/target\/\.cdk-rust-inputs \]; then echo "the target cache is warm already"; else/,
     );
-    const seedRun = text.slice(text.indexOf('tar -xf /cdk-rust/seed/target.tar'));
+    const seedRun = stagesOf(text).cache;
     expect(seedRun.indexOf('! -name .cdk-rust-inputs ! -name CACHEDIR.TAG -exec mv')).toBeLessThan(seedRun.indexOf('-maxdepth 1 -exec mv'));
-    expect(text).toContain('tar -xf /cdk-rust/seed/deps.tar -C /usr/local/cargo --skip-old-files');
+  });
+
+  test('archives are unpacked and checked in stages with no cache mount; only the last stage writes the caches', () => {
+    const stages = stagesOf(renderSeedDockerfile('builder:1', IDS, { target: true, deps: DEPS }));
+    expect(Object.keys(stages)).toEqual(['extract', 'verify', 'cache', 'export']);
+    for (const name of ['extract', 'verify']) expect(mounts(stages[name]).filter((m) => m.startsWith('type=cache'))).toEqual([]);
+    expect(stages.extract).toContain('tar -xf /cdk-rust/seed/target.tar -C /cdk-rust/extracted/target --no-same-owner');
+    expect(stages.extract).toContain('tar -xf /cdk-rust/seed/deps.tar -C /cdk-rust/extracted/deps --no-same-owner');
+    expect(stages.verify).toContain('sh /cdk-rust/verify-deps.sh /cdk-rust/extracted/deps /cdk-rust/lock-deps /cdk-rust/verified');
+    // The caches see the extracted and verified files through read-only binds of those stages, never the archives.
+    expect(mounts(stages.cache)).toEqual([
+      'type=cache,id=tgt,target=/cdk-rust/target,sharing=locked',
+      'type=bind,from=extract,source=/cdk-rust/extracted/target,target=/cdk-rust/extracted',
+      'type=cache,id=reg,target=/usr/local/cargo/registry,sharing=locked',
+      'type=cache,id=git,target=/usr/local/cargo/git,sharing=locked',
+      'type=bind,from=verify,source=/cdk-rust/verified,target=/cdk-rust/verified',
+      'type=bind,source=install-deps.sh,target=/cdk-rust/install-deps.sh',
+    ]);
+    expect(stages.cache).not.toMatch(/tar -xf \/cdk-rust\/seed|--skip-old-files/);
+  });
+
+  test('only directories, regular files and in-tree relative links of the target archive reach the target cache: no absolute or upward link, device or fifo', () => {
+    const cache = stagesOf(renderSeedDockerfile('builder:1', IDS, { target: true })).cache;
+    expect(cache).toContain(
+      "find . -mindepth 1 \\( -type d -o -type f -o \\( -type l ! -lname '/*' ! -lname '..' ! -lname '../*' ! -lname '*/../*' ! -lname '*/..' \\) \\) " +
+        '-print0 | tar --null --no-recursion -cf - -T - | tar -xf - -C /cdk-rust/target/.cdk-rust-seed',
+    );
   });
 
   test('a seed of the registry only does not mount the target cache, and the other way round', () => {
@@ -39,7 +75,7 @@ describe('cache-dockerfile: small builds that run no user code and write only wh
     expect(mounts(renderSeedDockerfile('b', IDS, { target: true })).some((m) => m.includes('id=reg') || m.includes('id=git'))).toBe(false);
   });
 
-  test('the save mounts every cache read-only, archives no work directory and no index clone, and only this workspace’s git repositories', () => {
+  test('the save mounts every cache read-only, archives no work directory, and of the registry and git caches only what the lock file names', () => {
     const text = renderSaveDockerfile('builder:1', IDS);
     expect(text).toMatchSnapshot();
     expect(
@@ -48,8 +84,9 @@ describe('cache-dockerfile: small builds that run no user code and write only wh
         .every((m) => m.endsWith(',readonly')),
     ).toBe(true);
     expect(text).toContain('--exclude=./.cdk-rust-seed --exclude=./.cdk-rust-freshen');
-    expect(text).toContain('-name .git -prune');
-    expect(text).toContain('-name "$repo-*"');
+    expect(text).toContain('sh /cdk-rust/select-deps.sh /cdk-rust/lock-deps > /tmp/deps.list');
+    expect(text).toContain('tar -cf /out/deps.tar --no-recursion --files-from /tmp/deps.list');
+    expect(text).not.toMatch(/registry\/index|registry\/src|git\/checkouts/);
   });
 
   test('none of them forwards the agent, and none has a syntax line that would pull a frontend image', () => {
