@@ -41,17 +41,9 @@ import * as path from 'path';
 import { processAlive } from '../private/process-alive';
 import { shortHash } from '../private/short-hash';
 import { BuildCacheSettings } from './build-cache-settings';
-import {
-  CacheEntry,
-  CacheObject,
-  ENTRY_FORMAT,
-  EntryAuthenticity,
-  describeObject,
-  isSymbolicLink,
-  readEntry,
-  sha256File,
-} from './cache-entry';
-import { folderProblem, isOwnWorkDirectory, isRegularFile, removeInside, WORK_MARKER } from './cache-folders';
+import { CacheEntry, CacheObject, ENTRY_FORMAT, EntryAuthenticity, describeObject, readEntry, sha256File } from './cache-entry';
+import { entryKindAt } from '../private/no-follow';
+import { folderProblem, isOwnWorkDirectory, removeInside, WORK_MARKER } from './cache-folders';
 import { BuildPlan } from './plan';
 
 export { DEFAULT_CACHE_MAX_MB, resolveBuildCache } from './build-cache-settings';
@@ -220,7 +212,7 @@ export class BuildCacheDirectory {
     if (parts.target) place(entry.target, names.target);
     if (parts.deps) place(entry.deps, names.deps);
     for (const name of [parts.target ? names.target : undefined, parts.deps ? names.deps : undefined]) {
-      if (name && !isRegularFile(path.join(dir, name))) throw new Error(`the staged archive ${name} is not a regular file`);
+      if (name && entryKindAt(path.join(dir, name)) !== 'file') throw new Error(`the staged archive ${name} is not a regular file`);
     }
   }
 
@@ -244,7 +236,7 @@ export class BuildCacheDirectory {
     ] as const) {
       const stored = this.objectPath(object);
       // An archive of this content is there already (a link or anything but a regular file is replaced).
-      if (isRegularFile(stored)) fs.rmSync(file, { force: true });
+      if (entryKindAt(stored) === 'file') fs.rmSync(file, { force: true });
       else fs.renameSync(file, stored);
     }
     const replaced = readEntry(this.entryPath(key.key));
@@ -356,7 +348,7 @@ export class BuildCacheDirectory {
     const problem = this.problem();
     if (problem) throw new Error(problem);
     const tag = path.join(this.settings.directory, 'CACHEDIR.TAG');
-    if (!fs.existsSync(tag) && !isSymbolicLink(tag)) fs.writeFileSync(tag, CACHEDIR_TAG, { flag: 'wx' });
+    if (entryKindAt(tag) === undefined) fs.writeFileSync(tag, CACHEDIR_TAG, { flag: 'wx' });
   }
 
   /** Removes the work directories cdk-rust made whose process is gone (or that are a day old); nothing else. */

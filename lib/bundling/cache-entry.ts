@@ -70,14 +70,6 @@ export function readEntry(file: string): CacheEntry | undefined {
   }
 }
 
-export function isSymbolicLink(file: string): boolean {
-  try {
-    return fs.lstatSync(file).isSymbolicLink();
-  } catch {
-    return false;
-  }
-}
-
 export function describeObject(file: string): CacheObject {
   return { sha256: sha256File(file), size: fs.statSync(file).size };
 }

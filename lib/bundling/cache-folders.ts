@@ -30,15 +30,6 @@ export function folderProblem(dir: string): string | undefined {
   return undefined;
 }
 
-/** True when `file` is a regular file (not a link, directory or device). */
-export function isRegularFile(file: string): boolean {
-  try {
-    return fs.lstatSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
 /** True when `dir`, in the folder `tmp`, is a work directory cdk-rust created (name, real directory, marker). */
 export function isOwnWorkDirectory(tmp: string, name: string): boolean {
   if (!WORK_NAME.test(name)) return false;
