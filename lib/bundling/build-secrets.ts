@@ -10,9 +10,9 @@
  * only the ids are (the hash covers them).
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { CdkRustError } from '../errors';
+import { writePrivateFiles } from '../private/private-files';
 
 /** Where the fetch and compile steps mount a secret: `/run/secrets/<id>`. */
 export const SECRETS_DIR = '/run/secrets';
@@ -118,20 +118,8 @@ export interface SecretFiles {
 export function writeSecretFiles(secrets: readonly BuildSecret[] | undefined, env: NodeJS.ProcessEnv = process.env): SecretFiles {
   const values = (secrets ?? []).map((s) => [s.id, readBuildSecret(s, env)] as const);
   if (values.length === 0) return { files: {}, remove: () => undefined };
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-rust-secrets-'));
-  const remove = () => fs.rmSync(dir, { recursive: true, force: true });
-  try {
-    fs.chmodSync(dir, 0o700);
-    const files: Record<string, string> = {};
-    for (const [id, value] of values) {
-      files[id] = path.join(dir, id);
-      fs.writeFileSync(files[id], value, { mode: 0o600, flag: 'wx' });
-    }
-    return { files, remove };
-  } catch (error) {
-    remove();
-    throw error;
-  }
+  const written = writePrivateFiles('cdk-rust-secrets-', Object.fromEntries(values));
+  return { files: written.paths, remove: written.remove };
 }
 
 /** The `RUN --mount` options that give a step the secrets (ids only). */

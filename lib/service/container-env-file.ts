@@ -4,10 +4,8 @@
  * value. The caller removes it as soon as the container exists (the Docker client reads it before creating the
  * container), and in any case when this process exits.
  */
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { CdkRustError } from '../errors';
+import { writePrivateFiles } from '../private/private-files';
 
 /** An environment file on disk. */
 export interface ContainerEnvFile {
@@ -20,23 +18,16 @@ export interface ContainerEnvFile {
 /** Writes `environment` as a file for `docker run --env-file`; refuses what that format cannot carry. */
 export function writeContainerEnvFile(environment: Record<string, string>, serviceName: string): ContainerEnvFile {
   const lines = Object.entries(environment).map(([name, value]) => envFileLine(name, value, serviceName));
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-rust-env-'));
-  const file = path.join(dir, 'env');
+  const written = writePrivateFiles('cdk-rust-env-', { env: lines.map((line) => `${line}\n`).join('') });
   let removed = false;
   const remove = (): void => {
     if (removed) return;
     removed = true;
     process.removeListener('exit', remove);
-    fs.rmSync(dir, { recursive: true, force: true });
+    written.remove();
   };
   process.on('exit', remove);
-  try {
-    fs.writeFileSync(file, lines.map((line) => `${line}\n`).join(''), { mode: 0o600, flag: 'wx' });
-  } catch (error) {
-    remove();
-    throw error;
-  }
-  return { path: file, remove };
+  return { path: written.paths.env, remove };
 }
 
 /**
