@@ -46,6 +46,7 @@ cdk-rust synth --manifest PATH [options]
   --health-check-path P (service) The path the load balancer checks. Default: /health
   --container-health-check "ARGS"
                         (service) Run the binary with ARGS as the container health check, e.g. "healthcheck".
+                        Default: cdk-rust's health probe requests the health-check path.
 
 Output: DIR is a CDK cloud assembly holding the template (<stack>.template.json), the built asset and
 bootstrap.zip (the code as Lambda takes it). Deploy it with the CDK CLI, which uploads the asset:

@@ -13,6 +13,7 @@ import { resolveErrorRateAlarmOptions } from './alarm/error-rate-alarm-options';
 import { Bundling } from './bundling/bundling';
 import { CdkRustError } from './errors';
 import { scopesGranularAcknowledgements } from './private/aws-cdk-lib-version';
+import { ArtifactFile } from './bundling/artifact-file';
 import { RustBundlingOptions } from './bundling/rust-bundling-options';
 import { RustExtension, checkExtensionArchitectures } from './extension/rust-extension';
 import { RustFunctionUrlOptions, resolveFunctionUrlOptions } from './function-url';
@@ -52,6 +53,18 @@ export interface RustFunctionProps extends lambda.FunctionOptions {
    * @default - a static musl build for the function's architecture, in Docker with BuildKit
    */
   readonly bundling?: RustBundlingOptions;
+
+  /**
+   * Project files and directories shipped in the zip beside `bootstrap`, such as configuration or templates.
+   *
+   * They land in the function's working directory, `/var/task` (`{ source: 'configuration' }` is read as
+   * `configuration/base.yaml` relative to it), and `cdk-rust invoke` and `watch` run the function with the same
+   * files beside it. Links, files outside the workspace and credentials are refused; contents are part of the
+   * asset hash. See {@link ArtifactFile}.
+   *
+   * @default - only `bootstrap`
+   */
+  readonly files?: ArtifactFile[];
 
   /**
    * Lambda extensions built by cdk-rust, added as layers after `layers`.
@@ -149,7 +162,7 @@ export class RustFunction extends lambda.Function {
     const logGroup = props.logGroup ?? defaultLogGroup(scope, id, props);
     const tracing = props.tracing ?? lambda.Tracing.ACTIVE;
     const bundled = Bundling.bundleWithPlan(
-      { ...props.bundling, manifestPath: props.manifestPath, binaryName: props.binaryName, architecture },
+      { ...props.bundling, manifestPath: props.manifestPath, binaryName: props.binaryName, architecture, files: props.files },
       scope,
       id,
     );
@@ -172,7 +185,7 @@ export class RustFunction extends lambda.Function {
       code: bundled.code,
     });
     this.functionLogGroup = logGroup;
-    recordBuild(this, props.manifestPath, props.binaryName, architecture, props.bundling, bundled.assetHash);
+    recordBuild(this, { ...props, architecture, plan: bundled.plan, assetHash: bundled.assetHash });
 
     // Write access to this log group only (what LogGroup.grantWrite grants), never `logs:*` on `*`.
     role.addToPrincipalPolicy(

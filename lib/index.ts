@@ -8,6 +8,7 @@ export { RustFunction } from './function';
 export type { RustFunctionProps } from './function';
 export type { RustFunctionUrlOptions } from './function-url';
 export type { RustBundlingOptions } from './bundling/rust-bundling-options';
+export type { ArtifactFile } from './bundling/artifact-file';
 export { RustExtension } from './extension/rust-extension';
 export type { RustExtensionProps } from './extension/rust-extension';
 export { AlarmTopic, ErrorRateAlarm, ServiceAlarms } from './alarm';

@@ -1,6 +1,7 @@
 import * as api from '../lib';
 import type {
   AlarmTopicProps,
+  ArtifactFile,
   AssemblyFunction,
   CdkRustErrorCode,
   ErrorRateAlarmOptions,
@@ -55,6 +56,7 @@ describe('index: the public API is what users call, and nothing else', () => {
       | RustFunctionProps
       | RustFunctionUrlOptions
       | RustBundlingOptions
+      | ArtifactFile
       | ErrorRateAlarmOptions
       | ErrorRateAlarmProps
       | AlarmTopicProps

@@ -249,3 +249,9 @@ export function useEnvironment(vars: () => NodeJS.ProcessEnv): void {
     }
   });
 }
+
+/** Writes `text` to `relative` under `root` (creating its directories), with `mode` (default 0644). */
+export function writeProjectFile(root: string, relative: string, text: string, mode = 0o644): void {
+  fs.mkdirSync(path.dirname(path.join(root, relative)), { recursive: true });
+  fs.writeFileSync(path.join(root, relative), text, { mode });
+}

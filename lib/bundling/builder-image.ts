@@ -21,6 +21,12 @@ import { runStreaming } from './process';
 export const BUILDER_RECIPE_FILE = 'builder-recipe.sh';
 
 /**
+ * The Rust version of cdk-rust's default builder image: rustup's only toolchain there, installed as
+ * `<version>-<host>` (see toolchain-file.ts for what a workspace's toolchain file may pin).
+ */
+export const DEFAULT_RUST_VERSION = '1.95.0';
+
+/**
  * The Dockerfile of cdk-rust's default builder image: the official Rust image at an exact version
  * and rustup's two musl targets (the only steps that need a registry), then the shared builder
  * recipe (lib/bundling/builder-recipe.ts: packages and a C compiler for each musl target, the same
@@ -29,7 +35,7 @@ export const BUILDER_RECIPE_FILE = 'builder-recipe.sh';
  * The recipe comes from the build context; the image keeps it, to show how it was made.
  */
 export const DEFAULT_BUILDER_DOCKERFILE = [
-  'FROM public.ecr.aws/docker/library/rust:1.95.0-bookworm',
+  `FROM public.ecr.aws/docker/library/rust:${DEFAULT_RUST_VERSION}-bookworm`,
   'RUN rustup target add x86_64-unknown-linux-musl aarch64-unknown-linux-musl',
   `COPY ${BUILDER_RECIPE_FILE} /usr/local/share/cdk-rust/${BUILDER_RECIPE_FILE}`,
   `RUN sh /usr/local/share/cdk-rust/${BUILDER_RECIPE_FILE} \\`,

@@ -15,6 +15,8 @@ import { IConstruct } from 'constructs';
 import { CdkRustError } from '../errors';
 import { entryKindAt } from '../private/no-follow';
 import { progress, warn } from '../private/progress';
+import { ArtifactFile } from './artifact-file';
+import { ArtifactEntry, hashArtifactFiles, listArtifactFiles, writeArtifactFiles } from './artifact-files';
 import { RustBundlingOptions } from './rust-bundling-options';
 import { BuildCacheDirectory, cacheKeyOf } from './build-cache';
 import { restoreBuildCache, saveBuildCache } from './build-cache-steps';
@@ -23,11 +25,13 @@ import { readCargoWorkspace } from './cargo';
 import { detectDocker, runDockerBuild } from './docker';
 import { CA_BUNDLE, CA_BUNDLE_FILE, ZONEINFO, ZONEINFO_DIR_NAME, cacheIdsFor, renderDockerfile } from './dockerfile';
 import { FRESHEN_SCRIPT } from './freshen';
+import { HEALTH_PROBE_FILE } from './health-probe';
 import { checkBuildOutput } from './build-output';
 import { ExcludedFile, InputFile, assetHash, collectInputs, exclusionReason, hashInputs } from './hash';
 import { localRecipe, localToolchainFor, runLocalBuild } from './local';
 import { BuildPlan, makeBuildPlan } from './plan';
 import { checkSshAgent } from './ssh-agent';
+import { checkPinnedToolchain } from './toolchain-file';
 
 /** What {@link Bundling.bundle} needs. */
 export interface BundlingProps extends RustBundlingOptions {
@@ -41,8 +45,12 @@ export interface BundlingProps extends RustBundlingOptions {
   readonly artifact?: 'lambda' | 'service' | 'extension';
   /** For an extension: the file name under `extensions/`. @default - the binary's name */
   readonly extensionName?: string;
+  /** Project files that ship beside the binary (see ArtifactFile). @default - none */
+  readonly files?: ArtifactFile[];
   /** For a service image: export the builder image's time-zone data too. @default false */
   readonly zoneinfo?: boolean;
+  /** For a service image: build cdk-rust's health probe and export it beside the binary too. @default false */
+  readonly healthProbe?: boolean;
 }
 
 /** Options of {@link Bundling.prepare}. */
@@ -64,6 +72,10 @@ export interface PreparedBuild {
   readonly localToolchain?: string;
   /** Files of the project kept out of the build (credentials, links leading outside the project). */
   readonly excluded: ExcludedFile[];
+  /** What `files` ships beside the binary, every file and directory listed; empty without `files`. */
+  readonly files: ArtifactEntry[];
+  /** Files under a directory of `files` left out because they look like credentials (absolute paths). */
+  readonly filesExcluded: string[];
   /** The builder image, when the build runs in Docker. */
   readonly image: string;
   /** What identifies the builder image's contents: its digest or local id (see builderImageIdentity). */
@@ -84,6 +96,8 @@ export interface BuildOutput {
   readonly caBundle?: string;
   /** The builder image's time-zone data, a directory beside `bootstrap`, when the plan asks for it. */
   readonly zoneinfo?: string;
+  /** cdk-rust's health probe (health-probe.ts), an executable beside `bootstrap`, when the plan asks for it. */
+  readonly healthProbe?: string;
 }
 
 /** Cache ids are left out of the hash: they name where caches live, not what is built. */
@@ -96,7 +110,10 @@ export class Bundling {
     const workspace = readCargoWorkspace(props.manifestPath);
     const plan = makeBuildPlan(workspace, { ...props, architecture: props.architecture?.name });
     const { inputs, excluded } = collectInputs(plan);
+    const files = listArtifactFiles(plan.files ?? []);
     const localToolchain = plan.forceDocker ? undefined : localToolchainFor(plan.target, plan.workspaceRoot);
+    // A rust-toolchain(.toml) pinning a toolchain the default builder image lacks: said now, not deep in Docker.
+    if (!localToolchain) checkPinnedToolchain(plan);
     const image = plan.builderImage ?? DEFAULT_BUILDER_IMAGE;
     const imageIdentity = !localToolchain && (options.resolveImage ?? true) ? builderImageIdentity(image, () => detectDocker()) : image;
     const recipe = localToolchain
@@ -106,11 +123,13 @@ export class Bundling {
       plan,
       inputs,
       excluded,
+      files: files.entries,
+      filesExcluded: files.excluded,
       localToolchain,
       image,
       imageIdentity,
       targetDirectory: workspace.targetDirectory,
-      assetHash: assetHash(plan, hashInputs(inputs), recipe),
+      assetHash: assetHash(plan, hashInputs(inputs), recipe, plan.files ? hashArtifactFiles(files.entries) : undefined),
     };
   }
 
@@ -125,12 +144,12 @@ export class Bundling {
     return Bundling.bundleWithPlan(props, scope, id).code;
   }
 
-  /** {@link bundle}, also returning the build plan (what was chosen: the bin, the target, ...) and the asset hash. */
-  public static bundleWithPlan(
-    props: BundlingProps,
-    scope?: IConstruct,
-    id?: string,
-  ): { code: lambda.AssetCode; plan: BuildPlan; assetHash: string } {
+  /**
+   * {@link prepare} for a construct: errors name `<scope path>/<id>`, stacks that are not being synthesized
+   * (`Stack.bundlingRequired`) ask Docker nothing, and the notices every artifact gets are given: a missing
+   * Cargo.lock (a warning on `scope`) and the files left out of the build or of `files` (a progress line).
+   */
+  public static prepareFor(props: BundlingProps, scope?: IConstruct, id?: string): PreparedBuild {
     const where = scope ? [scope.node.path, id].filter((p) => p).join('/') : undefined;
     let prepared: PreparedBuild;
     try {
@@ -138,19 +157,18 @@ export class Bundling {
     } catch (error) {
       throw where ? CdkRustError.inConstruct(error, where) : error;
     }
-    if (!prepared.plan.locked) {
-      const message =
-        `${where ?? props.manifestPath}: the workspace has no Cargo.lock, so dependency versions are resolved anew ` +
-        'on every build and the build is not reproducible (no --locked). Commit a Cargo.lock (cargo generate-lockfile) to pin them.';
-      if (scope) Annotations.of(scope).addWarningV2('cdk-rust:missingCargoLock', message);
-      else warn(message);
-    }
-    if (prepared.excluded.length > 0) {
-      progress(
-        `left out of the build of ${prepared.plan.binaryName}: ` +
-          prepared.excluded.map((e) => `${e.relative} (${exclusionReason(e.reason)})`).join(', '),
-      );
-    }
+    reportNotices(prepared, props.manifestPath, scope, where);
+    return prepared;
+  }
+
+  /** {@link bundle}, also returning the build plan (what was chosen: the bin, the target, ...) and the asset hash. */
+  public static bundleWithPlan(
+    props: BundlingProps,
+    scope?: IConstruct,
+    id?: string,
+  ): { code: lambda.AssetCode; plan: BuildPlan; assetHash: string } {
+    const where = scope ? [scope.node.path, id].filter((p) => p).join('/') : undefined;
+    const prepared = Bundling.prepareFor(props, scope, id);
     const code = lambda.Code.fromAsset(prepared.plan.workspaceRoot, {
       assetHash: prepared.assetHash,
       assetHashType: AssetHashType.CUSTOM,
@@ -160,7 +178,7 @@ export class Bundling {
         local: {
           tryBundle: (outputDir: string) => {
             try {
-              Bundling.build(prepared, outputDir);
+              Bundling.buildLambdaAsset(prepared, outputDir);
             } catch (error) {
               throw where ? CdkRustError.inConstruct(error, where) : error;
             }
@@ -170,6 +188,21 @@ export class Bundling {
       },
     });
     return { code, plan: prepared.plan, assetHash: prepared.assetHash };
+  }
+
+  /**
+   * A function's or extension's asset: {@link build}, then `files` written beside `bootstrap` (or `extensions/`).
+   * On failure nothing is left behind.
+   */
+  public static buildLambdaAsset(prepared: PreparedBuild, outputDir: string): BuildOutput {
+    const output = Bundling.build(prepared, outputDir);
+    try {
+      writeArtifactFiles(prepared.files, outputDir);
+    } catch (error) {
+      fs.rmSync(outputDir, { recursive: true, force: true });
+      throw error;
+    }
+    return output;
   }
 
   /**
@@ -209,7 +242,7 @@ export class Bundling {
       }
       // Before anything here reads, moves or chmods the export: only regular files and directories.
       checkBuildOutput(exportDir, plan.binaryName);
-      const { caBundle, zoneinfo } = takeExport(prepared, exportDir, outputDir);
+      const { caBundle, zoneinfo, healthProbe } = takeExport(prepared, exportDir, outputDir);
       fs.rmSync(exportDir, { recursive: true, force: true });
       let binary = path.join(outputDir, 'bootstrap');
       if (plan.extensionName !== undefined) {
@@ -221,7 +254,7 @@ export class Bundling {
       }
       const size = fs.statSync(binary).size;
       progress(`built ${plan.binaryName}: ${(size / 1024 / 1024).toFixed(2)} MiB in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      return { log, bootstrap: binary, caBundle, zoneinfo };
+      return { log, bootstrap: binary, caBundle, zoneinfo, healthProbe };
     } catch (error) {
       fs.rmSync(outputDir, { recursive: true, force: true });
       throw error;
@@ -229,15 +262,39 @@ export class Bundling {
   }
 }
 
+/** The notices of a prepared build: a missing Cargo.lock (a warning on `scope`), and what was left out (a progress line). */
+function reportNotices(prepared: PreparedBuild, manifestPath: string, scope: IConstruct | undefined, where: string | undefined): void {
+  if (!prepared.plan.locked) {
+    const message =
+      `${where ?? manifestPath}: the workspace has no Cargo.lock, so dependency versions are resolved anew ` +
+      'on every build and the build is not reproducible (no --locked). Commit a Cargo.lock (cargo generate-lockfile) to pin them.';
+    if (scope) Annotations.of(scope).addWarningV2('cdk-rust:missingCargoLock', message);
+    else warn(message);
+  }
+  const { binaryName, workspaceRoot } = prepared.plan;
+  if (prepared.excluded.length > 0) {
+    progress(
+      `left out of the build of ${binaryName}: ` + prepared.excluded.map((e) => `${e.relative} (${exclusionReason(e.reason)})`).join(', '),
+    );
+  }
+  if (prepared.filesExcluded.length > 0) {
+    progress(
+      `left out of the files of ${binaryName}: ` +
+        prepared.filesExcluded.map((f) => `${path.relative(workspaceRoot, f)} (${exclusionReason('secret')})`).join(', '),
+    );
+  }
+}
+
 /** What {@link takeExport} moved beside `bootstrap`. */
 interface TakenExport {
   readonly caBundle?: string;
   readonly zoneinfo?: string;
+  readonly healthProbe?: string;
 }
 
 /**
- * Moves the build's files from `exportDir` into `outputDir`: `bootstrap` (made 0755), and the CA bundle and the
- * time-zone data when the plan asks for them. The export has been checked to hold no link (checkBuildOutput), and
+ * Moves the build's files from `exportDir` into `outputDir`: `bootstrap` (made 0755), and the CA bundle, the
+ * time-zone data and the health probe (made 0755) when the plan asks for them. The export has been checked to hold no link (checkBuildOutput), and
  * each file is looked at with `lstat` anyway: nothing here follows a link.
  */
 function takeExport(prepared: PreparedBuild, exportDir: string, outputDir: string): TakenExport {
@@ -274,5 +331,19 @@ function takeExport(prepared: PreparedBuild, exportDir: string, outputDir: strin
     }
     fs.renameSync(path.join(exportDir, ZONEINFO_DIR_NAME), zoneinfo);
   }
-  return { caBundle, zoneinfo };
+  const healthProbe = plan.healthProbe ? path.join(outputDir, HEALTH_PROBE_FILE) : undefined;
+  if (healthProbe) {
+    const exported = path.join(exportDir, HEALTH_PROBE_FILE);
+    if (entryKindAt(exported) !== 'file') {
+      throw new CdkRustError(
+        'BUILD_FAILED',
+        `the build of ${plan.binaryName} finished but produced no health probe (${HEALTH_PROBE_FILE} beside bootstrap).`,
+        `check that the builder image ${prepared.image} can build a std-only crate for ${plan.target} offline with its own cargo, ` +
+          'and that it does not override the Dockerfile.',
+      );
+    }
+    fs.chmodSync(exported, 0o755);
+    fs.renameSync(exported, healthProbe);
+  }
+  return { caBundle, zoneinfo, healthProbe };
 }

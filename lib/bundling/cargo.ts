@@ -1,13 +1,14 @@
 /**
  * Reading a Cargo project, once: `cargo metadata` for its packages and targets, Cargo.lock and the
- * manifests for the git sources it fetches over SSH, and the manifests of path dependencies outside
- * the workspace. Everything the build plan needs to know about the project is in the one value
+ * manifests for the git sources it fetches over SSH, and the path dependencies outside the workspace
+ * (path-dependencies.ts). Everything the build plan needs to know about the project is in the one value
  * {@link readCargoWorkspace} returns; the plan never reads the project itself.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { CdkRustError } from '../errors';
+import { findExternalPathInputs, patchedPaths } from './path-dependencies';
 
 /** One bin target of a package. */
 export interface CargoBin {
@@ -42,8 +43,16 @@ export interface CargoWorkspace {
   readonly targetDirectory: string;
   /** The git dependencies fetched over SSH (from Cargo.lock, and from the manifests for workspaces without one yet). */
   readonly sshGitSources: SshGitSource[];
-  /** Absolute directories of path dependencies outside the workspace root (and theirs, in turn). */
+  /**
+   * Absolute directories of path dependencies that are not workspace members (and theirs, in turn): outside the
+   * workspace root, or inside it but no member (a `[patch.crates-io]` fork under `vendor/`).
+   */
   readonly externalPathDependencies: string[];
+  /**
+   * Absolute paths of the root manifests of other workspaces that those path dependencies inherit from
+   * (`edition.workspace = true`, `serde = { workspace = true }`): cargo reads them to build the dependency.
+   */
+  readonly externalWorkspaceManifests: string[];
 }
 
 /** A git dependency fetched over SSH. */
@@ -98,6 +107,11 @@ export function readCargoWorkspace(manifestPath: string, options: ReadWorkspaceO
   const root = meta.workspace_root;
   const lockFile = path.join(root, 'Cargo.lock');
   const existingLockFile = fs.existsSync(lockFile) ? lockFile : undefined;
+  const external = findExternalPathInputs(
+    root,
+    packages.map((p) => path.dirname(p.manifestPath)),
+    [...packages.flatMap((p) => p.pathDependencies), ...patchedPaths(path.join(root, 'Cargo.toml'))],
+  );
   return {
     root,
     manifestPath: manifest,
@@ -106,7 +120,8 @@ export function readCargoWorkspace(manifestPath: string, options: ReadWorkspaceO
     lockFile: existingLockFile,
     targetDirectory: meta.target_directory,
     sshGitSources: findSshGitSources(root, existingLockFile, packages),
-    externalPathDependencies: findExternalPathDependencies(root, packages),
+    externalPathDependencies: external.directories,
+    externalWorkspaceManifests: external.workspaceManifests,
   };
 }
 
@@ -189,26 +204,4 @@ export function parseSshUrl(url: string, foundIn: string): SshGitSource | undefi
   const scp = /^[A-Za-z0-9._-]+@([^:/]+):/.exec(url);
   if (scp) return { url, host: scp[1], port: undefined, foundIn };
   return undefined;
-}
-
-/**
- * The directories of path dependencies that live outside the workspace root (and theirs, in turn).
- * They are build inputs too, so the build context must reach them.
- */
-function findExternalPathDependencies(root: string, members: readonly CargoPackage[]): string[] {
-  const inside = (dir: string) => dir === root || dir.startsWith(root + path.sep);
-  const found = new Set<string>();
-  const queue = members.flatMap((m) => m.pathDependencies).filter((d) => !inside(d));
-  while (queue.length > 0) {
-    const dir = path.resolve(queue.shift() as string);
-    if (found.has(dir)) continue;
-    found.add(dir);
-    const manifest = path.join(dir, 'Cargo.toml');
-    if (!fs.existsSync(manifest)) continue;
-    for (const match of fs.readFileSync(manifest, 'utf-8').matchAll(/\bpath\s*=\s*"([^"]+)"/g)) {
-      const dep = path.resolve(dir, match[1]);
-      if (!inside(dep) && fs.existsSync(path.join(dep, 'Cargo.toml'))) queue.push(dep);
-    }
-  }
-  return [...found].sort();
 }

@@ -11,7 +11,8 @@ import { CdkRustError } from '../errors';
 import { writeSecretFiles } from './build-secrets';
 import { BUILD_ID_ARG, EXPORT_STAGE, FETCH_STAGE, NOT_A_FILE_MESSAGE } from './dockerfile';
 import { FRESHEN_SCRIPT } from './freshen';
-import { InputFile } from './hash';
+import { ExcludedFile, InputFile, collectInputs } from './hash';
+import { describeMissingInputs, findMissingInputs } from './missing-input';
 import { BuildPlan } from './plan';
 import { runStreaming } from './process';
 
@@ -195,7 +196,7 @@ export function runDockerBuild(client: DockerClient, request: DockerBuildRequest
         );
       }
       if (result.status !== 0) {
-        throw new CdkRustError('BUILD_FAILED', describeFailure(request.plan, result.output), buildFailureFix(result.output));
+        throw buildFailed(request, result.output);
       }
     }
     return { log };
@@ -267,6 +268,28 @@ export function failedStepOutput(log: string): string {
   );
 }
 
+/**
+ * The error of a failed run: the failed step's output, with the fix its text calls for; or, when the build read
+ * files of the project that cdk-rust left out of the context (see missing-input.ts), that it is cdk-rust's context
+ * that lacks them, not the user's code. The excluded files are listed again only then (a failed build is rare).
+ */
+function buildFailed(request: DockerBuildRequest, log: string): CdkRustError {
+  const problem = describeFailure(request.plan, log);
+  const collected = { inputs: request.inputs, excluded: excludedFiles(request.plan) };
+  const missing = describeMissingInputs(findMissingInputs(log, request.plan, collected));
+  return missing
+    ? new CdkRustError('BUILD_FAILED', `${problem}\n${missing.problem}`, missing.fix)
+    : new CdkRustError('BUILD_FAILED', problem, buildFailureFix(log));
+}
+
+function excludedFiles(plan: BuildPlan): ExcludedFile[] {
+  try {
+    return collectInputs(plan).excluded;
+  } catch {
+    return [];
+  }
+}
+
 function describeFailure(plan: BuildPlan, log: string): string {
   return (
     `the Docker build of ${plan.packageName}/${plan.binaryName} for ${plan.target} failed. Output of the failed step:\n\n` +
@@ -290,7 +313,8 @@ export function buildFailureFix(log: string): string {
       '(it needs perl, make and a C compiler for the target in the builder image).'
     );
   }
-  if (log.includes(NOT_A_FILE_MESSAGE)) {
+  // Printed by the step, not merely quoted in the failed command that BuildKit repeats (`echo '<message>'`).
+  if (log.split('\n').some((line) => line.includes(NOT_A_FILE_MESSAGE) && !line.includes(`'${NOT_A_FILE_MESSAGE}'`))) {
     return (
       'this is not your code failing to compile: a build script of the crate or of one of its dependencies replaced ' +
       "the build's tools or outputs. Find the build.rs that writes outside its OUT_DIR (cargo build -vv shows each " +

@@ -8,6 +8,7 @@
 import { CdkRustError } from '../errors';
 import { shortHash } from '../private/short-hash';
 import { secretExports, secretMounts } from './build-secrets';
+import { HEALTH_PROBE_FILE, HEALTH_PROBE_STAGE, healthProbeCommands } from './health-probe';
 import { BuildPlan, cargoBuildArgs, cargoFetchArgs } from './plan';
 
 /** Where the library's builds expect Cargo's home in the builder image (as in the official images). */
@@ -33,7 +34,8 @@ export const ZONEINFO = '/usr/share/zoneinfo';
 export const ZONEINFO_DIR_NAME = 'zoneinfo';
 /**
  * The stage a compile build exports: `FROM scratch` holding `bootstrap` from the compile stage and, for a service,
- * the CA bundle and time-zone data from {@link IMAGE_DATA_STAGE}.
+ * the CA bundle and time-zone data from {@link IMAGE_DATA_STAGE} and, when asked, cdk-rust's health probe from
+ * {@link HEALTH_PROBE_STAGE}.
  */
 export const EXPORT_STAGE = 'export';
 
@@ -43,6 +45,9 @@ export interface CacheIds {
   readonly git: string;
   readonly target: string;
 }
+
+/** Where the build context (the plan's inputs, laid out relative to its context root) is in the build container. */
+export const CONTEXT_DIR = '/src';
 
 /**
  * Cache ids for a plan: the registry and git caches are shared by every build (Cargo keys their
@@ -74,7 +79,7 @@ export function cacheIdsFor(plan: BuildPlan, imageIdentity: string): CacheIds {
  * can add an instruction.
  */
 export function renderDockerfile(plan: BuildPlan, image: string, cacheIds: CacheIds): string {
-  const workdir = plan.workdir ? `/src/${plan.workdir}` : '/src';
+  const workdir = plan.workdir ? `${CONTEXT_DIR}/${plan.workdir}` : CONTEXT_DIR;
   const cacheMount = (id: string, target: string, readonly: boolean) =>
     `--mount=type=cache,id=${id},target=${target},sharing=locked${readonly ? ',readonly' : ''}`;
   const binary = `${TARGET_DIR}/${plan.target}/${plan.profileDir}/${plan.binaryName}`;
@@ -82,7 +87,7 @@ export function renderDockerfile(plan: BuildPlan, image: string, cacheIds: Cache
   const base = [
     `FROM ${oneLine(image, 'the builder image')} AS %STAGE%`,
     `WORKDIR ${oneLine(workdir, 'the project directory')}`,
-    'COPY src/ /src/',
+    `COPY src/ ${CONTEXT_DIR}/`,
   ];
   for (const [key, value] of Object.entries(plan.buildEnvironment).sort(([a], [b]) => a.localeCompare(b))) {
     base.push(`ENV ${key}=${dockerfileQuote(oneLine(value, `bundling.buildEnvironment.${key}`))}`);
@@ -128,7 +133,7 @@ export function renderDockerfile(plan: BuildPlan, image: string, cacheIds: Cache
     runStep(
       compileMounts,
       ...secretCommands,
-      `sh ${FRESHEN_PATH} ${TARGET_DIR} /src`,
+      `sh ${FRESHEN_PATH} ${TARGET_DIR} ${CONTEXT_DIR}`,
       shellJoin(['cargo', ...cargoBuildArgs(plan, TARGET_DIR), '--offline']),
       `install -D -m 0755 ${binary} /out/bootstrap`,
       // Build scripts ran as root in this container and may have replaced `install` itself: the shell's own
@@ -136,11 +141,13 @@ export function renderDockerfile(plan: BuildPlan, image: string, cacheIds: Cache
       `if [ -L /out/bootstrap ] || [ ! -f /out/bootstrap ]; then echo ${shellJoin([NOT_A_FILE_MESSAGE])} >&2; exit 1; fi`,
     ),
     ...imageDataStage(plan, image),
+    ...healthProbeStage(plan, image),
     '',
     `FROM scratch AS ${EXPORT_STAGE}`,
     // Only the binary comes from the stage where build scripts ran.
     'COPY --from=compile /out/bootstrap /bootstrap',
     ...(plan.caBundle || plan.zoneinfo ? [`COPY --from=${IMAGE_DATA_STAGE} /out/ /`] : []),
+    ...(plan.healthProbe ? [`COPY --from=${HEALTH_PROBE_STAGE} /out/${HEALTH_PROBE_FILE} /${HEALTH_PROBE_FILE}`] : []),
     '',
   ];
   return lines.join('\n');
@@ -173,6 +180,18 @@ function imageDataStage(plan: BuildPlan, image: string): string[] {
     );
   }
   return ['', `FROM ${oneLine(image, 'the builder image')} AS ${IMAGE_DATA_STAGE}`, runStep([], ...commands)];
+}
+
+/**
+ * The {@link HEALTH_PROBE_STAGE} stage, when the plan asks for the health probe: a fresh container of the builder
+ * image that builds cdk-rust's own probe (health-probe.ts) with the image's cargo. It has no `COPY` of the context, no
+ * cache mount and no secret, and it runs in the compile build (`--network none`, no agent): no user code, setting or
+ * cache can reach it. Nothing in it changes from build to build (no build-id ARG), so BuildKit's layer cache serves it
+ * to every later build, of any project, with the same builder image and target: only the first build compiles it.
+ */
+function healthProbeStage(plan: BuildPlan, image: string): string[] {
+  if (!plan.healthProbe) return [];
+  return ['', `FROM ${oneLine(image, 'the builder image')} AS ${HEALTH_PROBE_STAGE}`, runStep([], ...healthProbeCommands(plan.target))];
 }
 
 /** Returns `value`, or throws when it holds a line break or NUL (which would add a Dockerfile instruction). */

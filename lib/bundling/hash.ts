@@ -151,9 +151,10 @@ export function hashInputs(inputs: readonly InputFile[]): string {
 /**
  * The asset hash of a build: the inputs plus everything in the plan and the recipe that changes the
  * binary. `recipe` is the text of what runs the build (the rendered Dockerfile with its cache ids
- * left out, or the local command line and toolchain version).
+ * left out, or the local command line and toolchain version); `filesHash` covers what `files` ships beside
+ * the binary (artifact-files.ts), when there are such files.
  */
-export function assetHash(plan: BuildPlan, inputsHash: string, recipe: string): string {
+export function assetHash(plan: BuildPlan, inputsHash: string, recipe: string, filesHash?: string): string {
   const outputRelevant = {
     inputs: inputsHash,
     workdir: plan.workdir,
@@ -171,6 +172,8 @@ export function assetHash(plan: BuildPlan, inputsHash: string, recipe: string): 
     recipe,
     // Only extensions have it: the hashes of functions and services stay what they were.
     ...(plan.extensionName !== undefined ? { extensionName: plan.extensionName } : {}),
+    // What `files` ships (hashArtifactFiles): absent without files, so other hashes stay as they were.
+    ...(filesHash !== undefined ? { files: filesHash } : {}),
   };
   return crypto.createHash('sha256').update(JSON.stringify(outputRelevant)).digest('hex');
 }

@@ -7,10 +7,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CdkRustError } from '../errors';
 import { ArchitectureName } from '../private/architecture';
+import { ArtifactFile } from './artifact-file';
+import { PlannedFile, planArtifactFiles } from './artifact-files';
 import { BuildCacheSettings, resolveBuildCache } from './build-cache';
 import { BuildSecret, planBuildSecrets } from './build-secrets';
 import { CargoConfigFile, cargoConfigFileArgs } from './cargo-config-args';
 import { validateExcludePatterns } from './exclude-patterns';
+import { IncludedPaths, planIncludePaths } from './include-paths';
 import { RustBundlingOptions } from './rust-bundling-options';
 import { CargoPackage, CargoWorkspace, SshGitSource } from './cargo';
 import { hasKnownHost, knownHostsName, validateKnownHostsLines } from './known-hosts';
@@ -114,6 +117,11 @@ export interface BuildPlan {
   readonly cargoConfigFiles?: CargoConfigFile[];
   /** `bundling.exclude`: glob patterns, relative to the workspace root, of files kept out of the build. Absent when there are none. */
   readonly exclude?: string[];
+  /**
+   * `files`: project files and directories that ship beside the binary (in the zip, layer or image), checked.
+   * Not build inputs: the build never sees them. Absent when there are none.
+   */
+  readonly files?: PlannedFile[];
   /** Build with `--locked` (there is a Cargo.lock). */
   readonly locked: boolean;
   /** The builder image, or undefined for cdk-rust's default image. */
@@ -128,6 +136,11 @@ export interface BuildPlan {
   readonly caBundle?: true;
   /** Also export the builder image's time-zone data (`/usr/share/zoneinfo`, without `right/`). Absent unless asked. */
   readonly zoneinfo?: true;
+  /**
+   * Also build cdk-rust's health probe (health-probe.ts) and export it as `healthcheck` beside the binary, for a
+   * service image's container health check. Absent unless asked, so other plans and hashes stay as they were.
+   */
+  readonly healthProbe?: true;
   /**
    * For a Lambda extension: the binary goes to `extensions/<name>` of the asset (a layer), not `bootstrap`.
    * Absent for functions and services, so their plans and hashes stay as they were.
@@ -156,8 +169,12 @@ export interface PlanProps extends RustBundlingOptions {
   readonly artifact?: 'lambda' | 'service' | 'extension';
   /** For a service image: export the builder image's time-zone data too. @default false */
   readonly zoneinfo?: boolean;
+  /** For a service image: build cdk-rust's health probe and export it beside the binary too. @default false */
+  readonly healthProbe?: boolean;
   /** For an extension: its name, the file name under `extensions/` (validated by the construct). */
   readonly extensionName?: string;
+  /** Project files to ship beside the binary (see ArtifactFile). @default - none */
+  readonly files?: ArtifactFile[];
 }
 
 /** Validates the props against the workspace and returns the plan. Throws {@link CdkRustError}. */
@@ -176,12 +193,13 @@ export function makeBuildPlan(workspace: CargoWorkspace, props: PlanProps): Buil
   const { pkg, bin } = selectBinary(workspace, props.binaryName);
   checkBinarySource(pkg, bin, props.binaryName !== undefined);
   const cache = resolveBuildCache(props.cacheDirectory, props.env ?? process.env);
-  const inputs = planInputs(workspace);
+  const inputs = planInputs(workspace, planIncludePaths(props.include ?? [], workspace.root));
   const buildEnvironment = validateBuildEnvironment(props.buildEnvironment ?? {});
   const cargoArgs = validateCargoArgs(props.cargoArgs ?? []);
   const configFiles = cargoConfigFileArgs(cargoArgs, workspace.root);
   const secrets = planBuildSecrets(props.buildSecrets ?? {}, buildEnvironment, props.env ?? process.env);
   const exclude = validateExcludePatterns(props.exclude ?? []);
+  const files = planArtifactFiles(props.files ?? [], path.dirname(workspace.manifestPath), workspace.root, props.artifact ?? 'lambda');
   return {
     ...inputs,
     inputFiles: [...inputs.inputFiles, ...configFiles.map((f) => f.absolute)],
@@ -198,6 +216,7 @@ export function makeBuildPlan(workspace: CargoWorkspace, props: PlanProps): Buil
     ...(secrets.length > 0 ? { buildSecrets: secrets } : {}),
     ...(configFiles.length > 0 ? { cargoConfigFiles: configFiles } : {}),
     ...(exclude.length > 0 ? { exclude } : {}),
+    ...(files.length > 0 ? { files } : {}),
     locked: workspace.lockFile !== undefined,
     builderImage: resolveBuilderImage(props.builderImage, props.env ?? process.env),
     network: props.network ?? 'host',
@@ -205,6 +224,7 @@ export function makeBuildPlan(workspace: CargoWorkspace, props: PlanProps): Buil
     ssh: planSsh(workspace, props),
     ...(props.artifact === 'service' ? { caBundle: true as const } : {}),
     ...(props.artifact === 'service' && props.zoneinfo ? { zoneinfo: true as const } : {}),
+    ...(props.artifact === 'service' && props.healthProbe ? { healthProbe: true as const } : {}),
     ...(props.artifact === 'extension' ? { extensionName: props.extensionName ?? bin } : {}),
     ...(cache ? { cache } : {}),
   };
@@ -213,11 +233,20 @@ export function makeBuildPlan(workspace: CargoWorkspace, props: PlanProps): Buil
 /**
  * Where the build's inputs are: every member's directory and the path dependencies outside the
  * workspace, under a context root that reaches them all (members may live outside the workspace root,
- * `members = ["../x"]`), plus the workspace files.
+ * `members = ["../x"]`), plus the workspace files and the root manifests of other workspaces that those path
+ * dependencies inherit from.
  */
-function planInputs(workspace: CargoWorkspace): Pick<BuildPlan, 'workspaceRoot' | 'contextRoot' | 'workdir' | 'inputDirs' | 'inputFiles'> {
-  const inputDirs = dedupeNested([...workspace.members.map((m) => path.dirname(m.manifestPath)), ...workspace.externalPathDependencies]);
-  const contextRoot = commonAncestor([workspace.root, ...inputDirs]);
+function planInputs(
+  workspace: CargoWorkspace,
+  included: IncludedPaths,
+): Pick<BuildPlan, 'workspaceRoot' | 'contextRoot' | 'workdir' | 'inputDirs' | 'inputFiles'> {
+  const inputDirs = dedupeNested([
+    ...workspace.members.map((m) => path.dirname(m.manifestPath)),
+    ...workspace.externalPathDependencies,
+    ...included.dirs,
+  ]);
+  const otherFiles = [...workspace.externalWorkspaceManifests, ...included.files];
+  const contextRoot = commonAncestor([workspace.root, ...inputDirs, ...otherFiles.map((m) => path.dirname(m))]);
   for (const dir of [contextRoot, ...inputDirs]) {
     if (CONTROL.test(dir)) {
       throw new CdkRustError(
@@ -232,7 +261,9 @@ function planInputs(workspace: CargoWorkspace): Pick<BuildPlan, 'workspaceRoot' 
     contextRoot,
     workdir: toPosix(path.relative(contextRoot, workspace.root)),
     inputDirs,
-    inputFiles: WORKSPACE_FILES.map((f) => path.join(workspace.root, f)),
+    // The root manifests that external path dependencies inherit from (that file only, not their workspaces),
+    // and the files of bundling.include.
+    inputFiles: [...WORKSPACE_FILES.map((f) => path.join(workspace.root, f)), ...otherFiles],
   };
 }
 

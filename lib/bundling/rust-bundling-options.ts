@@ -89,6 +89,19 @@ export interface RustBundlingOptions {
   readonly exclude?: string[];
 
   /**
+   * Files and directories that no workspace member or path dependency holds but the build reads, as paths
+   * relative to the workspace root: a workspace-level `assets/` that `include_bytes!` reaches, a
+   * `migrations/` directory that `sqlx::migrate!("../migrations")` reads, a file above the workspace.
+   *
+   * They are hashed and sent to the build like the members' files (credentials, caches and what
+   * `bundling.exclude` names are still left out). A path that does not exist, or is a symbolic link, is
+   * an error. When a build fails on a file of the project that is not sent, its error says to add it here.
+   *
+   * @default - none: the members, their path dependencies and the workspace files
+   */
+  readonly include?: string[];
+
+  /**
    * The Rust target triple to build for, overriding the one derived from the function's architecture.
    *
    * Must be a Linux target of the same architecture as the function: `x86_64-unknown-linux-musl`,

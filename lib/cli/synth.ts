@@ -134,7 +134,7 @@ export interface SynthServiceOptions extends SynthOptions {
   readonly port?: number;
   /** The load balancer's health-check path. @default '/health' */
   readonly healthCheckPath?: string;
-  /** Arguments of the binary as the container health check (e.g. ['healthcheck']). @default - none */
+  /** Arguments of the binary as the container health check (e.g. ['healthcheck']). @default - cdk-rust's health probe requesting healthCheckPath */
   readonly containerHealthCheckArgs?: string[];
 }
 

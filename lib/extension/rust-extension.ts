@@ -4,6 +4,7 @@
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { Bundling } from '../bundling/bundling';
+import { ArtifactFile } from '../bundling/artifact-file';
 import { RustBundlingOptions } from '../bundling/rust-bundling-options';
 import { CdkRustError } from '../errors';
 
@@ -48,6 +49,15 @@ export interface RustExtensionProps {
    * @default - a static musl build for the architecture, in Docker with BuildKit
    */
   readonly bundling?: RustBundlingOptions;
+
+  /**
+   * Project files and directories shipped in the layer beside `extensions/`, such as the extension's
+   * configuration: Lambda unpacks the layer in `/opt`, so `{ source: 'config.toml' }` is `/opt/config.toml`.
+   * A destination under `extensions/` is refused (Lambda would start it as an extension). See {@link ArtifactFile}.
+   *
+   * @default - only the extension's binary
+   */
+  readonly files?: ArtifactFile[];
 
   /**
    * The layer's description.
@@ -110,6 +120,7 @@ export class RustExtension extends Construct {
         architecture: this.architecture,
         artifact: 'extension',
         extensionName: props.extensionName,
+        files: props.files,
       },
       this,
     );

@@ -7,6 +7,7 @@ import {
   binaryPathInImage,
   CA_BUNDLE_PATH,
   checkServiceImageSpec,
+  DEFAULT_WORKING_DIRECTORY,
   HEALTH_CHECK_DEFAULTS,
   NONROOT_ID,
   ServiceImageSpec,
@@ -69,7 +70,7 @@ export function imageConfig(spec: ServiceImageSpec, layerDiffId: string): ImageC
       Entrypoint: [binary],
       Env: environment.map(([name, value]) => `${name}=${value}`),
       ExposedPorts: { [`${spec.port}/tcp`]: {} },
-      WorkingDir: '/',
+      WorkingDir: spec.workingDirectory ?? DEFAULT_WORKING_DIRECTORY,
       ...(health && {
         Healthcheck: {
           Test: ['CMD', ...health.command],

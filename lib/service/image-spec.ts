@@ -5,15 +5,19 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { ArtifactEntry, readEntry } from '../bundling/artifact-files';
 import { checkStaticExecutable } from './elf';
 import { TarEntry } from './tar';
 import { CdkRustError } from '../errors';
 import { ArchitectureName } from '../private/architecture';
 import { EntryKind, entryKindAt, readRegularFile } from '../private/no-follow';
 
-/** A health check the container runs: the service's own binary, since the image has nothing else. */
+/** A health check the container runs: the service's own binary or cdk-rust's health probe, since the image has nothing else. */
 export interface ServiceImageHealthCheck {
-  /** The argv, exec form (no shell): its first element must be the binary's path in the image, `/app/<binaryName>`. */
+  /**
+   * The argv, exec form (no shell): its first element must be the binary's path in the image, `/app/<binaryName>`,
+   * or, when the image holds the health probe, {@link HEALTH_PROBE_PATH}.
+   */
   readonly command: readonly string[];
   /** Seconds between checks. @default 30 */
   readonly interval?: number;
@@ -47,6 +51,19 @@ export interface ServiceImageSpec {
   readonly environment?: ReadonlyArray<readonly [string, string]>;
   /** @default - none */
   readonly healthCheck?: ServiceImageHealthCheck;
+  /**
+   * cdk-rust's health probe (lib/bundling/health-probe.ts), at {@link HEALTH_PROBE_PATH}: its bytes, the path of a
+   * regular file on this machine (a link is refused), or `true` where only the spec's values are checked (before
+   * it is built). @default - none
+   */
+  readonly healthProbe?: Buffer | string | true;
+  /** The directory the binary starts in: absolute, normalized. @default '/app' */
+  readonly workingDirectory?: string;
+  /**
+   * Project files to place in the image (`files`, listed by artifact-files.ts): a relative destination is
+   * relative to `workingDirectory`. Root-owned, 0644 or 0755. @default - none
+   */
+  readonly files?: readonly ArtifactEntry[];
   /** The name the image is loaded as, `name:tag`, recorded in the archive. */
   readonly repoTag: string;
 }
@@ -61,6 +78,12 @@ export const ZONEINFO_DIR = '/usr/share/zoneinfo';
 /** The user and group the service runs as (distroless's `nonroot`). */
 export const NONROOT_ID = 65532;
 export const NONROOT_HOME = '/home/nonroot';
+/** Where cdk-rust's health probe is in an image that holds it: a directory of its own, clear of the app's files. */
+export const HEALTH_PROBE_PATH = '/cdk-rust/healthcheck';
+/** Where the binary starts unless `workingDirectory` says otherwise: beside it, as `WORKDIR /app` does. */
+export const DEFAULT_WORKING_DIRECTORY = APP_DIR;
+/** Directories the container runtime mounts over: whatever the image holds there is never seen. */
+const MOUNTED_AT_RUN_TIME = ['/proc', '/sys', '/dev'];
 
 /** The binary's path in the image. */
 export function binaryPathInImage(spec: Pick<ServiceImageSpec, 'binaryName'>): string {
@@ -90,7 +113,9 @@ export function checkServiceImageSpec(spec: Omit<ServiceImageSpec, 'binary' | 'c
   }
   checkPort(spec.port);
   checkEnvironment(spec.environment ?? []);
-  if (spec.healthCheck) checkHealthCheck(spec.healthCheck, binaryPathInImage(spec));
+  checkWorkingDirectory(spec.workingDirectory ?? DEFAULT_WORKING_DIRECTORY);
+  checkFiles(spec);
+  if (spec.healthCheck) checkHealthCheck(spec.healthCheck, binaryPathInImage(spec), spec.healthProbe !== undefined);
   if (!isRepoTag(spec.repoTag)) {
     throw new CdkRustError(
       'INVALID_IMAGE',
@@ -98,6 +123,26 @@ export function checkServiceImageSpec(spec: Omit<ServiceImageSpec, 'binary' | 'c
       'use a lowercase name and a tag, as "cdk-rust/api:0123abcd".',
     );
   }
+}
+
+/** The absolute path in the image of a `files` destination (relative ones are relative to the working directory). */
+export function imagePathOf(destination: string, workingDirectory: string): string {
+  return destination.startsWith('/') ? destination : path.posix.join(workingDirectory, destination);
+}
+
+function checkWorkingDirectory(dir: string): void {
+  const normalized = path.posix.normalize(dir);
+  if (!dir.startsWith('/') || /[\r\n\0]/.test(dir) || normalized !== dir || (dir !== '/' && dir.endsWith('/')) || underMount(dir)) {
+    throw new CdkRustError(
+      'INVALID_PROP',
+      `workingDirectory: "${dir}" is not a directory the service can start in.`,
+      'give an absolute, normalized POSIX path outside /proc, /sys and /dev, as "/app".',
+    );
+  }
+}
+
+function underMount(p: string): boolean {
+  return MOUNTED_AT_RUN_TIME.some((m) => p === m || p.startsWith(`${m}/`));
 }
 
 /** Throws INVALID_PROP, naming `port`, unless `port` is a TCP port (1 to 65535). */
@@ -124,8 +169,8 @@ function checkEnvironment(environment: ReadonlyArray<readonly [string, string]>)
   }
 }
 
-function checkHealthCheck(healthCheck: ServiceImageHealthCheck, binary: string): void {
-  if (healthCheck.command[0] !== binary) {
+function checkHealthCheck(healthCheck: ServiceImageHealthCheck, binary: string, hasProbe: boolean): void {
+  if (healthCheck.command[0] !== binary && !(hasProbe && healthCheck.command[0] === HEALTH_PROBE_PATH)) {
     throw new CdkRustError(
       'INVALID_PROP',
       `healthCheck.command: ${JSON.stringify(healthCheck.command)} does not run ${binary}: the image has no shell ` +
@@ -190,6 +235,12 @@ export function imageLayout(spec: ServiceImageSpec): LayerEntry[] {
     { type: 'file', path: CA_BUNDLE_PATH, mode: 0o644, ...root, content: spec.caBundle },
   ];
   if (spec.zoneinfo !== undefined) entries.push(...zoneinfoEntries(spec.zoneinfo));
+  if (spec.healthProbe !== undefined) entries.push(probeEntry(spec.healthProbe));
+  const workingDirectory = spec.workingDirectory ?? DEFAULT_WORKING_DIRECTORY;
+  if (workingDirectory !== '/' && !entries.some((e) => e.path === workingDirectory)) {
+    entries.push({ type: 'directory', path: workingDirectory, mode: 0o755, ...root });
+  }
+  entries.push(...fileEntries(spec.files ?? [], workingDirectory));
   return withParents(entries).sort((a, b) => comparePaths(a.path, b.path));
 }
 
@@ -248,6 +299,49 @@ function zoneinfoEntries(dir: string): LayerEntry[] {
   };
   walk(dir, ZONEINFO_DIR);
   return entries;
+}
+
+/** The health probe's entry: root's, 0755, read without following a link. */
+function probeEntry(probe: Buffer | string | true): LayerEntry {
+  if (probe === true)
+    throw new CdkRustError('INVALID_IMAGE', 'healthProbe: the probe has not been built.', 'build the image through RustServiceImage.');
+  const content = typeof probe === 'string' ? readRegularFile(probe, (kind) => notData(probe, kind, 'the health probe')) : probe;
+  return { type: 'file', path: HEALTH_PROBE_PATH, mode: 0o755, uid: 0, gid: 0, content };
+}
+
+/** The layer entries of `files`, at their paths in the image (checked by {@link checkServiceImageSpec}). */
+function fileEntries(files: readonly ArtifactEntry[], workingDirectory: string): LayerEntry[] {
+  const root = { uid: 0, gid: 0 };
+  return files.map((file) => {
+    const at = imagePathOf(file.destination, workingDirectory);
+    if (file.type === 'directory') return { type: 'directory', path: at, mode: 0o755, ...root };
+    return { type: 'file', path: at, mode: file.executable ? 0o755 : 0o644, ...root, content: readEntry(file) };
+  });
+}
+
+/**
+ * Throws unless every file of `files` lands clear of what cdk-rust writes (the binary, the users, the CA bundle,
+ * the nonroot home, /tmp, the time zones) and of what the container runtime mounts over (/proc, /sys, /dev).
+ */
+function checkFiles(spec: Pick<ServiceImageSpec, 'binaryName' | 'files' | 'workingDirectory'>): void {
+  // The probe's directory is reserved whether or not this image holds the probe: turning it on never clashes.
+  const workingDirectory = spec.workingDirectory ?? DEFAULT_WORKING_DIRECTORY;
+  const written = [binaryPathInImage(spec), '/etc/passwd', '/etc/group', CA_BUNDLE_PATH, path.posix.dirname(HEALTH_PROBE_PATH)];
+  const owned = [NONROOT_HOME, '/tmp', ZONEINFO_DIR, ...MOUNTED_AT_RUN_TIME];
+  for (const file of spec.files ?? []) {
+    const at = imagePathOf(file.destination, workingDirectory);
+    const hit =
+      written.find((w) => w === at || w.startsWith(`${at}/`) || at.startsWith(`${w}/`)) ??
+      owned.find((o) => o === at || at.startsWith(`${o}/`) || (file.type === 'file' && o.startsWith(`${at}/`)));
+    if (hit) {
+      throw new CdkRustError(
+        'INVALID_PROP',
+        `files: ${file.absolute} would go to ${at} in the image, which clashes with ${hit}, ` +
+          `${written.includes(hit) ? 'a file cdk-rust writes there' : 'a directory the image or the container runtime owns'}.`,
+        `give it a destination of its own, as "config/${path.posix.basename(at)}" under the working directory (${workingDirectory}).`,
+      );
+    }
+  }
 }
 
 /** `entries` and, as root-owned 0755 directories, each of their parents that is not an entry already. */

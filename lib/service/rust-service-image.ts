@@ -15,21 +15,51 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { Bundling, PreparedBuild } from '../bundling/bundling';
+import { ArtifactFile } from '../bundling/artifact-file';
+import { healthProbeArguments } from '../bundling/health-probe';
 import { RustBundlingOptions } from '../bundling/rust-bundling-options';
 import { CdkRustError } from '../errors';
 import { readRegularFile } from '../private/no-follow';
 import { progress } from '../private/progress';
 import { shortHash } from '../private/short-hash';
 import { writeImageArchive } from './image-archive';
-import { binaryPathInImage, checkServiceImageSpec, ServiceImageHealthCheck, ServiceImageSpec } from './image-spec';
+import {
+  binaryPathInImage,
+  checkServiceImageSpec,
+  DEFAULT_WORKING_DIRECTORY,
+  HEALTH_PROBE_PATH,
+  ServiceImageHealthCheck,
+  ServiceImageSpec,
+} from './image-spec';
 
-/** The container's own health check: the service's binary run with `args` (the image has no shell or curl). */
+/**
+ * The container's own health check. The image has no shell or curl, so it runs cdk-rust's health probe (a small
+ * static program cdk-rust builds and adds at `/cdk-rust/healthcheck`, which requests `path` on 127.0.0.1) or, with
+ * `args`, the service's own binary.
+ */
 export interface ServiceHealthCheck {
   /**
-   * The arguments the binary is run with, e.g. `['healthcheck']` for a `healthcheck` subcommand that requests
-   * the service's health path and exits 0 when it answers 2xx.
+   * Whether the container has a health check at all.
+   *
+   * @default true
    */
-  readonly args: string[];
+  readonly enabled?: boolean;
+
+  /**
+   * The path the health probe requests on `127.0.0.1:<port>`: healthy when it answers 200-399 within 4 s.
+   * Not used with `args`.
+   *
+   * @default - RustService: its `healthCheckPath`; RustServiceImage: '/health'
+   */
+  readonly path?: string;
+
+  /**
+   * Run the service binary with these arguments instead of the probe, e.g. `['healthcheck']` for a subcommand
+   * that requests the service's health path and exits 0 when it answers 2xx. Not with `path`.
+   *
+   * @default - cdk-rust's health probe
+   */
+  readonly args?: string[];
 
   /**
    * Time between checks.
@@ -112,11 +142,34 @@ export interface RustServiceImageProps {
   readonly timeZones?: boolean;
 
   /**
-   * The container health check, recorded in the image config.
+   * The container health check, recorded in the image config: cdk-rust's health probe requesting
+   * `healthCheck.path`, or the service binary with `healthCheck.args`.
    *
    * @default - none
    */
   readonly healthCheck?: ServiceHealthCheck;
+
+  /**
+   * Project files and directories to place in the image, such as `configuration/`, templates, static assets or
+   * migrations that the service reads at run time.
+   *
+   * A relative destination is relative to `workingDirectory` (`{ source: 'configuration' }` is
+   * `/app/configuration`, the image of a Dockerfile's `WORKDIR /app` + `COPY configuration configuration`); an
+   * absolute one is used as it is. Files are owned by root, 0644 (0755 when executable here), with fixed times:
+   * readable, not writable, by the service's user. Links, files outside the workspace and credentials are
+   * refused; contents are part of the image's hash. See {@link ArtifactFile}.
+   *
+   * @default - none
+   */
+  readonly files?: ArtifactFile[];
+
+  /**
+   * The directory the service starts in (the image's `WorkingDir`): where relative paths such as
+   * `configuration/base.yaml` are read from.
+   *
+   * @default '/app' (where the binary is, as `WORKDIR /app` in a Dockerfile)
+   */
+  readonly workingDirectory?: string;
 }
 
 /** The exposed port of a RustServiceImage that does not set `port`. */
@@ -144,6 +197,12 @@ export class RustServiceImage extends Construct {
   /** The port the service listens on. */
   public readonly port: number;
 
+  /**
+   * The container health check's command (exec form, without `CMD`): the probe or the binary with its arguments,
+   * as the image config records it. Undefined without a health check.
+   */
+  public readonly healthCheckCommand?: string[];
+
   /** The published tarball, when the stack is being synthesized (and so built). */
   public readonly tarballAsset?: ecrAssets.TarballImageAsset;
 
@@ -156,24 +215,24 @@ export class RustServiceImage extends Construct {
     super(scope, id);
     const architecture = props.architecture === ecs.CpuArchitecture.ARM64 ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64;
     this.port = props.port ?? DEFAULT_PORT;
+    const check = props.healthCheck?.enabled === false ? undefined : props.healthCheck;
+    const probe = check !== undefined && check.args === undefined;
     const bundlingRequired = Stack.of(this).bundlingRequired;
 
-    let prepared: PreparedBuild;
-    try {
-      prepared = Bundling.prepare(
-        {
-          ...props.bundling,
-          manifestPath: props.manifestPath,
-          binaryName: props.binaryName,
-          architecture,
-          artifact: 'service',
-          zoneinfo: props.timeZones,
-        },
-        { resolveImage: bundlingRequired },
-      );
-    } catch (error) {
-      throw CdkRustError.inConstruct(error, this.node.path);
-    }
+    // Errors name this construct; the notices of every artifact (no Cargo.lock, files left out) are given here.
+    const prepared: PreparedBuild = Bundling.prepareFor(
+      {
+        ...props.bundling,
+        manifestPath: props.manifestPath,
+        binaryName: props.binaryName,
+        architecture,
+        artifact: 'service',
+        zoneinfo: props.timeZones,
+        files: props.files,
+        healthProbe: probe,
+      },
+      this,
+    );
     const binaryName = prepared.plan.binaryName;
     let settings: Omit<ServiceImageSpec, 'binary' | 'caBundle' | 'repoTag'>;
     try {
@@ -182,7 +241,8 @@ export class RustServiceImage extends Construct {
         architecture: prepared.plan.architecture,
         port: this.port,
         environment: Object.entries(props.environment ?? {}),
-        healthCheck: props.healthCheck ? imageHealthCheck(props.healthCheck, binaryPathInImage({ binaryName })) : undefined,
+        workingDirectory: props.workingDirectory ?? DEFAULT_WORKING_DIRECTORY,
+        healthCheck: check ? imageHealthCheck(check, binaryPathInImage({ binaryName }), this.port) : undefined,
       };
     } catch (error) {
       throw CdkRustError.inConstruct(error, this.node.path);
@@ -192,11 +252,13 @@ export class RustServiceImage extends Construct {
     const repoTag = `cdk-rust/${binaryName.toLowerCase().replace(/[^a-z0-9._-]/g, '-')}:${imageHash.slice(0, 16)}`;
     const spec: Omit<ServiceImageSpec, 'binary' | 'caBundle'> = { ...settings, repoTag };
     try {
-      checkServiceImageSpec(spec);
+      // With the files: where each lands is checked now, before anything is built.
+      checkServiceImageSpec({ ...spec, files: prepared.files, ...(probe ? { healthProbe: true as const } : {}) });
     } catch (error) {
       throw CdkRustError.inConstruct(error, this.node.path);
     }
     this.binaryPath = binaryPathInImage(spec);
+    this.healthCheckCommand = settings.healthCheck ? [...settings.healthCheck.command] : undefined;
 
     if (!bundlingRequired) {
       // Not deployed by this synth (another stack was selected): name what would have been built.
@@ -220,7 +282,14 @@ export class RustServiceImage extends Construct {
             try {
               const built = Bundling.build(prepared, buildDir);
               const digests = writeImageArchive(
-                { ...spec, binary: built.bootstrap, caBundle: readCaBundle(built.caBundle!), zoneinfo: built.zoneinfo },
+                {
+                  ...spec,
+                  binary: built.bootstrap,
+                  caBundle: readCaBundle(built.caBundle!),
+                  zoneinfo: built.zoneinfo,
+                  files: prepared.files,
+                  healthProbe: built.healthProbe,
+                },
                 path.join(outputDir, IMAGE_ARCHIVE),
               );
               progress(`wrote the image of ${binaryName}: ${repoTag} (${digests.configDigest.slice(0, 19)})`);
@@ -254,14 +323,28 @@ function readCaBundle(file: string): Buffer {
   );
 }
 
+/** The path the health probe requests unless `healthCheck.path` says otherwise. */
+const DEFAULT_HEALTH_PATH = '/health';
+
 /** The archive's name in the staged asset directory. */
 const IMAGE_ARCHIVE = 'image.tar';
 
 /** What ECS accepts for a container health check (its task definitions carry the same check), in seconds. */
 const ECS_HEALTH_CHECK_RANGES = { interval: [5, 300], timeout: [2, 120], startPeriod: [0, 300] } as const;
 
-/** The image config's health check: the binary with the user's arguments, timings in seconds. */
-function imageHealthCheck(check: ServiceHealthCheck, binaryPath: string): ServiceImageHealthCheck {
+/** The image config's health check: the probe requesting the path, or the binary with the user's arguments; timings in seconds. */
+function imageHealthCheck(check: ServiceHealthCheck, binaryPath: string, port: number): ServiceImageHealthCheck {
+  if (check.args !== undefined && check.path !== undefined) {
+    throw new CdkRustError(
+      'INVALID_PROP',
+      'healthCheck: both args and path are given, but a health check runs either the service binary (args) or the health probe (path).',
+      "keep args to run your binary, or path to let cdk-rust's probe request it.",
+    );
+  }
+  const command =
+    check.args !== undefined
+      ? [binaryPath, ...check.args]
+      : [HEALTH_PROBE_PATH, ...healthProbeArguments(port, check.path ?? DEFAULT_HEALTH_PATH, 'healthCheck.path')];
   const seconds = (duration: Duration | undefined, prop: keyof typeof ECS_HEALTH_CHECK_RANGES): number | undefined => {
     if (duration === undefined) return undefined;
     if (duration.isUnresolved()) {
@@ -290,7 +373,7 @@ function imageHealthCheck(check: ServiceHealthCheck, binaryPath: string): Servic
     );
   }
   return {
-    command: [binaryPath, ...check.args],
+    command,
     interval: seconds(check.interval, 'interval'),
     timeout: seconds(check.timeout, 'timeout'),
     startPeriod: seconds(check.startPeriod, 'startPeriod'),

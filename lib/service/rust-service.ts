@@ -12,6 +12,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ServiceAlarms } from '../alarm/service-alarms';
 import { ServiceAlarmsOptions, anyServiceAlarmEnabled, resolveServiceAlarmsOptions } from '../alarm/service-alarms-options';
+import { ArtifactFile } from '../bundling/artifact-file';
 import { RustBundlingOptions } from '../bundling/rust-bundling-options';
 import { CdkRustError } from '../errors';
 import { scopesGranularAcknowledgements } from '../private/aws-cdk-lib-version';
@@ -173,10 +174,27 @@ export interface RustServiceProps {
   readonly timeZones?: boolean;
 
   /**
-   * The container's own health check: the service binary run with these arguments (the image has no shell or
-   * curl), recorded in the image and in the task definition.
+   * Project files and directories to place in the image, relative to `workingDirectory` unless absolute (see
+   * RustServiceImageProps.files): `[{ source: 'configuration' }]` for a service that reads
+   * `configuration/base.yaml` at start.
    *
-   * @default - none; the load balancer's check decides
+   * @default - none
+   */
+  readonly files?: ArtifactFile[];
+
+  /**
+   * The directory the service starts in (see RustServiceImageProps.workingDirectory).
+   *
+   * @default '/app'
+   */
+  readonly workingDirectory?: string;
+
+  /**
+   * The container's own health check, recorded in the image and in the task definition. The image has no shell
+   * or curl: the check runs cdk-rust's health probe (`/cdk-rust/healthcheck`, requesting `path` on 127.0.0.1), or
+   * with `args` the service binary. `{ enabled: false }` turns it off (the load balancer's check still runs).
+   *
+   * @default - the health probe requesting `healthCheckPath`, every 30 s, 5 s to answer, 3 retries
    */
   readonly containerHealthCheck?: ServiceHealthCheck;
 
@@ -291,7 +309,10 @@ export class RustService extends Construct {
       architecture: props.architecture,
       port: settings.port,
       timeZones: props.timeZones,
-      healthCheck: props.containerHealthCheck,
+      // The probe requests the load balancer's path unless told otherwise: one health path for both checks.
+      healthCheck: { path: props.containerHealthCheck?.args ? undefined : settings.healthCheckPath, ...props.containerHealthCheck },
+      files: props.files,
+      workingDirectory: props.workingDirectory,
     });
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
@@ -311,6 +332,7 @@ export class RustService extends Construct {
     this.taskDefinition.addVolume({ name: 'tmp' });
 
     const check = props.containerHealthCheck;
+    const command = this.image.healthCheckCommand;
     this.container = this.taskDefinition.addContainer(CONTAINER_NAME, {
       image: this.image.image,
       user: '65532:65532',
@@ -319,13 +341,13 @@ export class RustService extends Construct {
       secrets: props.secrets,
       portMappings: [{ containerPort: settings.port, protocol: ecs.Protocol.TCP }],
       logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'service', logGroup: this.logGroup }),
-      healthCheck: check
+      healthCheck: command
         ? {
-            command: ['CMD', this.image.binaryPath, ...check.args],
-            interval: check.interval,
-            timeout: check.timeout,
-            startPeriod: check.startPeriod,
-            retries: check.retries,
+            command: ['CMD', ...command],
+            interval: check?.interval,
+            timeout: check?.timeout,
+            startPeriod: check?.startPeriod,
+            retries: check?.retries,
           }
         : undefined,
     });

@@ -16,6 +16,8 @@ import * as path from 'path';
 import { IConstruct } from 'constructs';
 import { CdkRustError } from '../errors';
 import { ArchitectureName } from '../private/architecture';
+import { ArtifactFile } from '../bundling/artifact-file';
+import { BuildPlan } from '../bundling/plan';
 import { RustBundlingOptions } from '../bundling/rust-bundling-options';
 import { AssemblyFunction, assemblyFile, listAssemblyStacks } from '../invoke/assembly';
 
@@ -38,6 +40,8 @@ export interface BuildRecord {
   readonly binaryName?: string;
   readonly architecture: ArchitectureName;
   readonly bundling: RecordedBundlingOptions;
+  /** `files`, with absolute sources. Absent when the function ships none. */
+  readonly files?: ArtifactFile[];
   /**
    * The hash `Bundling.prepare` gave at synth: the assembly's build is the sources' build while the hash of
    * the sources is this one (the asset directory's name is CDK's hash of it, which watch cannot recompute).
@@ -45,15 +49,20 @@ export interface BuildRecord {
   readonly assetHash: string;
 }
 
+/** What {@link recordBuild} records: the construct's props and what its build was. */
+export interface RecordedBuild {
+  readonly manifestPath: string;
+  readonly binaryName?: string;
+  readonly architecture: { readonly name: string };
+  readonly bundling?: RustBundlingOptions;
+  /** The plan the build was made from: its `files`, checked, are recorded with absolute sources. */
+  readonly plan: Pick<BuildPlan, 'files'>;
+  readonly assetHash: string;
+}
+
 /** Records how `construct`'s code is built, as `cdk-rust:build` metadata on it. */
-export function recordBuild(
-  construct: IConstruct,
-  manifestPath: string,
-  binaryName: string | undefined,
-  architecture: { readonly name: string },
-  bundling: RustBundlingOptions | undefined,
-  assetHash: string,
-): void {
+export function recordBuild(construct: IConstruct, build: RecordedBuild): void {
+  const { manifestPath, binaryName, architecture, bundling, assetHash } = build;
   const { sshAgentSocket: _socket, buildEnvironment, buildSecrets, ...kept } = bundling ?? {};
   const manifest = path.resolve(manifestPath);
   const recorded: RecordedBundlingOptions = {
@@ -73,6 +82,8 @@ export function recordBuild(
     ...(binaryName !== undefined ? { binaryName } : {}),
     architecture: architecture.name === 'arm64' ? 'arm64' : 'x86_64',
     bundling: JSON.parse(JSON.stringify(recorded)),
+    // Sources made absolute (watch may run elsewhere), destinations as checked: the same files, the same asset.
+    ...(build.plan.files ? { files: build.plan.files.map((f) => ({ source: f.source, destination: f.destination })) } : {}),
     assetHash,
   };
   construct.node.addMetadata(BUILD_RECORD_TYPE, record);
@@ -142,6 +153,7 @@ export function readBuildRecord(assemblyDir: string, fn: AssemblyFunction): Buil
     binaryName: record.binaryName,
     architecture: record.architecture,
     bundling: record.bundling ?? {},
+    ...(Array.isArray(record.files) ? { files: record.files } : {}),
     assetHash: record.assetHash,
   };
 }

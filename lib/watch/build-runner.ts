@@ -37,6 +37,7 @@ export function bundlingPropsOf(record: BuildRecord): BundlingProps {
     ...recordedBundlingOptions(record),
     manifestPath: record.manifestPath,
     binaryName: record.binaryName,
+    files: record.files,
     architecture: record.architecture === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64,
   };
 }
@@ -84,7 +85,7 @@ export async function runBuildChild(): Promise<number> {
   let outcome: BuildOutcome;
   try {
     const prepared = Bundling.prepare(bundlingPropsOf(job.record));
-    const output = Bundling.build(prepared, job.outputDir);
+    const output = Bundling.buildLambdaAsset(prepared, job.outputDir);
     outcome = { ok: true, assetHash: prepared.assetHash, bootstrap: output.bootstrap };
   } catch (error) {
     outcome = { ok: false, message: error instanceof CdkRustError ? error.message : String((error as Error).stack ?? error) };

@@ -1,10 +1,14 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { Bundling } from '../../lib/bundling/bundling';
+import { Bundling, BundlingProps } from '../../lib/bundling/bundling';
 import { readCargoWorkspace } from '../../lib/bundling/cargo';
 import { cacheIdsFor } from '../../lib/bundling/dockerfile';
 import { PlanProps, cargoBuildArgs, makeBuildPlan } from '../../lib/bundling/plan';
-import { fixture, thrownBy } from '../support';
+import { RustExtension, RustFunction, RustServiceImage } from '../../lib';
+import { copyFixture, expectCdkRustError, fixture, thrownBy } from '../support';
 
 /** A builder image pinned by digest: its identity needs no Docker (and it exists nowhere, so a build fails). */
 const PINNED_IMAGE = `cdk-rust-test-builder@sha256:${'0'.repeat(64)}`;
@@ -66,5 +70,85 @@ describe('bundling: functions of one workspace share caches, never binaries', ()
     const error = thrownBy(() => appHashes(['alpha', 'beta'], ['Stack-beta'])) as Error;
     expect(error.message).toContain('Stack-beta/Fn');
     expect(error.message).not.toContain('Stack-alpha');
+  });
+});
+
+describe('bundling: every artifact gets the same notices (function, extension, service image)', () => {
+  /** A copy of the hello crate with no Cargo.lock and a dotenv file beside its sources. */
+  function unlockedProject(): string {
+    const dir = copyFixture('hello');
+    fs.rmSync(path.join(dir, 'Cargo.lock'));
+    fs.writeFileSync(path.join(dir, '.env'), 'DATABASE_URL=postgres://user:pass@db/app\n');
+    return path.join(dir, 'Cargo.toml');
+  }
+
+  const artifacts: Array<[string, (stack: Stack, manifestPath: string) => void]> = [
+    ['RustFunction', (stack, manifestPath) => new RustFunction(stack, 'Art', { manifestPath, bundling: { builderImage: PINNED_IMAGE } })],
+    ['RustExtension', (stack, manifestPath) => new RustExtension(stack, 'Art', { manifestPath, bundling: { builderImage: PINNED_IMAGE } })],
+    [
+      'RustServiceImage',
+      (stack, manifestPath) => new RustServiceImage(stack, 'Art', { manifestPath, bundling: { builderImage: PINNED_IMAGE } }),
+    ],
+  ];
+
+  test.each(artifacts)(
+    '%s: a missing Cargo.lock is a warning naming the construct, and a file left out of the build is named',
+    (_name, make) => {
+      const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Notices');
+      const written: string[] = [];
+      const spy = jest.spyOn(process.stderr, 'write').mockImplementation(((chunk: string | Uint8Array) => {
+        written.push(chunk.toString());
+        return true;
+      }) as typeof process.stderr.write);
+      try {
+        make(stack, unlockedProject());
+      } finally {
+        spy.mockRestore();
+      }
+      const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('no Cargo.lock'));
+      // On the construct, or (a function, whose code is bundled before it exists) its scope, naming its path.
+      expect(warnings).toHaveLength(1);
+      expect(JSON.stringify(warnings[0].entry.data)).toContain('Notices/Art: the workspace has no Cargo.lock');
+      expect(written.join('')).toContain('[cdk-rust] left out of the build of hello: .env (credentials or a private key)');
+    },
+  );
+});
+
+describe('bundling: a toolchain file pinning what the default builder image lacks fails at synth time, not inside Docker', () => {
+  /** A copy of hello pinned to the nightly channel (which the host has, so `cargo metadata` still runs here). */
+  function pinnedToNightly(): string {
+    const dir = copyFixture('hello');
+    fs.writeFileSync(path.join(dir, 'rust-toolchain.toml'), '[toolchain]\nchannel = "nightly"\n');
+    return path.join(dir, 'Cargo.toml');
+  }
+
+  /** Bundling.prepare of a Docker build, with no CDK_RUST_BUILDER_IMAGE in the environment (the default image). */
+  function prepare(props: BundlingProps) {
+    const saved = process.env.CDK_RUST_BUILDER_IMAGE;
+    delete process.env.CDK_RUST_BUILDER_IMAGE;
+    try {
+      return Bundling.prepare({ forceDockerBundling: true, ...props }, { resolveImage: false });
+    } finally {
+      if (saved !== undefined) process.env.CDK_RUST_BUILDER_IMAGE = saved;
+    }
+  }
+
+  test('a Docker build in the default image names the file, both toolchains and the fixes', () => {
+    expectCdkRustError(
+      () => prepare({ manifestPath: pinnedToNightly() }),
+      'INVALID_PROP',
+      'rust-toolchain.toml',
+      '"nightly"',
+      'Rust 1.95.0',
+      'RUSTUP_TOOLCHAIN',
+    );
+  });
+
+  test("RUSTUP_TOOLCHAIN set to the image's version, or another builder image, builds as asked", () => {
+    const manifestPath = pinnedToNightly();
+    expect(prepare({ manifestPath, buildEnvironment: { RUSTUP_TOOLCHAIN: '1.95.0' } }).plan.buildEnvironment.RUSTUP_TOOLCHAIN).toBe(
+      '1.95.0',
+    );
+    expect(prepare({ manifestPath, builderImage: PINNED_IMAGE }).plan.builderImage).toBe(PINNED_IMAGE);
   });
 });

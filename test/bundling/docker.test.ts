@@ -133,4 +133,19 @@ describe("docker: two runs, the agent and the network for the fetch only, failur
     const log = `#12 9.1 ${NOT_A_FILE_MESSAGE}\n#12 ERROR: process "/bin/sh -c cargo build" did not complete successfully: exit code: 1`;
     expect(buildFailureFix(log)).toMatch(/not your code failing to compile: a build script .* replaced the build's tools or outputs/);
   });
+
+  test("a compile error is not blamed on a build script, although BuildKit repeats the failed command, which quotes that check's message", () => {
+    // The tail of a real classic-BuildKit log (Docker 20.10) of a crate that does not compile.
+    const command = `/bin/sh -c sh /cdk-rust/freshen.sh /cdk-rust/target /src  && cargo build --offline  && if [ -L /out/bootstrap ] || [ ! -f /out/bootstrap ]; then echo ${shellJoin([NOT_A_FILE_MESSAGE])} >&2; exit 1; fi`;
+    const log = [
+      "#14 20.1 error: couldn't read `src/../../shared/greeting.txt`: No such file or directory (os error 2)",
+      '#14 20.2 error: could not compile `outside-include` (bin "outside-include") due to 1 previous error',
+      `#14 ERROR: executor failed running [${command}]: exit code: 101`,
+      '------',
+      ` > [compile 4/4] RUN ${command.replace('/bin/sh -c ', '')}:`,
+      '------',
+      `executor failed running [${command}]: exit code: 101`,
+    ].join('\n');
+    expect(buildFailureFix(log)).toBe("fix the error above (it is cargo's own output), then synth again.");
+  });
 });

@@ -224,3 +224,53 @@ describe('dockerfile: build secrets are mounted by id, never written', () => {
     expect(renderDockerfile(plan('hello'), 'builder:1', IDS)).not.toContain('type=secret');
   });
 });
+
+describe('dockerfile: the health probe is built in a stage of its own, from cdk-rust’s source only', () => {
+  const probed = (props = {}) =>
+    renderDockerfile(
+      plan('private-dep', {
+        artifact: 'service',
+        healthProbe: true,
+        knownHosts: [KNOWN_HOST],
+        buildEnvironment: { RUSTFLAGS: '-C evil' },
+        buildSecrets: { CARGO_REGISTRIES_MINE_TOKEN: 'env:HOST_TOKEN' },
+        env: { HOST_TOKEN: 'tok-0123456789' },
+        ...props,
+      }),
+      'builder:1',
+      IDS,
+    );
+
+  test('a service asking for the probe gets the stage, and its export copies /out/healthcheck beside bootstrap', () => {
+    const text = probed();
+    expect(stageOf(text, 'health-probe')).toMatch(
+      /^FROM builder:1 AS health-probe\nRUN \\\n {4}mkdir -p \/cdk-rust-health-probe\/src \/out \\\n/,
+    );
+    expect(stageOf(text, 'export').trim().split('\n')).toEqual([
+      'FROM scratch AS export',
+      'COPY --from=compile /out/bootstrap /bootstrap',
+      'COPY --from=image-data /out/ /',
+      'COPY --from=health-probe /out/healthcheck /healthcheck',
+    ]);
+  });
+
+  test('the stage sees no project source, build environment, cache, secret or SSH agent, and no build id', () => {
+    const stage = stageOf(probed(), 'health-probe');
+    // The project's sources are under /src in the other stages; the toolchain's own std sources may be read here.
+    expect(stage).not.toMatch(/COPY|WORKDIR|ENV |ARG |--mount| \/src\b|known_hosts|type=ssh|secret|RUSTFLAGS|CARGO_REGISTRIES/);
+    expect(stage).toContain('cargo build --offline --release --target x86_64-unknown-linux-musl');
+  });
+
+  test('without the probe nothing changes: no stage, no copy, and the same text as a plan that says false', () => {
+    const service = renderDockerfile(plan('hello', { artifact: 'service' }), 'builder:1', IDS);
+    expect(service).not.toMatch(/health-probe|healthcheck/);
+    expect(renderDockerfile(plan('hello', { artifact: 'service', healthProbe: false }), 'builder:1', IDS)).toBe(service);
+    expect('healthProbe' in plan('hello', { artifact: 'service', healthProbe: false })).toBe(false);
+  });
+
+  test('a Lambda function or an extension never gets the probe', () => {
+    for (const artifact of ['lambda', 'extension'] as const) {
+      expect(renderDockerfile(plan('hello', { artifact, healthProbe: true }), 'builder:1', IDS)).not.toContain('health-probe');
+    }
+  });
+});

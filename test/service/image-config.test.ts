@@ -34,7 +34,7 @@ describe('imageConfig: the binary runs as nonroot, with the environment, port an
           'APP_MODE=a=b c',
         ],
         ExposedPorts: { '3000/tcp': {} },
-        WorkingDir: '/',
+        WorkingDir: '/app',
         Healthcheck: {
           Test: ['CMD', '/app/api', '--health'],
           Interval: 10_000_000_000,
@@ -52,7 +52,7 @@ describe('imageConfig: the binary runs as nonroot, with the environment, port an
     expect(canonicalJson(imageConfig(specOf(), DIFF_ID))).toBe(
       '{"architecture":"amd64","config":{"Entrypoint":["/app/api"],' +
         '"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin","SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt"],' +
-        '"ExposedPorts":{"8080/tcp":{}},"User":"65532:65532","WorkingDir":"/"},"created":"1970-01-01T00:00:00Z",' +
+        '"ExposedPorts":{"8080/tcp":{}},"User":"65532:65532","WorkingDir":"/app"},"created":"1970-01-01T00:00:00Z",' +
         '"history":[{"created":"1970-01-01T00:00:00Z","created_by":"cdk-rust: /app/api"}],"os":"linux",' +
         `"rootfs":{"diff_ids":["${DIFF_ID}"],"type":"layers"}}`,
     );

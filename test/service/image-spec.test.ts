@@ -5,6 +5,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { ArtifactEntry } from '../../lib/bundling/artifact-files';
 import { checkServiceImageSpec, comparePaths, imageLayout, LayerEntry } from '../../lib/service/image-spec';
 import { expectCdkRustError, tempDir } from '../support';
 import { CA_BUNDLE, dynamicElf, hostSecret, specOf, staticElf, writeTemp, zoneinfoTree } from './fixtures';
@@ -283,5 +284,79 @@ describe('imageLayout: a link is refused, never followed, so no file of this mac
     fs.symlinkSync(real, link);
     expectCdkRustError(() => imageLayout(specOf({ binary: link })), 'INVALID_IMAGE', `the binary ${link} is a symbolic link`);
     expect(imageLayout(specOf({ binary: real })).map(shape)).toContain('file 0755 0:0 /app/api');
+  });
+});
+
+describe('imageLayout: project files go under the working directory, root-owned and read-only to the service', () => {
+  function shipped(): ArtifactEntry[] {
+    const dir = tempDir('config');
+    fs.mkdirSync(path.join(dir, 'configuration'));
+    fs.writeFileSync(path.join(dir, 'configuration/base.yaml'), 'port: 8000\n', { mode: 0o600 });
+    fs.writeFileSync(path.join(dir, 'migrate'), '#!/bin/sh\n', { mode: 0o700 });
+    return [
+      { type: 'directory', destination: 'configuration', absolute: path.join(dir, 'configuration'), executable: true },
+      { type: 'file', destination: 'configuration/base.yaml', absolute: path.join(dir, 'configuration/base.yaml'), executable: false },
+      { type: 'file', destination: '/usr/local/bin/migrate', absolute: path.join(dir, 'migrate'), executable: true },
+    ];
+  }
+
+  test('a relative destination lands under /app by default, an absolute one where it says, each parent an entry', () => {
+    const entries = imageLayout(specOf({ files: shipped() }));
+    expect(entries.map(shape)).toEqual(
+      expect.arrayContaining([
+        'directory 0755 0:0 /app/configuration',
+        'file 0644 0:0 /app/configuration/base.yaml',
+        'directory 0755 0:0 /usr',
+        'directory 0755 0:0 /usr/local/bin',
+        'file 0755 0:0 /usr/local/bin/migrate',
+      ]),
+    );
+    expect(content(entries, '/app/configuration/base.yaml')).toBe('port: 8000\n');
+  });
+
+  test('another working directory holds the relative files and is an entry of its own', () => {
+    const entries = imageLayout(specOf({ files: shipped(), workingDirectory: '/srv/api' }));
+    expect(entries.map(shape)).toEqual(
+      expect.arrayContaining(['directory 0755 0:0 /srv/api', 'file 0644 0:0 /srv/api/configuration/base.yaml']),
+    );
+  });
+
+  test.each([
+    ['/app/api', 'a file cdk-rust writes'],
+    ['/etc/passwd', 'a file cdk-rust writes'],
+    ['/etc/ssl', 'a file cdk-rust writes'],
+    ['/tmp', 'owns'],
+    ['/usr/share/zoneinfo/UTC', 'owns'],
+    ['/proc/self', 'owns'],
+  ])('a file that would go to %s is INVALID_PROP naming files, before anything is built', (destination, why) => {
+    const file: ArtifactEntry = { type: 'file', destination, absolute: '/nonexistent', executable: false };
+    expectCdkRustError(() => checkServiceImageSpec(specOf({ files: [file] })), 'INVALID_PROP', 'files', destination, why);
+  });
+
+  test.each(['app', '/app/', '/app/../etc', '/proc/x', '/a\nb'])('a workingDirectory "%s" is INVALID_PROP naming it', (dir) => {
+    expectCdkRustError(() => checkServiceImageSpec(specOf({ workingDirectory: dir })), 'INVALID_PROP', 'workingDirectory');
+  });
+});
+
+describe("imageLayout: cdk-rust's health probe has a directory of its own", () => {
+  test('the probe is /cdk-rust/healthcheck, 0755 and root-owned; a health check may run it only when the image holds it', () => {
+    const probe = Buffer.from('probe bytes');
+    const healthCheck = { command: ['/cdk-rust/healthcheck', '8080', '/health'] };
+    const entries = imageLayout(specOf({ healthProbe: probe, healthCheck }));
+    expect(entries.map(shape)).toEqual(expect.arrayContaining(['directory 0755 0:0 /cdk-rust', 'file 0755 0:0 /cdk-rust/healthcheck']));
+    expect(content(entries, '/cdk-rust/healthcheck')).toBe('probe bytes');
+    expectCdkRustError(() => checkServiceImageSpec(specOf({ healthCheck })), 'INVALID_PROP', 'healthCheck.command');
+  });
+
+  test('a probe given by a path that is a link is refused, never followed', () => {
+    const { file } = hostSecret();
+    const link = path.join(tempDir('probe'), 'healthcheck');
+    fs.symlinkSync(file, link);
+    expectCdkRustError(() => imageLayout(specOf({ healthProbe: link })), 'INVALID_IMAGE', 'the health probe', 'symbolic link');
+  });
+
+  test('project files may not go under /cdk-rust, whether or not the image holds the probe', () => {
+    const file: ArtifactEntry = { type: 'file', destination: '/cdk-rust/healthcheck', absolute: '/nonexistent', executable: true };
+    expectCdkRustError(() => checkServiceImageSpec(specOf({ files: [file] })), 'INVALID_PROP', '/cdk-rust');
   });
 });

@@ -10,7 +10,7 @@ import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { RustService } from '../../lib';
 import { findAssemblyService } from '../../lib/service/assembly-service';
 import { runServiceLocally } from '../../lib/service/run-service';
@@ -26,7 +26,9 @@ function synthApp(crate: string, ports: { api: number; broken: number }): string
     const app = new App({ outdir });
     const stack = new Stack(app, 'Svc');
     const common = { manifestPath: path.join(crate, 'Cargo.toml'), bundling: { builderImage: devEnv().builderImage } };
-    new RustService(stack, 'Api', { ...common, port: ports.api, environment: { GREETING: 'hello' } });
+    // The container's own check is cdk-rust's health probe (the default), every 5 s so that Docker reports it soon.
+    const containerHealthCheck = { interval: Duration.seconds(5) };
+    new RustService(stack, 'Api', { ...common, port: ports.api, environment: { GREETING: 'hello' }, containerHealthCheck });
     new RustService(stack, 'Broken', { ...common, port: ports.broken, healthCheckPath: '/nope' });
     app.synth();
   });
@@ -82,6 +84,23 @@ describe('run-service: a synthesized RustService runs locally until stopped', ()
       await running.stop();
     }
     expect(containersNamed(running.container)).toEqual([]);
+  });
+
+  test("the image's health check is cdk-rust's probe, which needs nothing from the binary: Docker reports the container healthy", async () => {
+    const service = findAssemblyService(outdir, 'Svc/Api');
+    const running = await runServiceLocally(service, { log: () => undefined });
+    try {
+      expect(inspect(running.container).Config.Healthcheck.Test).toEqual(['CMD', '/cdk-rust/healthcheck', String(ports.api), '/health']);
+      const deadline = Date.now() + 30_000;
+      let status = '';
+      while (Date.now() < deadline && status !== 'healthy') {
+        status = inspect(running.container).State.Health?.Status ?? '';
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      expect(status).toBe('healthy');
+    } finally {
+      await running.stop();
+    }
   });
 
   test('runs as on Fargate, for this machine only: 127.0.0.1 and no other address, read-only root, no capabilities, no value in any command line, no credentials unless asked', async () => {

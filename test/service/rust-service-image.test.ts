@@ -1,9 +1,11 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { RustServiceImage, RustServiceImageProps } from '../../lib';
 import { Bundling } from '../../lib/bundling/bundling';
-import { expectCdkRustError, fixture } from '../support';
+import { copyFixture, expectCdkRustError, fixture } from '../support';
 
 const HELLO = fixture('hello');
 /** A builder image pinned by digest: its identity needs no Docker. */
@@ -104,5 +106,42 @@ describe('RustServiceImage: an image from the Cargo project, named by the source
 
   test('an environment variable name a process cannot be given', () => {
     expectCdkRustError(() => image({ environment: { 'A=B': 'x' } }), 'INVALID_PROP', 'Svc/Api', 'environment');
+  });
+});
+
+describe('RustServiceImage: project files in the image, checked at synth time', () => {
+  /** A copy of hello with a configuration directory beside its sources. */
+  function withConfiguration(): string {
+    const dir = copyFixture('hello');
+    fs.mkdirSync(path.join(dir, 'configuration'));
+    fs.writeFileSync(path.join(dir, 'configuration/base.yaml'), 'port: 8000\n');
+    return path.join(dir, 'Cargo.toml');
+  }
+
+  test('the image name follows the shipped files and the working directory', () => {
+    const manifestPath = withConfiguration();
+    const nameOf = (props: Partial<RustServiceImageProps>) => {
+      const stack = unbuiltStack();
+      const built = new RustServiceImage(stack, 'Api', { manifestPath, bundling: { builderImage: BUILDER }, ...props });
+      return new ecs.FargateTaskDefinition(stack, 'Task').addContainer('App', { image: built.image }).imageName;
+    };
+    const files = [{ source: 'configuration' }];
+    const before = nameOf({ files });
+    expect(nameOf({})).not.toBe(before);
+    expect(nameOf({ files, workingDirectory: '/srv' })).not.toBe(before);
+    fs.writeFileSync(path.join(path.dirname(manifestPath), 'configuration/base.yaml'), 'port: 9000\n');
+    expect(nameOf({ files })).not.toBe(before);
+  });
+
+  test('a file that would replace the binary, a missing source and a bad workingDirectory are refused before any build', () => {
+    const manifestPath = withConfiguration();
+    expectCdkRustError(
+      () => image({ manifestPath, files: [{ source: 'configuration/base.yaml', destination: '/app/hello' }] }),
+      'INVALID_PROP',
+      'Svc/Api',
+      '/app/hello',
+    );
+    expectCdkRustError(() => image({ manifestPath, files: [{ source: 'config' }] }), 'INVALID_PROP', 'Svc/Api', 'files[0].source');
+    expectCdkRustError(() => image({ manifestPath, workingDirectory: 'app' }), 'INVALID_PROP', 'Svc/Api', 'workingDirectory');
   });
 });

@@ -1,4 +1,4 @@
-import { App, CfnElement, Stack } from 'aws-cdk-lib';
+import { App, CfnElement, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -124,6 +124,42 @@ describe('RustService: the task runs the image as non-root on a read-only root f
     expect(JSON.stringify(template.toJSON().Resources[taskRoleId].Properties.AssumeRolePolicyDocument)).toContain(
       ':ecs:eu-west-1:123456789012:*',
     );
+  });
+});
+
+describe("RustService: the container's own health check needs nothing from the binary", () => {
+  const healthCheckOf = (template: Template) =>
+    (Object.values(template.findResources('AWS::ECS::TaskDefinition'))[0] as any).Properties.ContainerDefinitions[0].HealthCheck;
+
+  test("by default cdk-rust's probe requests healthCheckPath on the service port (the load balancer's path)", () => {
+    // ECS's defaults, written out: every 30 s, 5 s to answer (the probe gives up at 4 s), 3 failures in a row.
+    const defaults = { Interval: 30, Timeout: 5, Retries: 3 };
+    expect(healthCheckOf(serviceStack().template)).toEqual({ Command: ['CMD', '/cdk-rust/healthcheck', '8080', '/health'], ...defaults });
+    expect(healthCheckOf(serviceStack({ port: 9000, healthCheckPath: '/ready' }).template)).toEqual({
+      Command: ['CMD', '/cdk-rust/healthcheck', '9000', '/ready'],
+      ...defaults,
+    });
+  });
+
+  test("args run the service's binary instead; enabled: false leaves the load balancer's check alone", () => {
+    const withArgs = serviceStack({ containerHealthCheck: { args: ['healthcheck'], interval: Duration.seconds(10) } });
+    expect(healthCheckOf(withArgs.template)).toEqual({
+      Command: ['CMD', '/app/hello', 'healthcheck'],
+      Interval: 10,
+      Timeout: 5,
+      Retries: 3,
+    });
+    expect(healthCheckOf(serviceStack({ containerHealthCheck: { enabled: false } }).template)).toBeUndefined();
+  });
+
+  test('args and path together, or a path the probe cannot send, are INVALID_PROP naming the prop', () => {
+    expectCdkRustError(
+      () => serviceStack({ containerHealthCheck: { args: ['x'], path: '/health' } }),
+      'INVALID_PROP',
+      'Svc/Api',
+      'both args and path',
+    );
+    expectCdkRustError(() => serviceStack({ containerHealthCheck: { path: 'health' } }), 'INVALID_PROP', 'healthCheck.path');
   });
 });
 

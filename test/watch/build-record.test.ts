@@ -7,7 +7,7 @@ import { Bundling, BundlingProps } from '../../lib/bundling/bundling';
 import { findAssemblyFunction } from '../../lib/invoke/assembly';
 import { BUILD_RECORD_TYPE, environmentDigest, readBuildRecord, recordedBundlingOptions } from '../../lib/watch/build-record';
 import { bundlingPropsOf } from '../../lib/watch/build-runner';
-import { expectCdkRustError, FIXTURES, listFiles, tempDir } from '../support';
+import { copyFixture, expectCdkRustError, FIXTURES, listFiles, tempDir } from '../support';
 
 function synth(build: (stack: Stack) => void): string {
   const outdir = tempDir('build-record');
@@ -64,6 +64,25 @@ describe('build record: RustFunction records how its code is built, in the manif
     expect(Bundling.prepare(props, { resolveImage: false }).assetHash).toBe(record.assetHash);
     expect(props.architecture?.name).toBe('arm64');
     expect(props).toMatchObject({ ...kept, buildEnvironment, manifestPath: record.manifestPath, binaryName: 'beta' });
+  });
+
+  test('files are recorded with absolute sources, so a rebuild ships the same files and gets the same hash', () => {
+    const project = copyFixture('hello');
+    fs.mkdirSync(path.join(project, 'configuration'));
+    fs.writeFileSync(path.join(project, 'configuration', 'base.yaml'), 'greeting: hello\n');
+    const manifestPath = path.join(project, 'Cargo.toml');
+    const outdir = synth((stack) => {
+      new RustFunction(stack, 'Api', {
+        manifestPath,
+        files: [{ source: 'configuration', destination: 'config' }],
+        bundling: { builderImage: `builder@sha256:${'a'.repeat(64)}` },
+      });
+    });
+    const record = readBuildRecord(outdir, findAssemblyFunction(outdir, 'S/Api'));
+    expect(record.files).toEqual([{ source: path.join(project, 'configuration'), destination: 'config' }]);
+    const prepared = Bundling.prepare(bundlingPropsOf(record), { resolveImage: false });
+    expect(prepared.assetHash).toBe(record.assetHash);
+    expect(prepared.files.map((f) => f.destination)).toEqual(['config', 'config/base.yaml']);
   });
 
   test('no value of buildEnvironment or buildSecrets reaches the assembly (issue 19, finding 10)', () => {
