@@ -16,8 +16,8 @@
 #     Debian's rustc 1.96 + rust-src, rustup's cargo, and a cargo config that builds static musl
 #     binaries with -Zbuild-std;
 #   * a git-over-SSH server on 127.0.0.1:22222 (user `git`) serving
-#     /srv/cdk-rust-git/private-greeting.git, built deterministically from
-#     test/fixtures/git-server/private-greeting, plus an ssh-agent holding the client key;
+#     /srv/cdk-rust-git/private-greeting.git and /srv/cdk-rust-git/shared-toolkit.git, built
+#     deterministically from test/fixtures/git-server/<name>, plus an ssh-agent holding the client key;
 #   * a Docker registry (Debian's docker-registry) on 127.0.0.1:22225 only, storing in .dev-env/registry:
 #     where `cdk deploy` to moto pushes service images (ECR cannot be reached from here);
 #   * .dev-env/env.sh and .dev-env/env.json with the variables the tests read (CDK_DOCKER,
@@ -38,7 +38,6 @@ REGISTRY_ADDR=127.0.0.1:22225
 GIT_ROOT=/srv/cdk-rust-git
 GIT_REPO="$GIT_ROOT/private-greeting.git"
 GIT_URL="ssh://git@127.0.0.1:$SSH_PORT$GIT_REPO"
-GIT_FIXTURE="$REPO/test/fixtures/git-server/private-greeting"
 IMAGE_NAME=cdk-rust-builder-offline
 BUILDX_VERSION=v0.38.2            # docker/buildx, built from the Go module proxy
 BUILDX_DOCKER=/usr/local/bin/docker   # the client that gets the buildx plugin (Docker 28)
@@ -337,33 +336,49 @@ ensure_git_user() {
   fi
 }
 
-# Builds the fixture's single commit straight into the bare repo. Fixed identities, dates and
-# branch + an isolated git config => the same SHA on every machine (the private-dep Cargo.lock pins it).
-ensure_git_repo() {
-  [[ -f "$GIT_FIXTURE/Cargo.toml" ]] || die "missing fixture $GIT_FIXTURE"
+# Builds a fixture's single commit straight into its bare repo: commit_fixture_repo NAME PATH...
+# (PATHs relative to test/fixtures/git-server/NAME). Fixed identities, dates and branch + an isolated
+# git config => the same SHA on every machine (the fixtures' Cargo.lock files pin it). Prints the SHA.
+commit_fixture_repo() {
+  local name=$1; shift
+  local fixture="$REPO/test/fixtures/git-server/$name" repo="$GIT_ROOT/$name.git"
+  [[ -f "$fixture/Cargo.toml" ]] || die "missing fixture $fixture"
   mkdir -p "$GIT_ROOT"
   local -x GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null HOME=/nonexistent
   local -x GIT_AUTHOR_NAME="cdk-rust fixtures" GIT_AUTHOR_EMAIL="fixtures@cdk-rust.invalid"
   local -x GIT_COMMITTER_NAME="cdk-rust fixtures" GIT_COMMITTER_EMAIL="fixtures@cdk-rust.invalid"
   local -x GIT_AUTHOR_DATE="2025-01-01T00:00:00+0000" GIT_COMMITTER_DATE="2025-01-01T00:00:00+0000"
-  [[ -f "$GIT_REPO/HEAD" ]] || git init -q --bare --initial-branch=main "$GIT_REPO"
+  [[ -f "$repo/HEAD" ]] || git init -q --bare --initial-branch=main "$repo"
   local tmp; tmp=$(mktemp -d)
-  local -x GIT_DIR="$GIT_REPO" GIT_INDEX_FILE="$tmp/index" GIT_WORK_TREE="$GIT_FIXTURE"
-  # Only the crate's sources: never target/ or a stray Cargo.lock from a local build.
+  local -x GIT_DIR="$repo" GIT_INDEX_FILE="$tmp/index" GIT_WORK_TREE="$fixture"
+  # Only the named sources: never target/ or a stray Cargo.lock from a local build.
   local tree commit
-  tree=$(cd "$GIT_FIXTURE" && git -c core.autocrlf=false -c core.filemode=true add -f -- Cargo.toml src &&
+  tree=$(cd "$fixture" && git -c core.autocrlf=false -c core.filemode=true add -f -- "$@" &&
          git write-tree)
-  commit=$(printf 'private-greeting fixture\n' | git commit-tree "$tree")
+  commit=$(printf '%s fixture\n' "$name" | git commit-tree "$tree")
   rm -rf "$tmp"
   git update-ref refs/heads/main "$commit"
   git symbolic-ref HEAD refs/heads/main
   unset GIT_DIR GIT_INDEX_FILE GIT_WORK_TREE
-  chown -R git:git "$GIT_ROOT"
+  echo "$commit"
+}
+
+# The served repositories: private-greeting (pinned by private-dep/Cargo.lock) and shared-toolkit, a
+# workspace whose crates live in crates/<name>/ (pinned by corpus/monorepo/Cargo.lock).
+ensure_git_repo() {
+  local commit lock name
+  commit=$(commit_fixture_repo private-greeting Cargo.toml src)
   echo "$commit" >"$STATE/private-greeting.sha"
-  local lock="$REPO/test/fixtures/private-dep/Cargo.lock"
-  if [[ -f $lock ]] && ! grep -q "#$commit\"" "$lock"; then
-    log "WARNING: $lock does not pin $commit (regenerate it: see test/fixtures/README.md)"
-  fi
+  commit=$(commit_fixture_repo shared-toolkit Cargo.toml crates)
+  echo "$commit" >"$STATE/shared-toolkit.sha"
+  chown -R git:git "$GIT_ROOT"
+  for name in private-greeting:private-dep shared-toolkit:corpus/monorepo; do
+    commit=$(cat "$STATE/${name%%:*}.sha")
+    lock="$REPO/test/fixtures/${name#*:}/Cargo.lock"
+    if [[ -f $lock ]] && ! grep -q "#$commit\"" "$lock"; then
+      log "WARNING: $lock does not pin $commit (regenerate it: see test/fixtures/README.md)"
+    fi
+  done
 }
 
 ensure_keys() {
@@ -456,13 +471,15 @@ ensure_registry() {
 
 # End-to-end check of the git server through the agent with the pinned host key.
 check_git_over_ssh() {
-  local got
-  got=$(SSH_AUTH_SOCK="$STATE/agent.sock" \
-        GIT_SSH_COMMAND="ssh -o UserKnownHostsFile=$STATE/known_hosts -o IdentitiesOnly=no -o BatchMode=yes" \
-        git ls-remote "$GIT_URL" refs/heads/main 2>&1) ||
-    { echo "$got" >&2; tail -n 20 "$STATE/sshd.log" >&2 || true; die "git ls-remote over ssh failed"; }
-  [[ "$got" == "$(cat "$STATE/private-greeting.sha")"$'\t'refs/heads/main ]] ||
-    die "git server serves '$got', expected $(cat "$STATE/private-greeting.sha")"
+  local got name
+  for name in private-greeting shared-toolkit; do
+    got=$(SSH_AUTH_SOCK="$STATE/agent.sock" \
+          GIT_SSH_COMMAND="ssh -o UserKnownHostsFile=$STATE/known_hosts -o IdentitiesOnly=no -o BatchMode=yes" \
+          git ls-remote "ssh://git@127.0.0.1:$SSH_PORT$GIT_ROOT/$name.git" refs/heads/main 2>&1) ||
+      { echo "$got" >&2; tail -n 20 "$STATE/sshd.log" >&2 || true; die "git ls-remote over ssh failed"; }
+    [[ "$got" == "$(cat "$STATE/$name.sha")"$'\t'refs/heads/main ]] ||
+      die "git server serves '$got' for $name, expected $(cat "$STATE/$name.sha")"
+  done
 }
 
 # --------------------------------------------------------------------------------------------
