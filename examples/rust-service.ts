@@ -7,13 +7,16 @@ import { RustService } from '../lib';
  * An actix-web service (examples/service) on ECS Fargate behind a public Application Load Balancer: the same
  * static musl binary cdk-rust builds for Lambda, in an image that holds nothing else. The container's health
  * check is the service's own `healthcheck` subcommand (the image has no shell or curl); the load balancer checks
- * `/health`. Scales on CPU and on requests per target.
+ * `/health`. The service reads `configuration/*.json` relative to its working directory, so the directory ships in
+ * the image with `files`. Scales on CPU and on requests per target.
  */
 export class RustServiceStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
     const service = new RustService(this, 'Service', {
       manifestPath: path.join(__dirname, 'service', 'Cargo.toml'),
+      // Read at start as configuration/base.json, relative to the working directory (/app): shipped in the image.
+      files: [{ source: 'configuration' }],
       containerHealthCheck: { args: ['healthcheck'], interval: Duration.seconds(10), startPeriod: Duration.seconds(5) },
       autoScaling: { maxCapacity: 4, requestsPerTarget: 1000 },
     });

@@ -7,6 +7,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { findAssemblyService } from '../lib/service/assembly-service';
+import { runServiceLocally } from '../lib/service/run-service';
 import { Moto, startMoto, waitForHttp } from './moto';
 import { describeBinary, devEnv, freePort, hasInterpreter, listFiles } from './support';
 
@@ -125,6 +127,16 @@ describe('the examples app', () => {
       ]);
     } finally {
       fs.rmSync(fresh, { recursive: true, force: true });
+    }
+  });
+
+  test('cdk-rust run: the service reads configuration/base.json relative to /app, shipped with files, and answers healthy', async () => {
+    const running = await runServiceLocally(findAssemblyService(ASSEMBLY, 'CdkRustService/Service'), { log: () => undefined });
+    try {
+      const hello = await fetch(`${running.url}/hello/run`);
+      expect(await hello.json()).toEqual({ message: 'hello run, from a Rust service on ECS' });
+    } finally {
+      await running.stop();
     }
   });
 

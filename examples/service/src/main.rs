@@ -4,7 +4,11 @@
 //! (no shell, no curl):
 //!
 //! - Routes: `GET /health` answers `{"status":"ok"}`; `GET /hello/{name}` answers
-//!   `{"message":"hello <name>, from a Rust service on ECS"}`; anything else is a 404.
+//!   `{"message":"<greeting> <name>, from a Rust service on ECS"}`; anything else is a 404.
+//! - Configuration files read at start relative to the working directory, as many services do (zero2prod's
+//!   `configuration/` pattern): `configuration/base.json`, then `configuration/$APP_ENVIRONMENT.json` when
+//!   `APP_ENVIRONMENT` is set, its keys over the base's. cdk-rust ships the directory with
+//!   `files: [{ source: 'configuration' }]`, into the image's working directory `/app`.
 //! - The port comes from `PORT` (default 8080, the image's default exposed port); the server binds `0.0.0.0`.
 //! - `service healthcheck` is the container's health check: the binary itself, as there is nothing else to run.
 //! - Graceful shutdown: ECS stops a task with SIGTERM, then SIGKILL once the stop timeout (30 s by default)
@@ -20,7 +24,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use actix_web::{get, web, App, HttpResponse, HttpServer, Responder};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The port when `PORT` is not set: `RustServiceImage`'s default.
 const DEFAULT_PORT: u16 = 8080;
@@ -36,16 +40,42 @@ struct Greeting {
     message: String,
 }
 
+/// What the configuration files give the service.
+#[derive(Clone, Deserialize)]
+struct Settings {
+    greeting: String,
+}
+
 #[get("/health")]
 async fn health() -> impl Responder {
     HttpResponse::Ok().json(serde_json::json!({ "status": "ok" }))
 }
 
 #[get("/hello/{name}")]
-async fn hello(name: web::Path<String>) -> impl Responder {
+async fn hello(name: web::Path<String>, settings: web::Data<Settings>) -> impl Responder {
     HttpResponse::Ok().json(Greeting {
-        message: format!("hello {name}, from a Rust service on ECS"),
+        message: format!("{} {name}, from a Rust service on ECS", settings.greeting),
     })
+}
+
+/// Reads `configuration/base.json` from the working directory, then the `APP_ENVIRONMENT` file over it.
+fn settings() -> Result<Settings, String> {
+    let read = |name: &str| -> Result<serde_json::Map<String, serde_json::Value>, String> {
+        let file = std::path::Path::new("configuration").join(format!("{name}.json"));
+        let text = std::fs::read_to_string(&file).map_err(|error| {
+            let dir = std::env::current_dir().unwrap_or_default();
+            format!(
+                "configuration file {:?} not found: {error}",
+                dir.join(&file)
+            )
+        })?;
+        serde_json::from_str(&text).map_err(|error| format!("{}: {error}", file.display()))
+    };
+    let mut merged = read("base")?;
+    if let Ok(environment) = std::env::var("APP_ENVIRONMENT") {
+        merged.extend(read(&environment)?);
+    }
+    serde_json::from_value(merged.into()).map_err(|error| format!("configuration: {error}"))
 }
 
 fn main() -> ExitCode {
@@ -58,7 +88,10 @@ fn main() -> ExitCode {
     };
     let mut args = std::env::args().skip(1);
     match (args.next().as_deref(), args.next()) {
-        (None, _) => match actix_web::rt::System::new().block_on(serve(port)) {
+        (None, _) => match settings()
+            .map_err(io::Error::other)
+            .and_then(|settings| actix_web::rt::System::new().block_on(serve(port, settings)))
+        {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {
                 eprintln!("service: {error}");
@@ -87,11 +120,17 @@ fn port() -> Result<u16, String> {
 }
 
 /// Serves until SIGTERM (graceful shutdown) or SIGINT (immediate), both handled by actix-web.
-async fn serve(port: u16) -> io::Result<()> {
-    let server = HttpServer::new(|| App::new().service(health).service(hello))
-        .bind((Ipv4Addr::UNSPECIFIED, port))?
-        .shutdown_timeout(SHUTDOWN_TIMEOUT_SECS)
-        .run();
+async fn serve(port: u16, settings: Settings) -> io::Result<()> {
+    let settings = web::Data::new(settings);
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(settings.clone())
+            .service(health)
+            .service(hello)
+    })
+    .bind((Ipv4Addr::UNSPECIFIED, port))?
+    .shutdown_timeout(SHUTDOWN_TIMEOUT_SECS)
+    .run();
     eprintln!(
         "service: listening on 0.0.0.0:{port} (pid {})",
         std::process::id()
