@@ -7,11 +7,11 @@
  * (scripts/bundle-cli.mjs) into dist/bin/cdk-rust.js, with aws-cdk-lib, constructs and cdk-nag left
  * external; keep that import dynamic, or every command pays for aws-cdk-lib again.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { invokeCommand, INVOKE_USAGE } from '../lib/cli/invoke';
 import { runCommand, RUN_USAGE } from '../lib/cli/run';
+import { SYNTH_FLAGS, SynthFlagValues, synthOptionsOf } from '../lib/cli/synth-args';
 import { watchCommand, WATCH_USAGE } from '../lib/cli/watch';
 import { BUILD_CHILD_COMMAND } from '../lib/watch/build-command';
 import { CdkRustError } from '../lib/errors';
@@ -40,6 +40,12 @@ cdk-rust synth --manifest PATH [options]
   --features LIST       Comma-separated Cargo features to enable.
   --builder-image IMG   Docker image to build in (default: CDK_RUST_BUILDER_IMAGE, or cdk-rust's own).
   --force-docker        Build in Docker even when the host toolchain could.
+  --env NAME=VALUE      An environment variable of the function or service (repeatable).
+  --build-env NAME=VALUE
+                        A variable of the build (bundling.buildEnvironment; repeatable), e.g. SQLX_OFFLINE=true.
+  --build-secret ID=env:NAME | ID=file:PATH
+                        A build secret (bundling.buildSecrets; repeatable): read from this shell's variable NAME
+                        or from the file PATH, never written into the template, asset or logs.
   --service             An ECS Fargate service behind a load balancer instead of a function: the
                         binary in a minimal image; --alarm-email subscribes to the service's alarms.
   --port N              (service) The port the service listens on (PORT is set to it). Default: 8080
@@ -72,86 +78,16 @@ function main(argv: string[]): number | Promise<number> {
 }
 
 async function synth(args: string[]): Promise<number> {
-  const { values } = parseCommand(args, {
-    manifest: { type: 'string' },
-    binary: { type: 'string' },
-    arch: { type: 'string' },
-    'alarm-email': { type: 'string', multiple: true },
-    out: { type: 'string' },
-    'stack-name': { type: 'string' },
-    'known-hosts': { type: 'string' },
-    features: { type: 'string' },
-    'builder-image': { type: 'string' },
-    'force-docker': { type: 'boolean' },
-    service: { type: 'boolean' },
-    port: { type: 'string' },
-    'health-check-path': { type: 'string' },
-    'container-health-check': { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  });
+  const { values } = parseCommand(args, SYNTH_FLAGS);
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;
   }
-  const manifest = values.manifest as string | undefined;
-  if (!manifest) {
-    throw new CdkRustError('CLI_USAGE', 'synth needs --manifest.', 'pass the Cargo.toml to build, e.g. --manifest ./my-fn/Cargo.toml.');
-  }
-  let knownHosts: string[] | undefined;
-  const knownHostsFile = values['known-hosts'] as string | undefined;
-  if (knownHostsFile) {
-    if (!fs.existsSync(knownHostsFile) || !fs.statSync(knownHostsFile).isFile()) {
-      throw new CdkRustError('CLI_USAGE', `--known-hosts: no file at ${knownHostsFile}.`, 'give a file of pinned known_hosts lines.');
-    }
-    knownHosts = fs
-      .readFileSync(knownHostsFile, 'utf-8')
-      .split('\n')
-      .map((l) => l.trim())
-      .filter((l) => l && !l.startsWith('#'));
-  }
-  const common = {
-    manifestPath: manifest,
-    binaryName: values.binary as string | undefined,
-    architecture: values.arch as string | undefined,
-    alarmEmails: values['alarm-email'] as string[] | undefined,
-    outdir: path.resolve((values.out as string | undefined) ?? 'cdk-rust.out'),
-    stackName: values['stack-name'] as string | undefined,
-    knownHosts,
-    features: (values.features as string | undefined)
-      ?.split(',')
-      .map((f) => f.trim())
-      .filter(Boolean),
-    builderImage: values['builder-image'] as string | undefined,
-    forceDockerBundling: values['force-docker'] as boolean | undefined,
-  };
-  const serviceOnly = ['port', 'health-check-path', 'container-health-check'].filter((flag) => values[flag] !== undefined);
-  if (!values.service && serviceOnly.length > 0) {
-    throw new CdkRustError('CLI_USAGE', `--${serviceOnly[0]} is a service option.`, 'add --service to synthesize an ECS Fargate service.');
-  }
+  const { service: asService, options } = synthOptionsOf(values as SynthFlagValues);
   // Loaded here, not at the top: it brings aws-cdk-lib, which no other command needs.
   const { synthFunctionApp, synthServiceApp } = await import('../lib/cli/synth');
-  if (values.service) {
-    if (common.forceDockerBundling !== undefined) {
-      throw new CdkRustError(
-        'CLI_USAGE',
-        '--force-docker is a function option.',
-        'leave it out: a service image is always built in Docker.',
-      );
-    }
-    const port = values.port === undefined ? undefined : Number(values.port);
-    if (port !== undefined && !Number.isInteger(port)) {
-      throw new CdkRustError(
-        'CLI_USAGE',
-        `--port ${values.port}: not a port number.`,
-        'give a whole number from 1 to 65535, e.g. --port 8080.',
-      );
-    }
-    const service = synthServiceApp({
-      ...common,
-      port,
-      healthCheckPath: values['health-check-path'] as string | undefined,
-      containerHealthCheckArgs: (values['container-health-check'] as string | undefined)?.split(' ').filter(Boolean),
-    });
+  if (asService) {
+    const service = synthServiceApp(options);
     process.stdout.write(
       [
         `stack:    ${service.stackName}`,
@@ -164,7 +100,7 @@ async function synth(args: string[]): Promise<number> {
     );
     return 0;
   }
-  const result = synthFunctionApp(common);
+  const result = synthFunctionApp(options);
   process.stdout.write(
     [
       `stack:    ${result.stackName}`,
@@ -185,6 +121,7 @@ function invoke(args: string[]): number | Promise<number> {
       app: { type: 'string' },
       env: { type: 'string', multiple: true },
       'aws-credentials': { type: 'boolean' },
+      'aws-profile': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     true,
@@ -199,6 +136,7 @@ function invoke(args: string[]): number | Promise<number> {
     app: values.app as string | undefined,
     env: values.env as string[] | undefined,
     awsCredentials: values['aws-credentials'] as boolean | undefined,
+    awsProfile: values['aws-profile'] as string | undefined,
   });
 }
 
@@ -209,6 +147,7 @@ function run(args: string[]): Promise<number> | number {
       app: { type: 'string' },
       env: { type: 'string', multiple: true },
       'aws-credentials': { type: 'boolean' },
+      'aws-profile': { type: 'string' },
       timeout: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -223,6 +162,7 @@ function run(args: string[]): Promise<number> | number {
     app: values.app as string | undefined,
     env: values.env as string[] | undefined,
     awsCredentials: values['aws-credentials'] as boolean | undefined,
+    awsProfile: values['aws-profile'] as string | undefined,
     timeout: values.timeout as string | undefined,
   });
 }
@@ -235,6 +175,7 @@ function watch(args: string[]): Promise<number> | number {
       port: { type: 'string' },
       env: { type: 'string', multiple: true },
       'aws-credentials': { type: 'boolean' },
+      'aws-profile': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     true,
@@ -249,6 +190,7 @@ function watch(args: string[]): Promise<number> | number {
     port: values.port as string | undefined,
     env: values.env as string[] | undefined,
     awsCredentials: values['aws-credentials'] as boolean | undefined,
+    awsProfile: values['aws-profile'] as string | undefined,
   });
 }
 

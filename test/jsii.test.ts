@@ -27,6 +27,7 @@ describe('jsii: the API other languages get', () => {
       'cdk-rust.AlarmSubscriptionOptions',
       'cdk-rust.AlarmTopic',
       'cdk-rust.AlarmTopicProps',
+      'cdk-rust.ArtifactFile',
       'cdk-rust.ErrorRateAlarm',
       'cdk-rust.ErrorRateAlarmOptions',
       'cdk-rust.ErrorRateAlarmProps',

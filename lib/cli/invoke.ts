@@ -8,6 +8,7 @@ import { CdkRustError } from '../errors';
 import { localFunctionFromAssembly } from '../invoke/invoke-locally';
 import { readEventFile } from '../invoke/event';
 import { progress } from '../private/progress';
+import { localEnvironment } from './local-environment';
 
 export const INVOKE_USAGE = `cdk-rust invoke <construct path or logical id> [options]
   --event FILE          The event (JSON) to send; - reads it from stdin. Default: {}
@@ -18,6 +19,8 @@ export const INVOKE_USAGE = `cdk-rust invoke <construct path or logical id> [opt
   --aws-credentials     Pass this shell's AWS credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
                         AWS_SESSION_TOKEN) to the function. Without it, the function gets none
                         (only the region).
+  --aws-profile NAME    Pass the credentials of the AWS profile NAME instead, resolved by the AWS CLI v2
+                        (aws configure export-credentials: SSO and assumed roles give short-lived values).
 
   Runs the function's bootstrap with the environment Lambda gives it, against a local Lambda runtime
   API. Prints the response on stdout (a streamed response chunk by chunk, as it arrives; the status
@@ -35,6 +38,8 @@ export interface InvokeCommandArgs {
   readonly env?: string[];
   /** --aws-credentials: pass this process's AWS credentials to the function. */
   readonly awsCredentials?: boolean;
+  /** --aws-profile: a named profile's credentials, resolved by the AWS CLI. */
+  readonly awsProfile?: string;
 }
 
 /** Runs `cdk-rust invoke` and returns its exit code. */
@@ -46,13 +51,13 @@ export async function invokeCommand(args: InvokeCommandArgs): Promise<number> {
       'name it by construct path or logical id, e.g. `cdk-rust invoke MyStack/Api`.',
     );
   }
-  const environment = parseEnv(args.env ?? []);
+  const { environment, passCredentials } = localEnvironment(args);
   const eventJson = args.event === undefined ? '{}' : readEventFile(args.event, '--event');
   const assemblyDir = ensureAssembly(path.resolve(args.app ?? 'cdk.out'), args.app);
 
   const { fn, definition } = localFunctionFromAssembly(assemblyDir, args.positionals[0], {
     environment,
-    passCredentials: args.awsCredentials === true,
+    passCredentials,
   });
   const name = definition.constructPath ?? `${definition.stackName}/${definition.logicalId}`;
   try {
@@ -88,23 +93,6 @@ export async function invokeCommand(args: InvokeCommandArgs): Promise<number> {
   } finally {
     await fn.close();
   }
-}
-
-/** `NAME=VALUE` pairs of repeated --env flags. */
-export function parseEnv(pairs: string[]): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const pair of pairs) {
-    const at = pair.indexOf('=');
-    if (at <= 0) {
-      throw new CdkRustError(
-        'CLI_USAGE',
-        `--env ${pair}: expected NAME=VALUE.`,
-        'give each variable as --env NAME=VALUE, e.g. --env TABLE_NAME=my-table (repeat --env for several).',
-      );
-    }
-    env[pair.slice(0, at)] = pair.slice(at + 1);
-  }
-  return env;
 }
 
 /**

@@ -10,10 +10,11 @@ import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { zipFiles } from '../bundling/zip';
+import { RustBundlingOptions } from '../bundling/rust-bundling-options';
 import { CdkRustError } from '../errors';
 import { assetDirectory } from '../private/asset-directory';
-import { RustFunction } from '../function';
-import { RustService } from '../service/rust-service';
+import { RustFunction, RustFunctionProps } from '../function';
+import { RustService, RustServiceProps } from '../service/rust-service';
 import { withOutputLock } from './output-lock';
 
 /** What `cdk-rust synth` takes. */
@@ -38,6 +39,12 @@ export interface SynthOptions {
   readonly builderImage?: string;
   /** Build in Docker even when the host could. */
   readonly forceDockerBundling?: boolean;
+  /** The function's or service's environment variables, checked as the constructs check them. @default - none */
+  readonly environment?: Record<string, string>;
+  /** bundling.buildEnvironment: variables of the build. @default - none */
+  readonly buildEnvironment?: Record<string, string>;
+  /** bundling.buildSecrets: build secrets by id, each `env:NAME` or `file:PATH`. @default - none */
+  readonly buildSecrets?: Record<string, string>;
 }
 
 /** What `cdk-rust synth` wrote. */
@@ -79,22 +86,48 @@ function synthFunctionAppLocked(options: SynthOptions): SynthResult {
 
 /** The one-function app, synthesized: building the function happens while it is constructed. */
 function buildApp(options: SynthOptions): { assembly: CloudAssembly; stack: Stack } {
-  const architecture = architectureFrom(options.architecture ?? 'x86_64');
   const app = new App({ outdir: options.outdir });
   const stack = new Stack(app, 'Stack', { stackName: options.stackName ?? defaultStackName(options) });
-  new RustFunction(stack, 'Function', {
+  new RustFunction(stack, 'Function', functionProps(options));
+  return { assembly: app.synth(), stack };
+}
+
+/** The RustFunction the command line asks for. */
+export function functionProps(options: SynthOptions): RustFunctionProps {
+  return {
     manifestPath: options.manifestPath,
     binaryName: options.binaryName,
-    architecture,
+    architecture: architectureFrom(options.architecture ?? 'x86_64'),
     errorRateAlarm: { emailSubscriptions: options.alarmEmails },
-    bundling: {
-      knownHosts: options.knownHosts,
-      features: options.features,
-      builderImage: options.builderImage,
-      forceDockerBundling: options.forceDockerBundling,
-    },
-  });
-  return { assembly: app.synth(), stack };
+    environment: options.environment,
+    bundling: { ...bundlingOf(options), forceDockerBundling: options.forceDockerBundling },
+  };
+}
+
+/** The RustService the command line asks for. */
+export function serviceProps(options: SynthServiceOptions): RustServiceProps {
+  return {
+    manifestPath: options.manifestPath,
+    binaryName: options.binaryName,
+    architecture: options.architecture === undefined ? undefined : cpuArchitectureFrom(options.architecture),
+    port: options.port,
+    healthCheckPath: options.healthCheckPath,
+    containerHealthCheck: options.containerHealthCheckArgs ? { args: options.containerHealthCheckArgs } : undefined,
+    alarms: { emailSubscriptions: options.alarmEmails },
+    environment: options.environment,
+    bundling: bundlingOf(options),
+  };
+}
+
+/** The bundling options the command line sets, shared by functions and services. */
+function bundlingOf(options: SynthOptions): RustBundlingOptions {
+  return {
+    knownHosts: options.knownHosts,
+    features: options.features,
+    builderImage: options.builderImage,
+    buildEnvironment: options.buildEnvironment,
+    buildSecrets: options.buildSecrets,
+  };
 }
 
 function defaultStackName(options: SynthOptions): string {
@@ -162,16 +195,7 @@ function synthServiceAppLocked(options: SynthServiceOptions): SynthServiceResult
   try {
     const app = new App({ outdir: options.outdir });
     stack = new Stack(app, 'Stack', { stackName: options.stackName ?? defaultStackName(options) });
-    service = new RustService(stack, 'Service', {
-      manifestPath: options.manifestPath,
-      binaryName: options.binaryName,
-      architecture: options.architecture === undefined ? undefined : cpuArchitectureFrom(options.architecture),
-      port: options.port,
-      healthCheckPath: options.healthCheckPath,
-      containerHealthCheck: options.containerHealthCheckArgs ? { args: options.containerHealthCheckArgs } : undefined,
-      alarms: { emailSubscriptions: options.alarmEmails },
-      bundling: { knownHosts: options.knownHosts, features: options.features, builderImage: options.builderImage },
-    });
+    service = new RustService(stack, 'Service', serviceProps(options));
     assembly = app.synth();
   } catch (error) {
     throw CdkRustError.unwrap(error) ?? error;

@@ -5,7 +5,8 @@
 import * as path from 'path';
 import { CdkRustError } from '../errors';
 import { progress } from '../private/progress';
-import { ensureAssembly, parseEnv } from './invoke';
+import { ensureAssembly } from './invoke';
+import { localEnvironment } from './local-environment';
 
 /** The first function's port unless --port says otherwise. */
 export const DEFAULT_WATCH_PORT = 9000;
@@ -19,6 +20,8 @@ export const WATCH_USAGE = `cdk-rust watch <construct path or logical id> [...] 
   --aws-credentials     Pass this shell's AWS credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
                         AWS_SESSION_TOKEN) to the functions. Without it, the functions get none
                         (only the region).
+  --aws-profile NAME    Pass the credentials of the AWS profile NAME instead, resolved by the AWS CLI v2
+                        (aws configure export-credentials: SSO and assumed roles give short-lived values).
 
   Serves each RustFunction on http://127.0.0.1:PORT/ as its function URL would (payload format 2.0
   events, so curl works), running its bootstrap with the template's environment, memory and timeout.
@@ -39,6 +42,8 @@ export interface WatchCommandArgs {
   readonly env?: string[];
   /** --aws-credentials: pass this process's AWS credentials to the functions. */
   readonly awsCredentials?: boolean;
+  /** --aws-profile: a named profile's credentials, resolved by the AWS CLI. */
+  readonly awsProfile?: string;
 }
 
 /** The checked arguments of `cdk-rust watch`. */
@@ -70,7 +75,7 @@ export function watchArguments(args: WatchCommandArgs): WatchArguments {
       'give a whole number from 1 to 65535 (the functions take N, N+1, ...), or 0 for free ports, e.g. --port 9000.',
     );
   }
-  return { functions: args.positionals, port, environment: parseEnv(args.env ?? []), passCredentials: args.awsCredentials === true };
+  return { functions: args.positionals, port, ...localEnvironment(args) };
 }
 
 /** Runs `cdk-rust watch` until Ctrl-C or SIGTERM; returns its exit code. */

@@ -263,7 +263,8 @@ export class LocalFunction {
     }
     const server = this.server;
     server.resetRuntime();
-    if (this.options.passCredentials !== true) noticeCredentialsNotPassed('the function');
+    // Credentials given as variables (a profile's, --aws-profile) are passed too: then there is nothing to say.
+    if (this.options.passCredentials !== true && !this.options.environment?.AWS_ACCESS_KEY_ID) noticeCredentialsNotPassed('the function');
     const t0 = performance.now();
     const proc = this.spawn(
       command,

@@ -87,6 +87,13 @@ export const PROP_NAMES: ReadonlySet<string> = new Set([
   'maxCapacity',
   'targetCpuUtilization',
   'requestsPerTarget',
+  // files (ArtifactFile) and the service's working directory, RustBundlingOptions.include, ServiceHealthCheck.path
+  'files',
+  'source',
+  'destination',
+  'workingDirectory',
+  'include',
+  'path',
   // RustServiceProps' alarms, ServiceAlarmsOptions, ServiceAlarmsProps
   'alarms',
   'http5xxRate',

@@ -31,6 +31,10 @@ export interface AssemblyService {
   readonly environment: Record<string, string>;
   /** Variables (and secrets) whose values only exist once deployed. */
   readonly unresolvedVariables: string[];
+  /** Whether the task runs an init process as PID 1 (`LinuxParameters.InitProcessEnabled`), as RustService's does. */
+  readonly initProcessEnabled: boolean;
+  /** Seconds between SIGTERM and SIGKILL when the task stops (`StopTimeout`, ECS's 30 when not set). */
+  readonly stopTimeoutSeconds: number;
 }
 
 /** The container services (task definitions with a tarball image asset) of the assembly in `assemblyDir`. */
@@ -91,9 +95,16 @@ function stackServices(stack: AssemblyStack, images: Map<string, string[]>): Ass
       healthCheckPath: healthCheckPathOf(stack, resources, name),
       environment,
       unresolvedVariables: [...unresolved, ...secrets],
+      initProcessEnabled: container.LinuxParameters?.InitProcessEnabled === true,
+      stopTimeoutSeconds: stopTimeoutOf(container.StopTimeout),
     });
   }
   return services;
+}
+
+/** The stop timeout ECS applies: the container's `StopTimeout` when it is one Fargate accepts (2-120 s), else 30. */
+function stopTimeoutOf(value: unknown): number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 2 && value <= 120 ? value : 30;
 }
 
 /** Asset hash → publishing command of the tarball image assets in the asset manifests of the stack's directory. */

@@ -14,6 +14,8 @@ export interface ContainerRunSpec {
   /** The file holding the environment (see container-env-file.ts). */
   readonly envFile: string;
   readonly network: ServiceNetwork;
+  /** Run Docker's init (tini) as PID 1, as ECS's `initProcessEnabled` does: signals reach the binary, zombies are reaped. */
+  readonly init: boolean;
 }
 
 /** The arguments of `docker run` for `spec`. */
@@ -29,6 +31,7 @@ export function dockerRunArgs(spec: ContainerRunSpec): string[] {
     '--name',
     spec.container,
     ...network,
+    ...(spec.init ? ['--init'] : []),
     '--read-only',
     '--tmpfs',
     '/tmp',

@@ -12,13 +12,28 @@ import { ChildProcess, spawn } from 'child_process';
 import * as net from 'net';
 import { CdkRustError } from '../errors';
 
-/** The relay's own code: run by `node -e` in the container's namespace, with the port as its argument. */
+/**
+ * The relay's own code: run by `node -e` in the container's namespace, with the port as its argument. Like a load
+ * balancer, which reaches a task on its own address and never on its loopback, it relays a connection only while
+ * something listens on the port on an address other than loopback (0.0.0.0, ::, the task's own): a service bound
+ * to 127.0.0.1 in its container gets no traffic here, as it would get none on Fargate.
+ */
 const RELAY_SCRIPT = `
+const fs = require('fs');
 const net = require('net');
 const port = Number(process.argv[1]);
+const hexPort = ':' + port.toString(16).toUpperCase().padStart(4, '0');
+const loopback = (hex) => (hex.length === 8 ? hex.endsWith('7F') : hex === '00000000000000000000000001000000' || /^0{16}FFFF0{4}[0-9A-F]{6}7F$/.test(hex));
+const reachable = () => ['tcp', 'tcp6'].some((file) => {
+  try {
+    return fs.readFileSync('/proc/net/' + file, 'utf-8').split('\\n').slice(1).map((l) => l.trim().split(/\\s+/))
+      .some((f) => f.length > 3 && f[3] === '0A' && f[1].endsWith(hexPort) && !loopback(f[1].split(':')[0]));
+  } catch { return false; }
+});
 process.on('disconnect', () => process.exit(0));
 process.once('message', (_message, server) => {
   server.on('connection', (client) => {
+    if (!reachable()) return void client.destroy();
     const upstream = net.connect(port, '127.0.0.1');
     client.on('error', () => upstream.destroy());
     upstream.on('error', () => client.destroy());

@@ -14,6 +14,7 @@ import { progress } from '../private/progress';
 import { AssemblyService } from './assembly-service';
 import { writeContainerEnvFile } from './container-env-file';
 import { dockerRunArgs } from './docker-run-args';
+import { listeners, unreachableBecause } from './listening-sockets';
 import { LoopbackRelay, startLoopbackRelay } from './loopback-relay';
 import { serviceNetwork } from './service-network';
 
@@ -57,7 +58,7 @@ export interface RunningService {
   readonly container: string;
   /** Resolves with the container's exit code once it has stopped. */
   readonly exited: Promise<number>;
-  /** Stops the container (SIGTERM, then SIGKILL after 10 s) and waits for it. */
+  /** Stops the container as ECS stops a task (SIGTERM, then SIGKILL after the task's stop timeout) and waits for it. */
   stop(): Promise<number>;
 }
 
@@ -72,7 +73,7 @@ export async function runServiceLocally(service: AssemblyService, options: RunSe
   const container = `cdk-rust-run-${randomBytes(4).toString('hex')}`;
   const network = serviceNetwork(docker);
   const envFile = writeContainerEnvFile(environment, service.name);
-  const args = dockerRunArgs({ container, image, port: service.port, envFile: envFile.path, network });
+  const args = dockerRunArgs({ container, image, port: service.port, envFile: envFile.path, network, init: service.initProcessEnabled });
   const timeoutMs = options.healthTimeoutMs ?? 60_000;
   const deadline = Date.now() + timeoutMs;
 
@@ -88,13 +89,15 @@ export async function runServiceLocally(service: AssemblyService, options: RunSe
   });
   const url = `http://127.0.0.1:${service.port}`;
   const stop = async (): Promise<number> => {
-    spawnSync(docker, ['stop', '--time', '10', container], { stdio: 'ignore' });
+    // As ECS stops a task: SIGTERM, then SIGKILL once the task's stop timeout has passed.
+    spawnSync(docker, ['stop', '--time', String(service.stopTimeoutSeconds), container], { stdio: 'ignore' });
     return exited;
   };
 
+  let pid: number | undefined;
   try {
     // The Docker client has read the environment file once the container exists: it is removed right away.
-    const pid = await containerPid(docker, container, exited, deadline);
+    pid = await containerPid(docker, container, exited, deadline);
     envFile.remove();
     if (pid !== undefined && network === 'relay') relay = await startLoopbackRelay(pid, service.port, service.name);
   } catch (error) {
@@ -107,12 +110,15 @@ export async function runServiceLocally(service: AssemblyService, options: RunSe
   progress(`${service.name}: started ${image} as ${container} (${where}); waiting for ${url}${service.healthCheckPath}`);
   const healthy = await waitHealthy(`${url}${service.healthCheckPath}`, deadline, exited);
   if (healthy !== true) {
+    // Read before the container goes: what it listens on, in its own namespace (when this machine lets us see it).
+    const why = healthy.exited || pid === undefined ? undefined : unreachableBecause(listeners(`/proc/${pid}/net`), service.port);
     await stop();
     throw new CdkRustError(
       'SERVICE_UNHEALTHY',
-      `${service.name} ${healthy.exited ? `exited with code ${healthy.code}` : `did not answer ${service.healthCheckPath} with 2xx within ${timeoutMs / 1000} s`}. ` +
-        `Its last log lines:\n${output.lastLines().join('\n') || '  (none)'}`,
-      `fix what the log shows; the service must listen on port ${service.port} (the PORT variable) and answer ${service.healthCheckPath}.`,
+      `${service.name} ${healthy.exited ? `exited with code ${healthy.code}` : `did not answer ${service.healthCheckPath} with 2xx within ${timeoutMs / 1000} s`}` +
+        `${why ? `: ${why.problem}` : '.'} Its last log lines:\n${output.lastLines().join('\n') || '  (none)'}`,
+      why?.fix ??
+        `fix what the log shows; the service must listen on 0.0.0.0, port ${service.port} (the PORT variable), and answer ${service.healthCheckPath}.`,
     );
   }
   return { url, image, container, exited, stop };
@@ -130,7 +136,7 @@ function containerEnvironment(service: AssemblyService, options: RunServiceOptio
   if (options.passCredentials === true) {
     const region = resolveRegion(undefined);
     credentials = { ...hostCredentials(), AWS_REGION: region, AWS_DEFAULT_REGION: region };
-  } else {
+  } else if (!options.environment?.AWS_ACCESS_KEY_ID) {
     noticeCredentialsNotPassed('the service');
   }
   return { ...service.environment, ...credentials, ...options.environment };

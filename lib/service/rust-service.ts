@@ -20,6 +20,7 @@ import { configureAccessLogs } from './access-log-bucket';
 import { checkFargateSize } from './fargate-size';
 import { checkPort } from './image-spec';
 import { RustServiceImage, ServiceHealthCheck } from './rust-service-image';
+import { addServiceContainer, CONTAINER_NAME } from './service-container';
 import { addServiceListener } from './service-listener';
 import { serviceTaskRole } from './task-role';
 
@@ -240,9 +241,6 @@ const DEFAULTS = {
   deregistrationDelay: Duration.seconds(15),
 } as const;
 
-/** The container's name in the task definition. */
-const CONTAINER_NAME = 'App';
-
 /**
  * A Rust HTTP service on ECS Fargate behind an Application Load Balancer, built from a Cargo project.
  *
@@ -329,29 +327,14 @@ export class RustService extends Construct {
         operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
       },
     });
-    this.taskDefinition.addVolume({ name: 'tmp' });
-
-    const check = props.containerHealthCheck;
-    const command = this.image.healthCheckCommand;
-    this.container = this.taskDefinition.addContainer(CONTAINER_NAME, {
-      image: this.image.image,
-      user: '65532:65532',
-      readonlyRootFilesystem: true,
-      environment: { ...props.environment, PORT: String(settings.port) },
+    this.container = addServiceContainer(this, this.taskDefinition, {
+      image: this.image,
+      port: settings.port,
+      environment: props.environment,
       secrets: props.secrets,
-      portMappings: [{ containerPort: settings.port, protocol: ecs.Protocol.TCP }],
-      logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'service', logGroup: this.logGroup }),
-      healthCheck: command
-        ? {
-            command: ['CMD', ...command],
-            interval: check?.interval,
-            timeout: check?.timeout,
-            startPeriod: check?.startPeriod,
-            retries: check?.retries,
-          }
-        : undefined,
+      logGroup: this.logGroup,
+      healthCheck: props.containerHealthCheck,
     });
-    this.container.addMountPoints({ containerPath: '/tmp', sourceVolume: 'tmp', readOnly: false });
 
     this.service = new ecs.FargateService(this, 'Service', {
       cluster: this.cluster,

@@ -6,12 +6,17 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { tempDir } from '../support';
 import { workspace } from '../invoke/synthetic-assembly';
 
 const ROOT = path.join(__dirname, '..', '..');
 
 /** `cdk-rust invoke Api/Fn` on `assembly`, with credentials in its environment, and `flags`. */
-function invoke(assembly: string, flags: string[]): { status: number | null; stdout: string; stderr: string } {
+function invoke(
+  assembly: string,
+  flags: string[],
+  extraEnv: NodeJS.ProcessEnv = {},
+): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(
     process.execPath,
     ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'bin', 'cdk-rust.ts'), 'invoke', 'Api/Fn', '--app', assembly, ...flags],
@@ -25,6 +30,7 @@ function invoke(assembly: string, flags: string[]): { status: number | null; std
         AWS_SECRET_ACCESS_KEY: 'developer-secret',
         AWS_SESSION_TOKEN: 'developer-token',
         AWS_REGION: 'eu-west-3',
+        ...extraEnv,
       },
     },
   );
@@ -51,8 +57,36 @@ describe('cdk-rust invoke: the function gets the AWS credentials of this shell o
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({
       credentials: ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'],
+      accessKeyId: 'AKIADEVELOPER',
       region: 'eu-west-1',
     });
     expect(result.stderr).not.toContain('gets no AWS credentials');
+  });
+
+  test("with --aws-profile the function gets the profile's credentials (resolved by the AWS CLI), not this shell's", () => {
+    // A stand-in for the AWS CLI v2 (not installable here): it prints what `aws configure export-credentials` prints.
+    const bin = tempDir('aws-bin');
+    fs.writeFileSync(
+      path.join(bin, 'aws'),
+      [
+        '#!/bin/sh',
+        'case "$*" in',
+        '  "configure export-credentials --profile sso-dev --format process") echo \'{"Version":1,"AccessKeyId":"ASIAPROFILE","SecretAccessKey":"s","SessionToken":"t"}\' ;;',
+        '  *) exit 1 ;;',
+        'esac',
+        '',
+      ].join('\n'),
+      { mode: 0o755 },
+    );
+    const result = invoke(assembly, ['--aws-profile', 'sso-dev'], { PATH: `${bin}:${process.env.PATH}` });
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({
+      credentials: ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'],
+      accessKeyId: 'ASIAPROFILE',
+      region: 'eu-west-1',
+    });
+    expect(result.stderr).toContain('passing the credentials of profile sso-dev');
+    expect(result.stderr).not.toContain('gets no AWS credentials');
+    expect(invoke(assembly, ['--aws-profile', 'sso-dev', '--aws-credentials']).stderr).toContain('[CLI_USAGE]');
   });
 });

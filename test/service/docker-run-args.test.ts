@@ -10,6 +10,7 @@ const SPEC: ContainerRunSpec = {
   port: 8080,
   envFile: '/tmp/e/env',
   network: 'publish',
+  init: true,
 };
 
 /** The value following `flag` in `args` (every one, for a repeated flag). */
@@ -52,5 +53,14 @@ describe('dockerRunArgs: the container runs as on Fargate, with the least it nee
     const args = dockerRunArgs(SPEC);
     expect(valuesOf(args, '--env-file')).toEqual(['/tmp/e/env']);
     expect(args.filter((a) => a === '--env' || a === '-e' || a.includes('='))).toEqual([]);
+  });
+});
+
+describe('dockerRunArgs: signals reach the binary as on ECS with initProcessEnabled', () => {
+  test("an init runs as PID 1 when the task definition turns ECS's on, and not otherwise", () => {
+    expect(dockerRunArgs(SPEC)).toContain('--init');
+    expect(dockerRunArgs({ ...SPEC, init: false })).not.toContain('--init');
+    // Before the image: an option of docker run, not an argument of the service.
+    expect(dockerRunArgs(SPEC).indexOf('--init')).toBeLessThan(dockerRunArgs(SPEC).indexOf('cdk-rust:svc'));
   });
 });

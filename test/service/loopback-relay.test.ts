@@ -5,11 +5,11 @@
 import { ChildProcess, spawn } from 'child_process';
 import { startLoopbackRelay } from '../../lib/service/loopback-relay';
 import { freePort } from '../support';
-import { listeningAddresses } from './listening-sockets';
+import { listeningAddresses } from '../../lib/service/listening-sockets';
 
-/** A server on 0.0.0.0:`port` in a new network namespace (as a service in `docker run --network none`). */
-async function serverInOwnNamespace(port: number): Promise<ChildProcess> {
-  const script = `require('http').createServer((q, s) => s.end('inside ' + q.url)).listen(${port}, '0.0.0.0', () => console.log('up'))`;
+/** A server on `host`:`port` in a new network namespace (as a service in `docker run --network none`). */
+async function serverInOwnNamespace(port: number, host = '0.0.0.0'): Promise<ChildProcess> {
+  const script = `require('http').createServer((q, s) => s.end('inside ' + q.url)).listen(${port}, '${host}', () => console.log('up'))`;
   const child = spawn('unshare', ['--net', '--', 'sh', '-c', `ip link set lo up && exec "${process.execPath}" -e "${script}"`], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -43,6 +43,20 @@ asRoot('startLoopbackRelay: 127.0.0.1:PORT of this machine reaches PORT in the n
       expect(listeningAddresses(port)).toEqual(['0100007F']);
     } finally {
       relay.close();
+    }
+  });
+
+  test("like a load balancer, it never reaches a service bound to its namespace's own loopback", async () => {
+    const loopbackPort = await freePort();
+    const loopbackOnly = await serverInOwnNamespace(loopbackPort, '127.0.0.1');
+    const relay = await startLoopbackRelay(loopbackOnly.pid as number, loopbackPort, 'Svc/Api');
+    try {
+      await expect(fetch(`http://127.0.0.1:${loopbackPort}/health`)).rejects.toThrow();
+      // What cdk-rust run reads to explain it: the namespace's own sockets, bound to 127.0.0.1 only.
+      expect(listeningAddresses(loopbackPort, `/proc/${loopbackOnly.pid}/net`)).toEqual(['0100007F']);
+    } finally {
+      relay.close();
+      loopbackOnly.kill();
     }
   });
 

@@ -15,12 +15,15 @@ import { RustService } from '../../lib';
 import { findAssemblyService } from '../../lib/service/assembly-service';
 import { runServiceLocally } from '../../lib/service/run-service';
 import { captureStderr, copyFixture, devEnv, freePort, tempDir } from '../support';
-import { listeningAddresses } from './listening-sockets';
+import { listeningAddresses } from '../../lib/service/listening-sockets';
 
 const ROOT = path.join(__dirname, '..', '..');
 
-/** Synthesizes a stack with two RustServices of tiny-service: `Api` (healthy) and `Broken` (checks a path it 404s). */
-function synthApp(crate: string, ports: { api: number; broken: number }): string {
+/**
+ * Synthesizes a stack with three RustServices of tiny-service: `Api` (healthy), `Broken` (checks a path it 404s) and
+ * `Loopback` (binds 127.0.0.1, as axum's hello-world does: healthy to a probe on its loopback, unreachable on Fargate).
+ */
+function synthApp(crate: string, ports: { api: number; broken: number; loopback: number }): string {
   const outdir = tempDir('run-out');
   captureStderr(() => {
     const app = new App({ outdir });
@@ -30,6 +33,7 @@ function synthApp(crate: string, ports: { api: number; broken: number }): string
     const containerHealthCheck = { interval: Duration.seconds(5) };
     new RustService(stack, 'Api', { ...common, port: ports.api, environment: { GREETING: 'hello' }, containerHealthCheck });
     new RustService(stack, 'Broken', { ...common, port: ports.broken, healthCheckPath: '/nope' });
+    new RustService(stack, 'Loopback', { ...common, port: ports.loopback, environment: { BIND_ADDRESS: '127.0.0.1' } });
     app.synth();
   });
   return outdir;
@@ -58,17 +62,23 @@ function envDirectories(): string[] {
 
 describe('run-service: a synthesized RustService runs locally until stopped', () => {
   let outdir: string;
-  let ports: { api: number; broken: number };
+  let ports: { api: number; broken: number; loopback: number };
 
   beforeAll(async () => {
     devEnv();
-    ports = { api: await freePort(), broken: await freePort() };
+    ports = { api: await freePort(), broken: await freePort(), loopback: await freePort() };
     outdir = synthApp(copyFixture('tiny-service'), ports);
   });
 
   test("the assembly gives the service's port, health-check path and environment", () => {
     const service = findAssemblyService(outdir, 'Svc/Api');
-    expect(service).toMatchObject({ name: 'Svc/Api', port: ports.api, healthCheckPath: '/health' });
+    expect(service).toMatchObject({
+      name: 'Svc/Api',
+      port: ports.api,
+      healthCheckPath: '/health',
+      initProcessEnabled: true,
+      stopTimeoutSeconds: 30,
+    });
     expect(service.environment).toEqual({ GREETING: 'hello', PORT: String(ports.api) });
     expect(() => findAssemblyService(outdir, 'Svc/Nothing')).toThrow(/SERVICE_NOT_FOUND[^]*Svc\/Api[^]*Svc\/Broken/);
   });
@@ -121,7 +131,7 @@ describe('run-service: a synthesized RustService runs locally until stopped', ()
     try {
       // Reachable on 127.0.0.1, and nothing of this machine listens on the port on another address (the LAN).
       expect((await fetch(`${running.url}/health`)).status).toBe(200);
-      const addresses = listeningAddresses(ports.api);
+      const addresses = listeningAddresses(ports.api) ?? [];
       expect(addresses.length).toBeGreaterThan(0);
       expect(addresses.filter((address) => address !== '0100007F')).toEqual([]);
       // Fargate's hardening: a read-only root with a writable /tmp, as the non-root user, without capabilities.
@@ -149,6 +159,26 @@ describe('run-service: a synthesized RustService runs locally until stopped', ()
       new RegExp(`SERVICE_UNHEALTHY[^]*did not answer /nope with 2xx within 3 s[^]*listening on ${ports.broken}`),
     );
     expect(containersNamed('cdk-rust-run-').filter((name) => name.length > 0)).toEqual([]);
+  });
+
+  test('a service bound to its own loopback is unhealthy, as a load balancer would find it, with the bind address as the fix', async () => {
+    const service = findAssemblyService(outdir, 'Svc/Loopback');
+    await expect(runServiceLocally(service, { healthTimeoutMs: 5000, log: () => undefined })).rejects.toThrow(
+      new RegExp(
+        `SERVICE_UNHEALTHY[^]*it listens on 127\\.0\\.0\\.1:${ports.loopback} only, its container's own loopback[^]*` +
+          `Fix: bind 0\\.0\\.0\\.0:${ports.loopback}`,
+      ),
+    );
+  });
+
+  test('a binary with no SIGTERM handler stops at once: the init passes the signal on, with no wait for SIGKILL', async () => {
+    const running = await runServiceLocally(findAssemblyService(outdir, 'Svc/Api'), { log: () => undefined });
+    expect(inspect(running.container).HostConfig.Init).toBe(true);
+    const started = Date.now();
+    const code = await running.stop();
+    // Without an init, PID 1 ignores SIGTERM: docker stop would wait out the 30 s stop timeout and SIGKILL (137).
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(code).toBe(143);
   });
 
   test('cdk-rust run prints the URL once healthy, passes the AWS credentials with --aws-credentials, and stops cleanly on SIGTERM', async () => {

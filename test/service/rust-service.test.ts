@@ -78,6 +78,12 @@ describe('RustService: the task runs the image as non-root on a read-only root f
     template.hasResource('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 30 }, DeletionPolicy: 'Retain' });
   });
 
+  test("ECS's init process runs as PID 1, so SIGTERM stops a binary without handlers; 30 s before SIGKILL, written out", () => {
+    serviceStack().template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [Match.objectLike({ LinuxParameters: { InitProcessEnabled: true }, StopTimeout: 30 })],
+    });
+  });
+
   test('arm64 sets the runtime platform (and builds the aarch64 binary)', () => {
     const { template } = serviceStack({ architecture: ecs.CpuArchitecture.ARM64 });
     template.hasResourceProperties('AWS::ECS::TaskDefinition', {
