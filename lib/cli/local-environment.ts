@@ -50,7 +50,7 @@ export function parseEnv(pairs: string[], flag = '--env', form = 'NAME=VALUE'): 
       throw new CdkRustError(
         'CLI_USAGE',
         `${flag} ${pair}: expected ${form}.`,
-        `give each as ${flag} ${form}, e.g. ${flag} ${flag === '--build-secret' ? 'NPM_TOKEN=env:NPM_TOKEN' : 'TABLE_NAME=my-table'} (repeat ${flag} for several).`,
+        `give each ${flag === '--build-secret' ? 'secret' : 'variable'} as ${flag} ${form}, e.g. ${flag} ${flag === '--build-secret' ? 'NPM_TOKEN=env:NPM_TOKEN' : 'TABLE_NAME=my-table'} (repeat ${flag} for several).`,
       );
     }
     env[pair.slice(0, at)] = pair.slice(at + 1);
