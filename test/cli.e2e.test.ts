@@ -87,6 +87,9 @@ describe('cdk-rust synth', () => {
     );
     expect(plain.stderr).toContain('Fix: the builder image could not be found');
     expect(plain.stderr).not.toMatch(/FailedToBundleAsset|Failed to bundle asset|^\s+at /m);
+    // A quiet build that fails shows the failed run's whole BuildKit output, and names the log that keeps it.
+    expect(plain.stderr).toMatch(/^#\d+ /m);
+    expect(plain.stderr).toMatch(/The build's full output: \/\S+\/hello\.log/);
     const verbose = cli([...args, '--verbose']);
     expect(verbose.status).toBe(1);
     expect(verbose.stderr).toMatch(/^\s+at /m);
@@ -124,6 +127,14 @@ describe('cdk-rust synth', () => {
     ]);
     expect(result.stderr).toContain('[cdk-rust] building hello/hello for aarch64-unknown-linux-musl');
     expect(result.status).toBe(0);
+    // Quiet by default: a few lines of ours, none of BuildKit's; its whole output and cargo's are in the log named.
+    expect(result.stderr).not.toMatch(/^#\d+ /m);
+    expect(result.stderr.trimEnd().split('\n').length).toBeLessThanOrEqual(8);
+    const logFile = /\(full output: (\/\S+\.log)\)/.exec(result.stderr)?.[1];
+    expect(logFile).toBeDefined();
+    const buildLog = fs.readFileSync(logFile!, 'utf-8');
+    expect(buildLog).toMatch(/^#\d+ .*Compiling hello v0\.1\.0/m);
+    expect(buildLog).not.toContain('Building [');
     expect(result.stdout).toContain('stack:    cdk-rust-hello');
     expect(result.stdout).toContain(`deploy:   npx cdk deploy --app ${path.relative(ROOT, out)}`);
 

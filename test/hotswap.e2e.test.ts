@@ -23,7 +23,8 @@ describe('cdk watch --hotswap: a RustFunction is rebuilt incrementally and hotsw
   beforeAll(
     async () => {
       devEnv();
-      project = await startHotswapProject(path.join(__dirname, 'fixtures', 'hello'), process.env);
+      // Verbose builds: the test reads which crates cargo compiled.
+      project = await startHotswapProject(path.join(__dirname, 'fixtures', 'hello'), { ...process.env, CDK_RUST_VERBOSE: '1' });
     },
     10 * 60 * 1000,
   );
@@ -41,7 +42,7 @@ describe('cdk watch --hotswap: a RustFunction is rebuilt incrementally and hotsw
 
     expect(cycle.output).toContain("Detected change to 'crate/src/main.rs'");
     expect(cycle.output.match(/\[cdk-rust\] building [^\n]*/g)).toHaveLength(1);
-    // Incremental: the std (built by build-std) and everything else come from the build's target cache.
+    // Incremental: everything but the crate comes from the build's target cache (the std from the image's sysroot).
     expect([...cycle.output.matchAll(/Compiling (\S+) v/g)].map((m) => m[1])).toEqual(['hello']);
     expect(cycle.output).toContain(`AWS::Lambda::Function '${HOTSWAP_FUNCTION}' hotswapped!`);
 

@@ -16,6 +16,7 @@ import { BUILDER_RECIPE } from './builder-recipe';
 import { progress } from '../private/progress';
 import { shortHash } from '../private/short-hash';
 import { runStreaming } from './process';
+import { isVerbose } from '../private/verbose';
 
 /** The name of the shared recipe in the default image's build context (and in the image). */
 export const BUILDER_RECIPE_FILE = 'builder-recipe.sh';
@@ -95,7 +96,10 @@ function localImageId(client: DockerClient, image: string): string | undefined {
 
 function pullImage(client: DockerClient, image: string): void {
   progress(`pulling the builder image ${image}`);
-  const result = runStreaming(client.command, ['pull', image], { env: process.env });
+  const result = runStreaming(client.command, ['pull', image], {
+    env: process.env,
+    display: { label: 'builder image', verbose: isVerbose(), status: `pulling ${image}` },
+  });
   if (result.status !== 0) {
     throw new CdkRustError(
       'BUILDER_IMAGE_UNAVAILABLE',
@@ -120,7 +124,10 @@ function buildDefaultBuilderImage(client: DockerClient): void {
   const context = writeDefaultBuilderContext();
   let result;
   try {
-    result = runStreaming(client.command, [...args, context], { env: dockerEnv(client) });
+    result = runStreaming(client.command, [...args, context], {
+      env: dockerEnv(client),
+      display: { label: 'builder image', verbose: isVerbose(), status: `building ${DEFAULT_BUILDER_IMAGE}` },
+    });
   } finally {
     fs.rmSync(context, { recursive: true, force: true });
   }

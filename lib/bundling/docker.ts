@@ -8,6 +8,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { CdkRustError } from '../errors';
+import { isVerbose } from '../private/verbose';
+import { createBuildLog } from './build-log';
 import { writeSecretFiles } from './build-secrets';
 import { BUILD_ID_ARG, EXPORT_STAGE, FETCH_STAGE, NOT_A_FILE_MESSAGE } from './dockerfile';
 import { FRESHEN_SCRIPT } from './freshen';
@@ -75,12 +77,16 @@ export interface DockerBuildRequest {
   readonly inputs: readonly InputFile[];
   /** Where the exported files are written (must exist). */
   readonly outputDir: string;
+  /** The log file that keeps the build's output. @default - a new one (build-log.ts) */
+  readonly logFile?: string;
 }
 
 /** What a finished build reports. */
 export interface DockerBuildResult {
   /** Everything docker printed. */
   readonly log: string;
+  /** The file that keeps it (see build-log.ts). */
+  readonly logFile: string;
 }
 
 /** Which of a build's two `docker build` runs (see renderDockerfile): fetch, then compile. */
@@ -176,6 +182,8 @@ export function runDockerBuild(client: DockerClient, request: DockerBuildRequest
   // Outside the context, readable by this user only, and removed with it (see build-secrets.ts).
   const secrets = writeSecretFiles(request.plan.buildSecrets);
   const contextDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-rust-context-'));
+  const logFile = request.logFile ?? createBuildLog(request.plan.binaryName);
+  const verbose = isVerbose();
   try {
     writeContext(contextDir, request);
     const buildId = crypto.randomUUID();
@@ -186,7 +194,12 @@ export function runDockerBuild(client: DockerClient, request: DockerBuildRequest
         sshSocket,
         secretFiles: secrets.files,
       });
-      const result = runStreaming(client.command, args, { env: dockerEnv(client) });
+      const status = phase === 'fetch' ? 'fetching dependencies' : 'compiling';
+      const result = runStreaming(client.command, args, {
+        env: dockerEnv(client),
+        logFile,
+        display: { label: request.plan.binaryName, verbose, status },
+      });
       log += result.output;
       if (result.signal) {
         throw new CdkRustError(
@@ -196,10 +209,12 @@ export function runDockerBuild(client: DockerClient, request: DockerBuildRequest
         );
       }
       if (result.status !== 0) {
-        throw buildFailed(request, result.output);
+        // Quiet builds showed none of it: the failed run's whole output, as --verbose would have shown it.
+        if (!verbose) process.stderr.write(result.output);
+        throw buildFailed(request, result.output, logFile);
       }
     }
-    return { log };
+    return { log, logFile };
   } finally {
     fs.rmSync(contextDir, { recursive: true, force: true });
     secrets.remove();
@@ -273,8 +288,8 @@ export function failedStepOutput(log: string): string {
  * files of the project that cdk-rust left out of the context (see missing-input.ts), that it is cdk-rust's context
  * that lacks them, not the user's code. The excluded files are listed again only then (a failed build is rare).
  */
-function buildFailed(request: DockerBuildRequest, log: string): CdkRustError {
-  const problem = describeFailure(request.plan, log);
+function buildFailed(request: DockerBuildRequest, log: string, logFile: string): CdkRustError {
+  const problem = `${describeFailure(request.plan, log)}(The build's full output: ${logFile})\n`;
   const collected = { inputs: request.inputs, excluded: excludedFiles(request.plan) };
   const missing = describeMissingInputs(findMissingInputs(log, request.plan, collected));
   return missing

@@ -134,7 +134,8 @@ export function renderDockerfile(plan: BuildPlan, image: string, cacheIds: Cache
       compileMounts,
       ...secretCommands,
       `sh ${FRESHEN_PATH} ${TARGET_DIR} ${CONTEXT_DIR}`,
-      shellJoin(['cargo', ...cargoBuildArgs(plan, TARGET_DIR), '--offline']),
+      // Cargo's progress bar although its output is a pipe: quiet builds turn it into one status line (process.ts).
+      `CARGO_TERM_PROGRESS_WHEN=always CARGO_TERM_PROGRESS_WIDTH=100 ${shellJoin(['cargo', ...cargoBuildArgs(plan, TARGET_DIR), '--offline'])}`,
       `install -D -m 0755 ${binary} /out/bootstrap`,
       // Build scripts ran as root in this container and may have replaced `install` itself: the shell's own
       // `[` checks that what leaves is a regular file, not a link (cdk-rust refuses links on the host too).

@@ -14,6 +14,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { CdkRustError } from '../errors';
+import { isVerbose } from '../private/verbose';
 import { buildSecretEnvironment } from './build-secrets';
 import { shellJoin } from './dockerfile';
 import { BuildPlan, cargoBuildArgs, cargoFetchArgs } from './plan';
@@ -113,11 +114,14 @@ export function localCompileEnv(plan: BuildPlan, env: NodeJS.ProcessEnv = proces
   return { ...Object.fromEntries(kept), ...plan.buildEnvironment, ...buildSecretEnvironment(plan.buildSecrets, env) };
 }
 
+/** Cargo's progress bar even though its stderr is a pipe: it feeds the one-line status of quiet builds (process.ts). */
+const PROGRESS_ENV = { CARGO_TERM_PROGRESS_WHEN: 'always', CARGO_TERM_PROGRESS_WIDTH: '100' };
+
 /**
  * Builds on the host into `targetDir`, copies the binary to `<outputDir>/bootstrap` and returns
- * cargo's output.
+ * cargo's output, which is also appended to `logFile` when given.
  */
-export function runLocalBuild(plan: BuildPlan, targetDir: string, outputDir: string): string {
+export function runLocalBuild(plan: BuildPlan, targetDir: string, outputDir: string, logFile?: string): string {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-rust-local-'));
   try {
     let knownHostsFile: string | undefined;
@@ -125,10 +129,18 @@ export function runLocalBuild(plan: BuildPlan, targetDir: string, outputDir: str
       knownHostsFile = path.join(tmp, 'known_hosts');
       fs.writeFileSync(knownHostsFile, plan.ssh.knownHosts.map((l) => l + '\n').join(''));
     }
-    const fetched = runStreaming('cargo', cargoFetchArgs(plan), { cwd: plan.workspaceRoot, env: localFetchEnv(plan, knownHostsFile) });
+    const verbose = isVerbose();
+    const run = (args: string[], env: NodeJS.ProcessEnv, status: string) =>
+      runStreaming('cargo', args, {
+        cwd: plan.workspaceRoot,
+        env: { ...env, ...PROGRESS_ENV },
+        logFile,
+        display: { label: plan.binaryName, verbose, status },
+      });
+    const fetched = run(cargoFetchArgs(plan), localFetchEnv(plan, knownHostsFile), 'fetching dependencies');
     const compiled =
       fetched.status === 0 && !fetched.signal
-        ? runStreaming('cargo', [...cargoBuildArgs(plan, targetDir), '--offline'], { cwd: plan.workspaceRoot, env: localCompileEnv(plan) })
+        ? run([...cargoBuildArgs(plan, targetDir), '--offline'], localCompileEnv(plan), 'compiling')
         : fetched;
     const output = compiled === fetched ? fetched.output : fetched.output + compiled.output;
     if (compiled.signal) {
@@ -141,7 +153,8 @@ export function runLocalBuild(plan: BuildPlan, targetDir: string, outputDir: str
     if (compiled.status !== 0) {
       throw new CdkRustError(
         'BUILD_FAILED',
-        `the local build of ${plan.packageName}/${plan.binaryName} for ${plan.target} failed:\n\n${output.trim()}\n`,
+        `the local build of ${plan.packageName}/${plan.binaryName} for ${plan.target} failed:\n\n${output.trim()}\n` +
+          (logFile ? `(The build's full output: ${logFile})\n` : ''),
         "fix the error above (it is cargo's own output), then synth again.",
       );
     }

@@ -251,7 +251,8 @@ describe.each(TEST_CLIENTS)('through the %s client', (client) => {
         outdir,
       ];
       const child = spawn(process.execPath, args, {
-        env: { ...process.env, TS_NODE_PROJECT: path.join(__dirname, '..', '..', 'tsconfig.json') },
+        // Verbose: the test interrupts once cargo's output shows the compile under way.
+        env: { ...process.env, TS_NODE_PROJECT: path.join(__dirname, '..', '..', 'tsconfig.json'), CDK_RUST_VERBOSE: '1' },
       });
       let stderr = '';
       await new Promise<void>((resolve, reject) => {
