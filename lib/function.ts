@@ -2,7 +2,7 @@
  * RustFunction: a Lambda function built from a Cargo project, with its own least-privilege role, its
  * own log group and an error-rate alarm.
  */
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -13,6 +13,7 @@ import { resolveErrorRateAlarmOptions } from './alarm/error-rate-alarm-options';
 import { Bundling } from './bundling/bundling';
 import { CdkRustError } from './errors';
 import { scopesGranularAcknowledgements } from './private/aws-cdk-lib-version';
+import { hostLanguage, inHostSpelling } from './private/host-spelling';
 import { ArtifactFile } from './bundling/artifact-file';
 import { RustBundlingOptions } from './bundling/rust-bundling-options';
 import { RustExtension, checkExtensionArchitectures } from './extension/rust-extension';
@@ -76,10 +77,13 @@ export interface RustFunctionProps extends lambda.FunctionOptions {
   readonly extensions?: RustExtension[];
 
   /**
-   * The error-rate alarm's options, or `false` for no alarm.
+   * The error-rate alarm's options; `{ enabled: false }` for no alarm.
    *
-   * `true` is refused with an error (in Python, where this prop is typed `bool | ErrorRateAlarmOptions`,
-   * `True` would otherwise look meaningful): leave the prop out for the default alarm.
+   * `{ enabled: false }` creates no alarm and no topic, and the other options are ignored, as with the alarms of a
+   * RustService. `false` also turns the alarm off, but is deprecated: use `{ enabled: false }` (synthesis warns,
+   * with the id `cdk-rust:error-rate-alarm-false`). `true` is refused with an error (in Python, where this prop is
+   * typed `bool | ErrorRateAlarmOptions`, `True` would otherwise look meaningful): leave the prop out for the
+   * default alarm. With the alarm off, `alarmTopic` is refused, since nothing would notify it.
    *
    * @default - an alarm when more than 5% of invocations fail over 5 minutes, notifying `alarmTopic`
    */
@@ -135,7 +139,7 @@ export class RustFunction extends lambda.Function {
   /** The function's log group: the one given as `logGroup`, or the one RustFunction created. */
   public readonly functionLogGroup: logs.ILogGroupRef;
 
-  /** The error-rate alarm, unless `errorRateAlarm` is `false`. */
+  /** The error-rate alarm, unless it is turned off (`errorRateAlarm: { enabled: false }`). */
   public readonly errorRateAlarm?: ErrorRateAlarm;
 
   /** The function URL, when `functionUrl` is set; its `url` attribute is the endpoint. */
@@ -202,13 +206,7 @@ export class RustFunction extends lambda.Function {
       acknowledgeNoDeadLetterTarget(this);
     }
 
-    if (props.errorRateAlarm !== false) {
-      this.errorRateAlarm = new ErrorRateAlarm(this, 'ErrorRateAlarm', {
-        ...props.errorRateAlarm,
-        function: this,
-        topic: props.alarmTopic,
-      });
-    }
+    this.errorRateAlarm = errorRateAlarmOf(this, props);
   }
 
   /**
@@ -269,13 +267,38 @@ function validateProps(props: RustFunctionProps, runtime: lambda.Runtime): void 
       'set retention and removal policy on the log group you pass, and drop these props.',
     );
   }
-  if (props.alarmTopic && props.errorRateAlarm === false) {
+  const alarmOff = errorRateAlarmOff(props.errorRateAlarm);
+  if (props.alarmTopic && alarmOff) {
     throw new CdkRustError(
       'INVALID_PROP',
-      'alarmTopic is set, but errorRateAlarm is false, so nothing would notify it.',
-      'remove alarmTopic, or enable errorRateAlarm.',
+      `alarmTopic is set, but ${alarmOff} is false, so nothing would notify it.`,
+      `remove alarmTopic, or turn the error-rate alarm on (remove ${alarmOff}: false).`,
     );
   }
+}
+
+/**
+ * How the user turned the error-rate alarm off, as they wrote it (`errorRateAlarm` for the deprecated `false`,
+ * `errorRateAlarm.enabled` for `{ enabled: false }`); undefined when it is on.
+ */
+function errorRateAlarmOff(option: RustFunctionProps['errorRateAlarm']): string | undefined {
+  if (option === false) return 'errorRateAlarm';
+  return option?.enabled === false ? 'errorRateAlarm.enabled' : undefined;
+}
+
+/** The function's error-rate alarm, unless it is turned off; warns about the deprecated `errorRateAlarm: false`. */
+function errorRateAlarmOf(fn: RustFunction, props: RustFunctionProps): ErrorRateAlarm | undefined {
+  if (props.errorRateAlarm === false) {
+    Annotations.of(fn).addWarningV2(
+      'cdk-rust:error-rate-alarm-false',
+      inHostSpelling(
+        'errorRateAlarm: false is deprecated: use errorRateAlarm: { enabled: false }, which turns the alarm off the same way.',
+        hostLanguage(),
+      ),
+    );
+  }
+  if (errorRateAlarmOff(props.errorRateAlarm)) return undefined;
+  return new ErrorRateAlarm(fn, 'ErrorRateAlarm', { ...props.errorRateAlarm, function: fn, topic: props.alarmTopic });
 }
 
 /**
@@ -288,13 +311,14 @@ function validateAlarmProps(props: RustFunctionProps, constructPath: string): vo
   if ((props.errorRateAlarm as unknown) === true) {
     throw new CdkRustError(
       'INVALID_PROP',
-      'errorRateAlarm is true, which is not a setting: the error-rate alarm is on unless errorRateAlarm is false.',
-      'leave errorRateAlarm out for the default alarm, pass ErrorRateAlarmOptions to tune it, or false for none.',
+      'errorRateAlarm is true, which is not a setting: the error-rate alarm is on unless errorRateAlarm.enabled is false.',
+      'leave errorRateAlarm out for the default alarm, pass ErrorRateAlarmOptions to tune it, or { enabled: false } for none.',
       constructPath,
     );
   }
-  if (props.errorRateAlarm === false) return;
-  resolveErrorRateAlarmOptions(props.errorRateAlarm ?? {}, props.alarmTopic, {
+  const options = props.errorRateAlarm;
+  if (options === false || options?.enabled === false) return;
+  resolveErrorRateAlarmOptions(options ?? {}, props.alarmTopic, {
     constructPath,
     optionPrefix: 'errorRateAlarm.',
     topicProp: 'alarmTopic',

@@ -24,9 +24,10 @@ export type {
   UtilizationAlarmOptions,
 } from './alarm';
 export { RustService } from './service/rust-service';
-export type { RustServiceProps, RustServiceAutoScaling } from './service/rust-service';
+export type { RustServiceProps, RustServiceAutoScaling } from './service/rust-service-props';
 export { RustServiceImage } from './service/rust-service-image';
-export type { RustServiceImageProps, ServiceHealthCheck } from './service/rust-service-image';
+export type { RustServiceImageProps } from './service/rust-service-image';
+export type { ServiceHealthCheck } from './service/service-health-check';
 
 // Errors.
 export { CdkRustError } from './errors';

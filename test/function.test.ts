@@ -5,7 +5,7 @@
  */
 import * as path from 'path';
 import { App, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -227,6 +227,61 @@ describe('the error-rate alarm', () => {
   });
 });
 
+describe('RustFunction: the error-rate alarm is turned off with errorRateAlarm: { enabled: false }, as RustService alarms are', () => {
+  /** The warnings of the function `Svc/Api`, as CDK reports them. */
+  function warnings(stack: Stack): string[] {
+    return Annotations.fromStack(stack)
+      .findWarning('/Svc/Api', Match.anyValue())
+      .map((w) => String(w.entry.data));
+  }
+
+  test('{ enabled: false } creates no alarm, no topic and no key, and warns about nothing', () => {
+    const { template, fn } = stackWith({ errorRateAlarm: { enabled: false } });
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+    template.resourceCountIs('AWS::SNS::Topic', 0);
+    template.resourceCountIs('AWS::KMS::Key', 0);
+    expect(fn.errorRateAlarm).toBeUndefined();
+    expect(warnings(fn.stack)).toEqual([]);
+  });
+
+  test('{ enabled: false } ignores the other options of the alarm, as a RustService alarm does', () => {
+    const { template } = stackWith({ errorRateAlarm: { enabled: false, threshold: 120, emailSubscriptions: ['ops@example.com'] } });
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+
+  test('{ enabled: true } is the default alarm', () => {
+    const { template } = stackWith({ errorRateAlarm: { enabled: true } });
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 1);
+  });
+
+  test('the deprecated false still turns the alarm off, and synthesis warns with a stable id, saying what to write instead', () => {
+    const { template, fn } = stackWith({ errorRateAlarm: false });
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+    expect(warnings(fn.stack)).toEqual([
+      expect.stringMatching(
+        /^errorRateAlarm: false is deprecated: use errorRateAlarm: \{ enabled: false \}, .*\[ack: cdk-rust:error-rate-alarm-false\]$/,
+      ),
+    ]);
+  });
+
+  test('{ enabled: false } with an alarmTopic is refused, naming errorRateAlarm.enabled and alarmTopic', () => {
+    const stack = new Stack(new App(), 'S');
+    expectCdkRustError(
+      () =>
+        new RustFunction(stack, 'F', {
+          manifestPath: HELLO,
+          bundling: BUNDLING,
+          errorRateAlarm: { enabled: false },
+          alarmTopic: new sns.Topic(stack, 'T'),
+        }),
+      'INVALID_PROP',
+      'alarmTopic is set, but errorRateAlarm.enabled is false, so nothing would notify it.',
+      'Fix: remove alarmTopic, or turn the error-rate alarm on (remove errorRateAlarm.enabled: false).',
+    );
+  });
+});
+
 describe('bad input', () => {
   test('a runtime that cannot run a binary', () => {
     expectCdkRustError(
@@ -282,7 +337,7 @@ describe('bad input', () => {
           alarmTopic: new sns.Topic(stack, 'T'),
         }),
       'INVALID_PROP',
-      'alarmTopic',
+      'alarmTopic is set, but errorRateAlarm is false, so nothing would notify it.',
     );
   });
 
@@ -290,7 +345,13 @@ describe('bad input', () => {
     const stack = new Stack(new App(), 'S');
     // @ts-expect-error: TypeScript already refuses true; JavaScript, Python, Java and Go can pass it
     const props: RustFunctionProps = { manifestPath: HELLO, bundling: BUNDLING, errorRateAlarm: true };
-    expectCdkRustError(() => new RustFunction(stack, 'F', props), 'INVALID_PROP', 'errorRateAlarm is true', 'leave errorRateAlarm out');
+    expectCdkRustError(
+      () => new RustFunction(stack, 'F', props),
+      'INVALID_PROP',
+      'errorRateAlarm is true',
+      'leave errorRateAlarm out',
+      'or { enabled: false } for none',
+    );
   });
 
   test('the defaults are public constants, for languages that cannot read them from the docs', () => {

@@ -29,6 +29,17 @@ export const DEFAULT_PERIOD = Duration.minutes(5);
  */
 export interface ErrorRateAlarmOptions extends AlarmSubscriptionOptions {
   /**
+   * Whether to create the error-rate alarm.
+   *
+   * On a RustFunction, `errorRateAlarm: { enabled: false }` creates no alarm and no topic, and the other options of
+   * the alarm are ignored (the same way as the alarms of a RustService). The standalone ErrorRateAlarm construct
+   * refuses `false`: not creating it is how to have no alarm there.
+   *
+   * @default true
+   */
+  readonly enabled?: boolean;
+
+  /**
    * The error rate, in percent of invocations, above which the alarm fires.
    *
    * The comparison is strictly greater than: with 5, an error rate of exactly 5% does not alarm. Must be a number

@@ -88,6 +88,7 @@ export class ErrorRateAlarm extends Construct {
   constructor(scope: Construct, id: string, props: ErrorRateAlarmProps) {
     super(scope, id);
 
+    refuseDisabled(props, this.node.path);
     const origin: AlarmPropOrigin = { constructPath: this.node.path, optionPrefix: '', topicProp: 'topic' };
     const options = resolveErrorRateAlarmOptions(props, props.topic, origin);
     const fn = props.function;
@@ -133,6 +134,21 @@ export class ErrorRateAlarm extends Construct {
       this.node.path.startsWith(`${scope.node.path}/`) ? this.node.path.slice(scope.node.path.length + 1) : undefined;
     const own = under(fn) ?? under(Stack.of(this)) ?? this.node.path;
     return alarmNameFrom(`${base}-${own}`);
+  }
+}
+
+/**
+ * `enabled` turns the alarm of a RustFunction off; an ErrorRateAlarm is the alarm itself, so `enabled: false` on it
+ * would create a construct that does nothing: refuse it rather than ignore it.
+ */
+function refuseDisabled(props: ErrorRateAlarmProps, constructPath: string): void {
+  if (props.enabled === false) {
+    throw new CdkRustError(
+      'INVALID_PROP',
+      'enabled is false, but an ErrorRateAlarm is the alarm itself: there would be nothing to create.',
+      'To have no error-rate alarm, do not create the ErrorRateAlarm (on a RustFunction: errorRateAlarm: { enabled: false }); else leave enabled out.',
+      constructPath,
+    );
   }
 }
 

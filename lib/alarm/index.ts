@@ -8,10 +8,8 @@ export type { ErrorRateAlarmProps } from './error-rate-alarm';
 export type { ErrorRateAlarmOptions } from './error-rate-alarm-options';
 export { ServiceAlarms } from './service-alarms';
 export type { ServiceAlarmsProps } from './service-alarms';
-export type {
-  ServiceAlarmsOptions,
-  Http5xxRateAlarmOptions,
-  UnhealthyHostsAlarmOptions,
-  UtilizationAlarmOptions,
-} from './service-alarms-options';
+export type { ServiceAlarmsOptions } from './service-alarms-options';
+export type { Http5xxRateAlarmOptions } from './http5xx-rate-alarm-options';
+export type { UnhealthyHostsAlarmOptions } from './unhealthy-hosts-alarm-options';
+export type { UtilizationAlarmOptions } from './utilization-alarm-options';
 export type { AlarmSubscriptionOptions } from './alarm-subscription-options';

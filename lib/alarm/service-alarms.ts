@@ -12,13 +12,10 @@ import { Construct, IConstruct } from 'constructs';
 import { CdkRustError } from '../errors';
 import { alarmNameFrom, MAX_ALARM_DESCRIPTION_LENGTH } from './alarm-naming';
 import { AlarmPropOrigin } from './error-rate-alarm-options';
-import {
-  ResolvedHttp5xxRateAlarm,
-  ResolvedServiceAlarm,
-  ServiceAlarmsOptions,
-  resolveServiceAlarmsOptions,
-} from './service-alarms-options';
+import { ResolvedHttp5xxRateAlarm } from './http5xx-rate-alarm-options';
 import { notificationTarget } from './notification-target';
+import { ResolvedServiceAlarm } from './resolved-service-alarm';
+import { ServiceAlarmsOptions, resolveServiceAlarmsOptions } from './service-alarms-options';
 
 /** Properties of a {@link ServiceAlarms}. */
 export interface ServiceAlarmsProps extends ServiceAlarmsOptions {

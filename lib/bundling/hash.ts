@@ -152,9 +152,15 @@ export function hashInputs(inputs: readonly InputFile[]): string {
  * The asset hash of a build: the inputs plus everything in the plan and the recipe that changes the
  * binary. `recipe` is the text of what runs the build (the rendered Dockerfile with its cache ids
  * left out, or the local command line and toolchain version); `filesHash` covers what `files` ships beside
- * the binary (artifact-files.ts), when there are such files.
+ * the binary (artifact-files.ts), when there are such files; `layout` what the output layout adds besides the build.
  */
-export function assetHash(plan: BuildPlan, inputsHash: string, recipe: string, filesHash?: string): string {
+export function assetHash(
+  plan: BuildPlan,
+  inputsHash: string,
+  recipe: string,
+  filesHash?: string,
+  layout?: Readonly<Record<string, string>>,
+): string {
   const outputRelevant = {
     inputs: inputsHash,
     workdir: plan.workdir,
@@ -170,8 +176,9 @@ export function assetHash(plan: BuildPlan, inputsHash: string, recipe: string, f
     ...(plan.buildSecrets ? { buildSecrets: plan.buildSecrets.map((s) => s.id) } : {}),
     locked: plan.locked,
     recipe,
-    // Only extensions have it: the hashes of functions and services stay what they were.
-    ...(plan.extensionName !== undefined ? { extensionName: plan.extensionName } : {}),
+    // What the construct's output layout adds (an extension's name, output-layout.ts): absent for functions and
+    // services, so their hashes stay what they were.
+    ...layout,
     // What `files` ships (hashArtifactFiles): absent without files, so other hashes stay as they were.
     ...(filesHash !== undefined ? { files: filesHash } : {}),
   };

@@ -3,90 +3,33 @@
  * and the Cargo workspace. It is the contract between the cargo side and the docker/local side, and
  * every check that can be made without Docker is made here, at synth time.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { CdkRustError } from '../errors';
 import { ArchitectureName } from '../private/architecture';
 import { ArtifactFile } from './artifact-file';
-import { PlannedFile, planArtifactFiles } from './artifact-files';
+import { ArtifactKind, PlannedFile, planArtifactFiles } from './artifact-files';
+import { checkBinarySource, selectBinary } from './bin-selection';
 import { BuildCacheSettings, resolveBuildCache } from './build-cache';
 import { BuildSecret, planBuildSecrets } from './build-secrets';
+import { CargoWorkspace } from './cargo';
 import { CargoConfigFile, cargoConfigFileArgs } from './cargo-config-args';
 import { validateExcludePatterns } from './exclude-patterns';
 import { IncludedPaths, planIncludePaths } from './include-paths';
+import {
+  CONTROL,
+  profileDirectory,
+  resolveBuilderImage,
+  validateBuildEnvironment,
+  validateCargoArgs,
+  validateFeatures,
+  validateProfile,
+} from './plan-checks';
 import { RustBundlingOptions } from './rust-bundling-options';
-import { CargoPackage, CargoWorkspace, SshGitSource } from './cargo';
-import { hasKnownHost, knownHostsName, validateKnownHostsLines } from './known-hosts';
+import { SshPlan, planSsh } from './ssh-plan';
+import { checkStaticTarget, resolveArchitecture, resolveTarget } from './target';
 
-/** Target triples cdk-rust can build, with the Lambda architecture each runs on. */
-export const SUPPORTED_TARGETS: Readonly<Record<string, ArchitectureName>> = {
-  'x86_64-unknown-linux-musl': 'x86_64',
-  'x86_64-unknown-linux-gnu': 'x86_64',
-  'aarch64-unknown-linux-musl': 'arm64',
-  'aarch64-unknown-linux-gnu': 'arm64',
-};
-
-const DEFAULT_TARGETS: Readonly<Record<ArchitectureName, string>> = {
-  x86_64: 'x86_64-unknown-linux-musl',
-  arm64: 'aarch64-unknown-linux-musl',
-};
-
-/** cargo arguments that have a dedicated option, by the option's name as the user writes it. */
-const ARGS_WITH_OPTIONS: Readonly<Record<string, string>> = {
-  '--target': 'bundling.target',
-  '--bin': 'binaryName',
-  '--bins': 'binaryName',
-  '--package': 'manifestPath',
-  '-p': 'manifestPath',
-  '--manifest-path': 'manifestPath',
-  '--profile': 'bundling.profile',
-  '--release': 'bundling.profile',
-  '-r': 'bundling.profile',
-  '--features': 'bundling.features',
-  '-F': 'bundling.features',
-  '--no-default-features': 'bundling.noDefaultFeatures',
-};
-
-/**
- * cargo arguments cdk-rust owns with no option to replace them, and why: cdk-rust passes
- * `--target-dir` itself (which wins over `CARGO_TARGET_DIR` and `build.target-dir`) and copies the
- * binary from there, and the compile step is always offline.
- */
-const OWNED_ARGS: Readonly<Record<string, string>> = {
-  '--target-dir': 'cdk-rust picks the target directory and copies the binary from there',
-  '--out-dir': 'cdk-rust picks the target directory and copies the binary from there',
-  '--artifact-dir': 'cdk-rust picks the target directory and copies the binary from there',
-  '--offline': 'the compile step is always offline, after a fetch step',
-  '--frozen': 'the compile step is always offline, after a fetch step',
-};
-
-/**
- * Variables of `bundling.buildEnvironment` that cdk-rust owns: the target directory (see above),
- * and the SSH agent, which is never given to the compile step.
- */
-const RESERVED_ENVIRONMENT = new Set(['CARGO_TARGET_DIR', 'CARGO_BUILD_TARGET_DIR', 'SSH_AUTH_SOCK', 'GIT_SSH_COMMAND', 'GIT_SSH']);
-
-/** A line break or NUL: never valid in a path, argument or value that reaches a Dockerfile or a command line. */
-const CONTROL = /[\r\n\0]/;
-
-/**
- * A Docker image reference: `[host[:port]/]path[:tag][@digest]`, lower-case path components, as
- * Docker's reference grammar has it.
- */
-const IMAGE_REFERENCE =
-  /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$/;
-
-/** What the SSH side of a build needs. */
-export interface SshPlan {
-  /** Forward the agent into the fetch step. */
-  readonly forward: boolean;
-  /** The git sources fetched over SSH. */
-  readonly sources: SshGitSource[];
-  /** The pinned known_hosts lines. */
-  readonly knownHosts: string[];
-  /** The agent socket to forward, when set explicitly. */
-  readonly agentSocket?: string;
-}
+export { cargoBuildArgs, cargoFetchArgs } from './cargo-args';
+export type { SshPlan } from './ssh-plan';
 
 /** A complete description of one build. Plain data: it can be printed, compared and hashed. */
 export interface BuildPlan {
@@ -142,15 +85,22 @@ export interface BuildPlan {
    */
   readonly healthProbe?: true;
   /**
-   * For a Lambda extension: the binary goes to `extensions/<name>` of the asset (a layer), not `bootstrap`.
-   * Absent for functions and services, so their plans and hashes stay as they were.
-   */
-  readonly extensionName?: string;
-  /**
    * The build cache on the host (Docker builds): restored into an empty daemon before the build, saved
    * after it. It never changes the binary, so it is not part of the asset hash. Absent when not configured.
    */
   readonly cache?: BuildCacheSettings;
+}
+
+/**
+ * What a container image needs from the build besides the binary (RustServiceImage): plain data, part of the
+ * build. Such a build always runs in Docker (the image's CA bundle comes from the builder image, so the image is
+ * the same on every machine), needs a static (musl) target, and exports the builder image's CA bundle.
+ */
+export interface ContainerImageBuild {
+  /** Also export the builder image's time-zone data. @default false */
+  readonly zoneinfo?: boolean;
+  /** Also build cdk-rust's health probe and export it beside the binary. @default false */
+  readonly healthProbe?: boolean;
 }
 
 /** Everything {@link makeBuildPlan} needs besides the workspace. */
@@ -161,45 +111,29 @@ export interface PlanProps extends RustBundlingOptions {
   readonly architecture?: string;
   /** The environment to read `CDK_RUST_BUILDER_IMAGE` and the `CDK_RUST_CACHE_*` settings from. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
-  /**
-   * What the binary is for. A service image is always built in Docker (its CA bundle comes from the builder
-   * image, so the image is the same on every machine) and exports the CA bundle too.
-   * @default 'lambda'
-   */
-  readonly artifact?: 'lambda' | 'service' | 'extension';
-  /** For a service image: export the builder image's time-zone data too. @default false */
-  readonly zoneinfo?: boolean;
-  /** For a service image: build cdk-rust's health probe and export it beside the binary too. @default false */
-  readonly healthProbe?: boolean;
-  /** For an extension: its name, the file name under `extensions/` (validated by the construct). */
-  readonly extensionName?: string;
+  /** Set when the binary goes into a container image: what that image needs from the build. @default - Lambda code */
+  readonly containerImage?: ContainerImageBuild;
   /** Project files to ship beside the binary (see ArtifactFile). @default - none */
   readonly files?: ArtifactFile[];
+  /** What `files` go into, which decides where they may go (artifact-files.ts). @default 'lambda' */
+  readonly filesGoInto?: ArtifactKind;
 }
 
 /** Validates the props against the workspace and returns the plan. Throws {@link CdkRustError}. */
 export function makeBuildPlan(workspace: CargoWorkspace, props: PlanProps): BuildPlan {
-  const architecture = resolveArchitecture(props.architecture);
-  const target = resolveTarget(architecture, props.target);
-  if (props.artifact === 'service' && !target.endsWith('-musl')) {
-    throw new CdkRustError(
-      'INVALID_PROP',
-      `bundling.target "${target}" links against glibc dynamically, but a service image holds only the binary: ` +
-        'there is no dynamic loader or libc in it, so the container would fail to start ("no such file or directory").',
-      `leave bundling.target out, or use "${DEFAULT_TARGETS[architecture]}" (a static musl binary).`,
-    );
-  }
+  const env = props.env ?? process.env;
+  const { architecture, target } = planTarget(props);
   const profile = validateProfile(props.profile ?? 'release');
   const { pkg, bin } = selectBinary(workspace, props.binaryName);
   checkBinarySource(pkg, bin, props.binaryName !== undefined);
-  const cache = resolveBuildCache(props.cacheDirectory, props.env ?? process.env);
+  const cache = resolveBuildCache(props.cacheDirectory, env);
   const inputs = planInputs(workspace, planIncludePaths(props.include ?? [], workspace.root));
   const buildEnvironment = validateBuildEnvironment(props.buildEnvironment ?? {});
   const cargoArgs = validateCargoArgs(props.cargoArgs ?? []);
   const configFiles = cargoConfigFileArgs(cargoArgs, workspace.root);
-  const secrets = planBuildSecrets(props.buildSecrets ?? {}, buildEnvironment, props.env ?? process.env);
+  const secrets = planBuildSecrets(props.buildSecrets ?? {}, buildEnvironment, env);
   const exclude = validateExcludePatterns(props.exclude ?? []);
-  const files = planArtifactFiles(props.files ?? [], path.dirname(workspace.manifestPath), workspace.root, props.artifact ?? 'lambda');
+  const files = planArtifactFiles(props.files ?? [], path.dirname(workspace.manifestPath), workspace.root, props.filesGoInto ?? 'lambda');
   return {
     ...inputs,
     inputFiles: [...inputs.inputFiles, ...configFiles.map((f) => f.absolute)],
@@ -218,15 +152,30 @@ export function makeBuildPlan(workspace: CargoWorkspace, props: PlanProps): Buil
     ...(exclude.length > 0 ? { exclude } : {}),
     ...(files.length > 0 ? { files } : {}),
     locked: workspace.lockFile !== undefined,
-    builderImage: resolveBuilderImage(props.builderImage, props.env ?? process.env),
+    builderImage: resolveBuilderImage(props.builderImage, env),
     network: props.network ?? 'host',
-    forceDocker: props.artifact === 'service' || (props.forceDockerBundling ?? false),
+    forceDocker: props.containerImage !== undefined || (props.forceDockerBundling ?? false),
     ssh: planSsh(workspace, props),
-    ...(props.artifact === 'service' ? { caBundle: true as const } : {}),
-    ...(props.artifact === 'service' && props.zoneinfo ? { zoneinfo: true as const } : {}),
-    ...(props.artifact === 'service' && props.healthProbe ? { healthProbe: true as const } : {}),
-    ...(props.artifact === 'extension' ? { extensionName: props.extensionName ?? bin } : {}),
+    ...containerImageExports(props.containerImage),
     ...(cache ? { cache } : {}),
+  };
+}
+
+/** The architecture and target triple; a container image's target must be static. */
+function planTarget(props: PlanProps): { architecture: ArchitectureName; target: string } {
+  const architecture = resolveArchitecture(props.architecture);
+  const target = resolveTarget(architecture, props.target);
+  if (props.containerImage) checkStaticTarget(architecture, target);
+  return { architecture, target };
+}
+
+/** What a container image's build exports besides the binary; nothing for Lambda code, so its plans and hashes stay as they were. */
+function containerImageExports(image: ContainerImageBuild | undefined): Pick<BuildPlan, 'caBundle' | 'zoneinfo' | 'healthProbe'> {
+  if (!image) return {};
+  return {
+    caBundle: true,
+    ...(image.zoneinfo ? { zoneinfo: true as const } : {}),
+    ...(image.healthProbe ? { healthProbe: true as const } : {}),
   };
 }
 
@@ -269,270 +218,6 @@ function planInputs(
 
 /** Files of the workspace root that change a build (besides the members' own). */
 const WORKSPACE_FILES = ['Cargo.toml', 'Cargo.lock', '.cargo/config.toml', '.cargo/config', 'rust-toolchain', 'rust-toolchain.toml'];
-
-function validateProfile(profile: string): string {
-  if (!/^[A-Za-z0-9_-]+$/.test(profile)) {
-    throw new CdkRustError(
-      'INVALID_PROP',
-      `bundling.profile: "${profile}" is not a valid Cargo profile name.`,
-      'use "release", "dev" or the name of a [profile.<name>] table in the workspace Cargo.toml.',
-    );
-  }
-  return profile;
-}
-
-/** The features, de-duplicated and sorted (their order cannot change the binary). */
-function validateFeatures(features: readonly string[]): string[] {
-  const unique = [...new Set(features)].sort();
-  for (const feature of unique) {
-    if (!/^[A-Za-z0-9_][A-Za-z0-9_\-+./]*$/.test(feature)) {
-      throw new CdkRustError(
-        'INVALID_PROP',
-        `bundling.features: "${feature}" is not a valid feature name.`,
-        'give one feature per array element, e.g. ["json", "my-dep/tls"].',
-      );
-    }
-  }
-  return unique;
-}
-
-function validateCargoArgs(cargoArgs: readonly string[]): string[] {
-  cargoArgs.forEach((arg, i) => {
-    const flag = arg.split('=')[0];
-    if (CONTROL.test(arg)) {
-      throw new CdkRustError(
-        'INVALID_PROP',
-        `bundling.cargoArgs[${i}] contains a line break or NUL character.`,
-        'give one single-line argument per array element.',
-      );
-    }
-    if (flag in ARGS_WITH_OPTIONS) {
-      throw new CdkRustError(
-        'INVALID_PROP',
-        `bundling.cargoArgs: "${arg}" is set by cdk-rust from ${ARGS_WITH_OPTIONS[flag]}.`,
-        `remove it from bundling.cargoArgs and set ${ARGS_WITH_OPTIONS[flag]} instead.`,
-      );
-    }
-    const owned = OWNED_ARGS[flag] ?? (/target-dir|TARGET_DIR/.test(arg) ? OWNED_ARGS['--target-dir'] : undefined);
-    if (owned) {
-      throw new CdkRustError(
-        'INVALID_PROP',
-        `bundling.cargoArgs: "${arg}" is owned by cdk-rust: ${owned}.`,
-        'remove it from bundling.cargoArgs.',
-      );
-    }
-  });
-  return [...cargoArgs];
-}
-
-function validateBuildEnvironment(buildEnvironment: Readonly<Record<string, string>>): Record<string, string> {
-  for (const [key, value] of Object.entries(buildEnvironment)) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
-      throw new CdkRustError(
-        'INVALID_PROP',
-        `bundling.buildEnvironment: "${key}" is not a valid environment variable name.`,
-        'use letters, digits and underscores, not starting with a digit.',
-      );
-    }
-    if (RESERVED_ENVIRONMENT.has(key)) {
-      throw new CdkRustError(
-        'INVALID_PROP',
-        `bundling.buildEnvironment.${key} is managed by cdk-rust.`,
-        key.includes('TARGET_DIR')
-          ? 'remove it: cdk-rust picks the target directory and copies the binary from there.'
-          : 'remove it: the SSH agent reaches the fetch step only (see bundling.sshAgentSocket and bundling.knownHosts).',
-      );
-    }
-    if (typeof value !== 'string' || CONTROL.test(value)) {
-      throw new CdkRustError(
-        'INVALID_PROP',
-        `bundling.buildEnvironment.${key} must be a single-line string.`,
-        'remove line breaks from the value.',
-      );
-    }
-  }
-  return { ...buildEnvironment };
-}
-
-/**
- * The `cargo build` arguments for a plan: the same in Docker and on the host. `targetDir` is passed
- * as `--target-dir`, which wins over `CARGO_TARGET_DIR` and any `build.target-dir` setting, so the
- * binary is always where cdk-rust copies it from.
- */
-export function cargoBuildArgs(plan: BuildPlan, targetDir: string): string[] {
-  const args = ['build'];
-  if (plan.locked) args.push('--locked');
-  args.push(
-    '--profile',
-    plan.profile,
-    '--target',
-    plan.target,
-    '--package',
-    plan.packageName,
-    '--bin',
-    plan.binaryName,
-    '--target-dir',
-    targetDir,
-  );
-  if (plan.noDefaultFeatures) args.push('--no-default-features');
-  if (plan.features.length > 0) args.push('--features', plan.features.join(','));
-  if (plan.target.endsWith('-gnu')) {
-    // Lambda's image has an older glibc than most build hosts: link glibc statically.
-    args.push('--config', `target.${plan.target}.rustflags=["-C","target-feature=+crt-static"]`);
-  }
-  args.push(...plan.cargoArgs);
-  return args;
-}
-
-/**
- * The `cargo fetch` arguments for a plan. It fetches for every platform, so that the compile step
- * that follows can run `--offline`: build dependencies run on the build host, not on the target.
- */
-export function cargoFetchArgs(plan: BuildPlan): string[] {
-  return ['fetch', ...(plan.locked ? ['--locked'] : [])];
-}
-
-function resolveBuilderImage(prop: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
-  const [image, name] =
-    prop !== undefined ? [prop, 'bundling.builderImage'] : [env.CDK_RUST_BUILDER_IMAGE || undefined, 'CDK_RUST_BUILDER_IMAGE'];
-  if (image !== undefined && !IMAGE_REFERENCE.test(image)) {
-    throw new CdkRustError(
-      'INVALID_PROP',
-      `${name}: ${JSON.stringify(image)} is not a Docker image reference.`,
-      'give a reference such as "my-builder:1.95" or "registry.example.com/rust-builder@sha256:<digest>".',
-    );
-  }
-  return image;
-}
-
-function resolveArchitecture(name: string | undefined): ArchitectureName {
-  const arch = name ?? 'x86_64';
-  if (arch !== 'x86_64' && arch !== 'arm64') {
-    throw new CdkRustError(
-      'INVALID_PROP',
-      `architecture: "${arch}" is not a Lambda architecture cdk-rust can build for.`,
-      'use lambda.Architecture.X86_64 or lambda.Architecture.ARM_64.',
-    );
-  }
-  return arch;
-}
-
-function resolveTarget(architecture: ArchitectureName, target: string | undefined): string {
-  if (target === undefined) return DEFAULT_TARGETS[architecture];
-  const targetArch = SUPPORTED_TARGETS[target];
-  if (!targetArch) {
-    throw new CdkRustError(
-      'UNKNOWN_TARGET',
-      `bundling.target: "${target}" is not a Linux target Lambda can run.`,
-      `use one of ${Object.keys(SUPPORTED_TARGETS).join(', ')}.`,
-    );
-  }
-  if (targetArch !== architecture) {
-    throw new CdkRustError(
-      'ARCHITECTURE_MISMATCH',
-      `bundling.target "${target}" builds for ${targetArch}, but the function's architecture is ${architecture}.`,
-      `set architecture to lambda.Architecture.${targetArch === 'arm64' ? 'ARM_64' : 'X86_64'}, or use target "${DEFAULT_TARGETS[architecture]}".`,
-    );
-  }
-  return target;
-}
-
-function selectBinary(workspace: CargoWorkspace, binaryName: string | undefined): { pkg: CargoPackage; bin: string } {
-  const where = workspace.selectedPackage ? `package "${workspace.selectedPackage.name}"` : `workspace ${workspace.manifestPath}`;
-  const candidates = (workspace.selectedPackage ? [workspace.selectedPackage] : workspace.members).flatMap((pkg) =>
-    pkg.bins.map((bin) => ({ pkg, bin: bin.name })),
-  );
-  const list = candidates.map((c) => `"${c.bin}" (package ${c.pkg.name})`).join(', ');
-  if (binaryName !== undefined) {
-    const matches = candidates.filter((c) => c.bin === binaryName);
-    if (matches.length === 1) return matches[0];
-    if (matches.length > 1) {
-      throw new CdkRustError(
-        'BINARY_AMBIGUOUS',
-        `binaryName: several packages of ${where} have a bin named "${binaryName}": ${matches.map((m) => m.pkg.name).join(', ')}.`,
-        'point manifestPath at the Cargo.toml of the package that should be built.',
-      );
-    }
-    throw new CdkRustError(
-      'BINARY_NOT_FOUND',
-      `binaryName: "${binaryName}" is not a bin target of ${where}.` + (list ? ` Its bins are: ${list}.` : ''),
-      list ? 'set binaryName to one of those.' : 'add a [[bin]] target (or src/main.rs) to the package.',
-    );
-  }
-  if (candidates.length === 1) return candidates[0];
-  if (candidates.length === 0) {
-    throw new CdkRustError(
-      'BINARY_NOT_FOUND',
-      `${where} has no bin target, so there is nothing to run on Lambda.`,
-      'add src/main.rs (or a [[bin]] table) to the package, or point manifestPath at a package that has one.',
-    );
-  }
-  throw new CdkRustError(
-    'BINARY_AMBIGUOUS',
-    `${where} has several bins, so binaryName is required: ${list}.`,
-    'set binaryName to the one this function runs.',
-  );
-}
-
-/**
- * The selected bin's source file must exist: cargo reads manifests without checking `[[bin]] path`, and would
- * otherwise fail only inside the build, naming the build container's copy of the file.
- */
-function checkBinarySource(pkg: CargoPackage, binName: string, named: boolean): void {
-  const bin = pkg.bins.find((b) => b.name === binName);
-  if (!bin || fs.existsSync(bin.srcPath)) return;
-  const packageDir = path.dirname(pkg.manifestPath);
-  const relative = path.relative(packageDir, bin.srcPath).split(path.sep).join('/');
-  throw new CdkRustError(
-    'BINARY_NOT_FOUND',
-    `${named ? 'binaryName' : 'manifestPath'}: the bin "${bin.name}" of package "${pkg.name}" has its source at ${relative}, ` +
-      `which does not exist (${bin.srcPath}).`,
-    `create ${relative}, or correct \`path\` in the [[bin]] table named "${bin.name}" of ${pkg.manifestPath}.`,
-  );
-}
-
-function planSsh(workspace: CargoWorkspace, props: PlanProps): SshPlan {
-  const sources = workspace.sshGitSources;
-  const knownHosts = [...(props.knownHosts ?? [])];
-  const problems = validateKnownHostsLines(knownHosts);
-  if (problems.length > 0) {
-    throw new CdkRustError(
-      'INVALID_PROP',
-      `bundling.${problems.join('; ')}.`,
-      "copy the lines from your git host's documentation or from ~/.ssh/known_hosts.",
-    );
-  }
-  for (const source of sources) {
-    if (!source.url.startsWith('ssh://')) {
-      throw new CdkRustError(
-        'INVALID_PROP',
-        `${source.foundIn}: git URL "${source.url}" uses the scp-like form, which Cargo does not support.`,
-        `write it as ssh://${source.url.replace(':', '/')}.`,
-      );
-    }
-  }
-  const forward = props.forwardSshAgent ?? sources.length > 0;
-  if (forward) {
-    const missing = sources.filter((s) => !hasKnownHost(knownHosts, s.host, s.port));
-    if (missing.length > 0) {
-      const names = [...new Set(missing.map((s) => knownHostsName(s.host, s.port)))];
-      throw new CdkRustError(
-        'KNOWN_HOSTS_MISSING',
-        `bundling.knownHosts has no entry for ${names.join(', ')}, which ${path.basename(missing[0].foundIn)} fetches over SSH ` +
-          `(${missing[0].url}). cdk-rust never trusts a host key it has not been given.`,
-        `add the host's pinned key line, e.g. knownHosts: ['${names[0]} ssh-ed25519 AAAA...'] ` +
-          "(from your git host's documentation, or from a known_hosts file you have verified).",
-      );
-    }
-  }
-  return { forward, sources, knownHosts, agentSocket: props.sshAgentSocket };
-}
-
-function profileDirectory(profile: string): string {
-  if (profile === 'dev' || profile === 'test') return 'debug';
-  if (profile === 'bench') return 'release';
-  return profile;
-}
 
 function commonAncestor(dirs: string[]): string {
   let common = dirs[0];

@@ -5,8 +5,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CdkRustError } from '../errors';
+import { fromArchFlag } from '../private/architecture';
 import { parseEnv } from './local-environment';
-import type { SynthServiceOptions } from './synth';
+import { FlagValues, HELP, parseCommand } from './parse-command';
+import type { SynthOptions, SynthServiceOptions } from './synth';
 
 /** The flags of `cdk-rust synth`, as util.parseArgs takes them. */
 export const SYNTH_FLAGS = {
@@ -31,64 +33,83 @@ export const SYNTH_FLAGS = {
 } as const;
 
 /** What util.parseArgs gives for {@link SYNTH_FLAGS}. */
-export interface SynthFlagValues {
-  readonly manifest?: string;
-  readonly binary?: string;
-  readonly arch?: string;
-  readonly 'alarm-email'?: string[];
-  readonly out?: string;
-  readonly 'stack-name'?: string;
-  readonly 'known-hosts'?: string;
-  readonly features?: string;
-  readonly 'builder-image'?: string;
-  readonly 'force-docker'?: boolean;
-  readonly env?: string[];
-  readonly 'build-env'?: string[];
-  readonly 'build-secret'?: string[];
-  readonly service?: boolean;
-  readonly port?: string;
-  readonly 'health-check-path'?: string;
-  readonly 'container-health-check'?: string;
-}
+export type SynthFlagValues = FlagValues<typeof SYNTH_FLAGS>;
+
+/** What a `cdk-rust synth` command line asks for: a function, or (`--service`) a service. */
+export type SynthArguments =
+  { readonly service: false; readonly options: SynthOptions } | { readonly service: true; readonly options: SynthServiceOptions };
 
 /** The flags only a service takes. */
 const SERVICE_FLAGS = ['port', 'health-check-path', 'container-health-check'] as const;
 
+/** `cdk-rust synth`'s arguments, parsed and checked; {@link HELP} for `--help`. Throws CLI_USAGE naming the flag. */
+export function synthArguments(args: readonly string[]): SynthArguments | typeof HELP {
+  const { values } = parseCommand(args, SYNTH_FLAGS);
+  return values.help ? HELP : synthOptionsOf(values);
+}
+
 /** The options `values` ask for, and whether they ask for a service. Throws CLI_USAGE naming the flag. */
-export function synthOptionsOf(values: SynthFlagValues): { service: boolean; options: SynthServiceOptions } {
-  if (!values.manifest) {
-    throw new CdkRustError('CLI_USAGE', 'synth needs --manifest.', 'pass the Cargo.toml to build, e.g. --manifest ./my-fn/Cargo.toml.');
+export function synthOptionsOf(values: SynthFlagValues): SynthArguments {
+  const manifestPath = manifestOf(values);
+  if (values.service) {
+    if (values['force-docker'] !== undefined) {
+      throw new CdkRustError(
+        'CLI_USAGE',
+        '--force-docker is a function option.',
+        'leave it out: a service image is always built in Docker.',
+      );
+    }
+    return { service: true, options: { ...commonOptionsOf(values, manifestPath, 'Fargate'), ...serviceOptionsOf(values) } };
   }
-  const service = values.service === true;
-  const serviceOnly = SERVICE_FLAGS.filter((flag) => values[flag] !== undefined);
-  if (!service && serviceOnly.length > 0) {
-    throw new CdkRustError('CLI_USAGE', `--${serviceOnly[0]} is a service option.`, 'add --service to synthesize an ECS Fargate service.');
+  const serviceOnly = SERVICE_FLAGS.find((flag) => values[flag] !== undefined);
+  if (serviceOnly) {
+    throw new CdkRustError('CLI_USAGE', `--${serviceOnly} is a service option.`, 'add --service to synthesize an ECS Fargate service.');
   }
-  if (service && values['force-docker'] !== undefined) {
-    throw new CdkRustError('CLI_USAGE', '--force-docker is a function option.', 'leave it out: a service image is always built in Docker.');
-  }
-  const options: SynthServiceOptions = {
-    manifestPath: values.manifest,
+  return { service: false, options: { ...commonOptionsOf(values, manifestPath, 'Lambda'), forceDockerBundling: values['force-docker'] } };
+}
+
+function manifestOf(values: SynthFlagValues): string {
+  if (values.manifest) return values.manifest;
+  throw new CdkRustError('CLI_USAGE', 'synth needs --manifest.', 'pass the Cargo.toml to build, e.g. --manifest ./my-fn/Cargo.toml.');
+}
+
+/** The options a function and a service share: what to build, where to write it, and the build's settings. */
+function commonOptionsOf(values: SynthFlagValues, manifestPath: string, runner: 'Lambda' | 'Fargate'): SynthOptions {
+  return {
+    manifestPath,
     binaryName: values.binary,
-    architecture: values.arch,
     alarmEmails: values['alarm-email'],
     outdir: path.resolve(values.out ?? 'cdk-rust.out'),
     stackName: values['stack-name'],
+    environment: values.env && parseEnv(values.env, '--env'),
+    ...buildOptionsOf(values),
+    architecture: values.arch === undefined ? undefined : fromArchFlag(values.arch, runner),
+  };
+}
+
+/** The build's options: `bundling` of the construct, and the builder. */
+function buildOptionsOf(
+  values: SynthFlagValues,
+): Pick<SynthOptions, 'knownHosts' | 'features' | 'builderImage' | 'buildEnvironment' | 'buildSecrets'> {
+  return {
     knownHosts: values['known-hosts'] === undefined ? undefined : knownHostsOf(values['known-hosts']),
     features: values.features
       ?.split(',')
       .map((f) => f.trim())
       .filter(Boolean),
     builderImage: values['builder-image'],
-    forceDockerBundling: values['force-docker'],
-    environment: values.env && parseEnv(values.env, '--env'),
     buildEnvironment: values['build-env'] && parseEnv(values['build-env'], '--build-env'),
     buildSecrets: values['build-secret'] && parseEnv(values['build-secret'], '--build-secret', 'ID=env:NAME or ID=file:PATH'),
+  };
+}
+
+/** The options only a service takes. */
+function serviceOptionsOf(values: SynthFlagValues): Omit<SynthServiceOptions, keyof SynthOptions> {
+  return {
     port: portOf(values.port),
     healthCheckPath: values['health-check-path'],
     containerHealthCheckArgs: values['container-health-check']?.split(' ').filter(Boolean),
   };
-  return { service, options };
 }
 
 function knownHostsOf(file: string): string[] {

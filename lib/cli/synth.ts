@@ -7,11 +7,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { zipFiles } from '../bundling/zip';
 import { RustBundlingOptions } from '../bundling/rust-bundling-options';
 import { CdkRustError } from '../errors';
+import { ArchitectureName, DEFAULT_ARCHITECTURE, toCpuArchitecture, toLambdaArchitecture } from '../private/architecture';
 import { assetDirectory } from '../private/asset-directory';
 import { RustFunction, RustFunctionProps } from '../function';
 import { RustService, RustServiceProps } from '../service/rust-service';
@@ -23,8 +22,8 @@ export interface SynthOptions {
   readonly manifestPath: string;
   /** The bin to run, when there are several. */
   readonly binaryName?: string;
-  /** `x86_64` or `arm64`. @default 'x86_64' */
-  readonly architecture?: string;
+  /** The architecture to build for and run on. @default 'x86_64' */
+  readonly architecture?: ArchitectureName;
   /** Email addresses subscribed to the error-rate alarm's topic. */
   readonly alarmEmails?: string[];
   /** Where the cloud assembly is written. */
@@ -97,7 +96,7 @@ export function functionProps(options: SynthOptions): RustFunctionProps {
   return {
     manifestPath: options.manifestPath,
     binaryName: options.binaryName,
-    architecture: architectureFrom(options.architecture ?? 'x86_64'),
+    architecture: toLambdaArchitecture(options.architecture ?? DEFAULT_ARCHITECTURE),
     errorRateAlarm: { emailSubscriptions: options.alarmEmails },
     environment: options.environment,
     bundling: { ...bundlingOf(options), forceDockerBundling: options.forceDockerBundling },
@@ -109,7 +108,7 @@ export function serviceProps(options: SynthServiceOptions): RustServiceProps {
   return {
     manifestPath: options.manifestPath,
     binaryName: options.binaryName,
-    architecture: options.architecture === undefined ? undefined : cpuArchitectureFrom(options.architecture),
+    architecture: options.architecture === undefined ? undefined : toCpuArchitecture(options.architecture),
     port: options.port,
     healthCheckPath: options.healthCheckPath,
     containerHealthCheck: options.containerHealthCheckArgs ? { args: options.containerHealthCheckArgs } : undefined,
@@ -133,17 +132,6 @@ function bundlingOf(options: SynthOptions): RustBundlingOptions {
 function defaultStackName(options: SynthOptions): string {
   const base = options.binaryName ?? path.basename(path.dirname(path.resolve(options.manifestPath)));
   return `cdk-rust-${base}`.replace(/[^A-Za-z0-9-]/g, '-').slice(0, 128);
-}
-
-function architectureFrom(name: string): lambda.Architecture {
-  return archFlag(name, 'Lambda') === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64;
-}
-
-/** `--arch`: x86_64 (or amd64) and arm64 (or aarch64), for a function or (`Fargate`) a service. */
-function archFlag(name: string, runner: 'Lambda' | 'Fargate'): 'x86_64' | 'arm64' {
-  if (name === 'x86_64' || name === 'amd64') return 'x86_64';
-  if (name === 'arm64' || name === 'aarch64') return 'arm64';
-  throw new CdkRustError('CLI_USAGE', `--arch: "${name}" is not an architecture ${runner} runs.`, 'use --arch x86_64 or --arch arm64.');
 }
 
 /** The `bootstrap` of the template's function: its asset directory is named after the S3 key's hash. */
@@ -216,8 +204,4 @@ function synthServiceAppLocked(options: SynthServiceOptions): SynthServiceResult
     templateFile: path.join(assembly.directory, artifact.templateFile),
     imageTarball,
   };
-}
-
-function cpuArchitectureFrom(name: string): ecs.CpuArchitecture {
-  return archFlag(name, 'Fargate') === 'arm64' ? ecs.CpuArchitecture.ARM64 : ecs.CpuArchitecture.X86_64;
 }

@@ -4,9 +4,12 @@
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { Bundling } from '../bundling/bundling';
+import { synthTimeCode } from '../bundling/synth-build';
 import { ArtifactFile } from '../bundling/artifact-file';
 import { RustBundlingOptions } from '../bundling/rust-bundling-options';
 import { CdkRustError } from '../errors';
+import { fromLambdaArchitecture, lambdaArchitectureCode } from '../private/architecture';
+import { extensionLayer, writeExtensionLayer } from './extension-layer';
 
 /** Properties of a {@link RustExtension}. */
 export interface RustExtensionProps {
@@ -112,19 +115,19 @@ export class RustExtension extends Construct {
         this.node.path,
       );
     }
-    const { code, plan } = Bundling.bundleWithPlan(
+    const prepared = Bundling.prepareFor(
       {
         ...props.bundling,
         manifestPath: props.manifestPath,
         binaryName: props.binaryName,
         architecture: this.architecture,
-        artifact: 'extension',
-        extensionName: props.extensionName,
         files: props.files,
+        layout: extensionLayer(props.extensionName),
       },
       this,
     );
-    this.extensionName = plan.extensionName as string;
+    this.extensionName = props.extensionName ?? prepared.plan.binaryName;
+    const code = synthTimeCode(prepared, this.node.path, writeExtensionLayer(this.extensionName, prepared.files));
     this.layer = new lambda.LayerVersion(this, 'Layer', {
       code,
       compatibleArchitectures: [this.architecture],
@@ -150,7 +153,7 @@ export function checkExtensionArchitectures(
         'ARCHITECTURE_MISMATCH',
         `${prop.endsWith(')') ? prop : `${prop}[${i}]`}: the extension ${extension.node.path} is built for ${extension.architecture.name}, but the function runs on ` +
           `${architecture.name}; Lambda could not start it.`,
-        `give the RustExtension architecture: lambda.Architecture.${architecture.name === 'arm64' ? 'ARM_64' : 'X86_64'} ` +
+        `give the RustExtension architecture: ${lambdaArchitectureCode(fromLambdaArchitecture(architecture))} ` +
           '(or make one extension per architecture).',
         constructPath,
       );

@@ -13,6 +13,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CdkRustError } from '../errors';
+import { fromTemplateArchitectures } from '../private/architecture';
 import { assetDirectory } from '../private/asset-directory';
 import { realPathInside } from './confined-path';
 import { LocalArchitecture } from './local-function-options';
@@ -81,12 +82,16 @@ export interface AssemblyStack {
   constructPathOf(logicalId: string): string | undefined;
 }
 
-/** Every stack of the cloud assembly in `assemblyDir`, nested stage assemblies included. */
+/**
+ * Every stack of the cloud assembly in `assemblyDir`, nested stage assemblies included. Fails with
+ * `INVALID_ASSEMBLY` when the directory (or a nested assembly) has no manifest.json, a file it names cannot be read
+ * as JSON, or a path it names leads outside the assembly.
+ */
 export function listAssemblyStacks(assemblyDir: string): AssemblyStack[] {
   const manifestFile = path.join(assemblyDir, 'manifest.json');
   if (!fs.existsSync(manifestFile)) {
     throw new CdkRustError(
-      'FUNCTION_NOT_FOUND',
+      'INVALID_ASSEMBLY',
       `${assemblyDir} is not a cloud assembly: it has no manifest.json.`,
       'synthesize the app first (`cdk synth`, which writes cdk.out), or point at the directory it wrote.',
     );
@@ -97,7 +102,10 @@ export function listAssemblyStacks(assemblyDir: string): AssemblyStack[] {
   return stacks;
 }
 
-/** Every `AWS::Lambda::Function` of the cloud assembly in `assemblyDir`, nested stage assemblies included. */
+/**
+ * Every `AWS::Lambda::Function` of the cloud assembly in `assemblyDir`, nested stage assemblies included. Fails with
+ * `INVALID_ASSEMBLY` when `assemblyDir` is not a complete cloud assembly (see {@link listAssemblyStacks}).
+ */
 export function listAssemblyFunctions(assemblyDir: string): AssemblyFunction[] {
   return listAssemblyStacks(assemblyDir).flatMap(stackFunctions);
 }
@@ -120,7 +128,7 @@ function collectStacks(walk: AssemblyWalk, dir: string, stacks: AssemblyStack[])
       const nested = assemblyFile(walk.root, dir, artifact.properties.directoryName, `the nested assembly ${artifactId}`);
       if (!fs.existsSync(path.join(nested, 'manifest.json'))) {
         throw new CdkRustError(
-          'FUNCTION_NOT_FOUND',
+          'INVALID_ASSEMBLY',
           `${nested} (the nested assembly ${artifactId}) is not a cloud assembly: it has no manifest.json.`,
           'synthesize the app again so that the cloud assembly is complete.',
         );
@@ -205,7 +213,7 @@ function stackFunctions(stack: AssemblyStack): AssemblyFunction[] {
       functionName: typeof props.FunctionName === 'string' ? props.FunctionName : `${stackName}-${logicalId}`.slice(0, 64),
       memorySize: numberOr(props.MemorySize, 128),
       timeoutSeconds: numberOr(props.Timeout, 3),
-      architecture: Array.isArray(props.Architectures) && props.Architectures[0] === 'arm64' ? 'arm64' : 'x86_64',
+      architecture: fromTemplateArchitectures(props.Architectures),
       environment,
       unresolvedVariables: unresolved,
       logFormat,
@@ -271,7 +279,7 @@ export function assemblyFile(root: string, dir: string, relative: string, what: 
   const real = realPathInside(root, path.resolve(dir, relative));
   if (real === undefined) {
     throw new CdkRustError(
-      'FUNCTION_NOT_FOUND',
+      'INVALID_ASSEMBLY',
       `${what}, ${JSON.stringify(relative)}, resolves to a path outside the cloud assembly ${root} (or to a broken symlink): cdk-rust reads nothing outside it.`,
       'synthesize the app again (`cdk synth`) and point at the directory it writes; do not use a cloud assembly you did not synthesize.',
     );
@@ -343,7 +351,7 @@ function readJson(file: string): any {
     return JSON.parse(fs.readFileSync(file, 'utf-8'));
   } catch (error) {
     throw new CdkRustError(
-      'FUNCTION_NOT_FOUND',
+      'INVALID_ASSEMBLY',
       `cannot read ${file}: ${(error as Error).message}`,
       'synthesize the app again so that the cloud assembly is complete.',
     );

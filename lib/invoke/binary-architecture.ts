@@ -2,7 +2,7 @@
  * The architecture a binary is built for, read from its ELF header (`e_machine`), without running it.
  */
 import * as fs from 'fs';
-import { ArchitectureName } from '../private/architecture';
+import { ArchitectureName, fromElfMachine } from '../private/architecture';
 
 /** The ELF magic number, `\x7fELF`, at offset 0. */
 const ELF_MAGIC = 0x7f454c46;
@@ -12,10 +12,6 @@ const ELFDATA2MSB = 2;
 /** `e_machine` (offset 18, two bytes), the last field read: the header is read up to it. */
 const E_MACHINE = 18;
 const HEADER_BYTES = E_MACHINE + 2;
-const MACHINES: Readonly<Record<number, ArchitectureName>> = {
-  0x3e: 'x86_64', // EM_X86_64
-  0xb7: 'arm64', // EM_AARCH64
-};
 
 /**
  * The architecture of an ELF executable, by the name Lambda gives it; undefined when `file` is not an ELF
@@ -31,5 +27,5 @@ export function elfArchitecture(file: string): ArchitectureName | undefined {
   }
   if (header.readUInt32BE(0) !== ELF_MAGIC) return undefined;
   const machine = header[EI_DATA] === ELFDATA2MSB ? header.readUInt16BE(E_MACHINE) : header.readUInt16LE(E_MACHINE);
-  return MACHINES[machine];
+  return fromElfMachine(machine);
 }

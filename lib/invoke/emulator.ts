@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CdkRustError } from '../errors';
-import { ArchitectureName } from '../private/architecture';
+import { ArchitectureName, fromNodeArch } from '../private/architecture';
 
 /** The command that runs a binary here. */
 export interface HostCommand {
@@ -23,9 +23,7 @@ const QEMU: Readonly<Record<ArchitectureName, readonly string[]>> = {
 
 /** The architecture this machine runs natively, by the name Lambda gives it; undefined for any other. */
 export function hostArchitecture(): ArchitectureName | undefined {
-  if (process.arch === 'x64') return 'x86_64';
-  if (process.arch === 'arm64') return 'arm64';
-  return undefined;
+  return fromNodeArch(process.arch);
 }
 
 /**

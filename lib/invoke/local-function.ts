@@ -2,56 +2,37 @@
  * Runs a function's `bootstrap` locally, against the Runtime API emulator, with the environment Lambda
  * gives it. The process stays warm between invocations, as Lambda keeps it; a timeout kills it and
  * the next invocation starts a new one.
+ *
+ * The process itself is in local-process.ts, what is awaited of it (its init, its logs) in runtime-readiness.ts, and
+ * what is refused before it starts in local-function-checks.ts.
  */
-import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { PassThrough } from 'stream';
-import { StringDecoder } from 'string_decoder';
 import { CdkRustError } from '../errors';
-import { ArchitectureName } from '../private/architecture';
 import { noticeCredentialsNotPassed } from '../private/aws-credentials';
 import { readAll } from '../private/read-all';
 import { progress } from '../private/progress';
 import { elfArchitecture } from './binary-architecture';
 import { hostCommand, HostCommand } from './emulator';
-import { parseEvent } from './event';
-import { lambdaEnvironment } from './lambda-environment';
-import { checkEventSize, parsedPayload } from './payload';
-import { resolveRegion } from './region';
 import { InvocationStream } from './invocation-stream';
 import { InvokeFailure, InvokeResult } from './invoke-result';
+import { lambdaEnvironment } from './lambda-environment';
+import { checkArchitecture, checkedEvent, eventAsJson } from './local-function-checks';
 import { LocalFunctionOptions } from './local-function-options';
+import { exitError, Failure, killLocalProcess, RunningProcess, spawnLocalProcess } from './local-process';
+import { parsedPayload } from './payload';
+import { resolveRegion } from './region';
 import { ResponseHead } from './response-stream';
 import { RuntimeApiServer } from './runtime-api';
-import { InvokeErrorKind, LambdaErrorBody, PendingInvocation } from './runtime-api-options';
-
-interface Exit {
-  readonly code: number | null;
-  readonly signal: string | null;
-  readonly spawnError?: Error;
-}
-
-interface RunningProcess {
-  readonly child: ChildProcess;
-  readonly closed: Promise<Exit>;
-  exited: boolean;
-  stderrTail: string;
-}
-
-type Failure = { kind: InvokeErrorKind; error: LambdaErrorBody; exit?: Exit };
+import { PendingInvocation } from './runtime-api-options';
+import { initOutcome, logsSettled } from './runtime-readiness';
 
 /** Where a streamed invocation's response goes. */
 interface StreamSink {
   readonly body: PassThrough;
   setHead(head: ResponseHead | undefined): void;
 }
-
-const ARCHITECTURES: readonly ArchitectureName[] = ['x86_64', 'arm64'];
-
-/** Idle time after a response before its logs are considered complete, when the runtime does not poll again. */
-const LOG_SETTLE_MS = 200;
-const STDERR_TAIL_LINES = 20;
 
 /**
  * A function running locally, in a warm process reused across invocations. Call {@link close} when done.
@@ -172,7 +153,7 @@ export class LocalFunction {
       progress(`${outcome.error.errorMessage}: stopping the process (pid ${proc.child.pid}); the next invocation starts a new one`);
       await this.kill();
     } else if (!proc.exited) {
-      await this.settled(proc, server);
+      await logsSettled(proc, server);
     } else {
       await proc.closed;
     }
@@ -223,25 +204,6 @@ export class LocalFunction {
     return logs;
   }
 
-  /** Waits until the runtime polls again (its invocation is over), it exits, or it stays quiet a moment. */
-  private async settled(proc: RunningProcess, server: RuntimeApiServer): Promise<void> {
-    if (!server.runtimeWaiting) {
-      await new Promise<void>((resolve) => {
-        const done = (): void => {
-          clearTimeout(timer);
-          server.off('next', done);
-          resolve();
-        };
-        const timer = setTimeout(done, LOG_SETTLE_MS);
-        server.on('next', done);
-        void proc.closed.then(done);
-      });
-    }
-    // Output the runtime wrote before its next request was readable in the same poll of the event loop:
-    // it has been read once the loop has gone round (twice, for data events deferred to the next tick).
-    for (let i = 0; i < 2; i++) await new Promise((resolve) => setImmediate(resolve));
-  }
-
   /** Starts the process when none is running; reports how its init went. */
   private async ensureStarted(): Promise<{ initDurationMs?: number } | { failure: Failure; initDurationMs: number }> {
     if (this.closed) {
@@ -277,7 +239,7 @@ export class LocalFunction {
         region: this.region,
       }),
     );
-    const failure = await this.initOutcome(proc, server);
+    const failure = await initOutcome(proc, server, (this.options.initTimeoutSeconds ?? 10) * 1000);
     const initDurationMs = performance.now() - t0;
     if (failure) {
       if (!proc.exited) {
@@ -290,64 +252,14 @@ export class LocalFunction {
     return { initDurationMs };
   }
 
-  /** Resolves with nothing once the runtime polls `/next`, or with what went wrong first. */
-  private initOutcome(proc: RunningProcess, server: RuntimeApiServer): Promise<Failure | undefined> {
-    const limitMs = (this.options.initTimeoutSeconds ?? 10) * 1000;
-    return new Promise((resolve) => {
-      let done = false;
-      const finish = (failure: Failure | undefined): void => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        server.off('next', onNext);
-        server.off('init-error', onInitError);
-        resolve(failure);
-      };
-      const onNext = (): void => finish(undefined);
-      const onInitError = (error: LambdaErrorBody): void => finish({ kind: 'init', error });
-      const timer = setTimeout(
-        () =>
-          finish({
-            kind: 'init',
-            error: { errorType: 'Sandbox.Timedout', errorMessage: `Init timed out after ${(limitMs / 1000).toFixed(2)} seconds` },
-          }),
-        limitMs,
-      );
-      server.on('next', onNext);
-      server.on('init-error', onInitError);
-      void proc.closed.then((exit) => {
-        // An init error posted just before exiting is the better report.
-        if (server.initError) finish({ kind: 'init', error: server.initError, exit });
-        else finish({ kind: 'exit', error: exitError(exit, proc.stderrTail), exit });
-      });
-      if (server.runtimeWaiting) finish(undefined);
-    });
-  }
-
   private spawn(command: string, args: string[], env: Record<string, string>): RunningProcess {
-    const child = spawn(command, args, { cwd: path.dirname(this.bootstrap), env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const proc: RunningProcess = { child, exited: false, stderrTail: '', closed: undefined as unknown as Promise<Exit> };
-    const streamLogs = this.options.streamLogs ?? true;
-    const capture = (stream: NodeJS.ReadableStream | null, isStderr: boolean): void => {
-      const decoder = new StringDecoder('utf8');
-      stream?.on('data', (chunk: Buffer) => {
-        const text = decoder.write(chunk);
+    const proc = spawnLocalProcess(command, args, {
+      cwd: path.dirname(this.bootstrap),
+      env,
+      streamLogs: this.options.streamLogs ?? true,
+      onOutput: (text) => {
         this.logs += text;
-        if (isStderr) proc.stderrTail = (proc.stderrTail + text).slice(-16_384);
-        if (streamLogs) process.stderr.write(chunk);
-      });
-    };
-    capture(child.stdout, false);
-    capture(child.stderr, true);
-    (proc as { closed: Promise<Exit> }).closed = new Promise<Exit>((resolve) => {
-      child.once('error', (error) => {
-        proc.exited = true;
-        resolve({ code: null, signal: null, spawnError: error });
-      });
-      child.once('close', (code, signal) => {
-        proc.exited = true;
-        resolve({ code, signal });
-      });
+      },
     });
     void proc.closed.then(() => {
       if (this.process === proc) this.process = undefined;
@@ -356,11 +268,8 @@ export class LocalFunction {
     return proc;
   }
 
-  private async kill(): Promise<void> {
-    const proc = this.process;
-    if (!proc || proc.exited) return;
-    proc.child.kill('SIGKILL');
-    await proc.closed;
+  private kill(): Promise<void> {
+    return killLocalProcess(this.process);
   }
 
   /** The command that runs the bootstrap: itself, or qemu for another architecture. */
@@ -396,27 +305,6 @@ export class LocalFunction {
   }
 }
 
-/** `event` serialized as JSON; `INVALID_EVENT` when it cannot be (`textMethod` takes JSON text instead). */
-function eventAsJson(event: unknown, textMethod: string): string {
-  const json = JSON.stringify(event);
-  if (json === undefined) {
-    throw new CdkRustError(
-      'INVALID_EVENT',
-      `the event (${typeof event}) cannot be serialized as JSON.`,
-      `pass a value JSON.stringify can serialize (an object, array, string, number, boolean or null), or JSON text to ${textMethod}.`,
-    );
-  }
-  return json;
-}
-
-/** A JSON event as bytes; text that is not JSON, and events over 6 MB, are refused with `INVALID_EVENT`. */
-function checkedEvent(json: string | Buffer): Buffer {
-  const body = typeof json === 'string' ? Buffer.from(json, 'utf-8') : json;
-  parseEvent(body.toString('utf-8'));
-  checkEventSize(body);
-  return body;
-}
-
 /**
  * Hands the invocation's response to `sink` as it arrives (resolving with nothing), or collects it (resolving with
  * the whole response) when there is no sink.
@@ -426,35 +314,4 @@ async function relay(pending: PendingInvocation, sink: StreamSink | undefined): 
   void pending.head.then((head) => sink.setHead(head));
   pending.body.pipe(sink.body);
   return Buffer.alloc(0);
-}
-
-function exitError(exit: Exit, stderrTail: string): LambdaErrorBody {
-  const how = exit.spawnError
-    ? `cannot start: ${exit.spawnError.message}`
-    : exit.signal
-      ? `signal: ${exit.signal}`
-      : `exit status ${exit.code}`;
-  const tail = stderrTail
-    .split('\n')
-    .filter((l) => l.trim())
-    .slice(-STDERR_TAIL_LINES)
-    .join('\n');
-  return {
-    errorType: 'Runtime.ExitError',
-    errorMessage: `Runtime exited with error: ${how}` + (tail ? `\nLast lines of its stderr:\n${tail}` : ''),
-  };
-}
-
-/** Refuses an architecture Lambda does not name (a typo, or a `lambda.Architecture` object instead of its name). */
-function checkArchitecture(architecture: unknown): void {
-  if (architecture === undefined || ARCHITECTURES.includes(architecture as ArchitectureName)) return;
-  const given =
-    typeof architecture === 'object' && architecture !== null && typeof (architecture as { name?: unknown }).name === 'string'
-      ? `a lambda.Architecture (${(architecture as { name: string }).name})`
-      : (JSON.stringify(architecture) ?? String(architecture));
-  throw new CdkRustError(
-    'INVALID_PROP',
-    `architecture: ${given} is not an architecture Lambda runs.`,
-    `use ${ARCHITECTURES.map((a) => `'${a}'`).join(' or ')} (for a lambda.Architecture, its name), or leave it out to use the binary's own.`,
-  );
 }

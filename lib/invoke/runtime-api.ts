@@ -13,46 +13,24 @@
  * DNS rebinding, and a request a browser sent gets 403 too (both checks: lib/private/request-guard.ts). Clients get a
  * bounded time to send their requests (headers, then the whole request), while the response to `/next` may wait as
  * long as it takes for an event.
+ *
+ * The HTTP server with its timeouts and Host/Origin check is in runtime-api-http-server.ts; one invocation's state in
+ * invocation.ts; the error bodies in lambda-error-body.ts. This file holds the routes and the invocation queue.
  */
-import { randomBytes, randomUUID } from 'crypto';
 import { EventEmitter } from 'events';
 import * as http from 'http';
 import { AddressInfo } from 'net';
-import { PassThrough } from 'stream';
 import { CdkRustError } from '../errors';
-import { guardRequests, RequestRefusal } from '../private/request-guard';
 import { accepted, decodePathSegment, drainThen, readLimited, reply } from './http-exchange';
-import { InvocationOutcome, InvokeErrorKind, LambdaErrorBody, PendingInvocation, RuntimeApiOptions } from './runtime-api-options';
+import { createInvocation, Invocation } from './invocation';
+import { errorBody, functionError } from './lambda-error-body';
 import { checkEventSize, MAX_PAYLOAD_BYTES, MAX_STREAMED_RESPONSE_BYTES } from './payload';
-import { isStreamedResponse, readStreamedResponse, ResponseHead, StreamEnd, trailerError } from './response-stream';
 import { FALLBACK_REGION } from './region';
+import { isStreamedResponse, readStreamedResponse, StreamEnd, trailerError } from './response-stream';
+import { createRuntimeApiHttpServer, listenOnLoopback } from './runtime-api-http-server';
+import { InvokeErrorKind, LambdaErrorBody, PendingInvocation, RuntimeApiOptions } from './runtime-api-options';
 
 const PREFIX = '/2018-06-01/runtime';
-
-/** The default time a client has to send a request's headers. */
-const DEFAULT_HEADERS_TIMEOUT_SECONDS = 10;
-/** The default time a client has to send a whole request: a 6 MB response over loopback takes milliseconds. */
-const DEFAULT_REQUEST_TIMEOUT_SECONDS = 60;
-/** How much longer than the function's timeout a streamed response may take to arrive, by default. */
-const STREAM_REQUEST_MARGIN_SECONDS = 10;
-/**
- * How long a connection may stay idle between requests beyond the function's timeout: a runtime that received an
- * event posts its answer on the same connection, at most a timeout later.
- */
-const KEEP_ALIVE_MARGIN_MS = 60_000;
-
-interface Invocation {
-  readonly requestId: string;
-  readonly event: Buffer;
-  readonly traceId: string;
-  readonly body: PassThrough;
-  timer?: NodeJS.Timeout;
-  settled: boolean;
-  /** The runtime's POST of a response it is streaming, while it is being read. */
-  streaming?: http.IncomingMessage;
-  setHead(head: ResponseHead | undefined): void;
-  settle(outcome: InvocationOutcome): void;
-}
 
 /**
  * The emulator. Events: `next` (the runtime is waiting for an event), `init-error` (a
@@ -95,29 +73,7 @@ export class RuntimeApiServer extends EventEmitter {
     this.timeoutMs = Math.round((options.timeoutSeconds ?? 3) * 1000);
     this.maxPayloadBytes = options.maxPayloadBytes ?? MAX_PAYLOAD_BYTES;
     this.maxStreamedResponseBytes = options.maxStreamedResponseBytes ?? MAX_STREAMED_RESPONSE_BYTES;
-    // Node's timeouts bound the time to *receive* a request (they stop once it is complete), never the time its
-    // response takes, so the `/next` long poll is unaffected. They are checked every connectionsCheckingInterval.
-    // A streamed response arrives over as long as the function runs: the default leaves it the function's timeout.
-    const requestTimeout = timeoutMs(
-      'requestTimeoutSeconds',
-      options.requestTimeoutSeconds ?? Math.max(DEFAULT_REQUEST_TIMEOUT_SECONDS, this.timeoutMs / 1000 + STREAM_REQUEST_MARGIN_SECONDS),
-    );
-    const headersTimeout = Math.min(
-      timeoutMs('headersTimeoutSeconds', options.headersTimeoutSeconds ?? DEFAULT_HEADERS_TIMEOUT_SECONDS),
-      requestTimeout,
-    );
-    this.server = http.createServer(
-      {
-        headersTimeout,
-        requestTimeout,
-        connectionsCheckingInterval: Math.min(1000, Math.max(10, Math.floor(headersTimeout / 4))),
-        // A runtime keeps its connection between its `/next` and its answer, which comes within the function's timeout.
-        keepAliveTimeout: this.timeoutMs + KEEP_ALIVE_MARGIN_MS,
-        // A request without a Host header is refused by handle(), with the same answer as one for another host.
-        requireHostHeader: false,
-      },
-      guardRequests('none', refuseRequest, (req, res) => this.handle(req, res)),
-    );
+    this.server = createRuntimeApiHttpServer(options, this.timeoutMs, (req, res) => this.handle(req, res));
   }
 
   /** `host:port`, the value of `AWS_LAMBDA_RUNTIME_API`. */
@@ -150,39 +106,10 @@ export class RuntimeApiServer extends EventEmitter {
   public enqueue(event: Buffer | string): PendingInvocation {
     const body = typeof event === 'string' ? Buffer.from(event, 'utf-8') : event;
     checkEventSize(body, this.maxPayloadBytes);
-    let settle!: (outcome: InvocationOutcome) => void;
-    const outcome = new Promise<InvocationOutcome>((resolve) => {
-      settle = resolve;
-    });
-    let setHead!: (head: ResponseHead | undefined) => void;
-    const head = new Promise<ResponseHead | undefined>((resolve) => {
-      setHead = resolve;
-    });
-    const invocation: Invocation = {
-      requestId: randomUUID(),
-      event: body,
-      traceId: traceId(),
-      body: new PassThrough(),
-      settled: false,
-      setHead,
-      settle: (result) => {
-        if (invocation.settled) return;
-        invocation.settled = true;
-        if (invocation.timer) clearTimeout(invocation.timer);
-        setHead(undefined);
-        invocation.body.end();
-        // A response still streaming when the invocation ends otherwise (a timeout, an abort) is cut off.
-        invocation.streaming?.destroy();
-        this.inFlight.delete(invocation.requestId);
-        this.finished.add(invocation.requestId);
-        const queued = this.queue.indexOf(invocation);
-        if (queued >= 0) this.queue.splice(queued, 1);
-        settle(result);
-      },
-    };
+    const { invocation, pending } = createInvocation(body, (ended) => this.forget(ended));
     this.queue.push(invocation);
     this.deliver();
-    return { requestId: invocation.requestId, outcome, head, body: invocation.body };
+    return pending;
   }
 
   /** Ends a queued or running invocation with an error (for example because its process exited). */
@@ -215,13 +142,15 @@ export class RuntimeApiServer extends EventEmitter {
   }
 
   private listen(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(0, '127.0.0.1', () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
+    return listenOnLoopback(this.server);
+  }
+
+  /** Drops an invocation that ended from the queue and the running ones, and remembers its id as ended. */
+  private forget(invocation: Invocation): void {
+    this.inFlight.delete(invocation.requestId);
+    this.finished.add(invocation.requestId);
+    const queued = this.queue.indexOf(invocation);
+    if (queued >= 0) this.queue.splice(queued, 1);
   }
 
   /** Hands the first queued event to the waiting runtime, if there are both. */
@@ -403,61 +332,4 @@ export class RuntimeApiServer extends EventEmitter {
       this.emit('init-error', this.initError);
     });
   }
-}
-
-/**
- * The answer to a request that is not addressed to this server (DNS rebinding: a web page's request reaches 127.0.0.1
- * with the page's own host name in `Host`) or that a browser sent: 403, before anything else happens.
- */
-function refuseRequest(res: http.ServerResponse, refusal: RequestRefusal): void {
-  if (refusal.reason === 'host') {
-    return reply(
-      res,
-      403,
-      'InvalidHost',
-      `the runtime API only serves requests addressed to it (the Host of AWS_LAMBDA_RUNTIME_API); this request has ${refusal.carries}.`,
-    );
-  }
-  // A runtime never sends the headers a browser marks its requests with.
-  reply(res, 403, 'InvalidOrigin', `the runtime API serves runtimes, not web pages; this request carries ${refusal.carries}.`);
-}
-
-/** An invocation that ended with a function error. */
-function functionError(requestId: string, errorType: string, errorMessage: string): InvocationOutcome {
-  return { ok: false, requestId, kind: 'function', error: { errorType, errorMessage } };
-}
-
-/** An error body as the runtime posted it; Lambda falls back on the error-type header, then on `Unhandled`. */
-function errorBody(body: Buffer, header: string | string[] | undefined): LambdaErrorBody {
-  const headerType = Array.isArray(header) ? header[0] : header;
-  let parsed: any;
-  try {
-    parsed = JSON.parse(body.toString('utf-8'));
-  } catch {
-    parsed = undefined;
-  }
-  const errorType = typeof parsed?.errorType === 'string' && parsed.errorType ? parsed.errorType : (headerType ?? 'Unhandled');
-  const errorMessage = typeof parsed?.errorMessage === 'string' ? parsed.errorMessage : body.toString('utf-8');
-  const stackTrace = Array.isArray(parsed?.stackTrace) ? parsed.stackTrace.map(String) : undefined;
-  return stackTrace ? { errorType, errorMessage, stackTrace } : { errorType, errorMessage };
-}
-
-/** Seconds (the option `prop`) as whole milliseconds, at least 1: a timeout of 0 would turn Node's timeout off. */
-function timeoutMs(prop: string, seconds: number): number {
-  if (!Number.isFinite(seconds) || seconds <= 0) {
-    throw new CdkRustError(
-      'INVALID_PROP',
-      `${prop}: ${seconds} is not a positive number of seconds.`,
-      `give ${prop} a positive number of seconds (fractions allowed), or leave it out for the default.`,
-    );
-  }
-  return Math.max(1, Math.round(seconds * 1000));
-}
-
-/** An X-Ray trace header: `Root=1-<epoch seconds, 8 hex>-<24 hex>;Parent=<16 hex>;Sampled=0`. */
-function traceId(): string {
-  const epoch = Math.floor(Date.now() / 1000)
-    .toString(16)
-    .padStart(8, '0');
-  return `Root=1-${epoch}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=0`;
 }

@@ -6,7 +6,7 @@
  * from bytes already in memory (the image holds them anyway).
  */
 import { CdkRustError } from '../errors';
-import { ArchitectureName } from '../private/architecture';
+import { ArchitectureName, fromElfMachine, toMuslTarget } from '../private/architecture';
 
 const ELF_MAGIC = 0x7f454c46;
 /** `EI_CLASS` (offset 4): 2 for a 64-bit file. */
@@ -32,15 +32,6 @@ const PT_INTERP = 3;
 /** An executable (`ET_EXEC`), or a position-independent one (`ET_DYN`: Rust's musl targets build static-pie). */
 const ET_EXEC = 2;
 const ET_DYN = 3;
-const MACHINES: Readonly<Record<number, ArchitectureName>> = {
-  0x3e: 'x86_64', // EM_X86_64
-  0xb7: 'arm64', // EM_AARCH64
-};
-
-const MUSL_TARGETS: Readonly<Record<ArchitectureName, string>> = {
-  x86_64: 'x86_64-unknown-linux-musl',
-  arm64: 'aarch64-unknown-linux-musl',
-};
 
 /** What the headers of a 64-bit ELF executable say; undefined when `bytes` are not one. */
 export interface ElfExecutable {
@@ -73,7 +64,7 @@ export function readElfExecutable(bytes: Buffer): ElfExecutable | undefined {
     const text = offset + size <= bytes.length ? bytes.subarray(offset, offset + size).toString('latin1') : '';
     interpreter = text.replace(/\0.*$/s, '') || 'a dynamic loader';
   }
-  return { architecture: MACHINES[u16(E_MACHINE)], interpreter };
+  return { architecture: fromElfMachine(u16(E_MACHINE)), interpreter };
 }
 
 /**
@@ -82,7 +73,7 @@ export function readElfExecutable(bytes: Buffer): ElfExecutable | undefined {
  */
 export function checkStaticExecutable(bytes: Buffer, architecture: ArchitectureName, what: string): void {
   const elf = readElfExecutable(bytes);
-  const target = MUSL_TARGETS[architecture];
+  const target = toMuslTarget(architecture);
   if (!elf) {
     throw new CdkRustError(
       'INVALID_IMAGE',

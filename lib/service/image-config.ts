@@ -3,6 +3,7 @@
  * environment, port and health check, over which layer. Fixed dates and a canonical key order, so the same spec
  * and layer give the same bytes, and so the same image ID.
  */
+import { toOciPlatform } from '../private/architecture';
 import {
   binaryPathInImage,
   CA_BUNDLE_PATH,
@@ -21,12 +22,6 @@ export const DEFAULT_ENVIRONMENT: ReadonlyArray<readonly [string, string]> = [
   ['PATH', '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'],
   ['SSL_CERT_FILE', CA_BUNDLE_PATH],
 ];
-
-/** The OCI names of the architectures (Go's GOARCH), and their variants as `docker build` records them. */
-const PLATFORMS = {
-  x86_64: { architecture: 'amd64' },
-  arm64: { architecture: 'arm64', variant: 'v8' },
-} as const;
 
 const NANOSECONDS_PER_SECOND = 1e9;
 
@@ -62,7 +57,7 @@ export function imageConfig(spec: ServiceImageSpec, layerDiffId: string): ImageC
   const environment = [...DEFAULT_ENVIRONMENT.filter(([name]) => !own.some(([ownName]) => ownName === name)), ...own];
   const health = spec.healthCheck && { ...HEALTH_CHECK_DEFAULTS, ...definedOnly(spec.healthCheck) };
   return {
-    ...PLATFORMS[spec.architecture],
+    ...toOciPlatform(spec.architecture),
     os: 'linux',
     created: EPOCH,
     config: {

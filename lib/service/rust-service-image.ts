@@ -7,88 +7,15 @@
  * deterministic, so its bytes follow the source hash. CDK publishes it as a TarballImageAsset (`cdk deploy` runs
  * `docker load`, then pushes to the bootstrap ECR repository).
  */
-import * as fs from 'fs';
-import * as path from 'path';
-import { AssetHashType, AssetStaging, BundlingOutput, DockerImage, Duration, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { Bundling, PreparedBuild } from '../bundling/bundling';
 import { ArtifactFile } from '../bundling/artifact-file';
-import { healthProbeArguments } from '../bundling/health-probe';
 import { RustBundlingOptions } from '../bundling/rust-bundling-options';
-import { CdkRustError } from '../errors';
-import { readRegularFile } from '../private/no-follow';
-import { progress } from '../private/progress';
-import { shortHash } from '../private/short-hash';
-import { writeImageArchive } from './image-archive';
-import {
-  binaryPathInImage,
-  checkServiceImageSpec,
-  DEFAULT_WORKING_DIRECTORY,
-  HEALTH_PROBE_PATH,
-  ServiceImageHealthCheck,
-  ServiceImageSpec,
-} from './image-spec';
-
-/**
- * The container's own health check. The image has no shell or curl, so it runs cdk-rust's health probe (a small
- * static program cdk-rust builds and adds at `/cdk-rust/healthcheck`, which requests `path` on 127.0.0.1) or, with
- * `args`, the service's own binary.
- */
-export interface ServiceHealthCheck {
-  /**
-   * Whether the container has a health check at all.
-   *
-   * @default true
-   */
-  readonly enabled?: boolean;
-
-  /**
-   * The path the health probe requests on `127.0.0.1:<port>`: healthy when it answers 200-399 within 4 s.
-   * Not used with `args`.
-   *
-   * @default - RustService: its `healthCheckPath`; RustServiceImage: '/health'
-   */
-  readonly path?: string;
-
-  /**
-   * Run the service binary with these arguments instead of the probe, e.g. `['healthcheck']` for a subcommand
-   * that requests the service's health path and exits 0 when it answers 2xx. Not with `path`.
-   *
-   * @default - cdk-rust's health probe
-   */
-  readonly args?: string[];
-
-  /**
-   * Time between checks.
-   *
-   * @default Duration.seconds(30)
-   */
-  readonly interval?: Duration;
-
-  /**
-   * Time a check may take before it counts as failed.
-   *
-   * @default Duration.seconds(5)
-   */
-  readonly timeout?: Duration;
-
-  /**
-   * Time after the start during which failures do not count.
-   *
-   * @default - none
-   */
-  readonly startPeriod?: Duration;
-
-  /**
-   * Failed checks in a row that make the container unhealthy.
-   *
-   * @default 3
-   */
-  readonly retries?: number;
-}
+import { binaryPathInImage } from './image-spec';
+import { ServiceHealthCheck } from './service-health-check';
+import { imageTarball, planImage, prepareImageBuild } from './service-image-build';
 
 /** Props of {@link RustServiceImage}. */
 export interface RustServiceImageProps {
@@ -213,170 +140,18 @@ export class RustServiceImage extends Construct {
    */
   constructor(scope: Construct, id: string, props: RustServiceImageProps) {
     super(scope, id);
-    const architecture = props.architecture === ecs.CpuArchitecture.ARM64 ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64;
     this.port = props.port ?? DEFAULT_PORT;
     const check = props.healthCheck?.enabled === false ? undefined : props.healthCheck;
-    const probe = check !== undefined && check.args === undefined;
-    const bundlingRequired = Stack.of(this).bundlingRequired;
-
-    // Errors name this construct; the notices of every artifact (no Cargo.lock, files left out) are given here.
-    const prepared: PreparedBuild = Bundling.prepareFor(
-      {
-        ...props.bundling,
-        manifestPath: props.manifestPath,
-        binaryName: props.binaryName,
-        architecture,
-        artifact: 'service',
-        zoneinfo: props.timeZones,
-        files: props.files,
-        healthProbe: probe,
-      },
-      this,
-    );
-    const binaryName = prepared.plan.binaryName;
-    let settings: Omit<ServiceImageSpec, 'binary' | 'caBundle' | 'repoTag'>;
-    try {
-      settings = {
-        binaryName,
-        architecture: prepared.plan.architecture,
-        port: this.port,
-        environment: Object.entries(props.environment ?? {}),
-        workingDirectory: props.workingDirectory ?? DEFAULT_WORKING_DIRECTORY,
-        healthCheck: check ? imageHealthCheck(check, binaryPathInImage({ binaryName }), this.port) : undefined,
-      };
-    } catch (error) {
-      throw CdkRustError.inConstruct(error, this.node.path);
-    }
-    // The image follows the binary's build and the image settings: either changing makes another image.
-    const imageHash = shortHash(JSON.stringify({ build: prepared.assetHash, settings }), 64);
-    const repoTag = `cdk-rust/${binaryName.toLowerCase().replace(/[^a-z0-9._-]/g, '-')}:${imageHash.slice(0, 16)}`;
-    const spec: Omit<ServiceImageSpec, 'binary' | 'caBundle'> = { ...settings, repoTag };
-    try {
-      // With the files: where each lands is checked now, before anything is built.
-      checkServiceImageSpec({ ...spec, files: prepared.files, ...(probe ? { healthProbe: true as const } : {}) });
-    } catch (error) {
-      throw CdkRustError.inConstruct(error, this.node.path);
-    }
-    this.binaryPath = binaryPathInImage(spec);
-    this.healthCheckCommand = settings.healthCheck ? [...settings.healthCheck.command] : undefined;
-
-    if (!bundlingRequired) {
+    const prepared = prepareImageBuild(this, props, check !== undefined && check.args === undefined);
+    const { planned, imageHash } = planImage(this, prepared, { ...props, port: this.port }, check);
+    this.binaryPath = binaryPathInImage(planned);
+    this.healthCheckCommand = planned.healthCheck ? [...planned.healthCheck.command] : undefined;
+    if (!Stack.of(this).bundlingRequired) {
       // Not deployed by this synth (another stack was selected): name what would have been built.
-      this.image = ecs.ContainerImage.fromRegistry(repoTag);
+      this.image = ecs.ContainerImage.fromRegistry(planned.repoTag);
       return;
     }
-
-    const where = this.node.path;
-    const staging = new AssetStaging(this, 'Build', {
-      sourcePath: prepared.plan.workspaceRoot,
-      assetHash: imageHash,
-      assetHashType: AssetHashType.CUSTOM,
-      bundling: {
-        // Never run: the build happens in `local.tryBundle`, which always succeeds or throws.
-        image: DockerImage.fromRegistry('cdk-rust-builds-with-buildkit'),
-        // The output is one .tar file, which CDK would otherwise stage as the asset itself, not as a directory.
-        outputType: BundlingOutput.NOT_ARCHIVED,
-        local: {
-          tryBundle: (outputDir: string) => {
-            const buildDir = path.join(outputDir, '.cdk-rust-build');
-            try {
-              const built = Bundling.build(prepared, buildDir);
-              const digests = writeImageArchive(
-                {
-                  ...spec,
-                  binary: built.bootstrap,
-                  caBundle: readCaBundle(built.caBundle!),
-                  zoneinfo: built.zoneinfo,
-                  files: prepared.files,
-                  healthProbe: built.healthProbe,
-                },
-                path.join(outputDir, IMAGE_ARCHIVE),
-              );
-              progress(`wrote the image of ${binaryName}: ${repoTag} (${digests.configDigest.slice(0, 19)})`);
-            } catch (error) {
-              throw CdkRustError.inConstruct(error, where);
-            } finally {
-              fs.rmSync(buildDir, { recursive: true, force: true });
-            }
-            return true;
-          },
-        },
-      },
-    });
-    this.tarballAsset = new ecrAssets.TarballImageAsset(this, 'Image', {
-      tarballFile: path.join(staging.absoluteStagedPath, IMAGE_ARCHIVE),
-    });
+    this.tarballAsset = imageTarball(this, prepared, planned, imageHash);
     this.image = ecs.ContainerImage.fromEcrRepository(this.tarballAsset.repository, this.tarballAsset.imageTag);
   }
-}
-
-/** The CA bundle the build exported: a regular file, read without following a link (see build-output.ts). */
-function readCaBundle(file: string): Buffer {
-  return readRegularFile(
-    file,
-    (kind) =>
-      new CdkRustError(
-        'INVALID_IMAGE',
-        `the CA bundle ${file} is a ${kind}, which the image writer refuses: it never follows a link, which could lead to this machine's own files.`,
-        "use a builder image whose /etc/ssl/certs/ca-certificates.crt is Debian's ca-certificates bundle (the default one has it).",
-      ),
-  );
-}
-
-/** The path the health probe requests unless `healthCheck.path` says otherwise. */
-const DEFAULT_HEALTH_PATH = '/health';
-
-/** The archive's name in the staged asset directory. */
-const IMAGE_ARCHIVE = 'image.tar';
-
-/** What ECS accepts for a container health check (its task definitions carry the same check), in seconds. */
-const ECS_HEALTH_CHECK_RANGES = { interval: [5, 300], timeout: [2, 120], startPeriod: [0, 300] } as const;
-
-/** The image config's health check: the probe requesting the path, or the binary with the user's arguments; timings in seconds. */
-function imageHealthCheck(check: ServiceHealthCheck, binaryPath: string, port: number): ServiceImageHealthCheck {
-  if (check.args !== undefined && check.path !== undefined) {
-    throw new CdkRustError(
-      'INVALID_PROP',
-      'healthCheck: both args and path are given, but a health check runs either the service binary (args) or the health probe (path).',
-      "keep args to run your binary, or path to let cdk-rust's probe request it.",
-    );
-  }
-  const command =
-    check.args !== undefined
-      ? [binaryPath, ...check.args]
-      : [HEALTH_PROBE_PATH, ...healthProbeArguments(port, check.path ?? DEFAULT_HEALTH_PATH, 'healthCheck.path')];
-  const seconds = (duration: Duration | undefined, prop: keyof typeof ECS_HEALTH_CHECK_RANGES): number | undefined => {
-    if (duration === undefined) return undefined;
-    if (duration.isUnresolved()) {
-      throw new CdkRustError(
-        'INVALID_PROP',
-        `healthCheck.${prop} is a token, but it is written into the image at synth time.`,
-        'pass a literal duration, e.g. Duration.seconds(10).',
-      );
-    }
-    const value = duration.toMilliseconds() / 1000;
-    const [least, most] = ECS_HEALTH_CHECK_RANGES[prop];
-    if (!Number.isInteger(value) || value < least || value > most) {
-      throw new CdkRustError(
-        'INVALID_PROP',
-        `healthCheck.${prop}: ${value} s is outside what ECS accepts for a container health check.`,
-        `use a whole number of seconds from ${least} to ${most}.`,
-      );
-    }
-    return value;
-  };
-  if (check.retries !== undefined && (!Number.isInteger(check.retries) || check.retries < 1 || check.retries > 10)) {
-    throw new CdkRustError(
-      'INVALID_PROP',
-      `healthCheck.retries: ${check.retries} is outside what ECS accepts for a container health check.`,
-      'use a whole number from 1 to 10.',
-    );
-  }
-  return {
-    command,
-    interval: seconds(check.interval, 'interval'),
-    timeout: seconds(check.timeout, 'timeout'),
-    startPeriod: seconds(check.startPeriod, 'startPeriod'),
-    retries: check.retries,
-  };
 }

@@ -16,7 +16,8 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { NONROOT_ID } from './image-spec';
-import { RustServiceImage, ServiceHealthCheck } from './rust-service-image';
+import { RustServiceImage } from './rust-service-image';
+import { ServiceHealthCheck } from './service-health-check';
 
 /** How long ECS waits after SIGTERM before SIGKILL. */
 export const STOP_TIMEOUT = Duration.seconds(30);

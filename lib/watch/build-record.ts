@@ -15,7 +15,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { IConstruct } from 'constructs';
 import { CdkRustError } from '../errors';
-import { ArchitectureName } from '../private/architecture';
+import { ArchitectureName, fromLambdaArchitecture } from '../private/architecture';
 import { ArtifactFile } from '../bundling/artifact-file';
 import { BuildPlan } from '../bundling/plan';
 import { RustBundlingOptions } from '../bundling/rust-bundling-options';
@@ -80,7 +80,7 @@ export function recordBuild(construct: IConstruct, build: RecordedBuild): void {
   const record: BuildRecord = {
     manifestPath: manifest,
     ...(binaryName !== undefined ? { binaryName } : {}),
-    architecture: architecture.name === 'arm64' ? 'arm64' : 'x86_64',
+    architecture: fromLambdaArchitecture(architecture),
     bundling: JSON.parse(JSON.stringify(recorded)),
     // Sources made absolute (watch may run elsewhere), destinations as checked: the same files, the same asset.
     ...(build.plan.files ? { files: build.plan.files.map((f) => ({ source: f.source, destination: f.destination })) } : {}),

@@ -7,9 +7,9 @@
  */
 import { spawn } from 'child_process';
 import * as fs from 'fs';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Bundling, BundlingProps } from '../bundling/bundling';
 import { CdkRustError } from '../errors';
+import { toLambdaArchitecture } from '../private/architecture';
 import { readAll } from '../private/read-all';
 import { BuildCommand } from './build-command';
 import { BuildRecord, recordedBundlingOptions } from './build-record';
@@ -38,7 +38,7 @@ export function bundlingPropsOf(record: BuildRecord): BundlingProps {
     manifestPath: record.manifestPath,
     binaryName: record.binaryName,
     files: record.files,
-    architecture: record.architecture === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64,
+    architecture: toLambdaArchitecture(record.architecture),
   };
 }
 

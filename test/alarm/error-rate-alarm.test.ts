@@ -182,6 +182,22 @@ describe('ErrorRateAlarm: watches only functions of its own account and region',
   });
 });
 
+describe('ErrorRateAlarm: is the alarm itself, so enabled: false is refused rather than ignored', () => {
+  test('enabled: false is refused with INVALID_PROP naming enabled, saying not to create the construct', () => {
+    expectCdkRustError(
+      () => synth({ enabled: false }),
+      'INVALID_PROP',
+      'AlarmStack/OrdersErrorRate: enabled is false, but an ErrorRateAlarm is the alarm itself: there would be nothing to create.',
+      'Fix: To have no error-rate alarm, do not create the ErrorRateAlarm (on a RustFunction: errorRateAlarm: { enabled: false })',
+    );
+  });
+
+  test('enabled: true is the default: the alarm is created', () => {
+    const { template } = synth({ enabled: true });
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 1);
+  });
+});
+
 describe('ErrorRateAlarm: leaves no cdk-nag finding (AwsSolutions + Serverless) unacknowledged', () => {
   function withAlarm(stack: Stack, fn: lambda.IFunction): void {
     new ErrorRateAlarm(stack, 'OrdersErrorRate', {

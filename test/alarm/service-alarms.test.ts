@@ -1,6 +1,7 @@
 /**
- * ServiceAlarms (lib/alarm/service-alarms.ts, options in lib/alarm/service-alarms-options.ts): the alarms of a
- * load-balanced ECS service, their metrics and defaults, their names, their topic, and every refused input.
+ * ServiceAlarms (lib/alarm/service-alarms.ts; options in lib/alarm/service-alarms-options.ts and one file per alarm,
+ * e.g. lib/alarm/http5xx-rate-alarm-options.ts, tested here through the construct): the alarms of a load-balanced ECS
+ * service, their metrics and defaults, their names, their topic, and every refused input.
  */
 import { App, CfnElement, Duration, Lazy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';

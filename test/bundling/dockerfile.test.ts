@@ -25,7 +25,7 @@ describe('dockerfile: a fetch stage and an offline compile stage, rendered from 
   });
 
   test("a service build also exports the builder image's CA bundle; a Lambda build exports only bootstrap", () => {
-    const service = renderDockerfile(plan('hello', { artifact: 'service' }), 'builder:1', IDS);
+    const service = renderDockerfile(plan('hello', { containerImage: {} }), 'builder:1', IDS);
     expect(stageOf(service, 'image-data')).toContain('install -m 0644 /etc/ssl/certs/ca-certificates.crt /out/ca-certificates.crt');
     const lambda = renderDockerfile(plan('hello'), 'builder:1', IDS);
     expect(lambda).not.toContain('ca-certificates');
@@ -33,13 +33,12 @@ describe('dockerfile: a fetch stage and an offline compile stage, rendered from 
   });
 
   test('a service build exports the time-zone data only when asked, without the leap-second, posix and localtime entries', () => {
-    const zoned = stageOf(renderDockerfile(plan('hello', { artifact: 'service', zoneinfo: true }), 'builder:1', IDS), 'image-data');
+    const zoned = stageOf(renderDockerfile(plan('hello', { containerImage: { zoneinfo: true } }), 'builder:1', IDS), 'image-data');
     expect(zoned).toContain('cd /usr/share/zoneinfo');
     expect(zoned).toContain(
       'for entry in *; do case "$entry" in right|posix|localtime) ;; *) cp -RL "$entry" /out/zoneinfo/ || exit 1 ;; esac; done',
     );
-    expect(renderDockerfile(plan('hello', { artifact: 'service' }), 'builder:1', IDS)).not.toContain('zoneinfo');
-    expect(renderDockerfile(plan('hello', { zoneinfo: true }), 'builder:1', IDS)).not.toContain('zoneinfo');
+    expect(renderDockerfile(plan('hello', { containerImage: {} }), 'builder:1', IDS)).not.toContain('zoneinfo');
   });
 
   test('private git dependency: the agent and pinned hosts reach the fetch step only', () => {
@@ -166,7 +165,7 @@ describe('dockerfile: what build scripts can reach', () => {
 });
 
 describe('dockerfile: a build exports data, never a link to the machine that builds', () => {
-  const zoned = renderDockerfile(plan('hello', { artifact: 'service', zoneinfo: true }), 'builder:1', IDS);
+  const zoned = renderDockerfile(plan('hello', { containerImage: { zoneinfo: true } }), 'builder:1', IDS);
 
   test('the time-zone data and the CA bundle come from a stage of their own, where no user code runs', () => {
     const data = stageOf(zoned, 'image-data');
@@ -229,8 +228,7 @@ describe('dockerfile: the health probe is built in a stage of its own, from cdk-
   const probed = (props = {}) =>
     renderDockerfile(
       plan('private-dep', {
-        artifact: 'service',
-        healthProbe: true,
+        containerImage: { healthProbe: true },
         knownHosts: [KNOWN_HOST],
         buildEnvironment: { RUSTFLAGS: '-C evil' },
         buildSecrets: { CARGO_REGISTRIES_MINE_TOKEN: 'env:HOST_TOKEN' },
@@ -262,15 +260,9 @@ describe('dockerfile: the health probe is built in a stage of its own, from cdk-
   });
 
   test('without the probe nothing changes: no stage, no copy, and the same text as a plan that says false', () => {
-    const service = renderDockerfile(plan('hello', { artifact: 'service' }), 'builder:1', IDS);
+    const service = renderDockerfile(plan('hello', { containerImage: {} }), 'builder:1', IDS);
     expect(service).not.toMatch(/health-probe|healthcheck/);
-    expect(renderDockerfile(plan('hello', { artifact: 'service', healthProbe: false }), 'builder:1', IDS)).toBe(service);
-    expect('healthProbe' in plan('hello', { artifact: 'service', healthProbe: false })).toBe(false);
-  });
-
-  test('a Lambda function or an extension never gets the probe', () => {
-    for (const artifact of ['lambda', 'extension'] as const) {
-      expect(renderDockerfile(plan('hello', { artifact, healthProbe: true }), 'builder:1', IDS)).not.toContain('health-probe');
-    }
+    expect(renderDockerfile(plan('hello', { containerImage: { healthProbe: false } }), 'builder:1', IDS)).toBe(service);
+    expect('healthProbe' in plan('hello', { containerImage: { healthProbe: false } })).toBe(false);
   });
 });

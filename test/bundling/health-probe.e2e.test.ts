@@ -146,8 +146,7 @@ describe('health probe: built by a service build in Docker, a static executable 
     const crate = copyFixture('tiny-service');
     const prepared = Bundling.prepare({
       manifestPath: path.join(crate, 'Cargo.toml'),
-      artifact: 'service',
-      healthProbe: true,
+      containerImage: { healthProbe: true },
       builderImage: devEnv().builderImage,
     });
     outdir = path.join(tempDir('health-probe'), 'asset');

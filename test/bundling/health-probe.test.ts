@@ -109,14 +109,13 @@ describe('health probe: it is part of a service build, and of its hash, only whe
     Bundling.prepare({ manifestPath: fixture('tiny-service'), builderImage: 'builder:1', ...props }, { resolveImage: false }).assetHash;
 
   test('a service asking for the probe has another hash; one not asking keeps the hash it had', () => {
-    const without = hashOf({ artifact: 'service' });
-    expect(hashOf({ artifact: 'service', healthProbe: false })).toBe(without);
-    expect(hashOf({ artifact: 'service', healthProbe: true })).not.toBe(without);
+    const without = hashOf({ containerImage: {} });
+    expect(hashOf({ containerImage: { healthProbe: false } })).toBe(without);
+    expect(hashOf({ containerImage: { healthProbe: true } })).not.toBe(without);
   });
 
-  test('a Lambda function ignores it: the probe is for service images only', () => {
-    expect(hashOf({ healthProbe: true })).toBe(hashOf({}));
-    const plan = Bundling.prepare({ manifestPath: fixture('tiny-service'), healthProbe: true }, { resolveImage: false }).plan;
+  test('a Lambda build has no probe: it can be asked for by a container image only', () => {
+    const plan = Bundling.prepare({ manifestPath: fixture('tiny-service') }, { resolveImage: false }).plan;
     expect('healthProbe' in plan).toBe(false);
   });
 });
@@ -152,7 +151,7 @@ describe('health probe: the build hands it over beside bootstrap, or fails sayin
     process.env.CDK_DOCKER = fakeDocker(exportProbe);
     try {
       const prepared = Bundling.prepare(
-        { manifestPath: fixture('tiny-service'), artifact: 'service', healthProbe: true, builderImage: 'builder:1' },
+        { manifestPath: fixture('tiny-service'), containerImage: { healthProbe: true }, builderImage: 'builder:1' },
         { resolveImage: false },
       );
       return { outdir, built: Bundling.build(prepared, outdir) };

@@ -291,7 +291,7 @@ describe('plan: private git dependencies need pinned host keys', () => {
 describe('plan: a service image is built in Docker from a static binary, with the builder image CA bundle', () => {
   test('a service plan is a Docker build that exports the CA bundle; a Lambda plan is as it was', () => {
     const workspace = readCargoWorkspace(fixture('hello'));
-    const service = makeBuildPlan(workspace, { artifact: 'service' });
+    const service = makeBuildPlan(workspace, { containerImage: {} });
     expect(service).toMatchObject({ forceDocker: true, caBundle: true, target: 'x86_64-unknown-linux-musl' });
     const lambdaPlan = makeBuildPlan(workspace, {});
     expect('caBundle' in lambdaPlan).toBe(false);
@@ -300,7 +300,7 @@ describe('plan: a service image is built in Docker from a static binary, with th
 
   test('a glibc target for a service is refused: nothing in the image could load it', () => {
     expectCdkRustError(
-      () => makeBuildPlan(readCargoWorkspace(fixture('hello')), { artifact: 'service', target: 'x86_64-unknown-linux-gnu' }),
+      () => makeBuildPlan(readCargoWorkspace(fixture('hello')), { containerImage: {}, target: 'x86_64-unknown-linux-gnu' }),
       'INVALID_PROP',
       'bundling.target "x86_64-unknown-linux-gnu" links against glibc dynamically',
       'no dynamic loader',

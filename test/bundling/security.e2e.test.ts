@@ -121,7 +121,7 @@ describe('Docker builds: a build script cannot make the build export a link to t
     });
 
   test("timeZones: the builder's zoneinfo linked to a host folder by a build script ships none of it; the image holds the builder's time zones", () => {
-    const prepared = prepare(`zoneinfo:${secret.dir}`, { artifact: 'service', zoneinfo: true });
+    const prepared = prepare(`zoneinfo:${secret.dir}`, { containerImage: { zoneinfo: true } });
     const outdir = path.join(tempDir('hostile-tz'), 'asset');
     const built = captureStderr(() => Bundling.build(prepared, outdir)).result;
     // The attack ran: the build script replaced /usr/share/zoneinfo in the compile container.

@@ -90,3 +90,13 @@ describe('cdk-rust invoke: the function gets the AWS credentials of this shell o
     expect(invoke(assembly, ['--aws-profile', 'sso-dev', '--aws-credentials']).stderr).toContain('[CLI_USAGE]');
   });
 });
+
+describe('cdk-rust invoke: an --app that is not a complete cloud assembly is a usage error', () => {
+  test('a template that is not JSON exits 2 with INVALID_ASSEMBLY, naming the file and saying to synthesize again', () => {
+    const assembly = workspace().root;
+    fs.writeFileSync(path.join(assembly, 'Api.template.json'), '{ truncated');
+    const result = invoke(assembly, []);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/\[INVALID_ASSEMBLY\] cannot read .*Api\.template\.json: .*\nFix: synthesize the app again/);
+  });
+});

@@ -3,7 +3,10 @@
  * build environment and build secrets, checked by the flags' own rules here and by the constructs' rules at synth.
  */
 import * as path from 'path';
-import { synthOptionsOf } from '../../lib/cli/synth-args';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { HELP } from '../../lib/cli/parse-command';
+import { synthArguments, synthOptionsOf } from '../../lib/cli/synth-args';
 import { functionProps, serviceProps, synthFunctionApp } from '../../lib/cli/synth';
 import { expectCdkRustError, fixture, tempDir } from '../support';
 
@@ -64,5 +67,66 @@ describe('synth-args: the runtime environment, build environment and build secre
       'INVALID_PROP',
       'bundling.buildSecrets',
     );
+  });
+});
+
+describe('synth-args: the command line, parsed into typed options', () => {
+  test('every flag reaches its option with its type: strings, lists, a number, booleans', () => {
+    const parsed = synthArguments([
+      ...['--manifest', MANIFEST, '--service', '--binary', 'api', '--alarm-email', 'a@example.com', '--alarm-email', 'b@example.com'],
+      ...['--out', 'out-dir', '--stack-name', 'Api', '--features', 'tls, metrics,', '--builder-image', 'b:1'],
+      ...['--port', '9090', '--health-check-path', '/ready', '--container-health-check', 'healthcheck  --quick'],
+    ]);
+    expect(parsed).toEqual({
+      service: true,
+      options: expect.objectContaining({
+        manifestPath: MANIFEST,
+        binaryName: 'api',
+        alarmEmails: ['a@example.com', 'b@example.com'],
+        outdir: path.resolve('out-dir'),
+        stackName: 'Api',
+        features: ['tls', 'metrics'],
+        builderImage: 'b:1',
+        port: 9090,
+        healthCheckPath: '/ready',
+        containerHealthCheckArgs: ['healthcheck', '--quick'],
+      }),
+    });
+  });
+
+  test('--help (or -h) asks for the usage, whatever else is given', () => {
+    expect(synthArguments(['--help'])).toBe(HELP);
+    expect(synthArguments(['-h', '--port', 'x'])).toBe(HELP);
+  });
+
+  test('--arch takes x86_64, amd64, arm64 or aarch64, as a lambda.Architecture for a function and an ecs.CpuArchitecture for a service', () => {
+    expect(functionProps(synthOptionsOf({ manifest: MANIFEST }).options).architecture).toBe(lambda.Architecture.X86_64);
+    expect(functionProps(synthOptionsOf({ manifest: MANIFEST, arch: 'aarch64' }).options).architecture).toBe(lambda.Architecture.ARM_64);
+    expect(serviceProps(synthOptionsOf({ manifest: MANIFEST, service: true }).options).architecture).toBeUndefined();
+    expect(serviceProps(synthOptionsOf({ manifest: MANIFEST, service: true, arch: 'arm64' }).options).architecture).toBe(
+      ecs.CpuArchitecture.ARM64,
+    );
+    expect(serviceProps(synthOptionsOf({ manifest: MANIFEST, service: true, arch: 'amd64' }).options).architecture).toBe(
+      ecs.CpuArchitecture.X86_64,
+    );
+  });
+
+  test('an --arch neither runs is CLI_USAGE when the command line is read, naming Lambda or Fargate', () => {
+    expectCdkRustError(
+      () => synthOptionsOf({ manifest: MANIFEST, arch: 'sparc' }),
+      'CLI_USAGE',
+      '--arch: "sparc" is not an architecture Lambda runs.',
+    );
+    expectCdkRustError(
+      () => synthOptionsOf({ manifest: MANIFEST, service: true, arch: 'x86' }),
+      'CLI_USAGE',
+      '--arch: "x86" is not an architecture Fargate runs.',
+      'use --arch x86_64 or --arch arm64.',
+    );
+  });
+
+  test("an unknown flag, or a value where none is taken, is CLI_USAGE in Node's words", () => {
+    expectCdkRustError(() => synthArguments(['--manifest', MANIFEST, '--bogus']), 'CLI_USAGE', "Unknown option '--bogus'");
+    expectCdkRustError(() => synthArguments(['--manifest', MANIFEST, 'extra']), 'CLI_USAGE', "Unexpected argument 'extra'");
   });
 });

@@ -7,6 +7,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { RustExtension, RustFunction } from '../../lib';
 import { Bundling } from '../../lib/bundling/bundling';
+import { extensionLayer } from '../../lib/extension/extension-layer';
 import { expectCdkRustError, fixture } from '../support';
 
 const BUNDLING = { builderImage: 'snapshot-builder:1', forceDockerBundling: true };
@@ -37,8 +38,8 @@ describe('RustExtension: a layer with the binary at extensions/<name>, for one a
   test('its asset hash differs from a function of the same crate (the layout differs), and follows the name', () => {
     const props = { manifestPath: fixture('hello'), ...BUNDLING };
     const fn = Bundling.prepare(props, { resolveImage: false }).assetHash;
-    const ext = Bundling.prepare({ ...props, artifact: 'extension' }, { resolveImage: false }).assetHash;
-    const renamed = Bundling.prepare({ ...props, artifact: 'extension', extensionName: 'other' }, { resolveImage: false }).assetHash;
+    const ext = Bundling.prepare({ ...props, layout: extensionLayer(undefined) }, { resolveImage: false }).assetHash;
+    const renamed = Bundling.prepare({ ...props, layout: extensionLayer('other') }, { resolveImage: false }).assetHash;
     expect(new Set([fn, ext, renamed]).size).toBe(3);
   });
 

@@ -106,7 +106,7 @@ describe('listAssemblyFunctions: each nested assembly is read once, and only ins
       writeManifest(root, { Api: stackArtifact('Api.template.json'), Stage: nestedArtifact(directoryName) });
       expectCdkRustError(
         () => listAssemblyFunctions(root),
-        'FUNCTION_NOT_FOUND',
+        'INVALID_ASSEMBLY',
         `the nested assembly Stage, ${JSON.stringify(directoryName)}, resolves to a path outside the cloud assembly ${root}`,
         'Fix: synthesize the app again',
       );
@@ -126,7 +126,7 @@ describe('listAssemblyFunctions: templates and metadata files are read only insi
       writeManifest(root, { Api: stackArtifact(templateFile) });
       expectCdkRustError(
         () => listAssemblyFunctions(root),
-        'FUNCTION_NOT_FOUND',
+        'INVALID_ASSEMBLY',
         `the template of stack Api, ${JSON.stringify(templateFile)}, resolves to a path outside the cloud assembly`,
         'Fix: synthesize the app again',
       );
@@ -138,7 +138,7 @@ describe('listAssemblyFunctions: templates and metadata files are read only insi
     writeManifest(root, { Api: stackArtifact('Api.template.json', { additionalMetadataFile: '../elsewhere/metadata.json' }) });
     expectCdkRustError(
       () => listAssemblyFunctions(root),
-      'FUNCTION_NOT_FOUND',
+      'INVALID_ASSEMBLY',
       'the metadata file of stack Api, "../elsewhere/metadata.json", resolves to a path outside the cloud assembly',
       'Fix: synthesize the app again',
     );
@@ -149,10 +149,41 @@ describe('listAssemblyFunctions: templates and metadata files are read only insi
     writeManifest(outside, { Outside: stackArtifact('Outside.template.json') });
     fs.rmSync(path.join(root, 'manifest.json'));
     fs.symlinkSync(path.join(outside, 'manifest.json'), path.join(root, 'manifest.json'));
+    expectCdkRustError(() => listAssemblyFunctions(root), 'INVALID_ASSEMBLY', 'its manifest, "manifest.json", resolves to a path outside');
+  });
+});
+
+describe('listAssemblyFunctions: a directory that is not a complete cloud assembly is INVALID_ASSEMBLY, not a missing function', () => {
+  test('a directory without manifest.json is not a cloud assembly: INVALID_ASSEMBLY, saying to synthesize first', () => {
+    const dir = tempDir('not-an-assembly');
+    expectCdkRustError(
+      () => findAssemblyFunction(dir, 'Api/Fn'),
+      'INVALID_ASSEMBLY',
+      `${dir} is not a cloud assembly: it has no manifest.json.`,
+      'Fix: synthesize the app first (`cdk synth`, which writes cdk.out), or point at the directory it wrote.',
+    );
+  });
+
+  test('a nested assembly without manifest.json is INVALID_ASSEMBLY, naming the nested assembly', () => {
+    const { root } = workspace();
+    fs.mkdirSync(path.join(root, 'assembly-Stage'));
+    writeManifest(root, { Api: stackArtifact('Api.template.json'), Stage: nestedArtifact('assembly-Stage') });
     expectCdkRustError(
       () => listAssemblyFunctions(root),
-      'FUNCTION_NOT_FOUND',
-      'its manifest, "manifest.json", resolves to a path outside',
+      'INVALID_ASSEMBLY',
+      '(the nested assembly Stage) is not a cloud assembly: it has no manifest.json.',
+      'Fix: synthesize the app again',
+    );
+  });
+
+  test('a template that is not JSON is INVALID_ASSEMBLY, naming the file', () => {
+    const { root } = workspace();
+    fs.writeFileSync(path.join(root, 'Api.template.json'), '{ truncated');
+    expectCdkRustError(
+      () => listAssemblyFunctions(root),
+      'INVALID_ASSEMBLY',
+      `cannot read ${fs.realpathSync(path.join(root, 'Api.template.json'))}: `,
+      'Fix: synthesize the app again',
     );
   });
 });

@@ -48,7 +48,7 @@ describe('RustServiceImage: an image from the Cargo project, named by the source
   });
 
   test('the image hash differs from the Lambda build of the same project (it also exports the CA bundle)', () => {
-    const service = Bundling.prepare({ manifestPath: HELLO, builderImage: BUILDER, artifact: 'service' }, { resolveImage: false });
+    const service = Bundling.prepare({ manifestPath: HELLO, builderImage: BUILDER, containerImage: {} }, { resolveImage: false });
     const fn = Bundling.prepare({ manifestPath: HELLO, builderImage: BUILDER, forceDockerBundling: true }, { resolveImage: false });
     expect(service.assetHash).not.toBe(fn.assetHash);
   });
@@ -61,7 +61,7 @@ describe('RustServiceImage: an image from the Cargo project, named by the source
       bundling: { builderImage: BUILDER },
     });
     const plan = Bundling.prepare(
-      { manifestPath: HELLO, builderImage: BUILDER, artifact: 'service', architecture: lambda.Architecture.ARM_64 },
+      { manifestPath: HELLO, builderImage: BUILDER, containerImage: {}, architecture: lambda.Architecture.ARM_64 },
       { resolveImage: false },
     ).plan;
     expect(plan.target).toBe('aarch64-unknown-linux-musl');
@@ -87,6 +87,17 @@ describe('RustServiceImage: an image from the Cargo project, named by the source
       'ARCHITECTURE_MISMATCH',
       'Svc/Api',
     );
+  });
+
+  test("ecs.CpuArchitecture.of('ARM64') is arm64 as the constant is (it was built as x86_64); an unknown one is refused", () => {
+    expectCdkRustError(
+      () =>
+        image({ architecture: ecs.CpuArchitecture.of('ARM64'), bundling: { builderImage: BUILDER, target: 'x86_64-unknown-linux-musl' } }),
+      'ARCHITECTURE_MISMATCH',
+      'Svc/Api',
+      "the function's architecture is arm64",
+    );
+    expectCdkRustError(() => image({ architecture: ecs.CpuArchitecture.of('X86') }), 'INVALID_PROP', 'Svc/Api', 'architecture: "X86"');
   });
 
   test('health-check timings the image config cannot hold', () => {

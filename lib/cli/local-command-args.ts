@@ -1,0 +1,56 @@
+/**
+ * The command lines of `cdk-rust invoke`, `run` and `watch`, which run what a cloud assembly holds on this
+ * machine: each one's flags, parsed into the arguments its command takes. They share the flags that choose the
+ * assembly and the environment; the rest is checked by the commands (lib/cli/invoke.ts, run.ts, watch.ts).
+ */
+import type { InvokeCommandArgs } from './invoke';
+import { FlagValues, HELP, parseCommand } from './parse-command';
+import type { RunCommandArgs } from './run';
+import type { WatchCommandArgs } from './watch';
+
+/** The flags every local command takes: the assembly, the environment, and help. */
+const LOCAL_FLAGS = {
+  app: { type: 'string' },
+  env: { type: 'string', multiple: true },
+  'aws-credentials': { type: 'boolean' },
+  'aws-profile': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** The flags of `cdk-rust invoke`. */
+export const INVOKE_FLAGS = { ...LOCAL_FLAGS, event: { type: 'string' } } as const;
+
+/** The flags of `cdk-rust run`. */
+export const RUN_FLAGS = { ...LOCAL_FLAGS, timeout: { type: 'string' } } as const;
+
+/** The flags of `cdk-rust watch`. */
+export const WATCH_FLAGS = { ...LOCAL_FLAGS, port: { type: 'string' } } as const;
+
+/** `cdk-rust invoke`'s arguments; {@link HELP} for `--help`. */
+export function invokeArguments(args: readonly string[]): InvokeCommandArgs | typeof HELP {
+  const { values, positionals } = parseCommand(args, INVOKE_FLAGS, true);
+  return values.help ? HELP : { ...sharedArguments(values, positionals), event: values.event };
+}
+
+/** `cdk-rust run`'s arguments; {@link HELP} for `--help`. */
+export function runArguments(args: readonly string[]): RunCommandArgs | typeof HELP {
+  const { values, positionals } = parseCommand(args, RUN_FLAGS, true);
+  return values.help ? HELP : { ...sharedArguments(values, positionals), timeout: values.timeout };
+}
+
+/** `cdk-rust watch`'s arguments; {@link HELP} for `--help`. */
+export function watchCommandArguments(args: readonly string[]): WatchCommandArgs | typeof HELP {
+  const { values, positionals } = parseCommand(args, WATCH_FLAGS, true);
+  return values.help ? HELP : { ...sharedArguments(values, positionals), port: values.port };
+}
+
+/** What every local command takes: the functions or service named, and the flags of {@link LOCAL_FLAGS}. */
+function sharedArguments(values: FlagValues<typeof LOCAL_FLAGS>, positionals: string[]) {
+  return {
+    positionals,
+    app: values.app,
+    env: values.env,
+    awsCredentials: values['aws-credentials'],
+    awsProfile: values['aws-profile'],
+  };
+}

@@ -1,0 +1,137 @@
+/**
+ * The steps of a RustServiceImage: its build prepared (a container image's build, see plan.ts), the image's
+ * settings and name checked before anything is built, and its output layout, the image writer (image-archive.ts)
+ * run by the synth-time build every construct uses (lib/bundling/synth-build.ts).
+ */
+import * as path from 'path';
+import { AssetHashType, AssetStaging, BundlingOutput } from 'aws-cdk-lib';
+import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import { Bundling, PreparedBuild } from '../bundling/bundling';
+import { OutputLayout, WriteOutput } from '../bundling/output-layout';
+import { synthTimeBundling } from '../bundling/synth-build';
+import { CdkRustError } from '../errors';
+import { fromCpuArchitecture, toLambdaArchitecture } from '../private/architecture';
+import { readRegularFile } from '../private/no-follow';
+import { progress } from '../private/progress';
+import { shortHash } from '../private/short-hash';
+import { writeImageArchive } from './image-archive';
+import { binaryPathInImage, checkServiceImageSpec, DEFAULT_WORKING_DIRECTORY, ServiceImageSpec } from './image-spec';
+import type { RustServiceImageProps } from './rust-service-image';
+import { ServiceHealthCheck, imageHealthCheck } from './service-health-check';
+
+/** A service image's layout: `files` may go anywhere in the image (a relative destination is under the working directory). */
+const CONTAINER_IMAGE: OutputLayout = { filesGoInto: 'service' };
+
+/** The archive's name in the staged asset directory. */
+const IMAGE_ARCHIVE = 'image.tar';
+
+/** What the image records, and its name: everything but the files the build makes. */
+export type PlannedImage = Omit<ServiceImageSpec, 'binary' | 'caBundle'>;
+
+/**
+ * The image's build, prepared: errors name the construct, and the notices of every artifact (no Cargo.lock, files
+ * left out) are given. `probe`: build cdk-rust's health probe too.
+ */
+export function prepareImageBuild(scope: Construct, props: RustServiceImageProps, probe: boolean): PreparedBuild {
+  let architecture: lambda.Architecture;
+  try {
+    architecture = toLambdaArchitecture(fromCpuArchitecture(props.architecture));
+  } catch (error) {
+    throw CdkRustError.inConstruct(error, scope.node.path);
+  }
+  return Bundling.prepareFor(
+    {
+      ...props.bundling,
+      manifestPath: props.manifestPath,
+      binaryName: props.binaryName,
+      architecture,
+      containerImage: { zoneinfo: props.timeZones, healthProbe: probe },
+      files: props.files,
+      layout: CONTAINER_IMAGE,
+    },
+    scope,
+  );
+}
+
+/**
+ * The image's settings and name, checked (with where each file lands) before anything is built, and the image's
+ * hash, which its tag starts with: it follows the binary's build and the settings, either changing makes another image.
+ */
+export function planImage(
+  scope: Construct,
+  prepared: PreparedBuild,
+  props: RustServiceImageProps & { readonly port: number },
+  check: ServiceHealthCheck | undefined,
+): { planned: PlannedImage; imageHash: string } {
+  const binaryName = prepared.plan.binaryName;
+  try {
+    const settings = {
+      binaryName,
+      architecture: prepared.plan.architecture,
+      port: props.port,
+      environment: Object.entries(props.environment ?? {}),
+      workingDirectory: props.workingDirectory ?? DEFAULT_WORKING_DIRECTORY,
+      healthCheck: check ? imageHealthCheck(check, binaryPathInImage({ binaryName }), props.port) : undefined,
+    };
+    const imageHash = shortHash(JSON.stringify({ build: prepared.assetHash, settings }), 64);
+    const repoTag = `cdk-rust/${binaryName.toLowerCase().replace(/[^a-z0-9._-]/g, '-')}:${imageHash.slice(0, 16)}`;
+    const planned: PlannedImage = { ...settings, repoTag };
+    const probe = prepared.plan.healthProbe ? { healthProbe: true as const } : {};
+    checkServiceImageSpec({ ...planned, files: prepared.files, ...probe });
+    return { planned, imageHash };
+  } catch (error) {
+    throw CdkRustError.inConstruct(error, scope.node.path);
+  }
+}
+
+/** The image as a tarball asset, built at synth time when its hash is new (a stack being synthesized only). */
+export function imageTarball(
+  scope: Construct,
+  prepared: PreparedBuild,
+  planned: PlannedImage,
+  imageHash: string,
+): ecrAssets.TarballImageAsset {
+  const staging = new AssetStaging(scope, 'Build', {
+    sourcePath: prepared.plan.workspaceRoot,
+    assetHash: imageHash,
+    assetHashType: AssetHashType.CUSTOM,
+    // The output is one .tar file, which CDK would otherwise stage as the asset itself, not as a directory.
+    bundling: synthTimeBundling(prepared, scope.node.path, writeImage(planned, prepared), BundlingOutput.NOT_ARCHIVED),
+  });
+  return new ecrAssets.TarballImageAsset(scope, 'Image', {
+    tarballFile: path.join(staging.absoluteStagedPath, IMAGE_ARCHIVE),
+  });
+}
+
+/** The image's layout: a docker-archive tarball, `image.tar`, written from the build's files by cdk-rust itself. */
+function writeImage(planned: PlannedImage, prepared: PreparedBuild): WriteOutput {
+  return (built, outputDir) => {
+    const digests = writeImageArchive(
+      {
+        ...planned,
+        binary: built.bootstrap,
+        caBundle: readCaBundle(built.caBundle!),
+        zoneinfo: built.zoneinfo,
+        files: prepared.files,
+        healthProbe: built.healthProbe,
+      },
+      path.join(outputDir, IMAGE_ARCHIVE),
+    );
+    progress(`wrote the image of ${planned.binaryName}: ${planned.repoTag} (${digests.configDigest.slice(0, 19)})`);
+  };
+}
+
+/** The CA bundle the build exported: a regular file, read without following a link (see build-output.ts). */
+function readCaBundle(file: string): Buffer {
+  return readRegularFile(
+    file,
+    (kind) =>
+      new CdkRustError(
+        'INVALID_IMAGE',
+        `the CA bundle ${file} is a ${kind}, which the image writer refuses: it never follows a link, which could lead to this machine's own files.`,
+        "use a builder image whose /etc/ssl/certs/ca-certificates.crt is Debian's ca-certificates bundle (the default one has it).",
+      ),
+  );
+}
