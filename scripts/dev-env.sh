@@ -59,7 +59,7 @@ RECIPE="$STATE/builder-recipe.sh"
 # them), the shared builder recipe, plus the host CA bundle that gets baked in. Any change of these
 # => new tag; edits elsewhere in this script do not rebuild the image. Set in cmd_up, once the
 # functions are defined and the shared recipe is extracted.
-image_tag() { { declare -f ensure_image host_cargo apt_uri_for_suite; cat "$RECIPE"; cat "$HOST_CA_BUNDLE" 2>/dev/null; } | sha256sum | cut -c1-12; }
+image_tag() { { declare -f ensure_image prebuild_std host_cargo apt_uri_for_suite; cat "$RECIPE"; cat "$HOST_CA_BUNDLE" 2>/dev/null; } | sha256sum | cut -c1-12; }
 IMAGE=
 
 pid_alive() { local p; p=$(cat "$1" 2>/dev/null) && [[ -n $p ]] && kill -0 "$p" 2>/dev/null; }
@@ -74,14 +74,15 @@ ensure_packages() {
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done
   ((${#missing[@]} == 0)) && return 0
-  log "installing Debian packages: ${missing[*]}"
+  log "installing Debian packages: ${missing[*]} (apt's output: $STATE/apt.log)"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >&2
+  apt-get update -qq >"$STATE/apt.log" 2>&1 || { tail -n 30 "$STATE/apt.log" >&2; die "apt-get update failed (see $STATE/apt.log)"; }
   # policy-rc.d keeps the package scripts from starting the system's own sshd/docker services
   # (we start our own instances below); removed again right after.
   local policy=/usr/sbin/policy-rc.d created_policy=0
   if [[ ! -e $policy ]]; then printf '#!/bin/sh\nexit 101\n' >"$policy"; chmod 755 "$policy"; created_policy=1; fi
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 || { ((created_policy)) && rm -f "$policy"; die "apt-get install failed"; }
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >>"$STATE/apt.log" 2>&1 ||
+    { ((created_policy)) && rm -f "$policy"; tail -n 30 "$STATE/apt.log" >&2; die "apt-get install failed (see $STATE/apt.log)"; }
   ((created_policy)) && rm -f "$policy"
   return 0
 }
@@ -201,6 +202,36 @@ extract_recipe() {
   mv "$RECIPE.new" "$RECIPE"
 }
 
+# Debian ships no musl std, and rustup cannot download one here: the std of both musl targets is built once
+# from the toolchain's own sources (rust-src, with the std's crates vendored in it, so offline), as rustup's
+# prebuilt targets would be (release profile, both panic runtimes, bitcode embedded so that crates built with
+# `lto` can link it), and installed into the rustc sysroot. Every
+# build then links it instead of compiling the std again in each new target cache (-Zbuild-std), which took
+# a minute or more of every cold build. Its log: $STATE/std-prebuild.log.
+prebuild_std() {
+  local root=$1
+  log "building the std of both musl targets into the image's sysroot"
+  chroot "$root" /usr/bin/env -i PATH=/usr/local/bin:/usr/bin:/bin CARGO_HOME=/usr/local/cargo RUSTC=/usr/bin/rustc \
+    RUSTC_BOOTSTRAP=1 sh -exc '
+      sysroot=$(rustc --print sysroot)
+      vendor="$sysroot/lib/rustlib/src/rust/library/vendor"
+      mkdir -p /tmp/std-prebuild/src && cd /tmp/std-prebuild
+      printf "[package]\nname = \"std-prebuild\"\nversion = \"0.0.0\"\nedition = \"2021\"\n" >Cargo.toml
+      echo "fn main() {}" >src/main.rs
+      for target in x86_64-unknown-linux-musl aarch64-unknown-linux-musl; do
+        cargo build --offline --release -Zbuild-std=std,panic_abort --target "$target" \
+          --config "target.$target.rustflags=[\"-C\", \"embed-bitcode=yes\"]" \
+          --config "source.crates-io.replace-with=\"std-vendor\"" --config "source.std-vendor.directory=\"$vendor\""
+        mkdir -p "$sysroot/lib/rustlib/$target/lib"
+        for rlib in target/$target/release/deps/lib*.rlib; do
+          case "$rlib" in */libstd_prebuild-*) ;; *) install -m 0644 "$rlib" "$sysroot/lib/rustlib/$target/lib/" ;; esac
+        done
+      done
+      cd / && rm -rf /tmp/std-prebuild' \
+    >"$STATE/std-prebuild.log" 2>&1 ||
+    { tail -n 30 "$STATE/std-prebuild.log" >&2; die "building the musl std failed (see $STATE/std-prebuild.log)"; }
+}
+
 ensure_image() {
   if "$DOCKER" image inspect "$IMAGE" >/dev/null 2>&1; then return 0; fi
   local t0=$SECONDS main_uri sec_uri upd_uri cargo_bin
@@ -280,15 +311,8 @@ EOF
   # Debian's rustc has no self-contained musl objects, so both targets link through the recipe's musl
   # gcc wrappers (musl's crt objects and libc) with the unwinder kit. Cargo joins arrays across
   # configs (--config on the command line appends to these rustflags), but a
-  # RUSTFLAGS/CARGO_TARGET_*_RUSTFLAGS env var would replace them. build-std is in [unstable] (it
-  # cannot be set per target); it also applies
-  # to x86_64-unknown-linux-gnu, which then builds its std from source too (works with crt-static).
-  # The std's own crates (a handful) come from crates.io like any dependency: a source
-  # replacement would also hide crates.io from the user's crate.
+  # RUSTFLAGS/CARGO_TARGET_*_RUSTFLAGS env var would replace them.
   cat >>"$root/usr/local/cargo/config.toml" <<EOF
-
-[unstable]
-build-std = ["std", "panic_abort"]
 
 [target.x86_64-unknown-linux-musl]
 linker = "musl-gcc"
@@ -298,6 +322,7 @@ rustflags = ["-C", "link-self-contained=no", "-C", "relocation-model=static", "-
 linker = "aarch64-linux-musl-gcc"
 rustflags = ["-C", "link-self-contained=no", "-C", "relocation-model=static", "-L", "$kit64", "-C", "link-arg=$kit64/fprintf_chk.o"]
 EOF
+  prebuild_std "$root"
 
   log "importing rootfs into docker as $IMAGE"
   tar --numeric-owner -C "$root" -c . |
@@ -514,7 +539,7 @@ ensure_node_modules() {
     return 0
   fi
   log "installing npm dependencies (npm ci)"
-  (cd "$REPO" && npm ci --no-audit --no-fund >&2)
+  (cd "$REPO" && npm ci --no-audit --no-fund --loglevel=error >&2)
 }
 
 cmd_up() {
