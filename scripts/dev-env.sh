@@ -204,8 +204,8 @@ extract_recipe() {
 
 # Debian ships no musl std, and rustup cannot download one here: the std of both musl targets is built once
 # from the toolchain's own sources (rust-src, with the std's crates vendored in it, so offline), as rustup's
-# prebuilt targets would be (release profile, both panic runtimes, bitcode embedded so that crates built with
-# `lto` can link it), and installed into the rustc sysroot. Every
+# prebuilt targets would be (release profile, both panic runtimes, panic_abort itself built with panic=abort, and
+# bitcode embedded so that crates built with `lto` can link it), and installed into the rustc sysroot. Every
 # build then links it instead of compiling the std again in each new target cache (-Zbuild-std), which took
 # a minute or more of every cold build. Its log: $STATE/std-prebuild.log.
 prebuild_std() {
@@ -215,11 +215,17 @@ prebuild_std() {
     RUSTC_BOOTSTRAP=1 sh -exc '
       sysroot=$(rustc --print sysroot)
       vendor="$sysroot/lib/rustlib/src/rust/library/vendor"
+      # The panic_abort runtime itself is compiled with panic=abort, as rustc'"'"'s own bootstrap does, so that crates
+      # built with panic = "abort" can link it; everything else with the default (unwind).
+      printf "%s\n" "#!/bin/sh" "prev=" "for arg in \"\$@\"; do" \
+        "  if [ \"\$prev\" = --crate-name ] && [ \"\$arg\" = panic_abort ]; then exec \"\$@\" -C panic=abort; fi" \
+        "  prev=\$arg" "done" "exec \"\$@\"" >/tmp/std-prebuild-rustc
+      chmod 755 /tmp/std-prebuild-rustc
       mkdir -p /tmp/std-prebuild/src && cd /tmp/std-prebuild
       printf "[package]\nname = \"std-prebuild\"\nversion = \"0.0.0\"\nedition = \"2021\"\n" >Cargo.toml
       echo "fn main() {}" >src/main.rs
       for target in x86_64-unknown-linux-musl aarch64-unknown-linux-musl; do
-        cargo build --offline --release -Zbuild-std=std,panic_abort --target "$target" \
+        RUSTC_WRAPPER=/tmp/std-prebuild-rustc cargo build --offline --release -Zbuild-std=std,panic_abort --target "$target" \
           --config "target.$target.rustflags=[\"-C\", \"embed-bitcode=yes\"]" \
           --config "source.crates-io.replace-with=\"std-vendor\"" --config "source.std-vendor.directory=\"$vendor\""
         mkdir -p "$sysroot/lib/rustlib/$target/lib"
@@ -227,7 +233,7 @@ prebuild_std() {
           case "$rlib" in */libstd_prebuild-*) ;; *) install -m 0644 "$rlib" "$sysroot/lib/rustlib/$target/lib/" ;; esac
         done
       done
-      cd / && rm -rf /tmp/std-prebuild' \
+      cd / && rm -rf /tmp/std-prebuild /tmp/std-prebuild-rustc' \
     >"$STATE/std-prebuild.log" 2>&1 ||
     { tail -n 30 "$STATE/std-prebuild.log" >&2; die "building the musl std failed (see $STATE/std-prebuild.log)"; }
 }
