@@ -130,7 +130,7 @@ export interface CargoWork {
   readonly cargoSeconds: number;
   /** How many cargo builds finished in the log. */
   readonly builds: number;
-  /** Crates compiled, in order (std's crates included when build-std rebuilt them). */
+  /** Crates compiled, in order (std's crates included, for a toolchain that builds the std with -Zbuild-std). */
   readonly compiled: string[];
   /** Crates downloaded during the build. */
   readonly downloaded: number;

@@ -87,7 +87,7 @@ export const coldBuild: Scenario = {
     ctx.results.published.oursDockerCold = s.get(A)?.samples ?? [];
     ctx.results.published.oursLocalCold = s.get(B)?.samples ?? [];
     ctx.results.raw['1'] = { logs };
-    notes.push('cold = fresh copy at a new path: new target cache (and std rebuilt by build-std in Docker); registries warm');
+    notes.push('cold = fresh copy at a new path: new target cache (the std is prebuilt in the image); registries warm');
     notes.push('cargo s = cargo\'s own "Finished in" time; wall minus cargo s is the cost around cargo (Docker, context, export)');
     return {
       id: '1',

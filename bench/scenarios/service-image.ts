@@ -29,8 +29,8 @@ const REQUESTS = 1000;
 
 /**
  * The reference: what a team writes for a Rust service on ECS. The build stage is the builder image (rustc and
- * cargo; its cargo config builds std from source with -Zbuild-std, which needs an explicit --target: the host's
- * glibc one); the runtime stage is the Debian slim stand-in with a non-root user.
+ * cargo; its std for the musl targets is prebuilt, but the build names the host's glibc target explicitly, as a
+ * team building for Debian slim would); the runtime stage is the Debian slim stand-in with a non-root user.
  */
 const REFERENCE_DOCKERFILE = `# The reference service image: a multi-stage build onto Debian slim (see bench/scenarios/service-image.ts).
 ARG BUILDER

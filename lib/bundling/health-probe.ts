@@ -146,7 +146,7 @@ strip = true
  * Dockerfile frontend has no heredocs), build it offline with the image's cargo, and leave the binary at
  * `/out/healthcheck` (0755), removing the project and its target directory so the layer holds only the binary.
  *
- * A toolchain that builds the std from source (`-Zbuild-std`, as the offline builder image does) needs the std's own
+ * A toolchain that builds the std from source (`-Zbuild-std` in its cargo config) needs the std's own
  * crates: they are taken from the vendored copy that the toolchain's rust-src ships
  * (`<sysroot>/lib/rustlib/src/rust/library/vendor`) when there is one, so the step needs no registry, no network
  * and no cache of the user's. A toolchain with a prebuilt std (rustup's musl targets) needs nothing at all.
