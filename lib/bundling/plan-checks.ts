@@ -136,10 +136,6 @@ export function validateBuildEnvironment(buildEnvironment: Readonly<Record<strin
   return { ...buildEnvironment };
 }
 
-/**
- * The `cargo build` arguments for a plan: the same in Docker and on the host. `targetDir` is passed
- * as `--target-dir`, which wins over `CARGO_TARGET_DIR` and any `build.target-dir` setting, so the
-
 /** `bundling.builderImage` or `CDK_RUST_BUILDER_IMAGE`, checked to be an image reference. */
 export function resolveBuilderImage(prop: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
   const [image, name] =
