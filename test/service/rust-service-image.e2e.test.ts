@@ -28,7 +28,8 @@ function synthService(crate: string, outdir: string, port: number): Synthesized 
       manifestPath: path.join(crate, 'Cargo.toml'),
       port,
       environment: { PORT: String(port) },
-      healthCheck: { args: ['healthcheck'], interval: Duration.seconds(5), timeout: Duration.seconds(2), retries: 3 },
+      // A timeout that a loaded CI machine's `docker exec` start-up fits in.
+      healthCheck: { args: ['healthcheck'], interval: Duration.seconds(5), timeout: Duration.seconds(5), retries: 3 },
       bundling: { builderImage: devEnv().builderImage },
     });
     app.synth();
@@ -134,7 +135,7 @@ describe('RustServiceImage: a real build becomes an image Docker loads, runs as 
     expect(fields.root_writable).toBe('false');
     expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
     // The health check is the service binary itself (`tiny-service healthcheck`): no shell, no curl.
-    await eventually('Docker reporting the container healthy', 40_000, async () =>
+    await eventually('Docker reporting the container healthy', 60_000, async () =>
       docker('inspect', '--format', '{{.State.Health.Status}}', container) === 'healthy' ? true : undefined,
     );
   });
