@@ -53,25 +53,18 @@ function main(argv: string[]): number | Promise<number> {
   throw new CdkRustError('CLI_USAGE', `unknown command "${command}".`, 'run `cdk-rust --help` for the commands.');
 }
 
-function synth(args: string[]): number | Promise<number> {
-  const parsed = synthArguments(args);
-  return parsed === HELP ? help() : synthCommand(parsed);
+/** A command: its arguments parsed, then `execute` run with them, or the usage for `--help`. */
+function command<A>(parse: (args: readonly string[]) => A | typeof HELP, execute: (parsed: A) => Promise<number>) {
+  return (args: string[]): number | Promise<number> => {
+    const parsed = parse(args);
+    return parsed === HELP ? help() : execute(parsed);
+  };
 }
 
-function invoke(args: string[]): number | Promise<number> {
-  const parsed = invokeArguments(args);
-  return parsed === HELP ? help() : invokeCommand(parsed);
-}
-
-function run(args: string[]): number | Promise<number> {
-  const parsed = runArguments(args);
-  return parsed === HELP ? help() : runCommand(parsed);
-}
-
-function watch(args: string[]): number | Promise<number> {
-  const parsed = watchCommandArguments(args);
-  return parsed === HELP ? help() : watchCommand(parsed);
-}
+const synth = command(synthArguments, synthCommand);
+const invoke = command(invokeArguments, invokeCommand);
+const run = command(runArguments, runCommand);
+const watch = command(watchCommandArguments, watchCommand);
 
 /** A command's `--help`: the whole usage. */
 function help(): number {

@@ -9,7 +9,6 @@ import * as os from 'os';
 import * as path from 'path';
 import { CdkRustError } from '../errors';
 import { isVerbose } from '../private/verbose';
-import { createBuildLog } from './build-log';
 import { writeSecretFiles } from './build-secrets';
 import { BUILD_ID_ARG, EXPORT_STAGE, FETCH_STAGE, NOT_A_FILE_MESSAGE } from './dockerfile';
 import { FRESHEN_SCRIPT } from './freshen';
@@ -77,16 +76,14 @@ export interface DockerBuildRequest {
   readonly inputs: readonly InputFile[];
   /** Where the exported files are written (must exist). */
   readonly outputDir: string;
-  /** The log file that keeps the build's output. @default - a new one (build-log.ts) */
-  readonly logFile?: string;
+  /** The log file that keeps the build's output (build-log.ts). */
+  readonly logFile: string;
 }
 
 /** What a finished build reports. */
 export interface DockerBuildResult {
-  /** Everything docker printed. */
+  /** Everything docker printed (also kept in the request's log file). */
   readonly log: string;
-  /** The file that keeps it (see build-log.ts). */
-  readonly logFile: string;
 }
 
 /** Which of a build's two `docker build` runs (see renderDockerfile): fetch, then compile. */
@@ -182,7 +179,7 @@ export function runDockerBuild(client: DockerClient, request: DockerBuildRequest
   // Outside the context, readable by this user only, and removed with it (see build-secrets.ts).
   const secrets = writeSecretFiles(request.plan.buildSecrets);
   const contextDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-rust-context-'));
-  const logFile = request.logFile ?? createBuildLog(request.plan.binaryName);
+  const { logFile } = request;
   const verbose = isVerbose();
   try {
     writeContext(contextDir, request);
@@ -214,7 +211,7 @@ export function runDockerBuild(client: DockerClient, request: DockerBuildRequest
         throw buildFailed(request, result.output, logFile);
       }
     }
-    return { log, logFile };
+    return { log };
   } finally {
     fs.rmSync(contextDir, { recursive: true, force: true });
     secrets.remove();

@@ -119,9 +119,9 @@ const PROGRESS_ENV = { CARGO_TERM_PROGRESS_WHEN: 'always', CARGO_TERM_PROGRESS_W
 
 /**
  * Builds on the host into `targetDir`, copies the binary to `<outputDir>/bootstrap` and returns
- * cargo's output, which is also appended to `logFile` when given.
+ * cargo's output, which is also appended to `logFile`.
  */
-export function runLocalBuild(plan: BuildPlan, targetDir: string, outputDir: string, logFile?: string): string {
+export function runLocalBuild(plan: BuildPlan, targetDir: string, outputDir: string, logFile: string): string {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-rust-local-'));
   try {
     let knownHostsFile: string | undefined;
@@ -154,7 +154,7 @@ export function runLocalBuild(plan: BuildPlan, targetDir: string, outputDir: str
       throw new CdkRustError(
         'BUILD_FAILED',
         `the local build of ${plan.packageName}/${plan.binaryName} for ${plan.target} failed:\n\n${output.trim()}\n` +
-          (logFile ? `(The build's full output: ${logFile})\n` : ''),
+          `(The build's full output: ${logFile})\n`,
         "fix the error above (it is cargo's own output), then synth again.",
       );
     }

@@ -19,7 +19,7 @@ import { checkSshAgent } from './ssh-agent';
 
 /** What a finished build reports: where its files are, and what it printed. */
 export interface BuildOutput extends TakenExport {
-  /** Everything the build printed (also streamed to stderr while it ran). */
+  /** Everything the build printed (also kept in its log file, and streamed to stderr when verbose). */
   readonly log: string;
 }
 
