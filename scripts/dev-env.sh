@@ -2,7 +2,7 @@
 # Development / CI environment for cdk-rust.
 #
 #   scripts/dev-env.sh [up]   install + start everything (idempotent; fast no-op when all is up)
-#   scripts/dev-env.sh down   stop what `up` started (sshd, ssh-agent, the registry, dockerd)
+#   scripts/dev-env.sh down   stop what `up` started (sshd, ssh-agent, buildkitd, the registry, dockerd)
 #
 # `up` provides, all on this machine and offline except for Debian's mirror and crates.io:
 #   * Debian's Docker engine (20.10, BuildKit built into /usr/bin/docker), no bridge network;
@@ -20,9 +20,13 @@
 #     deterministically from test/fixtures/git-server/<name>, plus an ssh-agent holding the client key;
 #   * a Docker registry (Debian's docker-registry) on 127.0.0.1:22225 only, storing in .dev-env/registry:
 #     where `cdk deploy` to moto pushes service images (ECR cannot be reached from here);
+#   * a real BuildKit daemon (buildkitd, built from the Go module proxy, OCI worker with Debian's runc) on a
+#     unix socket only, used through the buildx builder `cdk-rust-remote` (driver `remote`), with the
+#     builder image pushed to the loopback registry (scripts/dev-env-remote-builder.sh);
 #   * .dev-env/env.sh and .dev-env/env.json with the variables the tests read (CDK_DOCKER,
 #     CDK_RUST_BUILDER_IMAGE, SSH_AUTH_SOCK, CDK_RUST_TEST_KNOWN_HOSTS, CDK_RUST_TEST_GIT_URL,
-#     CDK_RUST_TEST_REGISTRY, CDK_RUST_TEST_BUILDX_DOCKER, CDK_RUST_TEST_BUILDX_CONFIG).
+#     CDK_RUST_TEST_REGISTRY, CDK_RUST_TEST_BUILDX_DOCKER, CDK_RUST_TEST_BUILDX_CONFIG,
+#     CDK_RUST_TEST_REMOTE_BUILDER, CDK_RUST_TEST_REMOTE_IMAGE).
 #
 # Everything the script creates lives in <repo>/.dev-env/ except the docker engine's own data,
 # the `git` user, /srv/cdk-rust-git and Go's module and build caches (from building buildx).
@@ -61,6 +65,9 @@ RECIPE="$STATE/builder-recipe.sh"
 # functions are defined and the shared recipe is extracted.
 image_tag() { { declare -f ensure_image prebuild_std host_cargo apt_uri_for_suite; cat "$RECIPE"; cat "$HOST_CA_BUNDLE" 2>/dev/null; } | sha256sum | cut -c1-12; }
 IMAGE=
+
+# shellcheck source=scripts/dev-env-remote-builder.sh
+. "$REPO/scripts/dev-env-remote-builder.sh"
 
 pid_alive() { local p; p=$(cat "$1" 2>/dev/null) && [[ -n $p ]] && kill -0 "$p" 2>/dev/null; }
 
@@ -526,6 +533,8 @@ write_env() {
     CDK_RUST_TEST_REGISTRY "$REGISTRY_ADDR"
     CDK_RUST_TEST_BUILDX_DOCKER "$BUILDX_DOCKER"
     CDK_RUST_TEST_BUILDX_CONFIG "$BUILDX_CONFIG"
+    CDK_RUST_TEST_REMOTE_BUILDER "$REMOTE_BUILDER"
+    CDK_RUST_TEST_REMOTE_IMAGE "$REMOTE_IMAGE_REF"
   )
   local i sh='' json='{' sep=''
   for ((i = 0; i < ${#kv[@]}; i += 2)); do
@@ -565,6 +574,7 @@ cmd_up() {
   ensure_sshd
   ensure_agent
   ensure_registry
+  ensure_remote_builder_env
   check_git_over_ssh
   write_env
   log "up in $((SECONDS - t0)) s: image $IMAGE, git $GIT_URL @ $(cat "$STATE/private-greeting.sha")"
@@ -586,6 +596,8 @@ cmd_down() {
   stop_pidfile sshd "$STATE/sshd.pid"
   stop_pidfile ssh-agent "$STATE/agent.pid"
   rm -f "$STATE/agent.sock"
+  stop_pidfile buildkitd "$STATE/buildkitd.pid"
+  rm -f "$BUILDKITD_SOCK"
   stop_pidfile registry "$STATE/registry.pid"
   stop_pidfile dockerd "$STATE/dockerd.pid"   # only a dockerd this script started
 }

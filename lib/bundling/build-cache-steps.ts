@@ -102,7 +102,7 @@ function restore(build: CachedBuild, cache: BuildCacheDirectory): RestoreOutcome
   const work = cache.workDirectory();
   try {
     fs.writeFileSync(path.join(work, 'Dockerfile'), renderProbeDockerfile(build.image, build.cacheIds, found.entry.deps.sha256));
-    const probe = checked(runQuietBuild(build.client, work, CACHE_EXPORT_STAGE, path.join(work, 'probe')), what);
+    const probe = checked(runQuietBuild(build.client, work, CACHE_EXPORT_STAGE, path.join(work, 'probe'), build.plan.builder), what);
     if (probe.status !== 0) {
       warn(`build cache: could not look into the daemon's caches, so ${what} builds without the cache:\n${failedStepOutput(probe.output)}`);
       return { exact: false };
@@ -179,7 +179,10 @@ function seed(
     path.join(seedDir, 'Dockerfile'),
     renderSeedDockerfile(build.image, build.cacheIds, { target: parts.target, deps: parts.deps ? entry.deps.sha256 : undefined }),
   );
-  const result = checked(runQuietBuild(build.client, seedDir, CACHE_EXPORT_STAGE, path.join(work, 'seeded')), build.plan.binaryName);
+  const result = checked(
+    runQuietBuild(build.client, seedDir, CACHE_EXPORT_STAGE, path.join(work, 'seeded'), build.plan.builder),
+    build.plan.binaryName,
+  );
   if (result.status !== 0) {
     warn(
       `build cache: restoring ${entry.key} failed, so ${build.plan.binaryName} builds without the cache:\n${failedStepOutput(result.output)}`,
@@ -207,7 +210,7 @@ function save(build: CachedBuild, cache: BuildCacheDirectory, restored: RestoreO
     fs.writeFileSync(path.join(work, SELECT_DEPS_FILE), SELECT_DEPS_SCRIPT);
     fs.writeFileSync(path.join(work, 'Dockerfile'), renderSaveDockerfile(build.image, build.cacheIds));
     const out = path.join(work, 'out');
-    const save = checked(runQuietBuild(build.client, work, CACHE_EXPORT_STAGE, out), what);
+    const save = checked(runQuietBuild(build.client, work, CACHE_EXPORT_STAGE, out, build.plan.builder), what);
     if (save.status !== 0) {
       warn(`build cache: saving the caches of ${what} failed; the build itself succeeded:\n${failedStepOutput(save.output)}`);
       return;

@@ -12,6 +12,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { CdkRustError } from '../errors';
 import { DockerClient, dockerEnv, failedStepOutput } from './docker';
+import { checkBuilderClient, isRemoteBuilder, remoteBuilderImageError } from './buildx-builder';
 import { BUILDER_RECIPE } from './builder-recipe';
 import { progress } from '../private/progress';
 import { shortHash } from '../private/short-hash';
@@ -68,12 +69,23 @@ export function isDigestPinned(image: string): boolean {
  * The identity of `image` for the asset hash: the reference itself when it is pinned by digest;
  * otherwise the id of the local image, which is built first (the default image) or pulled (any
  * other) when this machine does not have it yet. `docker` is asked for the client only then: a
- * digest-pinned image needs no Docker at all.
+ * digest-pinned image needs no Docker at all. `builder` is `bundling.builder`: on a remote builder (which cannot
+ * see this machine's images) the default image cannot be used, nor a tag this machine lacks (nothing is pulled
+ * here just to learn what the tag stands for).
  */
-export function builderImageIdentity(image: string, docker: () => DockerClient): string {
+export function builderImageIdentity(image: string, docker: () => DockerClient, builder?: string): string {
   if (isDigestPinned(image)) return image;
   const client = docker();
+  checkBuilderClient(client, builder);
   let id = localImageId(client, image);
+  if ((id === undefined || image === DEFAULT_BUILDER_IMAGE) && isRemoteBuilder(client, builder)) {
+    throw remoteBuilderImageError(
+      image,
+      image === DEFAULT_BUILDER_IMAGE
+        ? "is cdk-rust's default image, which is built into the local daemon only"
+        : 'is a tag that the local daemon does not have, so cdk-rust cannot tell which image it stands for',
+    );
+  }
   if (id === undefined) {
     if (image === DEFAULT_BUILDER_IMAGE) buildDefaultBuilderImage(client);
     else pullImage(client, image);

@@ -10,7 +10,8 @@ import { writeLambdaZip } from './output-layout';
 import { BuildPlan } from './plan';
 import { BundlingProps, PrepareOptions, PreparedBuild, buildSite, prepareBuild, prepareBuildFor } from './prepared-build';
 import { BuildOutput, runBuild } from './run-build';
-import { buildInto, synthTimeCode } from './synth-build';
+import { buildInto } from './synth-build';
+import { SynthTimeCode } from './synth-time-code';
 
 export type { BundlingProps, PrepareOptions, PreparedBuild } from './prepared-build';
 export type { BuildOutput } from './run-build';
@@ -37,7 +38,7 @@ export class Bundling {
    * neither build nor ask Docker anything, errors name `<scope path>/<id>`, and a missing Cargo.lock is
    * reported there as a warning.
    */
-  public static bundle(props: BundlingProps, scope?: IConstruct, id?: string): lambda.AssetCode {
+  public static bundle(props: BundlingProps, scope?: IConstruct, id?: string): lambda.Code {
     return Bundling.bundleWithPlan(props, scope, id).code;
   }
 
@@ -46,9 +47,9 @@ export class Bundling {
     props: BundlingProps,
     scope?: IConstruct,
     id?: string,
-  ): { code: lambda.AssetCode; plan: BuildPlan; assetHash: string } {
+  ): { code: lambda.Code; plan: BuildPlan; assetHash: string } {
     const prepared = prepareBuildFor(props, scope, id);
-    const code = synthTimeCode(prepared, buildSite(scope, id), writeLambdaZip(prepared.files));
+    const code = new SynthTimeCode(prepared, buildSite(scope, id), writeLambdaZip(prepared.files));
     return { code, plan: prepared.plan, assetHash: prepared.assetHash };
   }
 

@@ -14,6 +14,7 @@
  * read-only, and the seed writes the shared registry and git caches only with crates whose checksum
  * is the lock file's and git objects rebuilt into repositories of its own making.
  */
+import { gitDir, projectCacheMount, registryDir, sharedCacheMount, underWriterLock } from './cache-mounts';
 import { BUILD_ID_ARG, CARGO_HOME, CacheIds, TARGET_DIR } from './dockerfile';
 
 export { INSTALL_DEPS_SCRIPT, SELECT_DEPS_SCRIPT, VERIFY_DEPS_SCRIPT } from './cache-scripts';
@@ -45,9 +46,10 @@ const DEPS_MARKERS = `${CARGO_HOME}/registry/.cdk-rust-deps`;
  */
 const TARGET_IS_WARM = `[ -e ${TARGET_DIR}/CACHEDIR.TAG ] || [ -e ${TARGET_DIR}/.cdk-rust-inputs ]`;
 
-function cacheMount(id: string, target: string, readonly: boolean): string {
-  return `--mount=type=cache,id=${id},target=${target},sharing=locked${readonly ? ',readonly' : ''}`;
-}
+/** The target cache is the project's own (locked); the registry and git caches are shared (see cache-mounts.ts). */
+const cacheMount = projectCacheMount;
+const registryMount = (ids: CacheIds, readonly: boolean) => sharedCacheMount(ids.registry, registryDir(CARGO_HOME), readonly);
+const gitMount = (ids: CacheIds, readonly: boolean) => sharedCacheMount(ids.git, gitDir(CARGO_HOME), readonly);
 
 function run(mounts: readonly string[], commands: readonly string[]): string {
   return ['RUN ' + mounts.join(' \\\n    '), '    ' + commands.join(' \\\n && ')].join(' \\\n');
@@ -75,7 +77,7 @@ function stages(what: string, image: string, runs: readonly string[], before: re
 export function renderProbeDockerfile(image: string, ids: CacheIds, depsMarker: string): string {
   return stages('probes the build caches', image, [
     run(
-      [cacheMount(ids.target, TARGET_DIR, true), cacheMount(ids.registry, `${CARGO_HOME}/registry`, true)],
+      [cacheMount(ids.target, TARGET_DIR, true), registryMount(ids, true)],
       [
         'mkdir -p /out',
         `if ${TARGET_IS_WARM}; then echo warm > /out/target; else echo empty > /out/target; fi`,
@@ -169,13 +171,13 @@ export function renderSeedDockerfile(image: string, ids: CacheIds, parts: { targ
     runs.push(
       run(
         [
-          cacheMount(ids.registry, `${CARGO_HOME}/registry`, false),
-          cacheMount(ids.git, `${CARGO_HOME}/git`, false),
+          registryMount(ids, false),
+          gitMount(ids, false),
           bind(VERIFIED, VERIFIED, VERIFY_STAGE),
           bind(INSTALL_DEPS_FILE, `/cdk-rust/${INSTALL_DEPS_FILE}`),
         ],
         [
-          `sh /cdk-rust/${INSTALL_DEPS_FILE} ${VERIFIED} ${CARGO_HOME}`,
+          underWriterLock(`sh /cdk-rust/${INSTALL_DEPS_FILE} ${VERIFIED} ${CARGO_HOME}`, CARGO_HOME),
           `mkdir -p ${DEPS_MARKERS}`,
           `touch ${DEPS_MARKERS}/${hex(parts.deps)}`,
         ],
@@ -199,8 +201,8 @@ export function renderSaveDockerfile(image: string, ids: CacheIds): string {
     run(
       [
         cacheMount(ids.target, TARGET_DIR, true),
-        cacheMount(ids.registry, `${CARGO_HOME}/registry`, true),
-        cacheMount(ids.git, `${CARGO_HOME}/git`, true),
+        registryMount(ids, true),
+        gitMount(ids, true),
         bind(LOCK_DEPS_FILE, `/cdk-rust/${LOCK_DEPS_FILE}`),
         bind(SELECT_DEPS_FILE, `/cdk-rust/${SELECT_DEPS_FILE}`),
       ],

@@ -10,7 +10,8 @@ import * as path from 'path';
 import { CdkRustError } from '../errors';
 import { isVerbose } from '../private/verbose';
 import { writeSecretFiles } from './build-secrets';
-import { BUILD_ID_ARG, EXPORT_STAGE, FETCH_STAGE, NOT_A_FILE_MESSAGE } from './dockerfile';
+import { builderArgs, builderFailureFix } from './buildx-builder';
+import { BUILD_ID_ARG, CHECK_STAGE, EXPORT_STAGE, FETCH_STAGE, NOT_A_FILE_MESSAGE } from './dockerfile';
 import { FRESHEN_SCRIPT } from './freshen';
 import { ExcludedFile, InputFile, collectInputs } from './hash';
 import { describeMissingInputs, findMissingInputs } from './missing-input';
@@ -78,6 +79,8 @@ export interface DockerBuildRequest {
   readonly outputDir: string;
   /** The log file that keeps the build's output (build-log.ts). */
   readonly logFile: string;
+  /** What the build is called in its status line and errors. @default - the plan's bin */
+  readonly label?: string;
 }
 
 /** What a finished build reports. */
@@ -86,14 +89,29 @@ export interface DockerBuildResult {
   readonly log: string;
 }
 
-/** Which of a build's two `docker build` runs (see renderDockerfile): fetch, then compile. */
-export type BuildPhase = 'fetch' | 'compile';
+/**
+ * Which of a build's `docker build` runs (see renderDockerfile): check (locked plans), fetch (unless the check
+ * passed), then compile.
+ */
+export type BuildPhase = 'check' | 'fetch' | 'compile';
+
+/** The runs a build of `plan` may make, in order: the fetch is skipped when the check passes. */
+export function buildPhases(plan: BuildPlan): BuildPhase[] {
+  return plan.locked ? ['check', 'fetch', 'compile'] : ['fetch', 'compile'];
+}
+
+const PHASE_STATUS: Record<BuildPhase, string> = {
+  check: 'checking dependencies',
+  fetch: 'fetching dependencies',
+  compile: 'compiling',
+};
 
 /**
  * The arguments of one `docker build` run (after the client command). `buildId` is new for every
- * build. The fetch run gets the build's network and the SSH agent; the compile run gets
- * `--network none`, no agent, and exports the `bootstrap` into `outputDir`. Both get the build
- * secrets, as `--secret id=ID,src=FILE` (`secretFiles`: the file holding each id's value).
+ * build. The check run gets `--network none`, no agent and no secret; the fetch run gets the build's network
+ * and the SSH agent; the compile run gets `--network none`, no agent, and exports the `bootstrap` into `outputDir`.
+ * Fetch and compile get the build secrets, as `--secret id=ID,src=FILE` (`secretFiles`: the file holding each id's value), and with buildx the
+ * builder (`--builder`: `bundling.builder`, else `BUILDX_BUILDER`; see buildx-builder.ts).
  */
 export function dockerBuildArgs(
   client: DockerClient,
@@ -103,8 +121,12 @@ export function dockerBuildArgs(
   buildId: string,
   options: { readonly outputDir?: string; readonly sshSocket?: string; readonly secretFiles?: Readonly<Record<string, string>> } = {},
 ): string[] {
-  const args = client.mode === 'buildx' ? ['buildx', 'build'] : ['build'];
+  const args = [...(client.mode === 'buildx' ? ['buildx', 'build'] : ['build']), ...builderArgs(client, plan.builder)];
   args.push('--progress', 'plain', '--build-arg', `${BUILD_ID_ARG}=${buildId}`);
+  if (phase === 'check') {
+    args.push('--network', 'none', '--target', CHECK_STAGE, ...(client.mode === 'buildx' ? ['--output', 'type=cacheonly'] : []));
+    return [...args, '--file', path.join(contextDir, 'Dockerfile'), contextDir];
+  }
   for (const [id, file] of Object.entries(options.secretFiles ?? {})) args.push('--secret', csvJoin([`id=${id}`, `src=${file}`]));
   if (phase === 'fetch') {
     args.push('--network', plan.network, '--target', FETCH_STAGE);
@@ -143,11 +165,19 @@ export interface QuietBuildResult {
 /**
  * Runs one small `docker build` of `<contextDir>/Dockerfile` with `--network none` and no agent,
  * exporting its `stage` into `outputDir`, without streaming its output (the build cache's probe, seed
- * and save builds: their progress is one line of cdk-rust's, and their output is quoted on failure).
+ * and save builds: their progress is one line of cdk-rust's, and their output is quoted on failure), on the
+ * build's `builder` (`bundling.builder`; see buildx-builder.ts).
  */
-export function runQuietBuild(client: DockerClient, contextDir: string, stage: string, outputDir: string): QuietBuildResult {
+export function runQuietBuild(
+  client: DockerClient,
+  contextDir: string,
+  stage: string,
+  outputDir: string,
+  builder?: string,
+): QuietBuildResult {
   const args = [
     ...(client.mode === 'buildx' ? ['buildx', 'build'] : ['build']),
+    ...builderArgs(client, builder),
     '--progress',
     'plain',
     '--build-arg',
@@ -171,7 +201,9 @@ export function runQuietBuild(client: DockerClient, contextDir: string, stage: s
 }
 
 /**
- * Runs the build: the fetch run, then the compile run (see renderDockerfile). The context is staged
+ * Runs the build: the check run (locked plans), the fetch run unless the check passed, then the compile run (see
+ * renderDockerfile). A failed check is expected (something is not downloaded yet): its output goes to the build log
+ * only, never to the terminal, even with --verbose. The context is staged
  * in a fresh temporary directory (only the plan's inputs, so `target/`, credentials and unrelated
  * files are never sent) and removed afterwards, whatever happens.
  */
@@ -185,25 +217,30 @@ export function runDockerBuild(client: DockerClient, request: DockerBuildRequest
     writeContext(contextDir, request);
     const buildId = crypto.randomUUID();
     let log = '';
-    for (const phase of ['fetch', 'compile'] as const) {
+    let present = false;
+    for (const phase of buildPhases(request.plan)) {
+      if (phase === 'fetch' && present) continue;
       const args = dockerBuildArgs(client, phase, request.plan, contextDir, buildId, {
         outputDir: request.outputDir,
         sshSocket,
         secretFiles: secrets.files,
       });
-      const status = phase === 'fetch' ? 'fetching dependencies' : 'compiling';
       const result = runStreaming(client.command, args, {
         env: dockerEnv(client),
         logFile,
-        display: { label: request.plan.binaryName, verbose, status },
+        display: { label: request.label ?? request.plan.binaryName, verbose: verbose && phase !== 'check', status: PHASE_STATUS[phase] },
       });
       log += result.output;
       if (result.signal) {
         throw new CdkRustError(
           'BUILD_INTERRUPTED',
-          `the Docker build of ${request.plan.binaryName} was interrupted (${result.signal}).`,
+          `the Docker build of ${request.label ?? request.plan.binaryName} was interrupted (${result.signal}).`,
           'synth again: nothing of the interrupted build was kept.',
         );
+      }
+      if (phase === 'check') {
+        present = result.status === 0;
+        continue;
       }
       if (result.status !== 0) {
         // Quiet builds showed none of it: the failed run's whole output, as --verbose would have shown it.
@@ -286,7 +323,7 @@ export function failedStepOutput(log: string): string {
  * that lacks them, not the user's code. The excluded files are listed again only then (a failed build is rare).
  */
 function buildFailed(request: DockerBuildRequest, log: string, logFile: string): CdkRustError {
-  const problem = `${describeFailure(request.plan, log)}(The build's full output: ${logFile})\n`;
+  const problem = `${describeFailure(request, log)}(The build's full output: ${logFile})\n`;
   const collected = { inputs: request.inputs, excluded: excludedFiles(request.plan) };
   const missing = describeMissingInputs(findMissingInputs(log, request.plan, collected));
   return missing
@@ -302,12 +339,10 @@ function excludedFiles(plan: BuildPlan): ExcludedFile[] {
   }
 }
 
-function describeFailure(plan: BuildPlan, log: string): string {
-  return (
-    `the Docker build of ${plan.packageName}/${plan.binaryName} for ${plan.target} failed. Output of the failed step:\n\n` +
-    failedStepOutput(log) +
-    '\n'
-  );
+function describeFailure(request: DockerBuildRequest, log: string): string {
+  const { plan } = request;
+  const what = request.label ?? `${plan.packageName}/${plan.binaryName}`;
+  return `the Docker build of ${what} for ${plan.target} failed. Output of the failed step:\n\n` + failedStepOutput(log) + '\n';
 }
 
 /** The fix of a failed build, by what its output says. */
@@ -333,6 +368,8 @@ export function buildFailureFix(log: string): string {
       'build script as it runs) and remove or update that dependency.'
     );
   }
+  const builderFix = builderFailureFix(log);
+  if (builderFix) return builderFix;
   if (/Host key verification failed/.test(log)) {
     return "the git host's key did not match bundling.knownHosts: check the pinned line (host, port and key).";
   }

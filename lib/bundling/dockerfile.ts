@@ -8,7 +8,9 @@
 import { CdkRustError } from '../errors';
 import { shortHash } from '../private/short-hash';
 import { secretExports, secretMounts } from './build-secrets';
+import { gitDir, projectCacheMount, registryDir, sharedCacheMount, underWriterLock } from './cache-mounts';
 import { HEALTH_PROBE_FILE, HEALTH_PROBE_STAGE, healthProbeCommands } from './health-probe';
+import { BinRef } from './cargo-args';
 import { BuildPlan, cargoBuildArgs, cargoFetchArgs } from './plan';
 
 /** Where the library's builds expect Cargo's home in the builder image (as in the official images). */
@@ -24,6 +26,11 @@ export const BUILD_ID_ARG = 'CDK_RUST_BUILD_ID';
 
 /** The stage a fetch build stops at: the only stage that sees the network and the SSH agent. */
 export const FETCH_STAGE = 'fetch';
+/**
+ * The stage that checks, offline, that the shared caches hold everything the lock file names (see
+ * {@link renderDockerfile}); rendered for locked plans only.
+ */
+export const CHECK_STAGE = 'check';
 /** The builder image's CA bundle (Debian's ca-certificates), exported for service images. */
 export const CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 /** Its name beside `bootstrap` in the build output. */
@@ -64,10 +71,17 @@ export function cacheIdsFor(plan: BuildPlan, imageIdentity: string): CacheIds {
 }
 
 /**
- * Renders the Dockerfile for `plan`, built `FROM image`. It runs as two builds:
+ * Renders the Dockerfile for `plan`, built `FROM image`. It runs as two or three builds:
  *
+ * - `check` ({@link CHECK_STAGE}), for a locked plan, built with `--network none`, no agent and no secret:
+ *   `cargo fetch --offline --locked` with the shared registry and git caches mounted read-only, which succeeds
+ *   when they already hold every crate and git checkout the lock file names. Cargo runs no build script here,
+ *   and nothing in this step can write a cache. When it succeeds, the fetch build is skipped (runDockerBuild),
+ *   so an unchanged dependency set never takes the writers' lock nor touches the network. An unlocked plan has
+ *   no check: its dependencies are resolved against the registry's index on every build.
  * - `fetch` ({@link FETCH_STAGE}), built with the build's network and, when needed, the SSH agent:
- *   `cargo fetch` fills the registry and git caches. Cargo runs no build script here.
+ *   `cargo fetch` fills the registry and git caches, holding the writers' lock of the shared caches
+ *   (cache-mounts.ts: readers of other projects never wait for it). Cargo runs no build script here.
  * - `compile`, exported through `export` ({@link EXPORT_STAGE}), built with `--network none` and no
  *   agent: `cargo build --offline` with the registry and git caches mounted read-only, so no build
  *   script can reach the network or the agent, nor plant anything (a git `core.sshCommand`, a hook,
@@ -75,14 +89,17 @@ export function cacheIdsFor(plan: BuildPlan, imageIdentity: string): CacheIds {
  *   `bootstrap`, checked to be a regular file, leaves the compile stage; a service's CA bundle and
  *   time-zone data come from their own stage, where no build script runs (see imageDataStage).
  *
+ * `bins`, for a group build (build-group.ts): several bins built with the plan's settings in one `cargo build`, each
+ * exported as `bins/<name>` instead of `bootstrap`.
+ *
  * Every value that comes from the user or the file system is checked to hold no line break, so none
  * can add an instruction.
  */
-export function renderDockerfile(plan: BuildPlan, image: string, cacheIds: CacheIds): string {
+export function renderDockerfile(plan: BuildPlan, image: string, cacheIds: CacheIds, bins?: readonly BinRef[]): string {
   const workdir = plan.workdir ? `${CONTEXT_DIR}/${plan.workdir}` : CONTEXT_DIR;
-  const cacheMount = (id: string, target: string, readonly: boolean) =>
-    `--mount=type=cache,id=${id},target=${target},sharing=locked${readonly ? ',readonly' : ''}`;
-  const binary = `${TARGET_DIR}/${plan.target}/${plan.profileDir}/${plan.binaryName}`;
+  const registry = registryDir(CARGO_HOME);
+  const git = gitDir(CARGO_HOME);
+  const built = (name: string) => `${TARGET_DIR}/${plan.target}/${plan.profileDir}/${name}`;
 
   const base = [
     `FROM ${oneLine(image, 'the builder image')} AS %STAGE%`,
@@ -100,7 +117,7 @@ export function renderDockerfile(plan: BuildPlan, image: string, cacheIds: Cache
   const fetchMounts = plan.ssh.forward
     ? ['--mount=type=ssh,required=true', '--mount=type=bind,source=known_hosts,target=/etc/ssh/ssh_known_hosts']
     : [];
-  fetchMounts.push(cacheMount(cacheIds.registry, `${CARGO_HOME}/registry`, false), cacheMount(cacheIds.git, `${CARGO_HOME}/git`, false));
+  fetchMounts.push(sharedCacheMount(cacheIds.registry, registry, false), sharedCacheMount(cacheIds.git, git, false));
   // bundling.buildSecrets: mounted by id and exported for the step's command only; no value is ever in this text.
   fetchMounts.push(...secretMounts(plan.buildSecrets));
   const secretCommands = secretExports(plan.buildSecrets);
@@ -114,19 +131,31 @@ export function renderDockerfile(plan: BuildPlan, image: string, cacheIds: Cache
   // Compile offline after making changed contents look changed to cargo (see FRESHEN_SCRIPT in freshen.ts), and
   // copy the binary out of the cache mount in the same step (mounts are not layers).
   const compileMounts = [
-    cacheMount(cacheIds.registry, `${CARGO_HOME}/registry`, true),
-    cacheMount(cacheIds.git, `${CARGO_HOME}/git`, true),
-    cacheMount(cacheIds.target, TARGET_DIR, false),
+    sharedCacheMount(cacheIds.registry, registry, true),
+    sharedCacheMount(cacheIds.git, git, true),
+    projectCacheMount(cacheIds.target, TARGET_DIR, false),
     `--mount=type=bind,source=freshen.sh,target=${FRESHEN_PATH}`,
     ...secretMounts(plan.buildSecrets),
   ];
 
   const lines = [
     `# Generated by cdk-rust: ${plan.packageName}/${plan.binaryName} for ${plan.target} (profile ${plan.profile}).`,
-    '# Built twice: --target fetch (network, SSH agent), then --target export with --network none.',
+    '# Built as: --target check (--network none; locked plans), --target fetch (network, SSH agent) unless the check',
+    '# passed, then --target export with --network none.',
+    ...(plan.locked
+      ? [
+          ...stage(CHECK_STAGE),
+          `ARG ${BUILD_ID_ARG}`,
+          runStep(
+            [sharedCacheMount(cacheIds.registry, registry, true), sharedCacheMount(cacheIds.git, git, true)],
+            `${fetchEnv}${shellJoin(['cargo', ...cargoFetchArgs(plan), '--offline'])}`,
+          ),
+          '',
+        ]
+      : []),
     ...stage(FETCH_STAGE),
     `ARG ${BUILD_ID_ARG}`,
-    runStep(fetchMounts, ...secretCommands, `${fetchEnv}${shellJoin(['cargo', ...cargoFetchArgs(plan)])}`),
+    runStep(fetchMounts, ...secretCommands, underWriterLock(`${fetchEnv}${shellJoin(['cargo', ...cargoFetchArgs(plan)])}`, CARGO_HOME)),
     '',
     ...stage('compile'),
     `ARG ${BUILD_ID_ARG}`,
@@ -135,23 +164,46 @@ export function renderDockerfile(plan: BuildPlan, image: string, cacheIds: Cache
       ...secretCommands,
       `sh ${FRESHEN_PATH} ${TARGET_DIR} ${CONTEXT_DIR}`,
       // Cargo's progress bar although its output is a pipe: quiet builds turn it into one status line (process.ts).
-      `CARGO_TERM_PROGRESS_WHEN=always CARGO_TERM_PROGRESS_WIDTH=100 ${shellJoin(['cargo', ...cargoBuildArgs(plan, TARGET_DIR), '--offline'])}`,
-      `install -D -m 0755 ${binary} /out/bootstrap`,
-      // Build scripts ran as root in this container and may have replaced `install` itself: the shell's own
-      // `[` checks that what leaves is a regular file, not a link (cdk-rust refuses links on the host too).
-      `if [ -L /out/bootstrap ] || [ ! -f /out/bootstrap ]; then echo ${shellJoin([NOT_A_FILE_MESSAGE])} >&2; exit 1; fi`,
+      `CARGO_TERM_PROGRESS_WHEN=always CARGO_TERM_PROGRESS_WIDTH=100 ${shellJoin(['cargo', ...cargoBuildArgs(plan, TARGET_DIR, bins), '--offline'])}`,
+      ...(bins ? installBins(bins, built) : installBootstrap(built(plan.binaryName))),
     ),
     ...imageDataStage(plan, image),
     ...healthProbeStage(plan, image),
     '',
     `FROM scratch AS ${EXPORT_STAGE}`,
     // Only the binary comes from the stage where build scripts ran.
-    'COPY --from=compile /out/bootstrap /bootstrap',
+    bins ? `COPY --from=compile ${GROUP_BINS_DIR}/ /${GROUP_BINS}/` : 'COPY --from=compile /out/bootstrap /bootstrap',
     ...(plan.caBundle || plan.zoneinfo ? [`COPY --from=${IMAGE_DATA_STAGE} /out/ /`] : []),
     ...(plan.healthProbe ? [`COPY --from=${HEALTH_PROBE_STAGE} /out/${HEALTH_PROBE_FILE} /${HEALTH_PROBE_FILE}`] : []),
     '',
   ];
   return lines.join('\n');
+}
+
+/** Where a group build exports its bins, one file per bin named after it (build-group.ts). */
+export const GROUP_BINS = 'bins';
+const GROUP_BINS_DIR = `/out/${GROUP_BINS}`;
+
+/**
+ * Copies the binary out of the cache mount, then checks it: build scripts ran as root in this container and may
+ * have replaced `install` itself, so the shell's own `[` checks that what leaves is a regular file, not a link
+ * (cdk-rust refuses links on the host too).
+ */
+function installBootstrap(binary: string): string[] {
+  return [
+    `install -D -m 0755 ${binary} /out/bootstrap`,
+    `if [ -L /out/bootstrap ] || [ ! -f /out/bootstrap ]; then echo ${shellJoin([NOT_A_FILE_MESSAGE])} >&2; exit 1; fi`,
+  ];
+}
+
+/** {@link installBootstrap} for a group build: every bin into `bins/<name>`, each checked the same way. */
+function installBins(bins: readonly BinRef[], built: (name: string) => string): string[] {
+  const names = [...new Set(bins.map((b) => b.binaryName))];
+  return [
+    `mkdir -p ${GROUP_BINS_DIR}`,
+    ...names.map((name) => shellJoin(['install', '-m', '0755', built(name), `${GROUP_BINS_DIR}/${name}`])),
+    `for f in ${GROUP_BINS_DIR}/*; do if [ -L "$f" ] || [ ! -f "$f" ]; then echo ${shellJoin([NOT_A_FILE_MESSAGE])} >&2; exit 1; fi; done`,
+  ];
 }
 
 /** What the compile step prints when a build script made the exported binary something other than a file. */

@@ -150,6 +150,21 @@ export function resolveBuilderImage(prop: string | undefined, env: NodeJS.Proces
   return image;
 }
 
+/**
+ * `bundling.builder`, checked to be a buildx builder name: letters, digits, `-`, `_` and `.`, starting with a
+ * letter or digit (buildx's own rule for `docker buildx create --name`).
+ */
+export function validateBuilder(builder: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(builder)) {
+    throw new CdkRustError(
+      'INVALID_PROP',
+      `bundling.builder: ${JSON.stringify(builder)} is not a buildx builder name.`,
+      'give the name of a builder that `docker buildx ls` lists (letters, digits, "-", "_" and "."), e.g. "ci-builder".',
+    );
+  }
+  return builder;
+}
+
 /** The directory under `target/<triple>/` that `profile` writes to. */
 export function profileDirectory(profile: string): string {
   if (profile === 'dev' || profile === 'test') return 'debug';

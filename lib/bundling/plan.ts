@@ -20,6 +20,7 @@ import {
   profileDirectory,
   resolveBuilderImage,
   validateBuildEnvironment,
+  validateBuilder,
   validateCargoArgs,
   validateFeatures,
   validateProfile,
@@ -69,6 +70,11 @@ export interface BuildPlan {
   readonly locked: boolean;
   /** The builder image, or undefined for cdk-rust's default image. */
   readonly builderImage?: string;
+  /**
+   * `bundling.builder`: the buildx builder that runs the build (`--builder`). It never changes the binary, so it
+   * is not part of the asset hash. Absent when not set (buildx's own choice: `BUILDX_BUILDER`, `docker buildx use`).
+   */
+  readonly builder?: string;
   readonly network: string;
   readonly forceDocker: boolean;
   readonly ssh: SshPlan;
@@ -153,6 +159,7 @@ export function makeBuildPlan(workspace: CargoWorkspace, props: PlanProps): Buil
     ...(files.length > 0 ? { files } : {}),
     locked: workspace.lockFile !== undefined,
     builderImage: resolveBuilderImage(props.builderImage, env),
+    ...(props.builder !== undefined ? { builder: validateBuilder(props.builder) } : {}),
     network: props.network ?? 'host',
     forceDocker: props.containerImage !== undefined || (props.forceDockerBundling ?? false),
     ssh: planSsh(workspace, props),

@@ -16,6 +16,7 @@ import { detectDocker } from './docker';
 import { renderDockerfile } from './dockerfile';
 import { FRESHEN_SCRIPT } from './freshen';
 import { ExcludedFile, InputFile, assetHash, collectInputs, exclusionReason, hashInputs } from './hash';
+import { hashedInputs } from './hashed-inputs';
 import { localRecipe, localToolchainFor } from './local';
 import { LAMBDA_ZIP, OutputLayout } from './output-layout';
 import { BuildPlan, ContainerImageBuild, makeBuildPlan } from './plan';
@@ -85,7 +86,8 @@ export function prepareBuild(props: BundlingProps, options: PrepareOptions = {})
   // A rust-toolchain(.toml) pinning a toolchain the default builder image lacks: said now, not deep in Docker.
   if (!localToolchain) checkPinnedToolchain(plan);
   const image = plan.builderImage ?? DEFAULT_BUILDER_IMAGE;
-  const imageIdentity = !localToolchain && (options.resolveImage ?? true) ? builderImageIdentity(image, () => detectDocker()) : image;
+  const imageIdentity =
+    !localToolchain && (options.resolveImage ?? true) ? builderImageIdentity(image, () => detectDocker(), plan.builder) : image;
   const recipe = localToolchain
     ? localRecipe(plan, localToolchain)
     : `${imageIdentity}\n${renderDockerfile(plan, image, HASHED_CACHE_IDS)}${FRESHEN_SCRIPT}`;
@@ -100,7 +102,7 @@ export function prepareBuild(props: BundlingProps, options: PrepareOptions = {})
     image,
     imageIdentity,
     targetDirectory: workspace.targetDirectory,
-    assetHash: assetHash(plan, hashInputs(inputs), recipe, filesHash, layout.hashed?.(plan)),
+    assetHash: assetHash(plan, hashInputs(hashedInputs(workspace, plan.packageName, inputs)), recipe, filesHash, layout.hashed?.(plan)),
   };
 }
 

@@ -14,6 +14,7 @@ import { checkBuildOutput } from './build-output';
 import { detectDocker, runDockerBuild } from './docker';
 import { cacheIdsFor, renderDockerfile } from './dockerfile';
 import { runLocalBuild } from './local';
+import { BinRef } from './cargo-args';
 import { PreparedBuild } from './prepared-build';
 import { checkSshAgent } from './ssh-agent';
 
@@ -67,19 +68,32 @@ function buildOnHost(prepared: PreparedBuild, exportDir: string, logFile: string
   return runLocalBuild(plan, prepared.targetDirectory, exportDir, logFile);
 }
 
-/** The BuildKit build into `exportDir`, between a restore and a save of the build cache when there is one; returns its log. */
-function buildInDocker(prepared: PreparedBuild, exportDir: string, logFile: string): string {
+/** What a group build (group-build.ts) builds instead of the plan's one bin, and how it is named in progress lines. */
+export interface BuiltBins {
+  readonly bins: readonly BinRef[];
+  readonly label: string;
+  /** What is built, for the progress line. */
+  readonly described: string;
+}
+
+/**
+ * The BuildKit build into `exportDir`, between a restore and a save of the build cache when there is one; returns
+ * its log. With `group`, every bin of the group in one cargo invocation (see renderDockerfile).
+ */
+export function buildInDocker(prepared: PreparedBuild, exportDir: string, logFile: string, group?: BuiltBins): string {
   const { plan, image } = prepared;
   const client = detectDocker();
   const socket = plan.ssh.forward ? checkSshAgent(plan) : undefined;
-  progress(`building ${described(prepared)} in Docker (${client.mode}) with ${image}` + (socket ? ', SSH agent forwarded' : ''));
+  const what = group?.described ?? described(prepared);
+  progress(`building ${what} in Docker (${client.mode}) with ${image}` + (socket ? ', SSH agent forwarded' : ''));
   const cacheIds = cacheIdsFor(plan, prepared.imageIdentity);
-  const dockerfile = renderDockerfile(plan, image, cacheIds);
+  const dockerfile = renderDockerfile(plan, image, cacheIds, group?.bins);
   const cache = plan.cache ? new BuildCacheDirectory(plan.cache) : undefined;
   // The key reads Cargo.lock: only for builds that use the cache.
   const cached = cache && { client, plan, image, cacheIds, key: cacheKeyOf(plan, prepared.imageIdentity) };
   const restored = cache && cached ? restoreBuildCache(cached, cache) : undefined;
-  const { log } = runDockerBuild(client, { plan, image, dockerfile, inputs: prepared.inputs, outputDir: exportDir, logFile }, socket);
+  const request = { plan, image, dockerfile, inputs: prepared.inputs, outputDir: exportDir, logFile, label: group?.label };
+  const { log } = runDockerBuild(client, request, socket);
   if (cache && cached && restored) saveBuildCache(cached, cache, restored, log);
   return log;
 }

@@ -128,6 +128,22 @@ export interface RustBundlingOptions {
   readonly builderImage?: string;
 
   /**
+   * The buildx builder that runs the Docker build (`docker buildx build --builder NAME`): for instance a
+   * remote BuildKit daemon (buildx's `remote`, `docker-container` or `kubernetes` driver, or a hosted builder)
+   * that every CI runner shares, so that its cache mounts stay warm and a big machine does the compiling.
+   *
+   * Every buildx command cdk-rust runs gets `--builder NAME`. It needs a Docker client with the buildx
+   * plugin. A builder other than the local daemon (`docker` driver) cannot see the local daemon's images:
+   * `builderImage` must then name an image in a registry the builder can pull, pinned by digest
+   * (`registry.example.com/rust-builder@sha256:...`). The binary comes back to this machine (`--output`),
+   * so nothing else changes. Which builder builds does not change the binary: it is not part of the asset hash.
+   *
+   * @default - the builder buildx has selected: `BUILDX_BUILDER`, else the one chosen with `docker buildx use`,
+   * else the local Docker daemon's own
+   */
+  readonly builder?: string;
+
+  /**
    * Forward the SSH agent into the build, so that private git dependencies can be fetched.
    *
    * The agent is mounted only into the step that runs `cargo fetch` (never into the compile step, so

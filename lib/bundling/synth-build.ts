@@ -3,14 +3,15 @@
  *
  * It plugs into CDK's asset staging with the prepared build's hash, computed from the sources before any build, so
  * CDK skips the build when `cdk.out/asset.<hash>` exists already, and skips it for stacks that are not being
- * synthesized (`Stack.bundlingRequired`). The build itself runs once as CDK "local" bundling (run-build.ts), then
- * the construct's own output layout writes the asset (output-layout.ts): a zip folder, a layer folder or an image.
+ * synthesized (`Stack.bundlingRequired`). The build runs as CDK "local" bundling: the binary comes from the app's
+ * group build when one served it (app-builds.ts), or from a build of its own (run-build.ts); then the construct's
+ * own output layout writes the asset (output-layout.ts): a zip folder, a layer folder or an image.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { AssetHashType, BundlingOptions, BundlingOutput, DockerImage } from 'aws-cdk-lib';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { BundlingOptions, BundlingOutput, DockerImage } from 'aws-cdk-lib';
 import { CdkRustError } from '../errors';
+import { takeExport } from './build-export';
 import { WriteOutput } from './output-layout';
 import { PreparedBuild } from './prepared-build';
 import { BuildOutput, runBuild } from './run-build';
@@ -19,14 +20,15 @@ import { BuildOutput, runBuild } from './run-build';
 const BUILD_DIR = '.cdk-rust-build';
 
 /**
- * Builds `prepared` once and lays it out in `outputDir` with `write`. On failure nothing is left behind: `outputDir`
- * is removed and the error is thrown.
+ * Builds `prepared` once, or takes the export of a group build that built it (`prebuilt`: a directory holding what
+ * its own build would have exported, checked already), and lays it out in `outputDir` with `write`. On failure
+ * nothing is left behind: `outputDir` is removed and the error is thrown.
  */
-export function buildInto(prepared: PreparedBuild, outputDir: string, write: WriteOutput): BuildOutput {
+export function buildInto(prepared: PreparedBuild, outputDir: string, write: WriteOutput, prebuilt?: string): BuildOutput {
   fs.rmSync(outputDir, { recursive: true, force: true });
   const buildDir = path.join(outputDir, BUILD_DIR);
   try {
-    const built = runBuild(prepared, buildDir);
+    const built = prebuilt ? takePrebuilt(prepared, prebuilt, buildDir) : runBuild(prepared, buildDir);
     write(built, outputDir);
     return built;
   } catch (error) {
@@ -37,15 +39,23 @@ export function buildInto(prepared: PreparedBuild, outputDir: string, write: Wri
   }
 }
 
+/** A group build's export for `prepared`, moved into `buildDir` as its own build would have left it. */
+function takePrebuilt(prepared: PreparedBuild, prebuilt: string, buildDir: string): BuildOutput {
+  fs.mkdirSync(buildDir, { recursive: true });
+  return { log: '', ...takeExport(prepared.plan, prepared.image, prebuilt, buildDir) };
+}
+
 /**
  * CDK bundling options that build `prepared` in `local.tryBundle` ({@link buildInto}); errors name `where` (the
  * construct). `outputType` as CDK's: NOT_ARCHIVED for an asset that is one file but not an archive to unpack.
+ * `prebuilt`: asked when CDK bundles, the export of a group build that built it already, if any.
  */
 export function synthTimeBundling(
   prepared: PreparedBuild,
   where: string | undefined,
   write: WriteOutput,
   outputType?: BundlingOutput,
+  prebuilt?: () => string | undefined,
 ): BundlingOptions {
   return {
     // Never run: cdk-rust builds in `local.tryBundle`, which always succeeds or throws.
@@ -54,7 +64,7 @@ export function synthTimeBundling(
     local: {
       tryBundle: (outputDir: string) => {
         try {
-          buildInto(prepared, outputDir, write);
+          buildInto(prepared, outputDir, write, prebuilt?.());
         } catch (error) {
           throw where ? CdkRustError.inConstruct(error, where) : error;
         }
@@ -62,13 +72,4 @@ export function synthTimeBundling(
       },
     },
   };
-}
-
-/** Lambda code (a function's or a layer's) built at synth time when, and only when, its hash is new. */
-export function synthTimeCode(prepared: PreparedBuild, where: string | undefined, write: WriteOutput): lambda.AssetCode {
-  return lambda.Code.fromAsset(prepared.plan.workspaceRoot, {
-    assetHash: prepared.assetHash,
-    assetHashType: AssetHashType.CUSTOM,
-    bundling: synthTimeBundling(prepared, where, write),
-  });
 }

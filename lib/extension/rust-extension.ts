@@ -4,7 +4,7 @@
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { Bundling } from '../bundling/bundling';
-import { synthTimeCode } from '../bundling/synth-build';
+import { SynthTimeCode } from '../bundling/synth-time-code';
 import { ArtifactFile } from '../bundling/artifact-file';
 import { RustBundlingOptions } from '../bundling/rust-bundling-options';
 import { CdkRustError } from '../errors';
@@ -127,7 +127,7 @@ export class RustExtension extends Construct {
       this,
     );
     this.extensionName = props.extensionName ?? prepared.plan.binaryName;
-    const code = synthTimeCode(prepared, this.node.path, writeExtensionLayer(this.extensionName, prepared.files));
+    const code = new SynthTimeCode(prepared, this.node.path, writeExtensionLayer(this.extensionName, prepared.files));
     this.layer = new lambda.LayerVersion(this, 'Layer', {
       code,
       compatibleArchitectures: [this.architecture],

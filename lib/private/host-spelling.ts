@@ -41,6 +41,7 @@ export const PROP_NAMES: ReadonlySet<string> = new Set([
   'buildEnvironment',
   'target',
   'builderImage',
+  'builder',
   'forwardSshAgent',
   'sshAgentSocket',
   'knownHosts',
@@ -141,7 +142,7 @@ export function spellProp(name: string, language: HostLanguage): string {
  * Props that exist only inside `bundling` (RustBundlingOptions). Written on their own they are Cargo's words
  * (`[profile.release]`, `--target`, `build.target-dir`), so a path that starts with one is not a prop path.
  */
-const BUNDLING_ONLY: ReadonlySet<string> = new Set(['features', 'profile', 'target', 'network', 'exclude']);
+const BUNDLING_ONLY: ReadonlySet<string> = new Set(['features', 'profile', 'target', 'network', 'exclude', 'builder']);
 
 /**
  * `text` with the prop names it mentions spelled for `language`.

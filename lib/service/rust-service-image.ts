@@ -15,7 +15,8 @@ import { ArtifactFile } from '../bundling/artifact-file';
 import { RustBundlingOptions } from '../bundling/rust-bundling-options';
 import { binaryPathInImage } from './image-spec';
 import { ServiceHealthCheck } from './service-health-check';
-import { imageTarball, planImage, prepareImageBuild } from './service-image-build';
+import { planImage, prepareImageBuild, writeImage } from './service-image-build';
+import { SynthTimeImage } from './synth-time-image';
 
 /** Props of {@link RustServiceImage}. */
 export interface RustServiceImageProps {
@@ -130,8 +131,15 @@ export class RustServiceImage extends Construct {
    */
   public readonly healthCheckCommand?: string[];
 
-  /** The published tarball, when the stack is being synthesized (and so built). */
-  public readonly tarballAsset?: ecrAssets.TarballImageAsset;
+  /**
+   * The published tarball, once the app is synthesized (the image is built with the app's other builds, see
+   * RustFunction); undefined before, and in a stack that is not being synthesized.
+   */
+  public get tarballAsset(): ecrAssets.TarballImageAsset | undefined {
+    return this.synthTimeImage?.asset;
+  }
+
+  private readonly synthTimeImage?: SynthTimeImage;
 
   /**
    * @param scope the construct to create the image in
@@ -151,7 +159,7 @@ export class RustServiceImage extends Construct {
       this.image = ecs.ContainerImage.fromRegistry(planned.repoTag);
       return;
     }
-    this.tarballAsset = imageTarball(this, prepared, planned, imageHash);
-    this.image = ecs.ContainerImage.fromEcrRepository(this.tarballAsset.repository, this.tarballAsset.imageTag);
+    this.synthTimeImage = new SynthTimeImage(this, prepared, imageHash, writeImage(planned, prepared));
+    this.image = this.synthTimeImage;
   }
 }

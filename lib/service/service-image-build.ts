@@ -4,13 +4,11 @@
  * run by the synth-time build every construct uses (lib/bundling/synth-build.ts).
  */
 import * as path from 'path';
-import { AssetHashType, AssetStaging, BundlingOutput } from 'aws-cdk-lib';
-import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
+import { IMAGE_ARCHIVE } from './synth-time-image';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { Bundling, PreparedBuild } from '../bundling/bundling';
 import { OutputLayout, WriteOutput } from '../bundling/output-layout';
-import { synthTimeBundling } from '../bundling/synth-build';
 import { CdkRustError } from '../errors';
 import { fromCpuArchitecture, toLambdaArchitecture } from '../private/architecture';
 import { readRegularFile } from '../private/no-follow';
@@ -23,9 +21,6 @@ import { ServiceHealthCheck, imageHealthCheck } from './service-health-check';
 
 /** A service image's layout: `files` may go anywhere in the image (a relative destination is under the working directory). */
 const CONTAINER_IMAGE: OutputLayout = { filesGoInto: 'service' };
-
-/** The archive's name in the staged asset directory. */
-const IMAGE_ARCHIVE = 'image.tar';
 
 /** What the image records, and its name: everything but the files the build makes. */
 export type PlannedImage = Omit<ServiceImageSpec, 'binary' | 'caBundle'>;
@@ -86,27 +81,8 @@ export function planImage(
   }
 }
 
-/** The image as a tarball asset, built at synth time when its hash is new (a stack being synthesized only). */
-export function imageTarball(
-  scope: Construct,
-  prepared: PreparedBuild,
-  planned: PlannedImage,
-  imageHash: string,
-): ecrAssets.TarballImageAsset {
-  const staging = new AssetStaging(scope, 'Build', {
-    sourcePath: prepared.plan.workspaceRoot,
-    assetHash: imageHash,
-    assetHashType: AssetHashType.CUSTOM,
-    // The output is one .tar file, which CDK would otherwise stage as the asset itself, not as a directory.
-    bundling: synthTimeBundling(prepared, scope.node.path, writeImage(planned, prepared), BundlingOutput.NOT_ARCHIVED),
-  });
-  return new ecrAssets.TarballImageAsset(scope, 'Image', {
-    tarballFile: path.join(staging.absoluteStagedPath, IMAGE_ARCHIVE),
-  });
-}
-
 /** The image's layout: a docker-archive tarball, `image.tar`, written from the build's files by cdk-rust itself. */
-function writeImage(planned: PlannedImage, prepared: PreparedBuild): WriteOutput {
+export function writeImage(planned: PlannedImage, prepared: PreparedBuild): WriteOutput {
   return (built, outputDir) => {
     const digests = writeImageArchive(
       {

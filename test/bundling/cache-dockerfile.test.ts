@@ -28,7 +28,7 @@ describe('cache-dockerfile: small builds that run no user code and write only wh
     expect(text).toMatchSnapshot();
     expect(mounts(text)).toEqual([
       'type=cache,id=tgt,target=/cdk-rust/target,sharing=locked,readonly',
-      'type=cache,id=reg,target=/usr/local/cargo/registry,sharing=locked,readonly',
+      'type=cache,id=reg,target=/usr/local/cargo/registry,sharing=shared,readonly',
     ]);
     expect(text).toContain(`/usr/local/cargo/registry/.cdk-rust-deps/${DEPS}`);
   });
@@ -54,8 +54,8 @@ describe('cache-dockerfile: small builds that run no user code and write only wh
     expect(mounts(stages.cache)).toEqual([
       'type=cache,id=tgt,target=/cdk-rust/target,sharing=locked',
       'type=bind,from=extract,source=/cdk-rust/extracted/target,target=/cdk-rust/extracted',
-      'type=cache,id=reg,target=/usr/local/cargo/registry,sharing=locked',
-      'type=cache,id=git,target=/usr/local/cargo/git,sharing=locked',
+      'type=cache,id=reg,target=/usr/local/cargo/registry,sharing=shared',
+      'type=cache,id=git,target=/usr/local/cargo/git,sharing=shared',
       'type=bind,from=verify,source=/cdk-rust/verified,target=/cdk-rust/verified',
       'type=bind,source=install-deps.sh,target=/cdk-rust/install-deps.sh',
     ]);
@@ -87,6 +87,25 @@ describe('cache-dockerfile: small builds that run no user code and write only wh
     expect(text).toContain('sh /cdk-rust/select-deps.sh /cdk-rust/lock-deps > /tmp/deps.list');
     expect(text).toContain('tar -cf /out/deps.tar --no-recursion --files-from /tmp/deps.list');
     expect(text).not.toMatch(/registry\/index|registry\/src|git\/checkouts/);
+  });
+
+  test('every mount of the registry and git caches is sharing=shared, like the build steps (a locked one would hand shared mounts an empty cache)', () => {
+    for (const text of [
+      renderProbeDockerfile('b', IDS, DEPS),
+      renderSeedDockerfile('b', IDS, { target: true, deps: DEPS }),
+      renderSaveDockerfile('b', IDS),
+    ]) {
+      const shared = mounts(text).filter((m) => /id=(reg|git),/.test(m));
+      expect(shared.length).toBeGreaterThan(0);
+      for (const m of shared) expect(m).toMatch(/,sharing=shared(,readonly)?$/);
+    }
+  });
+
+  test('the seed installs dependencies holding the writers lock of the shared caches, as the fetch step does', () => {
+    const cache = stagesOf(renderSeedDockerfile('b', IDS, { target: false, deps: DEPS })).cache;
+    expect(cache).toContain(
+      'if command -v flock >/dev/null 2>&1; then exec 9>/usr/local/cargo/registry/.cdk-rust-writer.lock && flock 9; fi && sh /cdk-rust/install-deps.sh',
+    );
   });
 
   test('none of them forwards the agent, and none has a syntax line that would pull a frontend image', () => {

@@ -35,6 +35,19 @@ describe('cargo-args: every build option reaches cargo', () => {
     expect(cargoFetchArgs(plan)).toEqual(['fetch', '--locked']);
   });
 
+  test('without features, dependency features are resolved for the whole workspace, whichever bins are built', () => {
+    const plan = makeBuildPlan(readCargoWorkspace(fixture('workspace')), { binaryName: 'alpha' });
+    const bins = ['alpha', 'beta'].map((binaryName) => ({ packageName: binaryName, binaryName }));
+    expect(cargoBuildArgs(plan, '/t', bins)).toEqual(expect.arrayContaining(['--workspace', '--bin', 'alpha', '--bin', 'beta']));
+    expect(cargoBuildArgs(plan, '/t', bins)).not.toContain('--package');
+  });
+
+  test("features select their packages only (features are a package's own)", () => {
+    const plan = makeBuildPlan(readCargoWorkspace(fixture('workspace')), { binaryName: 'alpha', features: ['x'] });
+    expect(cargoBuildArgs(plan, '/t')).toEqual(expect.arrayContaining(['--package', 'alpha', '--bin', 'alpha']));
+    expect(cargoBuildArgs(plan, '/t')).not.toContain('--workspace');
+  });
+
   test('a -gnu target links glibc statically', () => {
     const plan = makeBuildPlan(ws(), { target: 'x86_64-unknown-linux-gnu' });
     expect(cargoBuildArgs(plan, '/t')).toContain('target.x86_64-unknown-linux-gnu.rustflags=["-C","target-feature=+crt-static"]');

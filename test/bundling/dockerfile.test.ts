@@ -44,7 +44,9 @@ describe('dockerfile: a fetch stage and an offline compile stage, rendered from 
   test('private git dependency: the agent and pinned hosts reach the fetch step only', () => {
     const text = renderDockerfile(plan('private-dep', { knownHosts: [KNOWN_HOST] }), 'builder:1', IDS);
     expect(text).toMatchSnapshot();
-    const [fetchStep, compileStep] = text.split(/\nFROM builder:1 AS /).slice(1);
+    const [checkStep, fetchStep, compileStep] = text.split(/\nFROM builder:1 AS /).slice(1);
+    expect(checkStep).toMatch(/^check\n/);
+    expect(checkStep).not.toMatch(/type=ssh|known_hosts/);
     expect(fetchStep).toMatch(/^fetch\n/);
     expect(compileStep).toMatch(/^compile\n/);
     expect(fetchStep).toContain('--mount=type=ssh,required=true');
@@ -90,7 +92,18 @@ describe('dockerfile: a fetch stage and an offline compile stage, rendered from 
   test('a workspace member builds from the workspace root', () => {
     const text = renderDockerfile(plan('workspace', { binaryName: 'beta' }), 'builder:1', IDS);
     expect(text).toContain('WORKDIR /src\n');
-    expect(text).toContain('--package beta --bin beta');
+    expect(text).toContain('--workspace --bin beta');
+  });
+
+  test('a group build names every bin in one cargo build and exports each as bins/<name>, checked to be a file', () => {
+    const bins = ['alpha', 'beta'].map((name) => ({ packageName: name, binaryName: name }));
+    const text = renderDockerfile(plan('workspace', { binaryName: 'alpha' }), 'builder:1', IDS, bins);
+    expect(text).toContain('--workspace --bin alpha --bin beta');
+    expect(text).toContain('install -m 0755 /cdk-rust/target/x86_64-unknown-linux-musl/release/alpha /out/bins/alpha');
+    expect(text).toContain('install -m 0755 /cdk-rust/target/x86_64-unknown-linux-musl/release/beta /out/bins/beta');
+    expect(text).toContain('for f in /out/bins/*; do if [ -L "$f" ] || [ ! -f "$f" ]');
+    expect(text).toContain('COPY --from=compile /out/bins/ /bins/');
+    expect(text).not.toContain('COPY --from=compile /out/bootstrap');
   });
 
   test('cache ids: one target cache per workspace, target and image; shared registry and git caches', () => {
@@ -106,22 +119,66 @@ describe('dockerfile: a fetch stage and an offline compile stage, rendered from 
   });
 });
 
+describe('dockerfile: unrelated projects never wait for each other on the shared caches', () => {
+  const locked = renderDockerfile(plan('hello'), 'builder:1', IDS);
+
+  test('every mount of the registry and git caches is sharing=shared (a locked mount waits for any other build holding them)', () => {
+    const shared = locked.match(/id=(?:reg|git),[^ ]*/g) ?? [];
+    expect(shared.length).toBe(6);
+    for (const mount of shared) expect(mount).toMatch(/,sharing=shared(,readonly)?$/);
+    expect(locked).not.toMatch(/id=(?:reg|git),[^ ]*sharing=(?:locked|private)/);
+  });
+
+  test("the project's own target cache stays locked: two builds of one project never compile into it at once", () => {
+    expect(stageOf(locked, 'compile')).toContain('--mount=type=cache,id=tgt,target=/cdk-rust/target,sharing=locked \\');
+  });
+
+  test('a locked plan first checks offline, with the caches read-only and no secret, that nothing needs downloading', () => {
+    const withSecret = renderDockerfile(
+      plan('hello', { buildSecrets: { TOKEN: 'env:HOST_TOKEN' }, env: { HOST_TOKEN: 'tok-1' } }),
+      'builder:1',
+      IDS,
+    );
+    const check = stageOf(withSecret, 'check');
+    expect(withSecret.indexOf('AS check')).toBeLessThan(withSecret.indexOf('AS fetch'));
+    expect(check).toContain('ARG CDK_RUST_BUILD_ID');
+    expect(check).toContain('--mount=type=cache,id=reg,target=/usr/local/cargo/registry,sharing=shared,readonly \\');
+    expect(check).toContain('--mount=type=cache,id=git,target=/usr/local/cargo/git,sharing=shared,readonly \\');
+    expect(check).toMatch(/GIT_SSH_COMMAND=ssh .*protocol\.ext\.allow GIT_CONFIG_VALUE_2=never cargo fetch --locked --offline$/m);
+    expect(check).not.toMatch(/type=secret|type=ssh|known_hosts|cargo build|flock/);
+  });
+
+  test('an unlocked plan has no check: its dependencies are resolved against the registry on every build', () => {
+    const unlocked = renderDockerfile({ ...plan('hello'), locked: false }, 'builder:1', IDS);
+    expect(unlocked).not.toContain('AS check');
+    expect(unlocked).toContain('AS fetch');
+  });
+
+  test('the fetch step downloads holding the writers lock in the registry cache, so two downloads never write one crate at once', () => {
+    const fetchRun = stageOf(locked, 'fetch');
+    expect(fetchRun).toMatch(
+      /if command -v flock >\/dev\/null 2>&1; then exec 9>\/usr\/local\/cargo\/registry\/\.cdk-rust-writer\.lock && flock 9; fi && GIT_SSH_COMMAND=ssh .* cargo fetch --locked$/m,
+    );
+  });
+});
+
 describe('dockerfile: what build scripts can reach', () => {
   const text = renderDockerfile(plan('private-dep', { knownHosts: [KNOWN_HOST] }), 'builder:1', IDS);
   const compileStage = text.slice(text.indexOf('AS compile'));
 
   test('the compile stage mounts the registry and git caches read-only, so no build script can plant anything a fetch would run', () => {
-    expect(compileStage).toContain('--mount=type=cache,id=reg,target=/usr/local/cargo/registry,sharing=locked,readonly');
-    expect(compileStage).toContain('--mount=type=cache,id=git,target=/usr/local/cargo/git,sharing=locked,readonly');
+    expect(compileStage).toContain('--mount=type=cache,id=reg,target=/usr/local/cargo/registry,sharing=shared,readonly');
+    expect(compileStage).toContain('--mount=type=cache,id=git,target=/usr/local/cargo/git,sharing=shared,readonly');
     expect(compileStage).toContain('--mount=type=cache,id=tgt,target=/cdk-rust/target,sharing=locked \\');
     expect(compileStage).not.toMatch(/type=ssh|known_hosts/);
   });
 
-  test('only the fetch stage can write the registry and git caches', () => {
-    const fetchStage = text.slice(0, text.indexOf('AS compile'));
-    expect(fetchStage).toContain('--mount=type=cache,id=reg,target=/usr/local/cargo/registry,sharing=locked \\');
-    expect(fetchStage).toContain('--mount=type=cache,id=git,target=/usr/local/cargo/git,sharing=locked \\');
+  test('only the fetch stage can write the registry and git caches, and it runs no build script', () => {
+    const fetchStage = stageOf(text, 'fetch');
+    expect(fetchStage).toContain('--mount=type=cache,id=reg,target=/usr/local/cargo/registry,sharing=shared \\');
+    expect(fetchStage).toContain('--mount=type=cache,id=git,target=/usr/local/cargo/git,sharing=shared \\');
     expect(fetchStage).not.toContain('cargo build');
+    for (const name of ['check', 'compile']) expect(stageOf(text, name)).not.toMatch(/sharing=shared \\|sharing=shared$/m);
   });
 
   test('git in the fetch step runs plain ssh with no hooks, fsmonitor or ext transport, whatever a cached git database configures', () => {

@@ -93,6 +93,10 @@ describe('the asset hash', () => {
     expect(hashOf(dir, { binaryName: 'alpha', knownHosts: ['h ssh-ed25519 AAAA'], network: 'none' })).toBe(base);
   });
 
+  test('the buildx builder that runs the build does not change the binary, so not the hash', () => {
+    expect(hashOf(dir, { binaryName: 'alpha', builder: 'ci-remote' })).toBe(base);
+  });
+
   test("the inputs are the members' files and the workspace files, never target/", () => {
     fs.mkdirSync(path.join(dir, 'target'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'target', 'x'), '');

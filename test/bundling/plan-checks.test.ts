@@ -77,6 +77,14 @@ describe('plan-checks: what cdk-rust owns is refused, and names and image refere
     }
   });
 
+  test('bundling.builder must be a buildx builder name: a bad one names the prop and the fix; a good one is carried in the plan', () => {
+    for (const bad of ['', 'ci builder', '-x', 'a/b', 'x;rm -rf /', 'line\nbreak']) {
+      expectCdkRustError(() => makeBuildPlan(ws(), { builder: bad }), 'INVALID_PROP', 'bundling.builder', 'docker buildx ls');
+    }
+    for (const ok of ['cdk-rust-remote', 'ci_builder.2', 'B1']) expect(makeBuildPlan(ws(), { builder: ok }).builder).toBe(ok);
+    expect('builder' in makeBuildPlan(ws(), {})).toBe(false);
+  });
+
   test('bad profile, feature and environment names are rejected', () => {
     expectCdkRustError(() => makeBuildPlan(ws(), { profile: 'rel ease' }), 'INVALID_PROP', 'bundling.profile');
     expectCdkRustError(() => makeBuildPlan(ws(), { features: ['a b'] }), 'INVALID_PROP', 'bundling.features');

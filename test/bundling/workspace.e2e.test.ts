@@ -43,7 +43,7 @@ describe('a workspace of three functions', () => {
     });
   });
 
-  test('in one app, each function gets its own asset, and an unchanged re-synth builds none', () => {
+  test('in one app, the three are built by one cargo invocation; an unchanged re-synth builds none; an edit rebuilds only what it changes', () => {
     const env = devEnv();
     const workspace = copyFixture('workspace');
     const outdir = tempDir('ws-app');
@@ -60,14 +60,32 @@ describe('a workspace of three functions', () => {
         }
         app.synth();
       }).stderr;
+    const buildLines = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('[cdk-rust] building'));
+    const assetDirs = () => fs.readdirSync(outdir).filter((f) => /^asset\.[0-9a-f]{64}$/.test(f));
+    const outputs = (dirs: string[]) => dirs.map((a) => runBinary(path.join(outdir, a, 'bootstrap'))).sort();
 
-    const first = synth();
-    expect(first.match(/\[cdk-rust\] building/g)).toHaveLength(3);
-    const assets = fs.readdirSync(outdir).filter((f) => /^asset\.[0-9a-f]{64}$/.test(f));
+    const first = buildLines(synth());
+    expect(first).toHaveLength(1);
+    expect(first[0]).toMatch(/building 3 bins of .* in one cargo build \(alpha, beta, gamma\)/);
+    const assets = assetDirs();
     expect(assets).toHaveLength(3);
-    const outputs = assets.map((a) => runBinary(path.join(outdir, a, 'bootstrap'))).sort();
-    expect(outputs).toEqual(BINS.map((b) => `${b} says hello from a cdk-rust workspace\n`));
+    expect(outputs(assets)).toEqual(BINS.map((b) => `${b} says hello from a cdk-rust workspace\n`));
 
-    expect(synth()).not.toContain('[cdk-rust] building');
+    expect(buildLines(synth())).toEqual([]);
+
+    // An edit to beta's own crate: only beta's asset is new, and only beta is built.
+    const beta = path.join(workspace, 'functions', 'beta', 'src', 'main.rs');
+    fs.writeFileSync(
+      beta,
+      fs
+        .readFileSync(beta, 'utf-8')
+        .replace('println!("{}", shared::describe("beta"));', 'println!("{} (edited)", shared::describe("beta"));'),
+    );
+    const third = buildLines(synth());
+    expect(third).toHaveLength(1);
+    expect(third[0]).toMatch(/building beta\/beta for /);
+    expect(third[0]).not.toMatch(/alpha|gamma/);
+    const added = assetDirs().filter((a) => !assets.includes(a));
+    expect(outputs(added)).toEqual(['beta says hello from a cdk-rust workspace (edited)\n']);
   });
 });
