@@ -22,6 +22,12 @@ export interface Options {
   readonly depChanges: readonly string[];
   /** Functions of the big generated workspace. */
   readonly workspaceFunctions: number;
+  /** The scale scenario's workspace sizes, in run order. */
+  readonly scaleN: readonly number[];
+  /** Rounds of the scale scenario's one-line change, per N. */
+  readonly scaleRuns: number;
+  /** Rounds of the scale scenario's cold builds, per N. */
+  readonly scaleColdRuns: number;
   /** Rounds of the CLI start-up scenario. */
   readonly cliStartupRuns: number;
   /** Keep the work directory and the registry volume (debugging). */

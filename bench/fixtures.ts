@@ -210,6 +210,23 @@ export function writeWorkspace(dir: string, n: number): string[] {
   return names;
 }
 
+/** The line of the generated workspace's `shared` crate that builds every function's message. */
+const SHARED_MESSAGE_LINE = /^ {4}Greeting \{ function, message: format!\(.*\) \}$/m;
+
+/**
+ * Rewrites the message line of a generated workspace's `shared` crate so that every function's binary
+ * changes: `tag` goes into the message (the scale scenario's one-line change).
+ */
+export function editShared(wsDir: string, tag: string): void {
+  const file = path.join(wsDir, 'shared', 'src', 'lib.rs');
+  const text = fs.readFileSync(file, 'utf-8');
+  if (!SHARED_MESSAGE_LINE.test(text)) throw new BenchError(`${file}: the message line was not found (did writeWorkspace change?)`);
+  fs.writeFileSync(
+    file,
+    text.replace(SHARED_MESSAGE_LINE, `    Greeting { function, message: format!("{function} says hello to {name} [${tag}]") }`),
+  );
+}
+
 // ------------------------------------------------------------------------------------------------
 // CDK apps, run as whole processes (`node app.js config.json`)
 
@@ -220,6 +237,8 @@ export interface AppConfig {
   /** For the floor app: directories holding a prebuilt bootstrap. */
   readonly prebuilt?: ReadonlyArray<{ id: string; dir: string }>;
   readonly errorRateAlarm?: boolean;
+  /** For ours: RustFunction's `bundling` props, given to every function as they are (e.g. `builder`, `builderImage`). */
+  readonly bundling?: Readonly<Record<string, unknown>>;
 }
 
 /** cdk-rust's RustFunction, from the compiled library (`BENCH_DIST`). */
@@ -235,6 +254,7 @@ for (const fn of config.functions) {
     manifestPath: fn.manifestPath,
     binaryName: fn.binaryName,
     ...(config.errorRateAlarm === false ? { errorRateAlarm: false } : {}),
+    ...(config.bundling ? { bundling: config.bundling } : {}),
   });
 }
 app.synth();

@@ -11,7 +11,10 @@
  *   BENCH_QUICK=1 / --quick             fewer runs; skips the slow scenarios (5, 8, 11, 15) unless named
  *   BENCH_ONLY=1,cli-startup / --only   only these scenarios, by id or name (--list shows them)
  *   BENCH_COLD_RUNS=n / --cold-runs n   runs of each cold build of scenario 1 (default 2, quick 1)
- *   BENCH_WS_N=n / --ws-n n             functions of the big workspace of scenarios 5, 8 and 15 (default 10)
+ *   BENCH_WS_N=n / --ws-n n             functions of the big workspace of scenarios 8 and 15 (default 10)
+ *   BENCH_SCALE_N=1,10,50 / --scale-n   workspace sizes of the scale scenario (5)
+ *   BENCH_SCALE_RUNS=n / --scale-runs n one-line rounds per size of scenario 5 (default 3, quick 2)
+ *   BENCH_SCALE_COLD_RUNS=n / --scale-cold-runs n  cold rounds per size of scenario 5 (default 1)
  *   BENCH_CLI_RUNS=n / --cli-runs n     rounds of the CLI start-up scenario (default 20, quick 5)
  *   BENCH_KEEP=1 / --keep               keep the work directory (for debugging)
  */
@@ -21,10 +24,12 @@ import * as path from 'path';
 import { parseArgs } from 'util';
 import { Context, DevEnv, Options, Results, Scenario } from './context';
 import { ADDED_DEPENDENCIES, REPO } from './fixtures';
+import { renderGrid } from './grid';
 import { artifactSize } from './scenarios/artifact-size';
 import { ciCache } from './scenarios/ci-cache';
 import { cliStartup } from './scenarios/cli-startup';
 import { coldBuild } from './scenarios/cold-build';
+import { concurrentProjects } from './scenarios/concurrent-projects';
 import { dependencyChange } from './scenarios/dependency-change';
 import { examplesAppResynth } from './scenarios/examples-app-resynth';
 import { gofunction } from './scenarios/gofunction';
@@ -33,11 +38,12 @@ import { localInvoke } from './scenarios/local-invoke';
 import { noChangeResynth } from './scenarios/no-change-resynth';
 import { oneLineChange } from './scenarios/one-line-change';
 import { peerCargoLambdaCdk } from './scenarios/peer-cargo-lambda-cdk';
+import { remoteBuilder } from './scenarios/remote-builder';
 import { reproducibility } from './scenarios/reproducibility';
+import { scale } from './scenarios/scale';
 import { serviceImage } from './scenarios/service-image';
 import { serviceResynth } from './scenarios/service-resynth';
 import { watchLoop } from './scenarios/watch-loop';
-import { workspace } from './scenarios/workspace';
 import { BenchError, Table, median, probe, progress, ratioOf, renderTable, setLogDir } from './support';
 import { Workbench } from './workbench';
 
@@ -52,7 +58,7 @@ const SCENARIOS: readonly Scenario[] = [
   noChangeResynth,
   oneLineChange,
   dependencyChange,
-  workspace,
+  scale,
   peerCargoLambdaCdk,
   localInvoke,
   cliStartup,
@@ -63,14 +69,18 @@ const SCENARIOS: readonly Scenario[] = [
   ciCache,
   watchLoop,
   hotswap,
+  concurrentProjects,
+  remoteBuilder,
 ];
 
 // ------------------------------------------------------------------------------------------------
 // Options
 
-const USAGE = `Usage: bench/run.ts [--only ID|NAME[,...]] [--quick] [--keep] [--cold-runs N] [--ws-n N] [--cli-runs N] [--list]
+const USAGE = `Usage: bench/run.ts [--only ID|NAME[,...]] [--quick] [--keep] [--cold-runs N] [--ws-n N] [--cli-runs N]
+                    [--scale-n N[,N...]] [--scale-runs N] [--scale-cold-runs N] [--list]
 Each option can also be given in the environment (BENCH_ONLY, BENCH_QUICK=1, BENCH_KEEP=1, BENCH_COLD_RUNS,
-BENCH_WS_N, BENCH_CLI_RUNS); the command line wins. See bench/README.md.
+BENCH_WS_N, BENCH_CLI_RUNS, BENCH_SCALE_N, BENCH_SCALE_RUNS, BENCH_SCALE_COLD_RUNS); the command line wins.
+See bench/README.md.
 `;
 
 function readOptions(argv: string[]): Options & { list: boolean } {
@@ -83,6 +93,9 @@ function readOptions(argv: string[]): Options & { list: boolean } {
       'cold-runs': { type: 'string' },
       'ws-n': { type: 'string' },
       'cli-runs': { type: 'string' },
+      'scale-n': { type: 'string' },
+      'scale-runs': { type: 'string' },
+      'scale-cold-runs': { type: 'string' },
       list: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -125,9 +138,21 @@ function readOptions(argv: string[]): Options & { list: boolean } {
     depChanges: quick ? ['itoa'] : ADDED_DEPENDENCIES.map((d) => d.name),
     workspaceFunctions: count(values['ws-n'], env.BENCH_WS_N, 10),
     cliStartupRuns: count(values['cli-runs'], env.BENCH_CLI_RUNS, quick ? 5 : 20),
+    scaleN: counts(values['scale-n'] || env.BENCH_SCALE_N || '1,10,50'),
+    scaleRuns: count(values['scale-runs'], env.BENCH_SCALE_RUNS, quick ? 2 : 3),
+    scaleColdRuns: count(values['scale-cold-runs'], env.BENCH_SCALE_COLD_RUNS, 1),
     keep: values.keep ?? env.BENCH_KEEP === '1',
     list: values.list ?? false,
   };
+}
+
+/** A comma-separated list of positive counts (`1,10,50`), in the order given, without repeats. */
+function counts(text: string): number[] {
+  const parts = text.split(',').map((p) => p.trim());
+  const ns = parts.map(Number);
+  const bad = parts.filter((p, i) => !p || !Number.isInteger(ns[i]) || ns[i] < 1);
+  if (bad.length) throw new BenchError(`not a list of positive counts: ${text}`);
+  return [...new Set(ns)];
 }
 
 function listing(): string {
@@ -219,6 +244,7 @@ function tableJson(table: Table): unknown {
   return {
     title: table.title,
     notes: table.notes,
+    grid: table.grid,
     rows: table.rows.map((row) => {
       const { ratio, verdict } = ratioOf(table, row);
       const sorted = [...row.samples].sort((a, b) => a - b);
@@ -253,8 +279,8 @@ function main(): number {
   const stamp = started.toISOString().replace(/[:.]/g, '-');
   const resultsDir = path.join(REPO, 'bench', 'results');
   setLogDir(path.join(resultsDir, `${stamp}-logs`));
-  const { quick, only, coldRuns, noChangeRuns, oneLineRuns, depChanges, workspaceFunctions, cliStartupRuns } = options;
-  const shown = { quick, only, coldRuns, noChangeRuns, oneLineRuns, depChanges, workspaceFunctions, cliStartupRuns };
+  // Every option but `keep` (which changes no figure) goes into the results.
+  const { keep: _keep, ...shown } = options;
   const scenarios = SCENARIOS.filter((s) => selected(options, s));
   const results = new Results();
   let env: Record<string, unknown> = {};
@@ -300,7 +326,7 @@ function main(): number {
         table = { id, title: scenario.title, rows: [], notes: [`FAILED: ${message}`] };
       }
       results.tables.push(table);
-      process.stdout.write(renderTable(table) + '\n');
+      process.stdout.write(renderTable(table) + (table.grid ? renderGrid(table.grid) : '') + '\n');
     }
     process.stdout.write(renderTargets(results.tables));
   } catch (error) {

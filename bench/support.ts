@@ -7,6 +7,7 @@ import { spawnSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import type { Grid } from './grid';
 
 /** Progress goes to stderr, tables to stdout. */
 export function progress(message: string): void {
@@ -31,10 +32,15 @@ export function setLogDir(dir: string): void {
   logDir = dir;
 }
 
+/** A new log file's path (numbered in run order), not yet written. */
+export function logPath(name: string): string {
+  if (!logDir) throw new BenchError('setLogDir was not called');
+  return path.join(logDir, `${String(++logSeq).padStart(3, '0')}-${name.replace(/[^A-Za-z0-9_.-]+/g, '_')}.log`);
+}
+
 /** Writes `text` as a log of its own and returns the file. */
 export function saveLog(name: string, text: string): string {
-  if (!logDir) throw new BenchError('setLogDir was not called');
-  const file = path.join(logDir, `${String(++logSeq).padStart(3, '0')}-${name.replace(/[^A-Za-z0-9_.-]+/g, '_')}.log`);
+  const file = logPath(name);
   fs.writeFileSync(file, text);
   return file;
 }
@@ -61,8 +67,7 @@ export interface TimedOptions {
  * log file (not to the terminal); the caller prints a one-line progress message instead.
  */
 export function timed(name: string, command: string, args: readonly string[], options: TimedOptions = {}): Timed {
-  if (!logDir) throw new BenchError('setLogDir was not called');
-  const logFile = path.join(logDir, `${String(++logSeq).padStart(3, '0')}-${name.replace(/[^A-Za-z0-9_.-]+/g, '_')}.log`);
+  const logFile = logPath(name);
   const fd = fs.openSync(logFile, 'w');
   fs.writeSync(fd, `$ ${[command, ...args].join(' ')}\n# cwd: ${options.cwd ?? process.cwd()}\n`);
   const started = process.hrtime.bigint();
@@ -136,7 +141,19 @@ export interface CargoWork {
   readonly downloaded: number;
 }
 
+/**
+ * What cargo did, from a log. cdk-rust writes cargo's output to a log file of its own and names it on
+ * stderr (`(full output: <file>)`): when `log` has no cargo output of its own, the files it names are read.
+ */
 export function cargoWork(log: string): CargoWork {
+  if (!/Finished `?[\w-]+`? profile /.test(log)) {
+    const files = [...log.matchAll(/\(full output: (\S+?\.log)\)/g)].map((m) => m[1]).filter((f) => fs.existsSync(f));
+    if (files.length) return parseCargoWork([...new Set(files)].map((f) => fs.readFileSync(f, 'utf-8')).join('\n'));
+  }
+  return parseCargoWork(log);
+}
+
+function parseCargoWork(log: string): CargoWork {
   let cargoSeconds = 0;
   let builds = 0;
   for (const match of log.matchAll(/Finished `?[\w-]+`? profile .*? in (?:(\d+)m )?(\d+(?:\.\d+)?)s/g)) {
@@ -198,6 +215,8 @@ export interface Table {
   readonly notes: string[];
   /** Print times in milliseconds (samples are seconds either way). */
   readonly unit?: 'ms';
+  /** A summary of another shape, printed after the table (bench/grid.ts). */
+  readonly grid?: Grid;
 }
 
 function fmt(n: number | undefined, digits = 2): string {

@@ -22,6 +22,7 @@ import {
   writeWorkspace,
 } from './fixtures';
 import { BenchError, CargoWork, Timed, cargoWork, probe, progress, run, saveLog, tail, timeIt, timed } from './support';
+import { TogetherCommand } from './together';
 
 export const MUSL = 'x86_64-unknown-linux-musl';
 export const GNU = 'x86_64-unknown-linux-gnu';
@@ -172,8 +173,20 @@ export class Workbench {
 
   /** Runs one of the apps (`ours.js`, `floor.js`, `peer.js`) as a whole process, timed. */
   public runApp(name: string, app: 'ours' | 'floor' | 'peer', configFile: string, env?: NodeJS.ProcessEnv): Timed {
+    const c = this.appCommand(name, app, configFile, env);
+    return timed(name, c.command, c.args, { env: c.env, cwd: c.cwd });
+  }
+
+  /** The command {@link runApp} runs, for starting several apps at once (bench/together.ts). */
+  public appCommand(name: string, app: 'ours' | 'floor' | 'peer', configFile: string, env?: NodeJS.ProcessEnv): TogetherCommand {
     this.ensureDist();
-    return timed(name, process.execPath, [path.join(this.work, `${app}.js`), configFile], { env: env ?? this.appEnv(), cwd: this.work });
+    return {
+      name,
+      command: process.execPath,
+      args: [path.join(this.work, `${app}.js`), configFile],
+      env: env ?? this.appEnv(),
+      cwd: this.work,
+    };
   }
 
   // ----------------------------------------------------------------------------------------------
