@@ -121,7 +121,7 @@ export function dockerBuildArgs(
   buildId: string,
   options: { readonly outputDir?: string; readonly sshSocket?: string; readonly secretFiles?: Readonly<Record<string, string>> } = {},
 ): string[] {
-  const args = [...(client.mode === 'buildx' ? ['buildx', 'build'] : ['build']), ...builderArgs(client, plan.builder)];
+  const args = buildCommand(client, plan.builder);
   args.push('--progress', 'plain', '--build-arg', `${BUILD_ID_ARG}=${buildId}`);
   if (phase === 'check') {
     args.push('--network', 'none', '--target', CHECK_STAGE, ...(client.mode === 'buildx' ? ['--output', 'type=cacheonly'] : []));
@@ -139,6 +139,11 @@ export function dockerBuildArgs(
   }
   args.push('--file', path.join(contextDir, 'Dockerfile'), contextDir);
   return args;
+}
+
+/** `buildx build` on `builder` (see buildx-builder.ts), or the classic client's `build`: how every build run starts. */
+function buildCommand(client: DockerClient, builder: string | undefined): string[] {
+  return [...(client.mode === 'buildx' ? ['buildx', 'build'] : ['build']), ...builderArgs(client, builder)];
 }
 
 /**
@@ -176,8 +181,7 @@ export function runQuietBuild(
   builder?: string,
 ): QuietBuildResult {
   const args = [
-    ...(client.mode === 'buildx' ? ['buildx', 'build'] : ['build']),
-    ...builderArgs(client, builder),
+    ...buildCommand(client, builder),
     '--progress',
     'plain',
     '--build-arg',

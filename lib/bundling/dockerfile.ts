@@ -118,6 +118,8 @@ export function renderDockerfile(plan: BuildPlan, image: string, cacheIds: Cache
     ? ['--mount=type=ssh,required=true', '--mount=type=bind,source=known_hosts,target=/etc/ssh/ssh_known_hosts']
     : [];
   fetchMounts.push(sharedCacheMount(cacheIds.registry, registry, false), sharedCacheMount(cacheIds.git, git, false));
+  // The check and the compile step read the shared caches and never write them.
+  const readSharedCaches = [sharedCacheMount(cacheIds.registry, registry, true), sharedCacheMount(cacheIds.git, git, true)];
   // bundling.buildSecrets: mounted by id and exported for the step's command only; no value is ever in this text.
   fetchMounts.push(...secretMounts(plan.buildSecrets));
   const secretCommands = secretExports(plan.buildSecrets);
@@ -131,8 +133,7 @@ export function renderDockerfile(plan: BuildPlan, image: string, cacheIds: Cache
   // Compile offline after making changed contents look changed to cargo (see FRESHEN_SCRIPT in freshen.ts), and
   // copy the binary out of the cache mount in the same step (mounts are not layers).
   const compileMounts = [
-    sharedCacheMount(cacheIds.registry, registry, true),
-    sharedCacheMount(cacheIds.git, git, true),
+    ...readSharedCaches,
     projectCacheMount(cacheIds.target, TARGET_DIR, false),
     `--mount=type=bind,source=freshen.sh,target=${FRESHEN_PATH}`,
     ...secretMounts(plan.buildSecrets),
@@ -146,10 +147,7 @@ export function renderDockerfile(plan: BuildPlan, image: string, cacheIds: Cache
       ? [
           ...stage(CHECK_STAGE),
           `ARG ${BUILD_ID_ARG}`,
-          runStep(
-            [sharedCacheMount(cacheIds.registry, registry, true), sharedCacheMount(cacheIds.git, git, true)],
-            `${fetchEnv}${shellJoin(['cargo', ...cargoFetchArgs(plan), '--offline'])}`,
-          ),
+          runStep(readSharedCaches, `${fetchEnv}${shellJoin(['cargo', ...cargoFetchArgs(plan), '--offline'])}`),
           '',
         ]
       : []),
