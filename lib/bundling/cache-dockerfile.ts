@@ -105,9 +105,18 @@ function bind(source: string, target: string, from?: string): string {
  * component: a build script's `lib64 -> lib`) of the extracted target cache reach the cache mount;
  * never an absolute or upward link, a device or a fifo.
  */
+/**
+ * How the target cache is archived: POSIX (pax) headers keep each file's modification time to the
+ * nanosecond, where GNU tar's default format keeps whole seconds. Cargo compares the times of artifacts
+ * and sources: a crate compiled within the second its sources were stamped (see freshen.ts) would come
+ * back older than them, and compile again on every runner that restores it. Access and change times
+ * are left out (they change nothing for cargo).
+ */
+export const TAR_CREATE = 'tar --format=posix --pax-option=delete=atime,delete=ctime';
+
 const COPY_PLAIN_FILES =
   "find . -mindepth 1 \\( -type d -o -type f -o \\( -type l ! -lname '/*' ! -lname '..' ! -lname '../*' ! -lname '*/../*' ! -lname '*/..' \\) \\)" +
-  ` -print0 | tar --null --no-recursion -cf - -T - | tar -xf - -C ${SEED_STAGING}`;
+  ` -print0 | ${TAR_CREATE} --null --no-recursion -cf - -T - | tar -xf - -C ${SEED_STAGING}`;
 
 /**
  * The seed, in three stages, so that nothing of an archive reaches a cache unchecked:
@@ -208,7 +217,7 @@ export function renderSaveDockerfile(image: string, ids: CacheIds): string {
       ],
       [
         'mkdir -p /out',
-        `tar -cf /out/${TARGET_ARCHIVE} -C ${TARGET_DIR} ${excludes} .`,
+        `${TAR_CREATE} -cf /out/${TARGET_ARCHIVE} -C ${TARGET_DIR} ${excludes} .`,
         `cd ${CARGO_HOME}`,
         `sh /cdk-rust/${SELECT_DEPS_FILE} /cdk-rust/${LOCK_DEPS_FILE} > /tmp/deps.list`,
         `tar -cf /out/${DEPS_ARCHIVE} --no-recursion --files-from /tmp/deps.list`,

@@ -1,8 +1,12 @@
 /**
  * The build cache's probe, seed and save Dockerfiles: what each may touch, and how.
  */
-import { renderProbeDockerfile, renderSaveDockerfile, renderSeedDockerfile } from '../../lib/bundling/cache-dockerfile';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { TAR_CREATE, renderProbeDockerfile, renderSaveDockerfile, renderSeedDockerfile } from '../../lib/bundling/cache-dockerfile';
 import { CacheIds } from '../../lib/bundling/dockerfile';
+import { tempDir } from '../support';
 
 const IDS: CacheIds = { registry: 'reg', git: 'git', target: 'tgt' };
 const DEPS = 'ab'.repeat(32);
@@ -66,7 +70,7 @@ describe('cache-dockerfile: small builds that run no user code and write only wh
     const cache = stagesOf(renderSeedDockerfile('builder:1', IDS, { target: true })).cache;
     expect(cache).toContain(
       "find . -mindepth 1 \\( -type d -o -type f -o \\( -type l ! -lname '/*' ! -lname '..' ! -lname '../*' ! -lname '*/../*' ! -lname '*/..' \\) \\) " +
-        '-print0 | tar --null --no-recursion -cf - -T - | tar -xf - -C /cdk-rust/target/.cdk-rust-seed',
+        '-print0 | tar --format=posix --pax-option=delete=atime,delete=ctime --null --no-recursion -cf - -T - | tar -xf - -C /cdk-rust/target/.cdk-rust-seed',
     );
   });
 
@@ -122,5 +126,28 @@ describe('cache-dockerfile: small builds that run no user code and write only wh
 
   test('the deps marker must be a digest: nothing else reaches the shell', () => {
     expect(() => renderProbeDockerfile('b', IDS, '$(reboot)')).toThrow(/not a hex digest/);
+  });
+
+  test('the target archive and the seed copy keep modification times to the nanosecond, so an artifact made within the second its sources were stamped stays newer than them', () => {
+    expect(renderSaveDockerfile('b', IDS)).toContain(`${TAR_CREATE} -cf /out/target.tar`);
+    // The same GNU tar command as the builder image runs, on this machine's GNU tar.
+    const from = tempDir('tar-from');
+    const to = tempDir('tar-to');
+    const source = path.join(from, 'main.rs');
+    const artifact = path.join(from, 'dep-bin-app');
+    fs.writeFileSync(source, 'fn main() {}\n');
+    fs.writeFileSync(artifact, '');
+    // Stamped at .100 of a second; compiled at .700 of the same second.
+    fs.utimesSync(source, 1_700_000_000.1, 1_700_000_000.1);
+    fs.utimesSync(artifact, 1_700_000_000.7, 1_700_000_000.7);
+    const archive = path.join(to, 'target.tar');
+    const create = spawnSync('sh', ['-c', `${TAR_CREATE} -cf "$1" -C "$2" .`, 'sh', archive, from], { encoding: 'utf-8' });
+    expect(create.stderr).toBe('');
+    const extracted = path.join(to, 'x');
+    fs.mkdirSync(extracted);
+    expect(spawnSync('tar', ['-xf', archive, '-C', extracted]).status).toBe(0);
+    const mtime = (f: string) => fs.statSync(path.join(extracted, f), { bigint: true }).mtimeNs;
+    expect(mtime('dep-bin-app')).toBe(fs.statSync(artifact, { bigint: true }).mtimeNs);
+    expect(mtime('dep-bin-app') > mtime('main.rs')).toBe(true);
   });
 });
