@@ -15,6 +15,7 @@ import { synthArguments } from '../lib/cli/synth-args';
 import { synthCommand, SYNTH_USAGE } from '../lib/cli/synth-command';
 import { watchCommand, WATCH_USAGE } from '../lib/cli/watch';
 import { BUILD_CHILD_COMMAND } from '../lib/watch/build-command';
+import { IMAGE_BUILD_CHILD_COMMAND } from '../lib/service/image-build-command';
 import { CdkRustError } from '../lib/errors';
 import { VERBOSE_VARIABLE } from '../lib/private/verbose';
 
@@ -50,6 +51,8 @@ function main(argv: string[]): number | Promise<number> {
   if (command === 'watch') return watch(rest);
   // The build child of `watch` (not for people): loaded here, as it brings aws-cdk-lib.
   if (command === BUILD_CHILD_COMMAND) return import('../lib/watch/build-runner').then((m) => m.runBuildChild());
+  // The image build child of `run --watch`, likewise.
+  if (command === IMAGE_BUILD_CHILD_COMMAND) return import('../lib/service/image-build-child').then((m) => m.runImageBuildChild());
   throw new CdkRustError('CLI_USAGE', `unknown command "${command}".`, 'run `cdk-rust --help` for the commands.');
 }
 

@@ -9,12 +9,12 @@ import { IConstruct } from 'constructs';
 import { writeLambdaZip } from './output-layout';
 import { BuildPlan } from './plan';
 import { BundlingProps, PrepareOptions, PreparedBuild, buildSite, prepareBuild, prepareBuildFor } from './prepared-build';
-import { BuildOutput, runBuild } from './run-build';
+import { BuildOutput, RunBuildOptions, runBuild } from './run-build';
 import { buildInto } from './synth-build';
 import { SynthTimeCode } from './synth-time-code';
 
 export type { BundlingProps, PrepareOptions, PreparedBuild } from './prepared-build';
-export type { BuildOutput } from './run-build';
+export type { BuildOutput, RunBuildOptions } from './run-build';
 
 /** Turns Cargo projects into Lambda code. */
 export class Bundling {
@@ -55,10 +55,10 @@ export class Bundling {
 
   /**
    * A function's asset in `outputDir`: {@link build}, then `files` written beside `bootstrap`.
-   * On failure nothing is left behind.
+   * On failure nothing is left behind. `options.dependenciesFetched` skips the check and fetch runs (the edit loop).
    */
-  public static buildLambdaAsset(prepared: PreparedBuild, outputDir: string): BuildOutput {
-    const built = buildInto(prepared, outputDir, writeLambdaZip(prepared.files));
+  public static buildLambdaAsset(prepared: PreparedBuild, outputDir: string, options: RunBuildOptions = {}): BuildOutput {
+    const built = buildInto(prepared, outputDir, writeLambdaZip(prepared.files), undefined, options);
     return { log: built.log, bootstrap: path.join(outputDir, 'bootstrap') };
   }
 

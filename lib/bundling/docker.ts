@@ -8,9 +8,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { CdkRustError } from '../errors';
+import { progress } from '../private/progress';
 import { isVerbose } from '../private/verbose';
 import { writeSecretFiles } from './build-secrets';
 import { builderArgs, builderFailureFix } from './buildx-builder';
+import { missingOfflineDependency } from './dependency-key';
 import { BUILD_ID_ARG, CHECK_STAGE, EXPORT_STAGE, FETCH_STAGE, NOT_A_FILE_MESSAGE } from './dockerfile';
 import { FRESHEN_SCRIPT } from './freshen';
 import { ExcludedFile, InputFile, collectInputs } from './hash';
@@ -81,6 +83,11 @@ export interface DockerBuildRequest {
   readonly logFile: string;
   /** What the build is called in its status line and errors. @default - the plan's bin */
   readonly label?: string;
+  /**
+   * The dependencies are known to be in the shared caches (dependency-key.ts): only the compile run is made. When
+   * cargo, offline, lacks one after all, the build runs again in full. @default false
+   */
+  readonly dependenciesFetched?: boolean;
 }
 
 /** What a finished build reports. */
@@ -222,7 +229,7 @@ export function runDockerBuild(client: DockerClient, request: DockerBuildRequest
     const buildId = crypto.randomUUID();
     let log = '';
     let present = false;
-    for (const phase of buildPhases(request.plan)) {
+    for (const phase of request.dependenciesFetched ? (['compile'] as const) : buildPhases(request.plan)) {
       if (phase === 'fetch' && present) continue;
       const args = dockerBuildArgs(client, phase, request.plan, contextDir, buildId, {
         outputDir: request.outputDir,
@@ -245,6 +252,10 @@ export function runDockerBuild(client: DockerClient, request: DockerBuildRequest
       if (phase === 'check') {
         present = result.status === 0;
         continue;
+      }
+      if (result.status !== 0 && request.dependenciesFetched && missingOfflineDependency(result.output)) {
+        progress(`${request.label ?? request.plan.binaryName}: a dependency is missing from the shared caches; fetching`);
+        return runDockerBuild(client, { ...request, dependenciesFetched: false }, sshSocket);
       }
       if (result.status !== 0) {
         // Quiet builds showed none of it: the failed run's whole output, as --verbose would have shown it.

@@ -60,13 +60,15 @@ export const CONTEXT_DIR = '/src';
  * Cache ids for a plan: the registry and git caches are shared by every build (Cargo keys their
  * contents itself, and only fetch steps, which run no build script, can write them); the target
  * cache is one per workspace, target triple and builder image identity, so a source-only change
- * recompiles only the changed crates.
+ * recompiles only the changed crates. A profile other than `release` (watch's `dev`) has a target cache of its own:
+ * its builds never wait for a release build of the same project (a synth while watch runs), nor touch its cache.
  */
 export function cacheIdsFor(plan: BuildPlan, imageIdentity: string): CacheIds {
+  const profile = plan.profile === 'release' ? '' : `-${plan.profile}`;
   return {
     registry: 'cdk-rust-cargo-registry',
     git: 'cdk-rust-cargo-git',
-    target: `cdk-rust-target-${shortHash(`${plan.workspaceRoot}\0${imageIdentity}`)}-${plan.target}`,
+    target: `cdk-rust-target-${shortHash(`${plan.workspaceRoot}\0${imageIdentity}`)}-${plan.target}${profile}`,
   };
 }
 

@@ -18,6 +18,15 @@ import { BinRef } from './cargo-args';
 import { PreparedBuild } from './prepared-build';
 import { checkSshAgent } from './ssh-agent';
 
+/** How a build runs. */
+export interface RunBuildOptions {
+  /**
+   * The build's dependencies are in the shared caches already (the edit loop's last build had the same
+   * dependency key, see dependency-key.ts): the check and fetch runs are skipped. @default false
+   */
+  readonly dependenciesFetched?: boolean;
+}
+
 /** What a finished build reports: where its files are, and what it printed. */
 export interface BuildOutput extends TakenExport {
   /** Everything the build printed (also kept in its log file, and streamed to stderr when verbose). */
@@ -29,7 +38,7 @@ export interface BuildOutput extends TakenExport {
  * and health probe when the plan asks for them, and returns the build's output. On failure nothing is left behind:
  * `outputDir` is removed and the error is thrown.
  */
-export function runBuild(prepared: PreparedBuild, outputDir: string): BuildOutput {
+export function runBuild(prepared: PreparedBuild, outputDir: string, options: RunBuildOptions = {}): BuildOutput {
   const { plan } = prepared;
   const started = Date.now();
   const exportDir = path.join(outputDir, '.cdk-rust-export');
@@ -39,7 +48,9 @@ export function runBuild(prepared: PreparedBuild, outputDir: string): BuildOutpu
     fs.mkdirSync(exportDir, { recursive: true });
     // Kept after the build, so that the one line saying it is done can say where the whole output is.
     const logFile = createBuildLog(plan.binaryName);
-    const log = prepared.localToolchain ? buildOnHost(prepared, exportDir, logFile) : buildInDocker(prepared, exportDir, logFile);
+    const log = prepared.localToolchain
+      ? buildOnHost(prepared, exportDir, logFile)
+      : buildInDocker(prepared, exportDir, logFile, undefined, options);
     // Before anything here reads, moves or chmods the export: only regular files and directories.
     checkBuildOutput(exportDir, plan.binaryName);
     const taken = takeExport(plan, prepared.image, exportDir, outputDir);
@@ -80,19 +91,35 @@ export interface BuiltBins {
  * The BuildKit build into `exportDir`, between a restore and a save of the build cache when there is one; returns
  * its log. With `group`, every bin of the group in one cargo invocation (see renderDockerfile).
  */
-export function buildInDocker(prepared: PreparedBuild, exportDir: string, logFile: string, group?: BuiltBins): string {
+export function buildInDocker(
+  prepared: PreparedBuild,
+  exportDir: string,
+  logFile: string,
+  group?: BuiltBins,
+  options: RunBuildOptions = {},
+): string {
   const { plan, image } = prepared;
   const client = detectDocker();
   const socket = plan.ssh.forward ? checkSshAgent(plan) : undefined;
   const what = group?.described ?? described(prepared);
-  progress(`building ${what} in Docker (${client.mode}) with ${image}` + (socket ? ', SSH agent forwarded' : ''));
+  const fetched = options.dependenciesFetched ? ', dependencies unchanged: compile only' : '';
+  progress(`building ${what} in Docker (${client.mode}) with ${image}` + (socket ? ', SSH agent forwarded' : '') + fetched);
   const cacheIds = cacheIdsFor(plan, prepared.imageIdentity);
   const dockerfile = renderDockerfile(plan, image, cacheIds, group?.bins);
   const cache = plan.cache ? new BuildCacheDirectory(plan.cache) : undefined;
   // The key reads Cargo.lock: only for builds that use the cache.
   const cached = cache && { client, plan, image, cacheIds, key: cacheKeyOf(plan, prepared.imageIdentity) };
   const restored = cache && cached ? restoreBuildCache(cached, cache) : undefined;
-  const request = { plan, image, dockerfile, inputs: prepared.inputs, outputDir: exportDir, logFile, label: group?.label };
+  const request = {
+    plan,
+    image,
+    dockerfile,
+    inputs: prepared.inputs,
+    outputDir: exportDir,
+    logFile,
+    label: group?.label,
+    dependenciesFetched: options.dependenciesFetched,
+  };
   const { log } = runDockerBuild(client, request, socket);
   if (cache && cached && restored) saveBuildCache(cached, cache, restored, log);
   return log;

@@ -14,7 +14,7 @@ import { CdkRustError } from '../errors';
 import { takeExport } from './build-export';
 import { WriteOutput } from './output-layout';
 import { PreparedBuild } from './prepared-build';
-import { BuildOutput, runBuild } from './run-build';
+import { BuildOutput, RunBuildOptions, runBuild } from './run-build';
 
 /** Where the build runs inside the asset directory; removed once the layout has written the asset. */
 const BUILD_DIR = '.cdk-rust-build';
@@ -24,11 +24,17 @@ const BUILD_DIR = '.cdk-rust-build';
  * its own build would have exported, checked already), and lays it out in `outputDir` with `write`. On failure
  * nothing is left behind: `outputDir` is removed and the error is thrown.
  */
-export function buildInto(prepared: PreparedBuild, outputDir: string, write: WriteOutput, prebuilt?: string): BuildOutput {
+export function buildInto(
+  prepared: PreparedBuild,
+  outputDir: string,
+  write: WriteOutput,
+  prebuilt?: string,
+  options: RunBuildOptions = {},
+): BuildOutput {
   fs.rmSync(outputDir, { recursive: true, force: true });
   const buildDir = path.join(outputDir, BUILD_DIR);
   try {
-    const built = prebuilt ? takePrebuilt(prepared, prebuilt, buildDir) : runBuild(prepared, buildDir);
+    const built = prebuilt ? takePrebuilt(prepared, prebuilt, buildDir) : runBuild(prepared, buildDir, options);
     write(built, outputDir);
     return built;
   } catch (error) {

@@ -4,6 +4,7 @@
  * assembly and the environment; the rest is checked by the commands (lib/cli/invoke.ts, run.ts, watch.ts).
  */
 import type { InvokeCommandArgs } from './invoke';
+import type { LoopProfileArgs } from './loop-profile';
 import { FlagValues, HELP, parseCommand } from './parse-command';
 import type { RunCommandArgs } from './run';
 import type { WatchCommandArgs } from './watch';
@@ -20,11 +21,17 @@ const LOCAL_FLAGS = {
 /** The flags of `cdk-rust invoke`. */
 export const INVOKE_FLAGS = { ...LOCAL_FLAGS, event: { type: 'string' } } as const;
 
+/** The flags of the commands that rebuild on save: which profile the loop builds. */
+const LOOP_FLAGS = {
+  profile: { type: 'string' },
+  release: { type: 'boolean' },
+} as const;
+
 /** The flags of `cdk-rust run`. */
-export const RUN_FLAGS = { ...LOCAL_FLAGS, timeout: { type: 'string' } } as const;
+export const RUN_FLAGS = { ...LOCAL_FLAGS, ...LOOP_FLAGS, timeout: { type: 'string' }, watch: { type: 'boolean' } } as const;
 
 /** The flags of `cdk-rust watch`. */
-export const WATCH_FLAGS = { ...LOCAL_FLAGS, port: { type: 'string' } } as const;
+export const WATCH_FLAGS = { ...LOCAL_FLAGS, ...LOOP_FLAGS, port: { type: 'string' } } as const;
 
 /** `cdk-rust invoke`'s arguments; {@link HELP} for `--help`. */
 export function invokeArguments(args: readonly string[]): InvokeCommandArgs | typeof HELP {
@@ -35,13 +42,15 @@ export function invokeArguments(args: readonly string[]): InvokeCommandArgs | ty
 /** `cdk-rust run`'s arguments; {@link HELP} for `--help`. */
 export function runArguments(args: readonly string[]): RunCommandArgs | typeof HELP {
   const { values, positionals } = parseCommand(args, RUN_FLAGS, true);
-  return values.help ? HELP : { ...sharedArguments(values, positionals), timeout: values.timeout };
+  return values.help
+    ? HELP
+    : { ...sharedArguments(values, positionals), ...loopArguments(values), timeout: values.timeout, watch: values.watch };
 }
 
 /** `cdk-rust watch`'s arguments; {@link HELP} for `--help`. */
 export function watchCommandArguments(args: readonly string[]): WatchCommandArgs | typeof HELP {
   const { values, positionals } = parseCommand(args, WATCH_FLAGS, true);
-  return values.help ? HELP : { ...sharedArguments(values, positionals), port: values.port };
+  return values.help ? HELP : { ...sharedArguments(values, positionals), ...loopArguments(values), port: values.port };
 }
 
 /** What every local command takes: the functions or service named, and the flags of {@link LOCAL_FLAGS}. */
@@ -53,4 +62,9 @@ function sharedArguments(values: FlagValues<typeof LOCAL_FLAGS>, positionals: st
     awsCredentials: values['aws-credentials'],
     awsProfile: values['aws-profile'],
   };
+}
+
+/** The profile flags of {@link LOOP_FLAGS}, checked by loopProfile (lib/cli/loop-profile.ts). */
+function loopArguments(values: FlagValues<typeof LOOP_FLAGS>): LoopProfileArgs {
+  return { profile: values.profile, release: values.release };
 }

@@ -7,6 +7,8 @@ import { CdkRustError } from '../errors';
 import { progress } from '../private/progress';
 import { ensureAssembly } from './invoke';
 import { localEnvironment } from './local-environment';
+import { LoopProfileArgs, LOOP_PROFILE, loopProfile } from './loop-profile';
+import { runUntilSignal } from './until-signal';
 
 /** The first function's port unless --port says otherwise. */
 export const DEFAULT_WATCH_PORT = 9000;
@@ -22,11 +24,15 @@ export const WATCH_USAGE = `cdk-rust watch <construct path or logical id> [...] 
                         (only the region).
   --aws-profile NAME    Pass the credentials of the AWS profile NAME instead, resolved by the AWS CLI v2
                         (aws configure export-credentials: SSO and assumed roles give short-lived values).
+  --profile NAME        The Cargo profile rebuilds use. Default: ${LOOP_PROFILE} (no LTO, incremental, in a target
+                        cache of its own; still static musl, built in Docker like synth).
+  --release             Rebuild exactly what is deployed (the construct's profile, usually release).
 
   Serves each RustFunction on http://127.0.0.1:PORT/ as its function URL would (payload format 2.0
   events, so curl works), running its bootstrap with the template's environment, memory and timeout.
-  When a file its build reads changes, it builds again with the same hash and build as synth (nothing
-  is built when the hash is unchanged), one build at a time, while the previous build keeps answering;
+  When a file its build reads changes, it builds again through the same plan and hash as synth, with
+  the loop's profile (nothing is built when the hash is unchanged; the synthesized build serves until
+  the first loop build is done), one build at a time, while the previous build keeps answering;
   a failed build leaves it serving. After a new \`cdk synth\`, the template's settings are reloaded.
   Only requests addressed to 127.0.0.1, localhost or [::1] and the port are served, and none that a
   web page of another origin sends (403): open the URL itself in a browser, or use curl.
@@ -35,7 +41,7 @@ export const WATCH_USAGE = `cdk-rust watch <construct path or logical id> [...] 
 `;
 
 /** The parsed arguments of `cdk-rust watch`. */
-export interface WatchCommandArgs {
+export interface WatchCommandArgs extends LoopProfileArgs {
   readonly positionals: string[];
   readonly app?: string;
   readonly port?: string;
@@ -49,6 +55,8 @@ export interface WatchCommandArgs {
 /** The checked arguments of `cdk-rust watch`. */
 export interface WatchArguments {
   readonly functions: string[];
+  /** The profile rebuilds use; undefined for the recorded one (--release). */
+  readonly profile?: string;
   readonly port: number;
   readonly environment: Record<string, string>;
   readonly passCredentials: boolean;
@@ -75,38 +83,21 @@ export function watchArguments(args: WatchCommandArgs): WatchArguments {
       'give a whole number from 1 to 65535 (the functions take N, N+1, ...), or 0 for free ports, e.g. --port 9000.',
     );
   }
-  return { functions: args.positionals, port, ...localEnvironment(args) };
+  return { functions: args.positionals, port, profile: loopProfile(args, 'watch'), ...localEnvironment(args) };
 }
 
 /** Runs `cdk-rust watch` until Ctrl-C or SIGTERM; returns its exit code. */
 export async function watchCommand(args: WatchCommandArgs): Promise<number> {
-  const { functions, port, environment, passCredentials } = watchArguments(args);
+  const { functions, port, profile, environment, passCredentials } = watchArguments(args);
   const assemblyDir = ensureAssembly(path.resolve(args.app ?? 'cdk.out'), args.app);
   // Loaded here: it brings aws-cdk-lib (through the bundling), which `--help` does not need.
   const { WatchSession } = await import('../watch/watch-session');
-  const session = new WatchSession({ assemblyDir, functions, port, environment, passCredentials });
-  // Handled from the start: Ctrl-C during a first build stops that build too (it runs in a process group of its own).
-  let stop = (): void => undefined;
-  const stopped = new Promise<void>((resolve) => {
-    stop = () => {
-      process.removeListener('SIGINT', stop);
-      process.removeListener('SIGTERM', stop);
-      progress('stopping');
-      void session.close().then(resolve);
-    };
+  const session = new WatchSession({ assemblyDir, functions, port, profile, environment, passCredentials });
+  // Ctrl-C during a first build stops that build too (it runs in a process group of its own).
+  await runUntilSignal(session, 'stopping', () => {
+    if (!session.isClosed) {
+      progress(`watching ${functions.length === 1 ? session.functions[0].name : `${functions.length} functions`} (Ctrl-C stops)`);
+    }
   });
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  try {
-    await session.start();
-  } catch (error) {
-    process.removeListener('SIGINT', stop);
-    process.removeListener('SIGTERM', stop);
-    throw error;
-  }
-  if (!session.isClosed) {
-    progress(`watching ${functions.length === 1 ? session.functions[0].name : `${functions.length} functions`} (Ctrl-C stops)`);
-  }
-  await stopped;
   return 0;
 }

@@ -23,6 +23,8 @@ export interface AssemblyService {
   readonly assemblyDir: string;
   /** The command CDK publishes the image with (`sh -c "docker load ..."`), which prints the loaded image's name. */
   readonly loadCommand: string[];
+  /** The tag the template gives the container's image: the tarball asset's hash (64 hex digits). */
+  readonly imageTag: string;
   /** The container port. */
   readonly port: number;
   /** The path the load balancer checks; `/` when no target group names one. */
@@ -76,7 +78,7 @@ function stackServices(stack: AssemblyStack, images: Map<string, string[]>): Ass
     const container = (resource.Properties?.ContainerDefinitions ?? [])[0];
     const hash = imageTag(container?.Image);
     const asset = hash ? images.get(hash) : undefined;
-    if (!container || !asset) continue;
+    if (!container || !hash || !asset) continue;
     const taskPath = stack.constructPathOf(logicalId);
     const name = taskPath?.replace(/\/Task$/, '') ?? logicalId;
     const port = Number(container.PortMappings?.[0]?.ContainerPort);
@@ -91,6 +93,7 @@ function stackServices(stack: AssemblyStack, images: Map<string, string[]>): Ass
       taskLogicalId: logicalId,
       assemblyDir: stack.dir,
       loadCommand: asset,
+      imageTag: hash,
       port: Number.isInteger(port) && port > 0 ? port : 8080,
       healthCheckPath: healthCheckPathOf(stack, resources, name),
       environment,

@@ -9,8 +9,13 @@ import { ServiceNetwork } from './service-network';
 export interface ContainerRunSpec {
   readonly container: string;
   readonly image: string;
-  /** The container port, published (or relayed) on the same port of 127.0.0.1. */
+  /** The container port, published (or relayed) on 127.0.0.1. */
   readonly port: number;
+  /**
+   * The port of 127.0.0.1 it is published on: 0 for one Docker picks (read back with `docker port`).
+   * @default - the container port
+   */
+  readonly hostPort?: number;
   /** The file holding the environment (see container-env-file.ts). */
   readonly envFile: string;
   readonly network: ServiceNetwork;
@@ -22,7 +27,7 @@ export interface ContainerRunSpec {
 export function dockerRunArgs(spec: ContainerRunSpec): string[] {
   const network =
     spec.network === 'publish'
-      ? ['--network', 'bridge', '--publish', `127.0.0.1:${spec.port}:${spec.port}`]
+      ? ['--network', 'bridge', '--publish', `127.0.0.1:${spec.hostPort === 0 ? '' : (spec.hostPort ?? spec.port)}:${spec.port}`]
       : // Its own namespace with only a loopback interface; cdk-rust relays 127.0.0.1:PORT of this machine into it.
         ['--network', 'none'];
   return [

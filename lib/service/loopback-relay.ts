@@ -50,13 +50,19 @@ const START_TIMEOUT_MS = 10_000;
 
 /** A relay under way. */
 export interface LoopbackRelay {
+  /** The port of this machine's 127.0.0.1 it listens on. */
+  readonly port: number;
   /** Stops relaying (connections under way are cut). */
   close(): void;
 }
 
-/** Relays 127.0.0.1:`port` of this machine to 127.0.0.1:`port` in the network namespace of process `pid`. */
-export async function startLoopbackRelay(pid: number, port: number, serviceName: string): Promise<LoopbackRelay> {
-  const server = await listenOnLoopback(port, serviceName);
+/**
+ * Relays 127.0.0.1:`hostPort` of this machine (0: a port the system picks, see {@link LoopbackRelay.port}) to
+ * 127.0.0.1:`port` in the network namespace of process `pid`.
+ */
+export async function startLoopbackRelay(pid: number, port: number, serviceName: string, hostPort = port): Promise<LoopbackRelay> {
+  const server = await listenOnLoopback(hostPort, serviceName);
+  const listening = (server.address() as net.AddressInfo).port;
   const child = spawn('nsenter', [`--net=/proc/${pid}/ns/net`, '--', process.execPath, '-e', RELAY_SCRIPT, String(port)], {
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
@@ -68,17 +74,18 @@ export async function startLoopbackRelay(pid: number, port: number, serviceName:
     child.kill('SIGKILL');
     throw new CdkRustError(
       'SERVICE_UNHEALTHY',
-      `cannot relay 127.0.0.1:${port} into the container of ${serviceName}: ${stderr.trim() || (error as Error).message}.`,
+      `cannot relay 127.0.0.1:${listening} into the container of ${serviceName}: ${stderr.trim() || (error as Error).message}.`,
       "this Docker engine has no bridge network, so cdk-rust enters the container's network namespace with nsenter, which needs root on Linux: run cdk-rust run as root (e.g. sudo -E), or give the engine its default bridge network so that the port is published on 127.0.0.1.",
     );
   } finally {
     // The relay holds the socket now (or nothing does): this process no longer accepts on it.
     server.close();
   }
-  return { close: () => child.kill() };
+  return { port: listening, close: () => child.kill() };
 }
 
-function listenOnLoopback(port: number, serviceName: string): Promise<net.Server> {
+/** A server listening on 127.0.0.1:`port` (0: a port the system picks); a port in use is reported for `serviceName`. */
+export function listenOnLoopback(port: number, serviceName: string): Promise<net.Server> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', (error: NodeJS.ErrnoException) =>

@@ -4,8 +4,9 @@
  * with the task definition's environment (passed in a file, never on a command line), reachable on 127.0.0.1 only,
  * waits until the load balancer's health-check path answers, and stops it cleanly.
  */
-import { ChildProcess, execFile, spawn, spawnSync } from 'child_process';
+import { ChildProcess, execFile, spawn } from 'child_process';
 import { randomBytes } from 'crypto';
+import * as path from 'path';
 import { promisify } from 'util';
 import { CdkRustError } from '../errors';
 import { resolveRegion } from '../invoke/region';
@@ -16,6 +17,7 @@ import { writeContainerEnvFile } from './container-env-file';
 import { dockerRunArgs } from './docker-run-args';
 import { listeners, unreachableBecause } from './listening-sockets';
 import { LoopbackRelay, startLoopbackRelay } from './loopback-relay';
+import { publishedPort } from './published-port';
 import { serviceNetwork } from './service-network';
 
 /**
@@ -42,6 +44,21 @@ export interface RunServiceOptions {
   readonly healthTimeoutMs?: number;
   /** Where the container's output goes. @default - this process's stderr */
   readonly log?: (chunk: string) => void;
+  /**
+   * An image tarball to load instead of the assembly's (a rebuilt image), with the same command.
+   * @default - the image the assembly names
+   */
+  readonly imageTarball?: string;
+  /**
+   * Reach the container on a port of 127.0.0.1 that the system picks instead of the container's port (`url` names
+   * it): for `cdk-rust run --watch`, whose own relay holds the service's port and moves to each new container.
+   * @default false
+   */
+  readonly ephemeralPort?: boolean;
+  /** What the container's name starts with (a random suffix follows). @default 'cdk-rust-run' */
+  readonly containerNamePrefix?: string;
+  /** Stops the container, and rejects, when aborted while waiting for it to become healthy. @default - none */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -50,7 +67,7 @@ export interface RunServiceOptions {
  * @jsii ignore Node.js only (other languages use the `cdk-rust` CLI).
  */
 export interface RunningService {
-  /** `http://127.0.0.1:<port>`. */
+  /** `http://127.0.0.1:<port>`: the container's port, or the port picked with `ephemeralPort`. */
   readonly url: string;
   /** The loaded image's name. */
   readonly image: string;
@@ -69,11 +86,21 @@ const TAIL_LINES = 30;
 export async function runServiceLocally(service: AssemblyService, options: RunServiceOptions = {}): Promise<RunningService> {
   const docker = options.docker ?? process.env.CDK_DOCKER ?? 'docker';
   const environment = containerEnvironment(service, options);
-  const image = loadImage(service);
-  const container = `cdk-rust-run-${randomBytes(4).toString('hex')}`;
+  const image = await loadImage(service, options.imageTarball);
+  const container = `${options.containerNamePrefix ?? 'cdk-rust-run'}-${randomBytes(4).toString('hex')}`;
   const network = serviceNetwork(docker);
   const envFile = writeContainerEnvFile(environment, service.name);
-  const args = dockerRunArgs({ container, image, port: service.port, envFile: envFile.path, network, init: service.initProcessEnabled });
+  const ephemeral = options.ephemeralPort === true;
+  const hostPort = ephemeral ? 0 : service.port;
+  const args = dockerRunArgs({
+    container,
+    image,
+    port: service.port,
+    hostPort,
+    envFile: envFile.path,
+    network,
+    init: service.initProcessEnabled,
+  });
   const timeoutMs = options.healthTimeoutMs ?? 60_000;
   const deadline = Date.now() + timeoutMs;
 
@@ -87,41 +114,54 @@ export async function runServiceLocally(service: AssemblyService, options: RunSe
     relay?.close();
     return code;
   });
-  const url = `http://127.0.0.1:${service.port}`;
   const stop = async (): Promise<number> => {
     // As ECS stops a task: SIGTERM, then SIGKILL once the task's stop timeout has passed.
-    spawnSync(docker, ['stop', '--time', String(service.stopTimeoutSeconds), container], { stdio: 'ignore' });
+    await promisify(execFile)(docker, ['stop', '--time', String(service.stopTimeoutSeconds), container]).catch(() => undefined);
     return exited;
   };
 
   let pid: number | undefined;
+  let port = service.port;
   try {
     // The Docker client has read the environment file once the container exists: it is removed right away.
     pid = await containerPid(docker, container, exited, deadline);
     envFile.remove();
-    if (pid !== undefined && network === 'relay') relay = await startLoopbackRelay(pid, service.port, service.name);
+    if (pid !== undefined && network === 'relay') {
+      relay = await startLoopbackRelay(pid, service.port, service.name, hostPort);
+      port = relay.port;
+    } else if (pid !== undefined && ephemeral) {
+      port = (await publishedPort(docker, container, service.port)) ?? 0;
+    }
   } catch (error) {
     await stop();
     throw error;
   } finally {
     envFile.remove();
   }
+  const url = `http://127.0.0.1:${port}`;
   const where = network === 'publish' ? 'published on 127.0.0.1' : 'in its own network namespace, relayed from 127.0.0.1';
   progress(`${service.name}: started ${image} as ${container} (${where}); waiting for ${url}${service.healthCheckPath}`);
-  const healthy = await waitHealthy(`${url}${service.healthCheckPath}`, deadline, exited);
+  const healthy = await waitHealthy(`${url}${service.healthCheckPath}`, deadline, exited, options.signal);
   if (healthy !== true) {
     // Read before the container goes: what it listens on, in its own namespace (when this machine lets us see it).
     const why = healthy.exited || pid === undefined ? undefined : unreachableBecause(listeners(`/proc/${pid}/net`), service.port);
     await stop();
     throw new CdkRustError(
       'SERVICE_UNHEALTHY',
-      `${service.name} ${healthy.exited ? `exited with code ${healthy.code}` : `did not answer ${service.healthCheckPath} with 2xx within ${timeoutMs / 1000} s`}` +
+      `${service.name} ${unhealthyBecause(healthy, service.healthCheckPath, timeoutMs)}` +
         `${why ? `: ${why.problem}` : '.'} Its last log lines:\n${output.lastLines().join('\n') || '  (none)'}`,
       why?.fix ??
         `fix what the log shows; the service must listen on 0.0.0.0, port ${service.port} (the PORT variable), and answer ${service.healthCheckPath}.`,
     );
   }
   return { url, image, container, exited, stop };
+}
+
+/** What went wrong with a container that did not become healthy. */
+function unhealthyBecause(healthy: Unhealthy, healthCheckPath: string, timeoutMs: number): string {
+  if (healthy.exited) return `exited with code ${healthy.code}`;
+  if (healthy.aborted) return 'was stopped before it became healthy';
+  return `did not answer ${healthCheckPath} with 2xx within ${timeoutMs / 1000} s`;
 }
 
 /**
@@ -190,16 +230,20 @@ async function containerPid(docker: string, container: string, exited: Promise<n
 
 /**
  * Runs CDK's publishing command for the image in the assembly directory (it names the Docker client the app was
- * synthesized with, CDK_DOCKER or docker); returns the image name it prints.
+ * synthesized with, CDK_DOCKER or docker), for `tarball` instead of the assembly's when given; returns the image
+ * name it prints.
  */
-function loadImage(service: AssemblyService): string {
+async function loadImage(service: AssemblyService, tarball?: string): Promise<string> {
   const [command, ...args] = service.loadCommand;
-  const result = spawnSync(command, args, {
-    cwd: service.assemblyDir,
-    encoding: 'utf-8',
+  // The command's last argument is the tarball it loads.
+  const loaded = tarball === undefined ? args : [...args.slice(0, -1), path.resolve(tarball)];
+  const result = await new Promise<{ status: number | null; stdout: string; stderr: string; error?: Error }>((resolve) => {
+    execFile(command, loaded, { cwd: service.assemblyDir, encoding: 'utf-8' }, (error, stdout, stderr) =>
+      resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr, error: error ?? undefined }),
+    );
   });
-  const image = (result.stdout ?? '').trim().split('\n').pop() ?? '';
-  if (result.status !== 0 || image === '' || result.error) {
+  const image = result.stdout.trim().split('\n').pop() ?? '';
+  if (result.status !== 0 || image === '') {
     throw new CdkRustError(
       'SERVICE_UNHEALTHY',
       `loading the image of ${service.name} failed: ${(result.stderr || result.error?.message || '').trim() || `exit ${result.status}`}`,
@@ -216,12 +260,25 @@ function exitOf(child: ChildProcess): Promise<number> {
   });
 }
 
-/** Polls `url` until it answers 2xx (true), the container exits, or the `deadline` passes. */
-async function waitHealthy(url: string, deadline: number, exited: Promise<number>): Promise<true | { exited: boolean; code?: number }> {
+/** Why a container did not become healthy: it exited (with `code`), was stopped (`aborted`), or the time was up. */
+interface Unhealthy {
+  readonly exited: boolean;
+  readonly code?: number;
+  readonly aborted?: boolean;
+}
+
+/** Polls `url` until it answers 2xx (true), the container exits, `signal` aborts, or the `deadline` passes. */
+async function waitHealthy(
+  url: string,
+  deadline: number,
+  exited: Promise<number>,
+  signal: AbortSignal | undefined,
+): Promise<true | Unhealthy> {
   let exitCode: number | undefined;
   void exited.then((code) => (exitCode = code));
   while (Date.now() < deadline) {
     if (exitCode !== undefined) return { exited: true, code: exitCode };
+    if (signal?.aborted) return { exited: false, aborted: true };
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
       if (response.status >= 200 && response.status < 300) return true;

@@ -16,6 +16,7 @@ import { RustBundlingOptions } from '../bundling/rust-bundling-options';
 import { binaryPathInImage } from './image-spec';
 import { ServiceHealthCheck } from './service-health-check';
 import { planImage, prepareImageBuild, writeImage } from './service-image-build';
+import { recordServiceImage } from './service-image-record';
 import { SynthTimeImage } from './synth-time-image';
 
 /** Props of {@link RustServiceImage}. */
@@ -151,9 +152,13 @@ export class RustServiceImage extends Construct {
     this.port = props.port ?? DEFAULT_PORT;
     const check = props.healthCheck?.enabled === false ? undefined : props.healthCheck;
     const prepared = prepareImageBuild(this, props, check !== undefined && check.args === undefined);
-    const { planned, imageHash } = planImage(this, prepared, { ...props, port: this.port }, check);
+    const { planned, imageHash, settings } = planImage(this, prepared, { ...props, port: this.port }, check);
     this.binaryPath = binaryPathInImage(planned);
     this.healthCheckCommand = planned.healthCheck ? [...planned.healthCheck.command] : undefined;
+    // For `cdk-rust run --watch`: how to build this image again (in the assembly's metadata, never in the template).
+    const { manifestPath, binaryName, bundling } = props;
+    const build = { manifestPath, binaryName, bundling, architecture: { name: prepared.plan.architecture }, plan: prepared.plan };
+    recordServiceImage(this, { ...build, assetHash: prepared.assetHash }, settings, imageHash, () => this.tarballAsset?.imageTag);
     if (!Stack.of(this).bundlingRequired) {
       // Not deployed by this synth (another stack was selected): name what would have been built.
       this.image = ecs.ContainerImage.fromRegistry(planned.repoTag);

@@ -62,6 +62,11 @@ export interface RecordedBuild {
 
 /** Records how `construct`'s code is built, as `cdk-rust:build` metadata on it. */
 export function recordBuild(construct: IConstruct, build: RecordedBuild): void {
+  construct.node.addMetadata(BUILD_RECORD_TYPE, buildRecordOf(build));
+}
+
+/** The record of `build` (what {@link recordBuild} records; a RustServiceImage's record holds one too). */
+export function buildRecordOf(build: RecordedBuild): BuildRecord {
   const { manifestPath, binaryName, architecture, bundling, assetHash } = build;
   const { sshAgentSocket: _socket, buildEnvironment, buildSecrets, ...kept } = bundling ?? {};
   const manifest = path.resolve(manifestPath);
@@ -86,7 +91,7 @@ export function recordBuild(construct: IConstruct, build: RecordedBuild): void {
     ...(build.plan.files ? { files: build.plan.files.map((f) => ({ source: f.source, destination: f.destination })) } : {}),
     assetHash,
   };
-  construct.node.addMetadata(BUILD_RECORD_TYPE, record);
+  return record;
 }
 
 /**
@@ -135,31 +140,34 @@ export function readBuildRecord(assemblyDir: string, fn: AssemblyFunction): Buil
   const stack = listAssemblyStacks(assemblyDir).find((s) => s.artifactId === fn.stackArtifactId);
   const entries = stack && fn.constructPath ? metadataOf(stack.root, stack.dir, stack.artifactId)[`/${fn.constructPath}`] : undefined;
   const entry = (Array.isArray(entries) ? entries : []).find((e) => e?.type === BUILD_RECORD_TYPE);
-  const record = entry?.data;
-  if (
-    !record ||
-    typeof record.manifestPath !== 'string' ||
-    typeof record.architecture !== 'string' ||
-    typeof record.assetHash !== 'string'
-  ) {
+  const record = parseBuildRecord(entry?.data);
+  if (!record) {
     throw new CdkRustError(
       'FUNCTION_NOT_FOUND',
       `${name} has no cdk-rust build record in ${assemblyDir}: it is not a RustFunction, or the assembly was synthesized by a cdk-rust without watch.`,
       'watch a RustFunction, and synthesize the app again (`cdk synth`) with this cdk-rust.',
     );
   }
+  return record;
+}
+
+/** A build record as the assembly holds it (JSON), checked; undefined when `data` is not one. */
+export function parseBuildRecord(data: any): BuildRecord | undefined {
+  if (!data || typeof data.manifestPath !== 'string' || typeof data.architecture !== 'string' || typeof data.assetHash !== 'string') {
+    return undefined;
+  }
   return {
-    manifestPath: record.manifestPath,
-    binaryName: record.binaryName,
-    architecture: record.architecture,
-    bundling: record.bundling ?? {},
-    ...(Array.isArray(record.files) ? { files: record.files } : {}),
-    assetHash: record.assetHash,
+    manifestPath: data.manifestPath,
+    binaryName: data.binaryName,
+    architecture: data.architecture,
+    bundling: data.bundling ?? {},
+    ...(Array.isArray(data.files) ? { files: data.files } : {}),
+    assetHash: data.assetHash,
   };
 }
 
 /** The stack's metadata by construct path: inline in the manifest, and in its additional metadata file. */
-function metadataOf(root: string, dir: string, artifactId: string): Record<string, any[]> {
+export function metadataOf(root: string, dir: string, artifactId: string): Record<string, any[]> {
   const manifest = JSON.parse(fs.readFileSync(assemblyFile(root, dir, 'manifest.json', 'its manifest'), 'utf-8'));
   const artifact = manifest.artifacts?.[artifactId] ?? {};
   const metadata: Record<string, any[]> = { ...(artifact.metadata ?? {}) };

@@ -41,6 +41,11 @@ export interface WatchSessionOptions {
   readonly passCredentials?: boolean;
   /** What runs a build. @default - this CLI's `__watch-build` */
   readonly buildCommand?: BuildCommand;
+  /**
+   * The Cargo profile rebuilds use instead of the recorded (deployed) one, e.g. `dev` (see lib/cli/loop-profile.ts).
+   * @default - the recorded profile: exactly the deployed build
+   */
+  readonly profile?: string;
 }
 
 /** A function being served. */
@@ -63,6 +68,7 @@ export class WatchSession {
   /** How each hash built in this session went (a build's directory may have been removed since). */
   private readonly outcomes = new Map<string, BuildOutcome>();
   private manifestFile: string;
+  private readonly fetched = new Set<string>();
   private closed = false;
 
   /** A session that serves nothing until {@link start}. */
@@ -132,6 +138,15 @@ export class WatchSession {
   /** Notes how building `hash` went. */
   public recordOutcome(hash: string, outcome: BuildOutcome): void {
     this.outcomes.set(hash, outcome);
+    if (outcome.ok && outcome.dependencyKey !== undefined) this.fetched.add(outcome.dependencyKey);
+  }
+
+  /**
+   * The dependency keys of the session's successful builds (dependency-key.ts): a build whose key is one of them
+   * skips its check and fetch runs.
+   */
+  public get fetchedDependencies(): string[] {
+    return [...this.fetched];
   }
 
   /** True once {@link close} was called. */

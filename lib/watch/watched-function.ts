@@ -63,18 +63,31 @@ export class WatchedFunction {
     return this.front.listen(port);
   }
 
-  /** Serves the assembly's own build when it is the sources' build; builds first otherwise. */
+  /**
+   * Serves the assembly's own build when it is the sources' build; builds first otherwise. With a loop profile
+   * (`dev`), the synthesized build serves while the loop profile's first build runs, so that the first edit
+   * compiles incrementally.
+   */
   public async serveFirstBuild(): Promise<void> {
-    const prepared = Bundling.prepare(bundlingPropsOf(this.record));
-    this.sources.watch(watchedDirectories(prepared));
+    const synthesized = Bundling.prepare(bundlingPropsOf(this.record));
     const code = this.definition.codeDirectory;
-    if (code && this.record.assetHash === prepared.assetHash && fs.existsSync(path.join(code, 'bootstrap'))) {
-      progress(`${this.name}: serving the synthesized build (${prepared.assetHash.slice(0, 12)})`);
-      await this.swapTo(code, prepared.assetHash, false);
-    } else {
-      progress(`${this.name}: the sources changed since the last synth; building`);
-      await this.build(prepared.assetHash);
+    if (code && this.record.assetHash === synthesized.assetHash && fs.existsSync(path.join(code, 'bootstrap'))) {
+      progress(`${this.name}: serving the synthesized build (${synthesized.assetHash.slice(0, 12)})`);
+      await this.swapTo(code, synthesized.assetHash, false);
+      this.sources.watch(watchedDirectories(synthesized));
+      const loop = this.options.profile === undefined ? undefined : this.prepare();
+      if (loop && loop.assetHash !== synthesized.assetHash) {
+        progress(`${this.name}: building the ${this.options.profile} profile for the edit loop (--release rebuilds what is deployed)`);
+        this.sources.watch(watchedDirectories(loop));
+        void this.build(loop.assetHash);
+      }
+      return;
     }
+    progress(`${this.name}: the sources changed since the last synth; building`);
+    const prepared = this.prepare();
+    if (!prepared) return;
+    this.sources.watch(watchedDirectories(prepared));
+    await this.build(prepared.assetHash);
   }
 
   /** After a change of the sources: prepares the build again, and builds when its hash is new. */
@@ -134,7 +147,7 @@ export class WatchedFunction {
 
   private prepare(): PreparedBuild | undefined {
     try {
-      return Bundling.prepare(bundlingPropsOf(this.record));
+      return Bundling.prepare(bundlingPropsOf(this.record, this.options.profile));
     } catch (error) {
       warn(`${this.name}: ${(error as Error).message}`);
       return undefined;
@@ -155,7 +168,8 @@ export class WatchedFunction {
         return earlier;
       }
       progress(`${this.name}: building ${hash.slice(0, 12)}${this.serving ? ` (still serving ${this.serving.hash.slice(0, 12)})` : ''}`);
-      const run = startBuild(this.options.buildCommand ?? selfBuildCommand(), { record: this.record, outputDir });
+      const job = { record: this.record, profile: this.options.profile, outputDir, fetchedDependencies: this.session.fetchedDependencies };
+      const run = startBuild(this.options.buildCommand ?? selfBuildCommand(), job);
       this.building.run = run;
       return run.outcome;
     });

@@ -117,6 +117,14 @@ describe('dockerfile: a fetch stage and an offline compile stage, rendered from 
     expect(cacheIdsFor(plan('hello', { architecture: 'arm64' }), 'img:1').target).toMatch(/aarch64-unknown-linux-musl$/);
     expect(cacheIdsFor(plan('workspace', { binaryName: 'alpha' }), 'img:1').target).not.toBe(ids.target);
   });
+
+  test("a profile other than release (watch's dev) has a target cache of its own: it never waits for, nor touches, the release build's", () => {
+    const release = cacheIdsFor(plan('hello'), 'img:1');
+    const dev = cacheIdsFor(plan('hello', { profile: 'dev' }), 'img:1');
+    expect(dev.target).toBe(`${release.target}-dev`);
+    expect(dev.registry).toBe(release.registry);
+    expect(dev.git).toBe(release.git);
+  });
 });
 
 describe('dockerfile: unrelated projects never wait for each other on the shared caches', () => {

@@ -6,11 +6,17 @@ describe('watchArguments: the arguments of cdk-rust watch, checked before anythi
     expect(watchArguments({ positionals: ['S/A', 'S/B'], env: ['STAGE=dev'] })).toEqual({
       functions: ['S/A', 'S/B'],
       port: 9000,
+      profile: 'dev',
       environment: { STAGE: 'dev' },
       passCredentials: false,
     });
     expect(watchArguments({ positionals: ['S/A'], port: '0' }).port).toBe(0);
     expect(watchArguments({ positionals: ['S/A'], port: '8123' }).port).toBe(8123);
+  });
+
+  test('rebuilds use the dev profile unless --profile names another; --release rebuilds the recorded (deployed) profile', () => {
+    expect(watchArguments({ positionals: ['S/A'], profile: 'fast' }).profile).toBe('fast');
+    expect(watchArguments({ positionals: ['S/A'], release: true }).profile).toBeUndefined();
   });
 
   test('the functions get the AWS credentials of this shell only with --aws-credentials', () => {

@@ -27,6 +27,11 @@ describe('dockerRunArgs: the service listens on 127.0.0.1 only, never on the hos
     expect(args.filter((a) => a === '-p' || a.startsWith('--publish-all') || a === '-P')).toEqual([]);
   });
 
+  test('for run --watch, on a port of 127.0.0.1 that Docker picks (cdk-rust holds the service port and relays it)', () => {
+    expect(valuesOf(dockerRunArgs({ ...SPEC, hostPort: 0 }), '--publish')).toEqual(['127.0.0.1::8080']);
+    expect(valuesOf(dockerRunArgs({ ...SPEC, hostPort: 9001 }), '--publish')).toEqual(['127.0.0.1:9001:8080']);
+  });
+
   test('without one, the container gets a network namespace of its own with no network (cdk-rust relays the port)', () => {
     const args = dockerRunArgs({ ...SPEC, network: 'relay' });
     expect(valuesOf(args, '--network')).toEqual(['none']);

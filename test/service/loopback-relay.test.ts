@@ -46,6 +46,18 @@ asRoot('startLoopbackRelay: 127.0.0.1:PORT of this machine reaches PORT in the n
     }
   });
 
+  test('on a port of 127.0.0.1 the system picks (run --watch), it reaches the same port in the namespace', async () => {
+    const relay = await startLoopbackRelay(inside.pid as number, port, 'Svc/Api', 0);
+    try {
+      expect(relay.port).not.toBe(port);
+      expect(await (await fetch(`http://127.0.0.1:${relay.port}/health`)).text()).toBe('inside /health');
+      expect(listeningAddresses(relay.port)).toEqual(['0100007F']);
+      expect(listeningAddresses(port)).toEqual([]);
+    } finally {
+      relay.close();
+    }
+  });
+
   test("like a load balancer, it never reaches a service bound to its namespace's own loopback", async () => {
     const loopbackPort = await freePort();
     const loopbackOnly = await serverInOwnNamespace(loopbackPort, '127.0.0.1');

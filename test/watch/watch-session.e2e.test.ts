@@ -113,9 +113,23 @@ describe('cdk-rust watch: serves functions as function URLs and rebuilds them th
       },
       60_000,
     );
-    // Both serve the synthesized build (nothing built), each with its own environment, as a function URL event.
-    expect(stderr).not.toMatch(BUILDING);
+    // Both serve the synthesized build (nothing built before), each with its own environment, as a function URL event.
+    // (Fn's dev build may start before Other is served: both serve synthesized builds that nothing built first.)
+    expect(stderr.slice(0, stderr.indexOf('Watch/Fn: serving the synthesized build'))).not.toMatch(BUILDING);
+    expect(stderr).toContain('Watch/Other: serving the synthesized build');
+    const synthesized = await get(urls.fn);
+    expect(synthesized.status).toBe(200);
+    // Then the loop's profile (dev) is built once for both, in the background, and replaces it.
+    await until(
+      "the dev profile's first build",
+      async () =>
+        /Watch\/Fn: built [0-9a-f]{12} in [\d.]+ s; serving it/.test(stderr) && /Watch\/Other: built /.test(stderr) ? true : undefined,
+      10 * 60_000,
+    );
+    expect(stderr.match(/\[cdk-rust\] building raw-runtime\/\S+ for \S+ \(profile dev\)/g)).toHaveLength(1);
+    expect(stderr).toMatch(/Watch\/Other: [0-9a-f]{12} was built for another function of this session: reusing it/);
     const first = await get(urls.fn);
+    expect(first.build).not.toBe(synthesized.build);
     expect(first.status).toBe(200);
     expect(first.body.env.GREETING).toBe('one');
     expect(first.body.env.AWS_LAMBDA_FUNCTION_NAME).toContain('Fn');
@@ -141,9 +155,10 @@ describe('cdk-rust watch: serves functions as function URLs and rebuilds them th
     expect((await rawGet(`${urls.fn}hello`, { 'Sec-Fetch-Site': 'none', 'Sec-Fetch-Mode': 'navigate' })).status).toBe(200);
 
     // A new synth with another environment (same code, so nothing is built): the process restarts with it.
+    const synthMark = stderr.length;
     synth(manifest, outdir, 'two');
     await until('the new environment', async () => ((await get(urls.fn)).body.env.GREETING === 'two' ? true : undefined), 15_000);
-    expect(stderr).not.toMatch(BUILDING);
+    expect(stderr.slice(synthMark)).not.toMatch(BUILDING);
 
     // A save that changes no content, and a file in target/: no rebuild.
     const mark = stderr.length;
@@ -179,6 +194,10 @@ describe('cdk-rust watch: serves functions as function URLs and rebuilds them th
     const other = await until('the other function', async () => ((await get(urls.other)).body.edited ? true : undefined), 60_000);
     expect(other).toBe(true);
     expect(stderr.slice(mark).match(/\[cdk-rust\] building raw-runtime/g)).toHaveLength(1);
+    // The dependencies are those of the dev profile's first build: only the compile ran (no check, no fetch).
+    expect(stderr.slice(mark)).toMatch(
+      /\[cdk-rust\] building raw-runtime\/\S+ for \S+ \(profile dev\) in Docker [^\n]*, dependencies unchanged: compile only/,
+    );
 
     // An edit that does not compile: the compiler's errors are printed, and the last good build keeps answering.
     const broken = stderr.length;
