@@ -69,8 +69,8 @@ export function syncEdits(from: string, to: string): void {
   }
 }
 
-/** The line of examples/service's `hello` handler that builds its message. */
-const SERVICE_MESSAGE_LINE = /^( +)message: format!\("hello \{name\}, from a Rust service on ECS.*"\),$/m;
+/** The line of examples/service's `hello` handler that builds its message (its format string, then its arguments). */
+const SERVICE_MESSAGE_LINE = /^( +)message: format!\("([^"]*?)\{name\}, from a Rust service on ECS[^"]*"(.*)\),$/m;
 
 /** Rewrites the example service's greeting so that the binary changes: `tag` goes into the message. */
 export function editServiceGreeting(crateDir: string, tag: string): void {
@@ -80,7 +80,7 @@ export function editServiceGreeting(crateDir: string, tag: string): void {
   if (!match) throw new BenchError(`${file}: the hello message line was not found (did examples/service change?)`);
   fs.writeFileSync(
     file,
-    text.replace(SERVICE_MESSAGE_LINE, `${match[1]}message: format!("hello {name}, from a Rust service on ECS [${tag}]"),`),
+    text.replace(SERVICE_MESSAGE_LINE, `${match[1]}message: format!("${match[2]}{name}, from a Rust service on ECS [${tag}]"${match[3]}),`),
   );
 }
 
@@ -321,6 +321,7 @@ const app = new cdk.App({ outdir: config.outdir });
 const stack = new cdk.Stack(app, 'Bench');
 new RustServiceImage(stack, 'Image', {
   manifestPath: config.manifestPath,
+  files: [{ source: 'configuration' }],
   bundling: { builderImage: process.env.CDK_RUST_BUILDER_IMAGE },
 });
 app.synth();
@@ -337,6 +338,7 @@ const stack = new cdk.Stack(app, 'Bench');
 const off = { enabled: false };
 new RustService(stack, 'Service', {
   manifestPath: config.manifestPath,
+  files: [{ source: 'configuration' }],
   containerHealthCheck: { args: ['healthcheck'], interval: cdk.Duration.seconds(10), startPeriod: cdk.Duration.seconds(5) },
   autoScaling: { maxCapacity: 4, requestsPerTarget: 1000 },
   ...(config.alarms === false ? { alarms: { http5xxRate: off, unhealthyHosts: off, cpu: off, memory: off } } : {}),

@@ -40,9 +40,11 @@ import { oneLineChange } from './scenarios/one-line-change';
 import { peerCargoLambdaCdk } from './scenarios/peer-cargo-lambda-cdk';
 import { remoteBuilder } from './scenarios/remote-builder';
 import { reproducibility } from './scenarios/reproducibility';
+import { runWatch } from './scenarios/run-watch';
 import { scale } from './scenarios/scale';
 import { serviceImage } from './scenarios/service-image';
 import { serviceResynth } from './scenarios/service-resynth';
+import { synthOneLinePeer } from './scenarios/synth-one-line-peer';
 import { watchLoop } from './scenarios/watch-loop';
 import { BenchError, Table, median, probe, progress, ratioOf, renderTable, setLogDir } from './support';
 import { Workbench } from './workbench';
@@ -71,6 +73,8 @@ const SCENARIOS: readonly Scenario[] = [
   hotswap,
   concurrentProjects,
   remoteBuilder,
+  runWatch,
+  synthOneLinePeer,
 ];
 
 // ------------------------------------------------------------------------------------------------

@@ -225,14 +225,11 @@ export class Workbench {
     ];
   }
 
-  /** The limit: the same cargo build in the same image, with no cdk-rust around it. */
-  public bareDockerBuild(name: string, dir: string, extra: string[] = []): Timed {
+  /** The limit: the same cargo build in the same image (Cargo profile `profile`), with no cdk-rust around it. */
+  public bareDockerBuild(name: string, dir: string, extra: string[] = [], profile = 'release'): Timed {
     this.ensureVolume();
-    return timed(
-      name,
-      this.docker.docker,
-      this.dockerRunArgs(dir, ['cargo', 'build', '--release', '--locked', '--target', MUSL, ...extra]),
-    );
+    const cargo = ['cargo', 'build', ...(profile === 'release' ? ['--release'] : ['--profile', profile]), '--locked'];
+    return timed(name, this.docker.docker, this.dockerRunArgs(dir, [...cargo, '--target', MUSL, ...extra]));
   }
 
   /** The host registry holds greeter's dependencies (for the local builds), fetched once untimed. */

@@ -8,54 +8,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Context, Scenario } from '../context';
 import { functionNames } from '../fixtures';
-import { BenchError, Row, Samples, cargoWork, probe, progress, rowOf, sample, sideBySide, tail, timed } from '../support';
-import { GNU, Workbench, newestAsset } from '../workbench';
+import { PEER_NPM, PEER_PIP, Peer, ensurePeer } from '../peer-install';
+import { Row, Samples, cargoWork, probe, progress, rowOf, sample, sideBySide } from '../support';
+import { GNU, newestAsset } from '../workbench';
 
 const TITLE = 'The peer: cargo-lambda-cdk';
-const PEER_NPM = 'cargo-lambda-cdk@0.0.36';
-const PEER_PIP = ['cargo-lambda==1.9.2', 'ziglang'];
-
-interface Peer {
-  readonly env: NodeJS.ProcessEnv;
-  readonly versions: Record<string, string | undefined>;
-}
-
-function installPeer(ctx: Context, wb: Workbench, notes: string[]): Peer {
-  const dir = path.join(ctx.work, 'peer');
-  fs.mkdirSync(dir, { recursive: true });
-  progress(`s8: npm install ${PEER_NPM} (into the work dir; aws-cdk-lib and constructs from our node_modules)`);
-  const npm = timed(
-    's8-npm-install',
-    'npm',
-    ['install', '--prefix', path.join(dir, 'npm'), '--no-audit', '--no-fund', '--legacy-peer-deps', '--no-save', PEER_NPM],
-    { allowFailure: true },
-  );
-  if (npm.status !== 0) throw new BenchError(`npm install ${PEER_NPM} failed:\n${tail(npm.log, 15)}`);
-  progress(`s8: pip install ${PEER_PIP.join(' ')} (into the work dir)`);
-  const pip = timed(
-    's8-pip-install',
-    'python3',
-    ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--target', path.join(dir, 'py'), ...PEER_PIP],
-    { allowFailure: true },
-  );
-  if (pip.status !== 0) throw new BenchError(`pip install ${PEER_PIP.join(' ')} failed:\n${tail(pip.log, 15)}`);
-  notes.push(`installed in ${npm.seconds.toFixed(1)} s (npm) + ${pip.seconds.toFixed(1)} s (pip)`);
-  const env: NodeJS.ProcessEnv = {
-    ...wb.appEnv(),
-    PATH: `${path.join(dir, 'py', 'bin')}:${ctx.env.PATH}`,
-    PYTHONPATH: path.join(dir, 'py'),
-    // zig's and cargo-zigbuild's caches stay in the work dir.
-    XDG_CACHE_HOME: path.join(dir, 'cache'),
-    NODE_PATH: `${path.join(dir, 'npm', 'node_modules')}:${path.join(ctx.repo, 'node_modules')}`,
-  };
-  const version = probe('cargo', ['lambda', '--version'], env);
-  if (!version) {
-    const why = timed('s8-cargo-lambda-version', 'cargo', ['lambda', '--version'], { env, allowFailure: true });
-    throw new BenchError(`\`cargo lambda --version\` fails after the install:\n${tail(why.log, 10)}`);
-  }
-  const zig = probe('python3', ['-m', 'ziglang', 'version'], env);
-  return { env, versions: { cargoLambda: version, zig, cargoLambdaCdk: PEER_NPM } };
-}
 
 export const peerCargoLambdaCdk: Scenario = {
   id: '8',
@@ -93,19 +50,8 @@ export const peerCargoLambdaCdk: Scenario = {
     }
     let peer: Peer;
     try {
-      peer = installPeer(ctx, wb, notes);
-      // Its one-time toolchain setup (zig's own caches) is not part of a build: warm it on a tiny crate.
-      const hello = path.join(ctx.work, 'peer', 'hello');
-      fs.mkdirSync(path.join(hello, 'src'), { recursive: true });
-      fs.writeFileSync(path.join(hello, 'Cargo.toml'), '[package]\nname = "hello"\nversion = "0.1.0"\nedition = "2021"\n');
-      fs.writeFileSync(path.join(hello, 'src', 'main.rs'), 'fn main() { println!("hello"); }\n');
-      progress('s8: warming cargo-lambda/zig on a tiny crate (untimed)');
-      const warm = timed('s8-peer-warmup', 'cargo', ['lambda', 'build', '--release', '--x86-64'], {
-        cwd: hello,
-        env: peer.env,
-        allowFailure: true,
-      });
-      if (warm.status !== 0) throw new BenchError(`cargo lambda build of a hello-world crate fails:\n${tail(warm.log, 15)}`);
+      peer = ensurePeer(ctx, wb, 's8');
+      notes.push(peer.installNote);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       return { id: '8', title: TITLE, rows: [], notes: [`not measured: ${reason}`] };
