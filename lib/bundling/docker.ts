@@ -17,6 +17,7 @@ import { BUILD_ID_ARG, CHECK_STAGE, EXPORT_STAGE, FETCH_STAGE, NOT_A_FILE_MESSAG
 import { FRESHEN_SCRIPT } from './freshen';
 import { ExcludedFile, InputFile, collectInputs } from './hash';
 import { describeMissingInputs, findMissingInputs } from './missing-input';
+import { BuildPhase, PHASE_STATUS, buildPhases } from './build-phases';
 import { BuildPlan } from './plan';
 import { runStreaming } from './process';
 
@@ -95,23 +96,6 @@ export interface DockerBuildResult {
   /** Everything docker printed (also kept in the request's log file). */
   readonly log: string;
 }
-
-/**
- * Which of a build's `docker build` runs (see renderDockerfile): check (locked plans), fetch (unless the check
- * passed), then compile.
- */
-export type BuildPhase = 'check' | 'fetch' | 'compile';
-
-/** The runs a build of `plan` may make, in order: the fetch is skipped when the check passes. */
-export function buildPhases(plan: BuildPlan): BuildPhase[] {
-  return plan.locked ? ['check', 'fetch', 'compile'] : ['fetch', 'compile'];
-}
-
-const PHASE_STATUS: Record<BuildPhase, string> = {
-  check: 'checking dependencies',
-  fetch: 'fetching dependencies',
-  compile: 'compiling',
-};
 
 /**
  * The arguments of one `docker build` run (after the client command). `buildId` is new for every
@@ -229,7 +213,7 @@ export function runDockerBuild(client: DockerClient, request: DockerBuildRequest
     const buildId = crypto.randomUUID();
     let log = '';
     let present = false;
-    for (const phase of request.dependenciesFetched ? (['compile'] as const) : buildPhases(request.plan)) {
+    for (const phase of buildPhases(request.plan, request.dependenciesFetched)) {
       if (phase === 'fetch' && present) continue;
       const args = dockerBuildArgs(client, phase, request.plan, contextDir, buildId, {
         outputDir: request.outputDir,

@@ -8,8 +8,7 @@
  */
 import * as path from 'path';
 import { buildInto } from '../bundling/synth-build';
-import { CdkRustError } from '../errors';
-import { readAll } from '../private/read-all';
+import { serveBuildChild } from '../watch/build-runner';
 import { prepareRecordedImage } from './recorded-image-build';
 import { writeImage } from './service-image-build';
 import { ServiceImageRecord } from './service-image-record';
@@ -28,21 +27,14 @@ export type ImageBuildOutcome =
   | { readonly ok: true; readonly imageHash: string; readonly repoTag: string; readonly tarball: string }
   | { readonly ok: false; readonly message: string };
 
-/** Builds the image of `job` into its output directory (nothing is left there on failure). */
+/** Builds the image of `job` into its output directory (nothing is left there on failure); throws on failure. */
 export function buildImage(job: ImageBuildJob): ImageBuildOutcome {
-  try {
-    const { prepared, planned, imageHash } = prepareRecordedImage(job.record, job.profile);
-    buildInto(prepared, job.outputDir, writeImage(planned, prepared));
-    return { ok: true, imageHash, repoTag: planned.repoTag, tarball: path.join(job.outputDir, IMAGE_ARCHIVE) };
-  } catch (error) {
-    return { ok: false, message: error instanceof CdkRustError ? error.message : String((error as Error).stack ?? error) };
-  }
+  const { prepared, planned, imageHash } = prepareRecordedImage(job.record, job.profile);
+  buildInto(prepared, job.outputDir, writeImage(planned, prepared));
+  return { ok: true, imageHash, repoTag: planned.repoTag, tarball: path.join(job.outputDir, IMAGE_ARCHIVE) };
 }
 
 /** The child's side: reads a job from stdin, builds it, prints the outcome on stdout. Returns the exit code. */
-export async function runImageBuildChild(): Promise<number> {
-  const job = JSON.parse((await readAll(process.stdin)).toString('utf-8')) as ImageBuildJob;
-  const outcome = buildImage(job);
-  process.stdout.write(`\n${JSON.stringify(outcome)}\n`);
-  return outcome.ok ? 0 : 1;
+export function runImageBuildChild(): Promise<number> {
+  return serveBuildChild(buildImage);
 }

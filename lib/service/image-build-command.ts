@@ -10,7 +10,5 @@ export const IMAGE_BUILD_CHILD_COMMAND = '__watch-image-build';
 
 /** The command that runs image build children with this very CLI: this Node, its flags and its script. */
 export function selfImageBuildCommand(): BuildCommand {
-  const functionBuild = selfBuildCommand();
-  // The same command line as a function build's, with the image build's command in place of its last argument.
-  return { command: functionBuild.command, args: [...functionBuild.args.slice(0, -1), IMAGE_BUILD_CHILD_COMMAND] };
+  return selfBuildCommand(IMAGE_BUILD_CHILD_COMMAND);
 }

@@ -13,7 +13,10 @@ export interface BuildCommand {
 /** The hidden command of the CLI that runs one build job. */
 export const BUILD_CHILD_COMMAND = '__watch-build';
 
-/** The command that runs build children with this very CLI: this Node, its flags and its script. */
-export function selfBuildCommand(): BuildCommand {
-  return { command: process.execPath, args: [...process.execArgv, process.argv[1], BUILD_CHILD_COMMAND] };
+/**
+ * The command that runs build children with this very CLI: this Node, its flags and its script, then the hidden
+ * command `child` (a function build's unless given).
+ */
+export function selfBuildCommand(child: string = BUILD_CHILD_COMMAND): BuildCommand {
+  return { command: process.execPath, args: [...process.execArgv, process.argv[1], child] };
 }

@@ -98,19 +98,36 @@ export function startBuild<Outcome extends { readonly ok: boolean } = BuildOutco
   };
 }
 
-/** The child's side: reads a job from stdin, builds it, prints the outcome on stdout. Returns the exit code. */
-export async function runBuildChild(): Promise<number> {
-  const job = JSON.parse((await readAll(process.stdin)).toString('utf-8')) as BuildJob;
-  let outcome: BuildOutcome;
+/** The outcome of running `build` on `job`: its own, or a thrown error's message (a CdkRustError's own, else its stack). */
+export function buildOutcome<Job, Outcome extends { readonly ok: boolean }>(
+  build: (job: Job) => Outcome,
+  job: Job,
+): Outcome | { readonly ok: false; readonly message: string } {
   try {
+    return build(job);
+  } catch (error) {
+    return { ok: false, message: error instanceof CdkRustError ? error.message : String((error as Error).stack ?? error) };
+  }
+}
+
+/**
+ * A build child's side: reads a job from stdin, runs `build` on it, prints the {@link buildOutcome} as the last line
+ * of stdout; returns the exit code.
+ */
+export async function serveBuildChild<Job, Outcome extends { readonly ok: boolean }>(build: (job: Job) => Outcome): Promise<number> {
+  const job = JSON.parse((await readAll(process.stdin)).toString('utf-8')) as Job;
+  const outcome = buildOutcome(build, job);
+  process.stdout.write(`\n${JSON.stringify(outcome)}\n`);
+  return outcome.ok ? 0 : 1;
+}
+
+/** The function build child: prepares and builds a {@link BuildJob} with the code synth uses. */
+export function runBuildChild(): Promise<number> {
+  return serveBuildChild((job: BuildJob): BuildOutcome => {
     const prepared = Bundling.prepare(bundlingPropsOf(job.record, job.profile));
     const key = dependencyKey(prepared);
     const dependenciesFetched = key !== undefined && (job.fetchedDependencies ?? []).includes(key);
     const output = Bundling.buildLambdaAsset(prepared, job.outputDir, { dependenciesFetched });
-    outcome = { ok: true, assetHash: prepared.assetHash, bootstrap: output.bootstrap, dependencyKey: key };
-  } catch (error) {
-    outcome = { ok: false, message: error instanceof CdkRustError ? error.message : String((error as Error).stack ?? error) };
-  }
-  process.stdout.write(`\n${JSON.stringify(outcome)}\n`);
-  return outcome.ok ? 0 : 1;
+    return { ok: true, assetHash: prepared.assetHash, bootstrap: output.bootstrap, dependencyKey: key };
+  });
 }

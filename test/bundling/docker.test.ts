@@ -3,7 +3,6 @@ import * as path from 'path';
 import {
   DockerClient,
   buildFailureFix,
-  buildPhases,
   csvJoin,
   dockerBuildArgs,
   dockerEnv,
@@ -11,6 +10,7 @@ import {
   runDockerBuild,
   runQuietBuild,
 } from '../../lib/bundling/docker';
+import { buildPhases } from '../../lib/bundling/build-phases';
 import { NOT_A_FILE_MESSAGE } from '../../lib/bundling/dockerfile';
 import { shellJoin } from '../../lib/bundling/dockerfile';
 import { expectCdkRustError, planOf, tempDir } from '../support';
@@ -318,6 +318,10 @@ describe('docker: a build checks offline first, and fetches only when something 
   test('a locked plan runs check, fetch, compile; an unlocked plan fetches every time', () => {
     expect(buildPhases(plan('hello'))).toEqual(['check', 'fetch', 'compile']);
     expect(buildPhases({ ...plan('hello'), locked: false })).toEqual(['fetch', 'compile']);
+  });
+
+  test("a build whose dependencies are known to be fetched (the edit loop's dependency key) runs the compile only", () => {
+    expect(buildPhases(plan('hello'), true)).toEqual(['compile']);
   });
 
   test('when the check passes, the fetch run is skipped: nothing waits for the writers lock or the network', () => {

@@ -8,6 +8,7 @@ import { buildImage } from '../../lib/service/image-build-child';
 import { IMAGE_BUILD_CHILD_COMMAND, selfImageBuildCommand } from '../../lib/service/image-build-command';
 import { ServiceImageRecord } from '../../lib/service/service-image-record';
 import { selfBuildCommand } from '../../lib/watch/build-command';
+import { buildOutcome } from '../../lib/watch/build-runner';
 import { tempDir } from '../support';
 
 describe('image build child: cdk-rust __watch-image-build builds an image from its record in a process of its own', () => {
@@ -25,7 +26,7 @@ describe('image build child: cdk-rust __watch-image-build builds an image from i
       image: { port: 8080, environment: [], workingDirectory: '/app', timeZones: false, healthProbe: false },
       imageHash: 'b'.repeat(64),
     };
-    const outcome = buildImage({ record, outputDir });
+    const outcome = buildOutcome(buildImage, { record, outputDir });
     expect(outcome).toEqual({ ok: false, message: expect.stringContaining('[MANIFEST_NOT_FOUND]') });
     expect(fs.existsSync(outputDir)).toBe(false);
   });
