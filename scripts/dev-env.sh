@@ -33,6 +33,13 @@
 # Progress goes to stderr.
 set -euo pipefail
 
+# The daemons started here must not inherit the caller's other descriptors: a test run wrapped in
+# `flock LOCKFILE ...` would otherwise leave the lock held by dockerd for as long as it runs.
+for fd_path in /proc/$$/fd/*; do
+  fd=${fd_path##*/}
+  if [[ $fd =~ ^[0-9]+$ && $fd -gt 2 && $fd -ne 255 ]]; then eval "exec $fd>&-" 2>/dev/null || true; fi
+done
+
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STATE="$REPO/.dev-env"
 
