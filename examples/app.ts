@@ -9,6 +9,7 @@ import { Arm64FunctionStack } from './arm64-function';
 import { ExistingServiceStack } from './existing-stack';
 import { ExtensionFunctionStack } from './extension-function';
 import { GoAndRustStack } from './go-and-rust';
+import { ManagedInstancesStack } from './managed-instances';
 import { PlainFunctionStack } from './plain-function';
 import { PrivateDependencyStack, exampleKnownHosts } from './private-dependency';
 import { RustServiceStack } from './rust-service';
@@ -24,6 +25,7 @@ new Arm64FunctionStack(app, 'CdkRustArm64Function');
 new GoAndRustStack(app, 'CdkRustGoAndRust');
 new ExtensionFunctionStack(app, 'CdkRustExtension');
 new StreamingFunctionStack(app, 'CdkRustStreaming');
+new ManagedInstancesStack(app, 'CdkRustManagedInstances');
 // A region, so that the load balancer can keep access logs (ELB writes them from a regional account).
 new RustServiceStack(app, 'CdkRustService', { env: { region: process.env.CDK_DEFAULT_REGION ?? 'us-east-1' } });
 

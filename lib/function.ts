@@ -2,22 +2,28 @@
  * RustFunction: a Lambda function built from a Cargo project, with its own least-privilege role, its
  * own log group and an error-rate alarm.
  */
-import { Annotations, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as path from 'path';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ErrorRateAlarm, ErrorRateAlarmOptions } from './alarm';
-import { resolveErrorRateAlarmOptions } from './alarm/error-rate-alarm-options';
-import { Bundling } from './bundling/bundling';
-import { CdkRustError } from './errors';
+import { validateAlarmProps, validateProps } from './function-checks';
+import { acknowledgeNoDeadLetterTarget, defaultLogGroup, defaultLogging, defaultRole, errorRateAlarmOf } from './function-defaults';
 import { scopesGranularAcknowledgements } from './private/aws-cdk-lib-version';
-import { hostLanguage, inHostSpelling } from './private/host-spelling';
 import { ArtifactFile } from './bundling/artifact-file';
 import { RustBundlingOptions } from './bundling/rust-bundling-options';
 import { RustExtension, checkExtensionArchitectures } from './extension/rust-extension';
 import { RustFunctionUrlOptions, resolveFunctionUrlOptions } from './function-url';
+import { FunctionPackaging } from './function-packaging';
+import { packagedCode } from './image-function/packaged-code';
+import { checkPackaging, refuseExtensionOnImage } from './image-function/packaging-checks';
+import { attachCapacityProvider } from './managed-instances/attach-capacity-provider';
+import { checkManagedInstances, managedInstancesMemory } from './managed-instances/managed-instances-checks';
+import { ManagedInstancesOptions } from './managed-instances/managed-instances-options';
+import { runtimeConcurrency } from './managed-instances/runtime-concurrency';
 import { recordBuild } from './watch/build-record';
 
 /** The memory RustFunction gives a function unless told otherwise, in MiB. */
@@ -120,6 +126,37 @@ export interface RustFunctionProps extends lambda.FunctionOptions {
    * @default RemovalPolicy.RETAIN
    */
   readonly logGroupRemovalPolicy?: RemovalPolicy;
+
+  /**
+   * Runs the function on Lambda Managed Instances: a capacity provider's EC2 instances, where one execution
+   * environment serves several invocations at once (`perExecutionEnvironmentMaxConcurrency`).
+   *
+   * Checked at synth time: the crate's lambda_runtime must have its `concurrency-tokio` feature (the handler then
+   * starts with `run_concurrent`) unless `perExecutionEnvironmentMaxConcurrency` is 1; `memorySize` must be 2048 to
+   * 32768 MiB and a whole number of vCPUs at `executionEnvironmentMemoryGiBPerVCpu`; `architecture` must be the
+   * provider's; `vpc`, `snapStart` and provisioned concurrency are refused. The role, the log group and the
+   * error-rate alarm stay as they are. Pricing and isolation change: see docs/functions.md.
+   *
+   * @default - no capacity provider: ordinary Lambda, one invocation per execution environment
+   */
+  readonly managedInstances?: ManagedInstancesOptions;
+
+  /**
+   * How the binary is shipped: a zip holding `bootstrap` on `provided.al2023`, or a container image.
+   *
+   * `FunctionPackaging.IMAGE` puts the same static binary into an image that cdk-rust writes itself (no Dockerfile,
+   * no base image pulled, the same sources give the same image digest), published as a TarballImageAsset: the binary
+   * is the entrypoint at `/var/task/bootstrap`, the working directory is `/var/task`, `files` go under it as they go
+   * into the zip, with the CA bundle and a non-root user (65532; Lambda runs it as its own non-root user). It is a
+   * prop rather than a construct of its own so that an image function keeps every RustFunction default: its role,
+   * log group, error-rate alarm, function URL, tracing and capacity provider. With an image, `layers`, `extensions`,
+   * `runtime` and a glibc `bundling.target` are refused at synth time: Lambda gives image functions no layers, and
+   * the image holds no libc. Choose it for pipelines that scan and sign images or code over the zip's 250 MB; the
+   * zip starts faster (see docs/functions.md).
+   *
+   * @default FunctionPackaging.ZIP
+   */
+  readonly packaging?: FunctionPackaging;
 }
 
 /**
@@ -152,30 +189,33 @@ export class RustFunction extends lambda.Function {
    */
   constructor(scope: Construct, id: string, props: RustFunctionProps) {
     const runtime = props.runtime ?? lambda.Runtime.PROVIDED_AL2023;
+    const constructPath = scope.node.path ? `${scope.node.path}/${id}` : id;
+    checkPackaging(props, constructPath);
     validateProps(props, runtime);
-    validateAlarmProps(props, scope.node.path ? `${scope.node.path}/${id}` : id);
-    const urlOptions = props.functionUrl
-      ? resolveFunctionUrlOptions(props.functionUrl, props.vpc !== undefined, scope.node.path ? `${scope.node.path}/${id}` : id)
-      : undefined;
+    validateAlarmProps(props, constructPath);
+    checkManagedInstances(props, constructPath);
+    const urlOptions = props.functionUrl ? resolveFunctionUrlOptions(props.functionUrl, props.vpc !== undefined, constructPath) : undefined;
     const architecture = props.architecture ?? lambda.Architecture.X86_64;
     const extensions = props.extensions ?? [];
-    checkExtensionArchitectures(extensions, architecture, scope.node.path ? `${scope.node.path}/${id}` : id);
+    checkExtensionArchitectures(extensions, architecture, constructPath);
 
     // The role and the log group are made before the function (`super` needs them), beside it in the scope.
     const role = props.role ?? defaultRole(scope, id);
     const logGroup = props.logGroup ?? defaultLogGroup(scope, id, props);
     const tracing = props.tracing ?? lambda.Tracing.ACTIVE;
-    const bundled = Bundling.bundleWithPlan(
+    const bundled = packagedCode(
+      props.packaging,
+      runtime,
       { ...props.bundling, manifestPath: props.manifestPath, binaryName: props.binaryName, architecture, files: props.files },
       scope,
       id,
     );
 
     super(scope, id, {
-      memorySize: DEFAULT_MEMORY_SIZE,
       timeout: DEFAULT_TIMEOUT,
       ...defaultLogging(props.loggingFormat),
       ...props,
+      memorySize: managedInstancesMemory(props) ?? DEFAULT_MEMORY_SIZE,
       // X-Ray permissions go into a policy of their own (below), so that the one unavoidable `*` is
       // acknowledged there and nowhere else.
       tracing: lambda.Tracing.DISABLED,
@@ -184,9 +224,7 @@ export class RustFunction extends lambda.Function {
       role,
       logGroup,
       architecture,
-      runtime,
-      handler: 'bootstrap',
-      code: bundled.code,
+      ...bundled.lambdaProps,
     });
     this.functionLogGroup = logGroup;
     recordBuild(this, { ...props, architecture, plan: bundled.plan, assetHash: bundled.assetHash });
@@ -207,6 +245,12 @@ export class RustFunction extends lambda.Function {
     }
 
     this.errorRateAlarm = errorRateAlarmOf(this, props);
+    if (props.managedInstances) {
+      const { plan } = bundled;
+      attachCapacityProvider(this, props.managedInstances, () =>
+        runtimeConcurrency(path.resolve(props.manifestPath), plan.packageName, plan.target),
+      );
+    }
   }
 
   /**
@@ -215,6 +259,7 @@ export class RustFunction extends lambda.Function {
    * @param extension the extension; it must be built for the function's architecture (else an error is thrown)
    */
   public addExtension(extension: RustExtension): void {
+    if (this.runtime === lambda.Runtime.FROM_IMAGE) refuseExtensionOnImage(this.node.path);
     checkExtensionArchitectures([extension], this.architecture, this.node.path, 'addExtension(extension)');
     this.addLayers(extension.layer);
   }
@@ -243,117 +288,4 @@ export class RustFunction extends lambda.Function {
         "only those two actions, so the function's other policies stay fully checked.",
     });
   }
-}
-
-function validateProps(props: RustFunctionProps, runtime: lambda.Runtime): void {
-  if (runtime.family !== lambda.RuntimeFamily.OTHER || !runtime.name.startsWith('provided')) {
-    throw new CdkRustError(
-      'INVALID_PROP',
-      `runtime: ${runtime.name} cannot run a Rust binary.`,
-      'use lambda.Runtime.PROVIDED_AL2023 (the default), an OS-only runtime.',
-    );
-  }
-  if (props.logRetention !== undefined) {
-    throw new CdkRustError(
-      'INVALID_PROP',
-      'logRetention is deprecated and deploys a helper Lambda with an AWS-managed policy; RustFunction creates its own log group.',
-      'use logGroupRetention (and logGroupRemovalPolicy) instead.',
-    );
-  }
-  if (props.logGroup && (props.logGroupRetention !== undefined || props.logGroupRemovalPolicy !== undefined)) {
-    throw new CdkRustError(
-      'INVALID_PROP',
-      'logGroupRetention and logGroupRemovalPolicy apply only to the log group RustFunction creates, but logGroup was given.',
-      'set retention and removal policy on the log group you pass, and drop these props.',
-    );
-  }
-  const alarmOff = errorRateAlarmOff(props.errorRateAlarm);
-  if (props.alarmTopic && alarmOff) {
-    throw new CdkRustError(
-      'INVALID_PROP',
-      `alarmTopic is set, but ${alarmOff} is false, so nothing would notify it.`,
-      `remove alarmTopic, or turn the error-rate alarm on (remove ${alarmOff}: false).`,
-    );
-  }
-}
-
-/**
- * How the user turned the error-rate alarm off, as they wrote it (`errorRateAlarm` for the deprecated `false`,
- * `errorRateAlarm.enabled` for `{ enabled: false }`); undefined when it is on.
- */
-function errorRateAlarmOff(option: RustFunctionProps['errorRateAlarm']): string | undefined {
-  if (option === false) return 'errorRateAlarm';
-  return option?.enabled === false ? 'errorRateAlarm.enabled' : undefined;
-}
-
-/** The function's error-rate alarm, unless it is turned off; warns about the deprecated `errorRateAlarm: false`. */
-function errorRateAlarmOf(fn: RustFunction, props: RustFunctionProps): ErrorRateAlarm | undefined {
-  if (props.errorRateAlarm === false) {
-    Annotations.of(fn).addWarningV2(
-      'cdk-rust:error-rate-alarm-false',
-      inHostSpelling(
-        'errorRateAlarm: false is deprecated: use errorRateAlarm: { enabled: false }, which turns the alarm off the same way.',
-        hostLanguage(),
-      ),
-    );
-  }
-  if (errorRateAlarmOff(props.errorRateAlarm)) return undefined;
-  return new ErrorRateAlarm(fn, 'ErrorRateAlarm', { ...props.errorRateAlarm, function: fn, topic: props.alarmTopic });
-}
-
-/**
- * Checks errorRateAlarm and alarmTopic before the build, and names them as written on RustFunction
- * (`errorRateAlarm.threshold`, not `threshold`). The ErrorRateAlarm created later checks the same values again.
- */
-function validateAlarmProps(props: RustFunctionProps, constructPath: string): void {
-  // Other languages see this prop as `bool | ErrorRateAlarmOptions` (a jsii union), where `True` would
-  // read as "an alarm, with defaults" while meaning nothing here: refuse it rather than guess.
-  if ((props.errorRateAlarm as unknown) === true) {
-    throw new CdkRustError(
-      'INVALID_PROP',
-      'errorRateAlarm is true, which is not a setting: the error-rate alarm is on unless errorRateAlarm.enabled is false.',
-      'leave errorRateAlarm out for the default alarm, pass ErrorRateAlarmOptions to tune it, or { enabled: false } for none.',
-      constructPath,
-    );
-  }
-  const options = props.errorRateAlarm;
-  if (options === false || options?.enabled === false) return;
-  resolveErrorRateAlarmOptions(options ?? {}, props.alarmTopic, {
-    constructPath,
-    optionPrefix: 'errorRateAlarm.',
-    topicProp: 'alarmTopic',
-  });
-}
-
-/** The function's own role: assumed by Lambda, no AWS-managed policy (grants are added to it later). */
-function defaultRole(scope: Construct, id: string): iam.Role {
-  return new iam.Role(scope, `${id}ServiceRole`, {
-    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-    description: `Execution role of the Rust function ${id}`,
-  });
-}
-
-/** The function's own log group, with retention instead of the deprecated `logRetention` helper Lambda. */
-function defaultLogGroup(scope: Construct, id: string, props: RustFunctionProps): logs.LogGroup {
-  return new logs.LogGroup(scope, `${id}LogGroup`, {
-    retention: props.logGroupRetention ?? logs.RetentionDays.ONE_MONTH,
-    removalPolicy: props.logGroupRemovalPolicy ?? RemovalPolicy.RETAIN,
-  });
-}
-
-/** JSON logs at application INFO and system WARN by default; log levels exist only for JSON logs. */
-function defaultLogging(format: lambda.LoggingFormat | undefined): Partial<lambda.FunctionProps> {
-  const loggingFormat = format ?? lambda.LoggingFormat.JSON;
-  return loggingFormat === lambda.LoggingFormat.JSON
-    ? { loggingFormat, applicationLogLevelV2: lambda.ApplicationLogLevel.INFO, systemLogLevelV2: lambda.SystemLogLevel.WARN }
-    : { loggingFormat };
-}
-
-function acknowledgeNoDeadLetterTarget(fn: RustFunction): void {
-  Validations.of(fn).acknowledge({
-    id: 'Serverless-LambdaDLQ',
-    reason:
-      'A dead-letter target only serves asynchronous invocations; set deadLetterQueue, deadLetterTopic or onFailure ' +
-      'on functions that are invoked asynchronously.',
-  });
 }

@@ -6,7 +6,9 @@
 // Constructs and their options.
 export { RustFunction } from './function';
 export type { RustFunctionProps } from './function';
+export { FunctionPackaging } from './function-packaging';
 export type { RustFunctionUrlOptions } from './function-url';
+export type { ManagedInstancesOptions } from './managed-instances/managed-instances-options';
 export type { RustBundlingOptions } from './bundling/rust-bundling-options';
 export type { ArtifactFile } from './bundling/artifact-file';
 export { RustExtension } from './extension/rust-extension';

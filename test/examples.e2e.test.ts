@@ -7,6 +7,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { localFunctionFromAssembly } from '../lib/invoke/invoke-locally';
 import { findAssemblyService } from '../lib/service/assembly-service';
 import { runServiceLocally } from '../lib/service/run-service';
 import { Moto, startMoto, waitForHttp } from './moto';
@@ -63,7 +64,7 @@ describe('the examples app', () => {
     if (synth.status !== 0) throw new Error(`cdk synth failed:\n${synth.output}`);
   });
 
-  test('synthesizes all eight stacks with cdk-nag (AwsSolutions + Serverless) and no finding', () => {
+  test('synthesizes all nine stacks with cdk-nag (AwsSolutions + Serverless) and no finding', () => {
     expect(
       templates()
         .map((t) => path.basename(t))
@@ -73,6 +74,7 @@ describe('the examples app', () => {
       'CdkRustExistingService.template.json',
       'CdkRustExtension.template.json',
       'CdkRustGoAndRust.template.json',
+      'CdkRustManagedInstances.template.json',
       'CdkRustPlainFunction.template.json',
       'CdkRustPrivateDependency.template.json',
       'CdkRustService.template.json',
@@ -86,8 +88,8 @@ describe('the examples app', () => {
 
   test("every function's asset is a static bootstrap for its architecture", () => {
     const assets = functionAssets();
-    // Seven RustFunctions, and the GoFunction of the go-and-rust example (built by the local go, CGO off).
-    expect(assets).toHaveLength(8);
+    // Eight RustFunctions, and the GoFunction of the go-and-rust example (built by the local go, CGO off).
+    expect(assets).toHaveLength(9);
     for (const asset of assets) {
       const description = describeBinary(asset.bootstrap);
       expect(description).toMatch(/statically linked|static-pie linked/);
@@ -100,6 +102,24 @@ describe('the examples app', () => {
     const x86Greeters = assets.filter((a) => a.logicalId.startsWith('Greeter') && a.architecture === 'x86_64');
     expect(x86Greeters).toHaveLength(4);
     expect(new Set(x86Greeters.map((a) => a.bootstrap)).size).toBe(1);
+  });
+
+  test('managed instances: the run_concurrent greeter serves 8 invocations at once in one process, as on its capacity provider', async () => {
+    const { fn, definition } = localFunctionFromAssembly(ASSEMBLY, 'CdkRustManagedInstances/Greeter', { streamLogs: false });
+    // perExecutionEnvironmentMaxConcurrency, read from the template.
+    expect(definition.concurrency).toBe(64);
+    try {
+      const results = await Promise.all(Array.from({ length: 8 }, () => fn.invoke({ name: 'Ferris', waitMs: 400 })));
+      const served = results.map((r) => {
+        if (!r.ok) throw new Error(`invocation failed: ${JSON.stringify(r.error)}`);
+        return (r.payload as { servedByThisEnvironment: number }).servedByThisEnvironment;
+      });
+      // One process counted them all (its shared counter), and they ran at the same time.
+      expect(served.sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      expect(fn.peakConcurrency).toBe(8);
+    } finally {
+      await fn.close();
+    }
   });
 
   test("the extension's layer asset holds only extensions/telemetry-extension: static, executable, x86-64", () => {
@@ -166,7 +186,10 @@ describe('the examples app', () => {
       // machine cannot reach (a loopback-registry deploy of it is still to come).
       const functionStacks = templates()
         .map((t) => path.basename(t, '.template.json'))
-        .filter((name) => name !== 'CdkRustService');
+        .filter((name) => name !== 'CdkRustService')
+        // moto has no AWS::Lambda::CapacityProvider: the Managed Instances stack is checked by cfn-lint above and
+        // by its template tests (test/examples.test.ts, test/managed-instances/).
+        .filter((name) => name !== 'CdkRustManagedInstances');
       expect(functionStacks).toHaveLength(7);
       const deploy = run(CDK, ['deploy', ...functionStacks, '--app', ASSEMBLY, '--require-approval', 'never'], env);
       if (deploy.status !== 0) throw new Error(`cdk deploy failed:\n${deploy.output}`);

@@ -9,6 +9,7 @@ import { Arm64FunctionStack } from '../examples/arm64-function';
 import { ExistingServiceStack } from '../examples/existing-stack';
 import { ExtensionFunctionStack } from '../examples/extension-function';
 import { GoAndRustStack } from '../examples/go-and-rust';
+import { ManagedInstancesStack } from '../examples/managed-instances';
 import { PlainFunctionStack } from '../examples/plain-function';
 import { PrivateDependencyStack } from '../examples/private-dependency';
 import { RustServiceStack } from '../examples/rust-service';
@@ -89,6 +90,23 @@ describe('examples', () => {
     });
     t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 2, MaxCapacity: 4 });
     t.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+  });
+
+  test('managed instances: a run_concurrent function on an arm64 capacity provider in its own isolated VPC', () => {
+    const t = template((app) => new ManagedInstancesStack(app, 'Managed'));
+    expect(masked(t)).toMatchSnapshot();
+    t.hasResourceProperties('AWS::Lambda::CapacityProvider', { InstanceRequirements: { Architectures: ['arm64'] } });
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Architectures: ['arm64'],
+      MemorySize: 4096,
+      CapacityProviderConfig: {
+        LambdaManagedInstancesCapacityProviderConfig: {
+          CapacityProviderArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Capacity'), 'Arn'] },
+          PerExecutionEnvironmentMaxConcurrency: 64,
+        },
+      },
+    });
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 1);
   });
 
   test('arm64 function', () => {
@@ -193,6 +211,7 @@ describe('examples', () => {
       new RustServiceStack(app, 'Service');
       new ExtensionFunctionStack(app, 'Extension');
       new StreamingFunctionStack(app, 'Streaming');
+      new ManagedInstancesStack(app, 'Managed');
       expect(withoutUnscopableXrayFindings(nagFindings(app))).toEqual([]);
     });
   });

@@ -9,6 +9,7 @@ import type {
   InvocationStream,
   InvokeLocallyOptions,
   LocalFunctionOptions,
+  ManagedInstancesOptions,
   ResponseHead,
   RuntimeApiOptions,
   RustBundlingOptions,
@@ -32,6 +33,7 @@ describe('index: the public API is what users call, and nothing else', () => {
       'AlarmTopic',
       'CdkRustError',
       'ErrorRateAlarm',
+      'FunctionPackaging',
       'LocalFunction',
       'MAX_PAYLOAD_BYTES',
       'MAX_STREAMED_RESPONSE_BYTES',
@@ -55,6 +57,7 @@ describe('index: the public API is what users call, and nothing else', () => {
     const options: Array<
       | RustFunctionProps
       | RustFunctionUrlOptions
+      | ManagedInstancesOptions
       | RustBundlingOptions
       | ArtifactFile
       | ErrorRateAlarmOptions

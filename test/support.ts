@@ -159,12 +159,18 @@ export function nagFindingsFor(build: (app: App) => void, context: Record<string
 }
 
 /**
- * The findings less the X-Ray wildcard of each RustFunction's TracingPolicy on an aws-cdk-lib that cannot keep
- * the acknowledgement of that finding to the policy (before 2.269, where RustFunction leaves it to the user).
+ * The findings less the X-Ray wildcard of each RustFunction's TracingPolicy (and the managed-instances example's
+ * operator policy) on an aws-cdk-lib that cannot keep the acknowledgement of that finding to the policy (before
+ * 2.269, where RustFunction leaves it to the user).
  */
 export function withoutUnscopableXrayFindings(findings: NagFinding[]): NagFinding[] {
   if (scopesGranularAcknowledgements()) return findings;
-  return findings.filter((f) => !(f.rule === 'AwsSolutions-IAM5[Resource::*]' && /\/TracingPolicy\/Resource$/.test(f.path)));
+  return findings.filter(
+    (f) =>
+      !(f.rule === 'AwsSolutions-IAM5[Resource::*]' && /\/TracingPolicy\/Resource$/.test(f.path)) &&
+      // The managed-instances example acknowledges its capacity provider's operator policy only where it can be scoped.
+      !(f.rule.endsWith('AWSLambdaManagedEC2ResourceOperator]') && /\/Capacity\/OperatorRole\/Resource$/.test(f.path)),
+  );
 }
 
 /**

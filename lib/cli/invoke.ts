@@ -6,9 +6,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CdkRustError } from '../errors';
 import { localFunctionFromAssembly } from '../invoke/invoke-locally';
+import { MAX_ENVIRONMENT_CONCURRENCY } from '../invoke/environment-concurrency';
 import { readEventFile } from '../invoke/event';
 import { progress } from '../private/progress';
+import { countFlag } from './count-flag';
+import { invokeMany, reportInvocation } from './invoke-many';
 import { localEnvironment } from './local-environment';
+
+/** The most invocations `--invocations` sends at once. */
+export const MAX_INVOCATIONS = 10_000;
 
 export const INVOKE_USAGE = `cdk-rust invoke <construct path or logical id> [options]
   --event FILE          The event (JSON) to send; - reads it from stdin. Default: {}
@@ -21,13 +27,21 @@ export const INVOKE_USAGE = `cdk-rust invoke <construct path or logical id> [opt
                         (only the region).
   --aws-profile NAME    Pass the credentials of the AWS profile NAME instead, resolved by the AWS CLI v2
                         (aws configure export-credentials: SSO and assumed roles give short-lived values).
+  --invocations N       Send the event N times at once to the function's one process. Each response is
+                        printed on one line of stdout as it arrives, each REPORT on stderr, then how many
+                        ran at once at most. Default: 1
+  --concurrency N       How many invocations the process runs at once (AWS_LAMBDA_MAX_CONCURRENCY), as a
+                        Lambda Managed Instances environment does; more wait their turn. 1 runs them one by
+                        one. Default: the template's (PerExecutionEnvironmentMaxConcurrency, or 8 per vCPU
+                        on a capacity provider), else 1.
 
   Runs the function's bootstrap with the environment Lambda gives it, against a local Lambda runtime
   API. Prints the response on stdout (a streamed response chunk by chunk, as it arrives; the status
   and headers of its HTTP prelude go to stderr) and the function's logs on stderr. Exits 0 when the
   function succeeds, 1 when it fails (printing the error JSON on stdout, after any chunks already
-  streamed), 2 on usage errors.
+  streamed, or when any of --invocations failed), 2 on usage errors.
   Example: cdk-rust invoke MyStack/Api --event event.json
+  Example: cdk-rust invoke MyStack/Api --event event.json --invocations 8 --concurrency 8
 `;
 
 /** The parsed arguments of `cdk-rust invoke`. */
@@ -40,6 +54,10 @@ export interface InvokeCommandArgs {
   readonly awsCredentials?: boolean;
   /** --aws-profile: a named profile's credentials, resolved by the AWS CLI. */
   readonly awsProfile?: string;
+  /** --concurrency: how many invocations the process runs at once, over the template's. */
+  readonly concurrency?: string;
+  /** --invocations: how many times the event is sent at once. */
+  readonly invocations?: string;
 }
 
 /** Runs `cdk-rust invoke` and returns its exit code. */
@@ -51,6 +69,8 @@ export async function invokeCommand(args: InvokeCommandArgs): Promise<number> {
       'name it by construct path or logical id, e.g. `cdk-rust invoke MyStack/Api`.',
     );
   }
+  const concurrency = countFlag('--concurrency', args.concurrency, MAX_ENVIRONMENT_CONCURRENCY);
+  const invocations = countFlag('--invocations', args.invocations, MAX_INVOCATIONS) ?? 1;
   const { environment, passCredentials } = localEnvironment(args);
   const eventJson = args.event === undefined ? '{}' : readEventFile(args.event, '--event');
   const assemblyDir = ensureAssembly(path.resolve(args.app ?? 'cdk.out'), args.app);
@@ -58,9 +78,11 @@ export async function invokeCommand(args: InvokeCommandArgs): Promise<number> {
   const { fn, definition } = localFunctionFromAssembly(assemblyDir, args.positionals[0], {
     environment,
     passCredentials,
+    concurrency,
   });
   const name = definition.constructPath ?? `${definition.stackName}/${definition.logicalId}`;
   try {
+    if (invocations > 1) return await invokeMany(fn, name, eventJson, invocations);
     const invocation = fn.invokeJsonStream(eventJson);
     void invocation.head.then((head) => {
       if (head?.statusCode !== undefined) {
@@ -79,8 +101,7 @@ export async function invokeCommand(args: InvokeCommandArgs): Promise<number> {
       written = true;
     }
     const result = await invocation.result;
-    const init = result.initDurationMs !== undefined ? ` Init Duration: ${result.initDurationMs.toFixed(2)} ms` : '';
-    progress(`REPORT ${name} RequestId: ${result.requestId || '-'} Duration: ${result.durationMs.toFixed(2)} ms${init}`);
+    reportInvocation(name, result);
     // The output ends with a newline: after the response, and before an error printed after streamed chunks.
     if (result.ok) {
       if (!written || last !== '\n') process.stdout.write('\n');

@@ -19,7 +19,12 @@ const LOCAL_FLAGS = {
 } as const;
 
 /** The flags of `cdk-rust invoke`. */
-export const INVOKE_FLAGS = { ...LOCAL_FLAGS, event: { type: 'string' } } as const;
+export const INVOKE_FLAGS = {
+  ...LOCAL_FLAGS,
+  event: { type: 'string' },
+  concurrency: { type: 'string' },
+  invocations: { type: 'string' },
+} as const;
 
 /** The flags of the commands that rebuild on save: which profile the loop builds. */
 const LOOP_FLAGS = {
@@ -31,12 +36,14 @@ const LOOP_FLAGS = {
 export const RUN_FLAGS = { ...LOCAL_FLAGS, ...LOOP_FLAGS, timeout: { type: 'string' }, watch: { type: 'boolean' } } as const;
 
 /** The flags of `cdk-rust watch`. */
-export const WATCH_FLAGS = { ...LOCAL_FLAGS, ...LOOP_FLAGS, port: { type: 'string' } } as const;
+export const WATCH_FLAGS = { ...LOCAL_FLAGS, ...LOOP_FLAGS, port: { type: 'string' }, concurrency: { type: 'string' } } as const;
 
 /** `cdk-rust invoke`'s arguments; {@link HELP} for `--help`. */
 export function invokeArguments(args: readonly string[]): InvokeCommandArgs | typeof HELP {
   const { values, positionals } = parseCommand(args, INVOKE_FLAGS, true);
-  return values.help ? HELP : { ...sharedArguments(values, positionals), event: values.event };
+  return values.help
+    ? HELP
+    : { ...sharedArguments(values, positionals), event: values.event, concurrency: values.concurrency, invocations: values.invocations };
 }
 
 /** `cdk-rust run`'s arguments; {@link HELP} for `--help`. */
@@ -50,7 +57,9 @@ export function runArguments(args: readonly string[]): RunCommandArgs | typeof H
 /** `cdk-rust watch`'s arguments; {@link HELP} for `--help`. */
 export function watchCommandArguments(args: readonly string[]): WatchCommandArgs | typeof HELP {
   const { values, positionals } = parseCommand(args, WATCH_FLAGS, true);
-  return values.help ? HELP : { ...sharedArguments(values, positionals), ...loopArguments(values), port: values.port };
+  return values.help
+    ? HELP
+    : { ...sharedArguments(values, positionals), ...loopArguments(values), port: values.port, concurrency: values.concurrency };
 }
 
 /** What every local command takes: the functions or service named, and the flags of {@link LOCAL_FLAGS}. */

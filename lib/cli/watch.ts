@@ -4,7 +4,9 @@
  */
 import * as path from 'path';
 import { CdkRustError } from '../errors';
+import { MAX_ENVIRONMENT_CONCURRENCY } from '../invoke/environment-concurrency';
 import { progress } from '../private/progress';
+import { countFlag } from './count-flag';
 import { ensureAssembly } from './invoke';
 import { localEnvironment } from './local-environment';
 import { LoopProfileArgs, LOOP_PROFILE, loopProfile } from './loop-profile';
@@ -27,6 +29,10 @@ export const WATCH_USAGE = `cdk-rust watch <construct path or logical id> [...] 
   --profile NAME        The Cargo profile rebuilds use. Default: ${LOOP_PROFILE} (no LTO, incremental, in a target
                         cache of its own; still static musl, built in Docker like synth).
   --release             Rebuild exactly what is deployed (the construct's profile, usually release).
+  --concurrency N       How many requests each function's process runs at once (AWS_LAMBDA_MAX_CONCURRENCY),
+                        as a Lambda Managed Instances environment does; more wait their turn. 1 runs them
+                        one by one. Default: the template's (PerExecutionEnvironmentMaxConcurrency, or 8 per
+                        vCPU on a capacity provider), else 1.
 
   Serves each RustFunction on http://127.0.0.1:PORT/ as its function URL would (payload format 2.0
   events, so curl works), running its bootstrap with the template's environment, memory and timeout.
@@ -50,6 +56,8 @@ export interface WatchCommandArgs extends LoopProfileArgs {
   readonly awsCredentials?: boolean;
   /** --aws-profile: a named profile's credentials, resolved by the AWS CLI. */
   readonly awsProfile?: string;
+  /** --concurrency: how many requests each function's process runs at once, over the template's. */
+  readonly concurrency?: string;
 }
 
 /** The checked arguments of `cdk-rust watch`. */
@@ -60,6 +68,8 @@ export interface WatchArguments {
   readonly port: number;
   readonly environment: Record<string, string>;
   readonly passCredentials: boolean;
+  /** How many requests each function's process runs at once; undefined for the template's. */
+  readonly concurrency?: number;
 }
 
 /** Checks the arguments of `cdk-rust watch`: CLI_USAGE errors before anything starts. */
@@ -83,16 +93,23 @@ export function watchArguments(args: WatchCommandArgs): WatchArguments {
       'give a whole number from 1 to 65535 (the functions take N, N+1, ...), or 0 for free ports, e.g. --port 9000.',
     );
   }
-  return { functions: args.positionals, port, profile: loopProfile(args, 'watch'), ...localEnvironment(args) };
+  const concurrency = countFlag('--concurrency', args.concurrency, MAX_ENVIRONMENT_CONCURRENCY);
+  return {
+    functions: args.positionals,
+    port,
+    profile: loopProfile(args, 'watch'),
+    ...localEnvironment(args),
+    ...(concurrency !== undefined ? { concurrency } : {}),
+  };
 }
 
 /** Runs `cdk-rust watch` until Ctrl-C or SIGTERM; returns its exit code. */
 export async function watchCommand(args: WatchCommandArgs): Promise<number> {
-  const { functions, port, profile, environment, passCredentials } = watchArguments(args);
+  const { functions, port, profile, environment, passCredentials, concurrency } = watchArguments(args);
   const assemblyDir = ensureAssembly(path.resolve(args.app ?? 'cdk.out'), args.app);
   // Loaded here: it brings aws-cdk-lib (through the bundling), which `--help` does not need.
   const { WatchSession } = await import('../watch/watch-session');
-  const session = new WatchSession({ assemblyDir, functions, port, profile, environment, passCredentials });
+  const session = new WatchSession({ assemblyDir, functions, port, profile, environment, passCredentials, concurrency });
   // Ctrl-C during a first build stops that build too (it runs in a process group of its own).
   await runUntilSignal(session, 'stopping', () => {
     if (!session.isClosed) {

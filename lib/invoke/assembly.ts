@@ -15,7 +15,10 @@ import * as path from 'path';
 import { CdkRustError } from '../errors';
 import { fromTemplateArchitectures } from '../private/architecture';
 import { assetDirectory } from '../private/asset-directory';
+import { assetImageTag, tarballImageAssets } from './assembly-images';
+import { assemblyFile } from './assembly-file';
 import { realPathInside } from './confined-path';
+import { templateConcurrency } from './environment-concurrency';
 import { LocalArchitecture } from './local-function-options';
 import { resolveRegion } from './region';
 
@@ -37,6 +40,11 @@ export interface AssemblyFunction {
   readonly codeDirectory?: string;
   /** Why there is no code directory, when there is none (inline code, a container image, ...). */
   readonly codeProblem?: string;
+  /**
+   * The function's container image, when its code is an image that is a tarball asset of the assembly (a
+   * RustFunction with `packaging: FunctionPackaging.IMAGE`): `cdk-rust invoke` loads it and runs it.
+   */
+  readonly image?: AssemblyFunctionImage;
   /** The template's `Runtime` (e.g. `provided.al2023`), when it names one. */
   readonly runtime?: string;
   /** The template's `Handler`; `bootstrap` when it has none. */
@@ -61,6 +69,28 @@ export interface AssemblyFunction {
   readonly region?: string;
   /** The stack's account, when the assembly fixes it. */
   readonly account?: string;
+  /**
+   * How many invocations Lambda runs at once in one of its execution environments, for a function on Lambda Managed
+   * Instances (`CapacityProviderConfig`): its `PerExecutionEnvironmentMaxConcurrency`, or without it AWS's default for
+   * Rust, 8 per vCPU (vCPUs = MemorySize / 1024 / `ExecutionEnvironmentMemoryGiBPerVCpu` (default 2), rounded down,
+   * at least 1). Undefined (one at a time) for a function without a capacity provider. Values that only resolve when
+   * deployed count as unset.
+   */
+  readonly concurrency?: number;
+}
+
+/**
+ * A function's container image in a cloud assembly: how to load it.
+ *
+ * @jsii ignore Node.js only (other languages use the `cdk-rust` CLI).
+ */
+export interface AssemblyFunctionImage {
+  /** CDK's publishing command (`sh -c "docker load -i ..." ... <tarball>`), which prints the loaded image's name. */
+  readonly loadCommand: string[];
+  /** The real path of the assembly directory the command runs in (its tarball path is relative to it). */
+  readonly assemblyDir: string;
+  /** The tag the template gives the image: the tarball asset's hash. */
+  readonly tag: string;
 }
 
 /** A stack of a cloud assembly, with its template read (every file it names confined to the assembly). */
@@ -196,9 +226,12 @@ export function findAssemblyFunction(assemblyDir: string, selector: string): Ass
 function stackFunctions(stack: AssemblyStack): AssemblyFunction[] {
   const { root, dir: assemblyDir, artifactId, stackName, account, region, template } = stack;
   const functions: AssemblyFunction[] = [];
+  let images: Map<string, string[]> | undefined;
   for (const [logicalId, resource] of Object.entries<any>(template.Resources ?? {})) {
     if (resource?.Type !== 'AWS::Lambda::Function') continue;
     const props = resource.Properties ?? {};
+    const tag = props.Code?.ImageUri !== undefined ? assetImageTag(props.Code.ImageUri) : undefined;
+    const loadCommand = tag ? (images ??= tarballImageAssets(stack)).get(tag) : undefined;
     const { environment, unresolved } = environmentVariables(props.Environment?.Variables, { account, region });
     const code = confinedCode(root, codeDirectory(assemblyDir, props.Code, resource.Metadata));
     const logFormat = props.LoggingConfig?.LogFormat === 'JSON' ? 'JSON' : 'Text';
@@ -208,6 +241,7 @@ function stackFunctions(stack: AssemblyStack): AssemblyFunction[] {
       logicalId,
       constructPath: stack.constructPathOf(logicalId),
       ...code,
+      ...(tag && loadCommand ? { image: { loadCommand, assemblyDir, tag } } : {}),
       runtime: typeof props.Runtime === 'string' ? props.Runtime : undefined,
       handler: typeof props.Handler === 'string' ? props.Handler : 'bootstrap',
       functionName: typeof props.FunctionName === 'string' ? props.FunctionName : `${stackName}-${logicalId}`.slice(0, 64),
@@ -223,6 +257,7 @@ function stackFunctions(stack: AssemblyStack): AssemblyFunction[] {
           : undefined,
       region,
       account,
+      concurrency: templateConcurrency(props),
     });
   }
   return functions;
@@ -269,22 +304,6 @@ function confinedCode(
     };
   }
   return { codeDirectory: real };
-}
-
-/**
- * The real path of `relative` (a file or directory the manifest of the assembly in `dir` names), which must be
- * inside the root assembly: an assembly that names files elsewhere was not written by `cdk synth`, and is refused.
- */
-export function assemblyFile(root: string, dir: string, relative: string, what: string): string {
-  const real = realPathInside(root, path.resolve(dir, relative));
-  if (real === undefined) {
-    throw new CdkRustError(
-      'INVALID_ASSEMBLY',
-      `${what}, ${JSON.stringify(relative)}, resolves to a path outside the cloud assembly ${root} (or to a broken symlink): cdk-rust reads nothing outside it.`,
-      'synthesize the app again (`cdk synth`) and point at the directory it writes; do not use a cloud assembly you did not synthesize.',
-    );
-  }
-  return real;
 }
 
 const PSEUDO_PARAMETERS = new Set(['AWS::Region', 'AWS::AccountId', 'AWS::Partition', 'AWS::URLSuffix']);

@@ -56,8 +56,9 @@ export interface InvokeLocallyOptions extends Partial<Omit<LocalFunctionOptions,
 
 /**
  * A {@link LocalFunction} for a function of a cloud assembly, with its memory, timeout, architecture,
- * environment and logging config from the template. Environment variables whose values only exist once
- * deployed (`Ref`, `Fn::GetAtt`, ...) are left out with a warning on stderr; `environment` can give them.
+ * environment, logging config and (on Lambda Managed Instances) concurrency from the template. Environment variables
+ * whose values only exist once deployed (`Ref`, `Fn::GetAtt`, ...) are left out with a warning on stderr;
+ * `environment` can give them.
  */
 export function localFunctionFromAssembly(
   assemblyDir: string,
@@ -66,11 +67,11 @@ export function localFunctionFromAssembly(
 ): { fn: LocalFunction; definition: AssemblyFunction } {
   const definition = findAssemblyFunction(assemblyDir, selector);
   const name = definition.constructPath ?? `${definition.stackName}/${definition.logicalId}`;
-  if (!definition.codeDirectory) {
+  if (!definition.codeDirectory && !definition.image) {
     throw new CdkRustError(
       'ASSET_NOT_FOUND',
       `${name} has no code asset in the cloud assembly: ${definition.codeProblem}.`,
-      "run functions whose code is an asset directory of the cloud assembly holding a bootstrap (as a RustFunction's is); synthesize the app again (`cdk synth`) if the assembly points elsewhere.",
+      "run functions whose code is an asset directory of the cloud assembly holding a bootstrap (as a RustFunction's is), or a cdk-rust image (packaging: IMAGE); synthesize the app again (`cdk synth`) if the assembly points elsewhere.",
     );
   }
   if (definition.runtime && !definition.runtime.startsWith('provided')) {
@@ -88,7 +89,9 @@ export function localFunctionFromAssembly(
     }
   }
   const fn = new LocalFunction({
-    code: assemblyBootstrap(assemblyDir, definition.codeDirectory, name),
+    ...(definition.image
+      ? { code: name, image: { loadCommand: definition.image.loadCommand, assemblyDir: definition.image.assemblyDir } }
+      : { code: assemblyBootstrap(assemblyDir, definition.codeDirectory!, name) }),
     ...assemblySettings(definition),
     ...definedOnly(overrides),
     environment: { ...definition.environment, ...overrides.environment },
@@ -109,6 +112,7 @@ export function assemblySettings(definition: AssemblyFunction): Omit<LocalFuncti
     region: definition.region,
     accountId: definition.account,
     environment: definition.environment,
+    concurrency: definition.concurrency,
   };
 }
 

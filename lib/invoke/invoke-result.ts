@@ -7,7 +7,11 @@ import { InvokeErrorKind, LambdaErrorBody } from './runtime-api-options';
 interface InvokeResultBase {
   /** The request id the runtime was given (`Lambda-Runtime-Aws-Request-Id`). */
   readonly requestId: string;
-  /** What the function printed (stdout and stderr) during this invocation, including its init when cold. */
+  /**
+   * What the function printed (stdout and stderr) during this invocation, including its init when cold (and what it
+   * printed while no invocation ran, before this one). When invocations overlap (a `concurrency` above 1), it holds
+   * every line printed while this one ran, other invocations' lines included, interleaved as they came.
+   */
   readonly logs: string;
   /** From the event being queued to the invocation's end, in milliseconds (init excluded). */
   readonly durationMs: number;

@@ -1,6 +1,7 @@
 /**
  * The environment Lambda gives a function's process: its reserved variables (`AWS_LAMBDA_*`, `AWS_REGION`,
- * `_HANDLER`, `LAMBDA_TASK_ROOT`, ...) over the function's own variables.
+ * `_HANDLER`, `LAMBDA_TASK_ROOT`, `AWS_LAMBDA_MAX_CONCURRENCY` on Managed Instances, ...) over the function's own
+ * variables.
  */
 import { randomBytes } from 'crypto';
 import { hostCredentials } from '../private/aws-credentials';
@@ -27,6 +28,11 @@ export interface LambdaEnvironmentOptions {
   readonly environment?: Record<string, string>;
   /** Whether the AWS credentials of `hostEnv` are passed on. @default false */
   readonly passCredentials?: boolean;
+  /**
+   * How many invocations the environment runs at once: above 1 (Lambda Managed Instances), `AWS_LAMBDA_MAX_CONCURRENCY`.
+   * @default 1
+   */
+  readonly concurrency?: number;
 }
 
 /**
@@ -53,6 +59,7 @@ export function lambdaEnvironment(options: LambdaEnvironmentOptions, hostEnv: No
     AWS_LAMBDA_LOG_STREAM_NAME: `${day}/[$LATEST]${randomBytes(16).toString('hex')}`,
     AWS_REGION: options.region,
     AWS_DEFAULT_REGION: options.region,
+    ...(options.concurrency !== undefined && options.concurrency > 1 ? { AWS_LAMBDA_MAX_CONCURRENCY: String(options.concurrency) } : {}),
     ...(options.logFormat === 'JSON' ? { AWS_LAMBDA_LOG_FORMAT: 'JSON', AWS_LAMBDA_LOG_LEVEL: options.applicationLogLevel ?? 'INFO' } : {}),
   };
 }

@@ -3,6 +3,7 @@
  * about itself, as Lambda would tell it.
  */
 import { ArchitectureName } from '../private/architecture';
+import type { LocalFunctionImage } from './image-process';
 
 /** A function's architecture, as Lambda names it (`lambda.Architecture`'s `name`). */
 export type LocalArchitecture = ArchitectureName;
@@ -20,6 +21,17 @@ export interface LocalFunctionOptions {
    * first invocation with `ASSET_NOT_FOUND`.
    */
   readonly code: string;
+  /**
+   * Run the function from its container image instead of `code` (a RustFunction with `packaging: IMAGE`).
+   *
+   * The image is loaded once (with CDK's publishing command), and each warm process is a container of it on the
+   * host network, so that it reaches the Runtime API on 127.0.0.1, with a read-only root and a writable /tmp, no
+   * capabilities and no privilege gain; its environment is passed in a file only this user can read. Stopping the
+   * process removes the container. `code` is then only what errors name.
+   *
+   * @default - run the bootstrap of `code` on this machine
+   */
+  readonly image?: LocalFunctionImage;
   /**
    * The function's name.
    *
@@ -132,4 +144,21 @@ export interface LocalFunctionOptions {
    * @default false
    */
   readonly passCredentials?: boolean;
+  /**
+   * How many invocations the one warm process runs at once, as a Lambda Managed Instances environment runs them
+   * (its `PerExecutionEnvironmentMaxConcurrency`).
+   *
+   * Above 1, the process gets `AWS_LAMBDA_MAX_CONCURRENCY=<n>` (which `lambda_runtime::run_concurrent` follows with n
+   * workers, each polling `/next`), up to n invocations are handed to it at once, and more wait their turn in the
+   * order they came; the process is started once, however many invocations arrive together. When the runtime takes
+   * them one at a time all the same (it calls `lambda_runtime::run`), a line on stderr says so, once, with the fix.
+   * A timeout still kills the process, as Lambda ends the environment: the other invocations running in it (or
+   * handed to it and not yet picked up) then end with the process-exit error (`Runtime.ExitError`), and the next
+   * invocation starts a new process. Each {@link InvokeResult}'s `logs` holds what the process printed while that
+   * invocation ran, so overlapping invocations share (and interleave) the lines printed meanwhile. It must be a
+   * whole number from 1 to 1600: `INVALID_PROP` otherwise.
+   *
+   * @default 1 (one at a time, as a classic Lambda environment)
+   */
+  readonly concurrency?: number;
 }

@@ -1,10 +1,13 @@
 /**
  * Runs a function's `bootstrap` locally, against the Runtime API emulator, with the environment Lambda
  * gives it. The process stays warm between invocations, as Lambda keeps it; a timeout kills it and
- * the next invocation starts a new one.
+ * the next invocation starts a new one. With a concurrency above 1 (Lambda Managed Instances), up to that many
+ * invocations run at once in the one process.
  *
  * The process itself is in local-process.ts, what is awaited of it (its init, its logs) in runtime-readiness.ts, and
- * what is refused before it starts in local-function-checks.ts.
+ * what is refused before it starts in local-function-checks.ts; how its output is shared out between invocations in
+ * invocation-logs.ts, how many run at once in invocation-slots.ts, and the sign of a runtime that ignores its
+ * concurrency in one-at-a-time.ts.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -15,18 +18,26 @@ import { readAll } from '../private/read-all';
 import { progress } from '../private/progress';
 import { elfArchitecture } from './binary-architecture';
 import { hostCommand, HostCommand } from './emulator';
+import { IMAGE_TASK_ROOT, ImageProcesses } from './image-process';
+import { checkConcurrency } from './environment-concurrency';
+import { InvocationLogs, LogMark } from './invocation-logs';
+import { InvocationSlots } from './invocation-slots';
 import { InvocationStream } from './invocation-stream';
 import { InvokeFailure, InvokeResult } from './invoke-result';
 import { lambdaEnvironment } from './lambda-environment';
 import { checkArchitecture, checkedEvent, eventAsJson } from './local-function-checks';
 import { LocalFunctionOptions } from './local-function-options';
 import { exitError, Failure, killLocalProcess, RunningProcess, spawnLocalProcess } from './local-process';
+import { oneAtATimeMessage, takesOneAtATime } from './one-at-a-time';
 import { parsedPayload } from './payload';
 import { resolveRegion } from './region';
 import { ResponseHead } from './response-stream';
 import { RuntimeApiServer } from './runtime-api';
 import { PendingInvocation } from './runtime-api-options';
 import { initOutcome, logsSettled } from './runtime-readiness';
+
+/** How starting the process went: its init duration when this call started it, or why it failed. */
+type StartOutcome = { initDurationMs?: number } | { failure: Failure; initDurationMs: number };
 
 /** Where a streamed invocation's response goes. */
 interface StreamSink {
@@ -42,18 +53,33 @@ interface StreamSink {
 export class LocalFunction {
   /** The `bootstrap` this function runs. */
   public readonly bootstrap: string;
+  /** How many invocations run at once in its process (`concurrency`). */
+  public readonly concurrency: number;
   private readonly options: LocalFunctionOptions;
+  /** The containers of a function image, when it runs one (`options.image`). */
+  private readonly images?: ImageProcesses;
   private server?: RuntimeApiServer;
   private process?: RunningProcess;
-  private logs = '';
-  private queue: Promise<unknown> = Promise.resolve();
+  /** The process being started, shared by the invocations that arrive meanwhile. */
+  private starting?: Promise<StartOutcome>;
+  private readonly logs = new InvocationLogs();
+  private readonly slots: InvocationSlots;
+  private peak = 0;
+  private toldOneAtATime = false;
   private closed = false;
 
   constructor(options: LocalFunctionOptions) {
     checkArchitecture(options.architecture);
+    this.concurrency = checkConcurrency('concurrency', options.concurrency);
+    this.slots = new InvocationSlots(this.concurrency);
     this.options = options;
     const code = path.resolve(options.code);
     this.bootstrap = fs.existsSync(code) && fs.statSync(code).isDirectory() ? path.join(code, 'bootstrap') : code;
+    // A function image runs its own bootstrap, at /var/task/bootstrap in a container (image-process.ts).
+    if (options.image) {
+      this.images = new ImageProcesses(options.image, options.code);
+      this.bootstrap = `${IMAGE_TASK_ROOT}/bootstrap`;
+    }
   }
 
   /** The process id of the warm process, when there is one. */
@@ -61,12 +87,17 @@ export class LocalFunction {
     return this.process?.child.pid;
   }
 
+  /** The most invocations its processes have run at once (handed to the runtime and not yet answered). */
+  public get peakConcurrency(): number {
+    return Math.max(this.peak, this.server?.peakRunning ?? 0);
+  }
+
   /**
    * Starts the process, if it is not running, and waits for its first `/next`. Returns the init duration
    * in milliseconds (0 when it was warm already). Throws when the process fails to start.
    */
   public start(): Promise<number> {
-    return this.serialize(async () => {
+    return this.slots.run(async () => {
       const started = await this.ensureStarted();
       if ('failure' in started) {
         throw new CdkRustError(
@@ -90,7 +121,7 @@ export class LocalFunction {
    */
   public async invokeJson(json: string | Buffer): Promise<InvokeResult> {
     const body = checkedEvent(json);
-    return this.serialize(() => this.run(body));
+    return this.slots.run(() => this.run(body));
   }
 
   /**
@@ -109,7 +140,7 @@ export class LocalFunction {
       setHead = resolve;
     });
     const sink: StreamSink = { body: new PassThrough(), setHead };
-    const result = this.serialize(() => this.run(event, sink));
+    const result = this.slots.run(() => this.run(event, sink));
     // Whatever happened, the body ends and the head is known; `result` says how it went.
     const done = (): void => {
       setHead(undefined);
@@ -127,16 +158,11 @@ export class LocalFunction {
     this.server = undefined;
   }
 
-  private serialize<T>(task: () => Promise<T>): Promise<T> {
-    const result = this.queue.then(task, task);
-    this.queue = result.catch(() => undefined);
-    return result;
-  }
-
   private async run(body: Buffer, sink?: StreamSink): Promise<InvokeResult> {
     const started = await this.ensureStarted();
+    const logs = this.logs.begin();
     if ('failure' in started) {
-      return this.failure('', 0, started.failure, started.initDurationMs);
+      return this.failure(logs, '', 0, started.failure, started.initDurationMs);
     }
     const server = this.server as RuntimeApiServer;
     const proc = this.process as RunningProcess;
@@ -146,12 +172,18 @@ export class LocalFunction {
     const first = await Promise.race([pending.outcome.then((outcome) => ({ outcome })), proc.closed.then((exit) => ({ exit }))]);
     if ('exit' in first) {
       server.abort(pending.requestId, 'exit', exitError(first.exit, proc.stderrTail));
+    } else {
+      // Read as the answer arrives, before the runtime can poll again (see one-at-a-time.ts).
+      this.noteConcurrency(server);
     }
     const outcome = await pending.outcome;
     const durationMs = performance.now() - t0;
     if (!outcome.ok && outcome.kind === 'timeout') {
-      progress(`${outcome.error.errorMessage}: stopping the process (pid ${proc.child.pid}); the next invocation starts a new one`);
-      await this.kill();
+      const others = this.concurrency > 1 ? ', ending the invocations running in it with its exit' : '';
+      progress(
+        `${outcome.error.errorMessage}: stopping the process (pid ${proc.child.pid})${others}; the next invocation starts a new one`,
+      );
+      await killLocalProcess(proc);
     } else if (!proc.exited) {
       await logsSettled(proc, server);
     } else {
@@ -166,7 +198,7 @@ export class LocalFunction {
         payload: sink ? '' : parsedPayload(payloadText),
         payloadText,
         streamed: outcome.streamedBytes !== undefined,
-        logs: this.takeLogs(),
+        logs: this.logs.finish(logs),
         durationMs,
         initDurationMs: started.initDurationMs,
       };
@@ -175,6 +207,7 @@ export class LocalFunction {
       // The stream was cut because the process died: that is the error Lambda reports.
       const exit = await proc.closed;
       return this.failure(
+        logs,
         outcome.requestId,
         durationMs,
         { kind: 'exit', error: exitError(exit, proc.stderrTail), exit },
@@ -182,30 +215,36 @@ export class LocalFunction {
       );
     }
     const exit = 'exit' in first ? first.exit : undefined;
-    return this.failure(outcome.requestId, durationMs, { kind: outcome.kind, error: outcome.error, exit }, started.initDurationMs);
+    return this.failure(logs, outcome.requestId, durationMs, { kind: outcome.kind, error: outcome.error, exit }, started.initDurationMs);
   }
 
-  private failure(requestId: string, durationMs: number, failure: Failure, initDurationMs?: number): InvokeFailure {
+  /** Keeps the peak concurrency; says once when the runtime takes one invocation at a time although more are allowed. */
+  private noteConcurrency(server: RuntimeApiServer): void {
+    this.peak = Math.max(this.peak, server.peakRunning);
+    if (this.concurrency > 1 && !this.toldOneAtATime && takesOneAtATime(server)) {
+      this.toldOneAtATime = true;
+      progress(oneAtATimeMessage(this.bootstrap, this.concurrency));
+    }
+  }
+
+  private failure(logs: LogMark, requestId: string, durationMs: number, failure: Failure, initDurationMs?: number): InvokeFailure {
     return {
       ok: false,
       requestId,
       kind: failure.kind,
       error: failure.error,
       ...(failure.exit ? { exitCode: failure.exit.code, signal: failure.exit.signal } : {}),
-      logs: this.takeLogs(),
+      logs: this.logs.finish(logs),
       durationMs,
       initDurationMs,
     };
   }
 
-  private takeLogs(): string {
-    const logs = this.logs;
-    this.logs = '';
-    return logs;
-  }
-
-  /** Starts the process when none is running; reports how its init went. */
-  private async ensureStarted(): Promise<{ initDurationMs?: number } | { failure: Failure; initDurationMs: number }> {
+  /**
+   * Starts the process when none is running, once however many invocations ask at the same time; reports how its
+   * init went (its duration only to the invocation that started it, a failure to all).
+   */
+  private async ensureStarted(): Promise<StartOutcome> {
     if (this.closed) {
       throw new CdkRustError(
         'INVOKE_FAILED',
@@ -213,14 +252,30 @@ export class LocalFunction {
         'create a new LocalFunction (or call localFunctionFromAssembly again) to invoke it again: close() is final.',
       );
     }
+    if (this.starting) {
+      const outcome = await this.starting;
+      return 'failure' in outcome ? outcome : {};
+    }
     if (this.process && !this.process.exited) return {};
-    const { command, args } = this.command();
+    const starting = this.startProcess();
+    this.starting = starting;
+    try {
+      return await starting;
+    } finally {
+      if (this.starting === starting) this.starting = undefined;
+    }
+  }
+
+  /** Starts a process and waits for its init. */
+  private async startProcess(): Promise<StartOutcome> {
+    const { command, args } = this.images ? await this.images.command() : this.command();
     if (!this.server) {
       this.server = await RuntimeApiServer.start({
         functionName: this.functionName,
         timeoutSeconds: this.options.timeoutSeconds,
         region: this.region,
         accountId: this.options.accountId,
+        maxConcurrency: this.concurrency,
       });
     }
     const server = this.server;
@@ -234,9 +289,10 @@ export class LocalFunction {
       lambdaEnvironment({
         ...this.options,
         runtimeApi: server.address,
-        taskRoot: path.dirname(this.bootstrap),
+        taskRoot: this.images ? IMAGE_TASK_ROOT : path.dirname(this.bootstrap),
         functionName: this.functionName,
         region: this.region,
+        concurrency: this.concurrency,
       }),
     );
     const failure = await initOutcome(proc, server, (this.options.initTimeoutSeconds ?? 10) * 1000);
@@ -245,7 +301,7 @@ export class LocalFunction {
       if (!proc.exited) {
         // Lambda does not keep an environment whose init failed.
         await Promise.race([proc.closed, new Promise((resolve) => setTimeout(resolve, 1000))]);
-        await this.kill();
+        await killLocalProcess(proc);
       }
       return { failure, initDurationMs };
     }
@@ -253,14 +309,10 @@ export class LocalFunction {
   }
 
   private spawn(command: string, args: string[], env: Record<string, string>): RunningProcess {
-    const proc = spawnLocalProcess(command, args, {
-      cwd: path.dirname(this.bootstrap),
-      env,
-      streamLogs: this.options.streamLogs ?? true,
-      onOutput: (text) => {
-        this.logs += text;
-      },
-    });
+    const output = { streamLogs: this.options.streamLogs ?? true, onOutput: (text: string) => this.logs.append(text) };
+    const proc = this.images
+      ? this.images.spawn(args[0], env, output)
+      : spawnLocalProcess(command, args, { cwd: path.dirname(this.bootstrap), env, ...output });
     void proc.closed.then(() => {
       if (this.process === proc) this.process = undefined;
     });

@@ -22,6 +22,8 @@ export interface RunningProcess {
   exited: boolean;
   /** The last 16 KiB of its stderr, for the error that reports its exit. */
   stderrTail: string;
+  /** Stops it when killing the client is not enough (a container, image-process.ts); resolves once stopped. */
+  stop?: () => Promise<void>;
 }
 
 /** Why an invocation or an init failed, with the process's exit when it exited. */
@@ -75,7 +77,8 @@ export function spawnLocalProcess(command: string, args: string[], options: Loca
 /** Kills `proc` (SIGKILL, as Lambda ends an environment) and waits until it has exited; nothing when it has. */
 export async function killLocalProcess(proc: RunningProcess | undefined): Promise<void> {
   if (!proc || proc.exited) return;
-  proc.child.kill('SIGKILL');
+  if (proc.stop) await proc.stop();
+  else proc.child.kill('SIGKILL');
   await proc.closed;
 }
 

@@ -109,6 +109,17 @@ export interface RuntimeApiOptions {
    * @default - 60, or the function's timeout plus 10 s when that is longer
    */
   readonly requestTimeoutSeconds?: number;
+  /**
+   * How many `/next` polls may wait for an event at once: the invocations one execution environment runs at once.
+   *
+   * With 1, as in classic Lambda, a second poll while one waits gets 409 (`ConcurrentNextInvocation`). Above 1, as
+   * in a Lambda Managed Instances environment, up to that many polls wait (one more gets 409), each queued event goes
+   * to a poll of its own, oldest first, answers and errors go to the invocation their request id names, and each
+   * invocation has its own timeout. It must be a whole number from 1 to 1600: `INVALID_PROP` otherwise.
+   *
+   * @default 1
+   */
+  readonly maxConcurrency?: number;
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * A Lambda Runtime API emulator: the HTTP API a `bootstrap` polls for events and answers on, served
- * on 127.0.0.1 (a random free port), one invocation at a time, as in a Lambda execution environment.
+ * on 127.0.0.1 (a random free port), one invocation at a time, as in a Lambda execution environment; or, with
+ * `maxConcurrency`, up to that many at once, as in a Lambda Managed Instances environment.
  *
  * It implements `GET /2018-06-01/runtime/invocation/next` (a long poll until an event is queued),
  * `POST .../invocation/{id}/response`, `POST .../invocation/{id}/error` and `POST .../init/error`, with
@@ -21,6 +22,7 @@ import { EventEmitter } from 'events';
 import * as http from 'http';
 import { AddressInfo } from 'net';
 import { CdkRustError } from '../errors';
+import { checkConcurrency } from './environment-concurrency';
 import { accepted, decodePathSegment, drainThen, readLimited, reply } from './http-exchange';
 import { createInvocation, Invocation } from './invocation';
 import { errorBody, functionError } from './lambda-error-body';
@@ -55,6 +57,8 @@ export class RuntimeApiServer extends EventEmitter {
   public readonly maxPayloadBytes: number;
   /** The streamed response limit, in bytes. */
   public readonly maxStreamedResponseBytes: number;
+  /** How many `/next` polls may wait at once. */
+  public readonly maxConcurrency: number;
   /** The error posted to `/init/error`, if any. */
   public initError?: LambdaErrorBody;
 
@@ -62,9 +66,12 @@ export class RuntimeApiServer extends EventEmitter {
   private readonly queue: Invocation[] = [];
   private readonly inFlight = new Map<string, Invocation>();
   private readonly finished = new Set<string>();
-  private waiting?: http.ServerResponse;
+  /** The `/next` polls waiting for an event, first come first served. */
+  private waiting: http.ServerResponse[] = [];
   private delivered = 0;
   private deliveredToRuntime = 0;
+  private peakWaiting = 0;
+  private peakRunningCount = 0;
 
   private constructor(options: RuntimeApiOptions) {
     super();
@@ -73,6 +80,7 @@ export class RuntimeApiServer extends EventEmitter {
     this.timeoutMs = Math.round((options.timeoutSeconds ?? 3) * 1000);
     this.maxPayloadBytes = options.maxPayloadBytes ?? MAX_PAYLOAD_BYTES;
     this.maxStreamedResponseBytes = options.maxStreamedResponseBytes ?? MAX_STREAMED_RESPONSE_BYTES;
+    this.maxConcurrency = checkConcurrency('maxConcurrency', options.maxConcurrency);
     this.server = createRuntimeApiHttpServer(options, this.timeoutMs, (req, res) => this.handle(req, res));
   }
 
@@ -91,7 +99,33 @@ export class RuntimeApiServer extends EventEmitter {
 
   /** True while a runtime is blocked in `/next`, waiting for an event. */
   public get runtimeWaiting(): boolean {
-    return this.waiting !== undefined;
+    return this.waitingPolls > 0;
+  }
+
+  /** How many `/next` polls are waiting for an event now. */
+  public get waitingPolls(): number {
+    this.dropGonePolls();
+    return this.waiting.length;
+  }
+
+  /** The most `/next` polls seen waiting at once since the runtime started (see {@link resetRuntime}). */
+  public get peakWaitingPolls(): number {
+    return this.peakWaiting;
+  }
+
+  /** How many invocations the runtime is running now: delivered, not yet answered. */
+  public get runningCount(): number {
+    return this.inFlight.size;
+  }
+
+  /** The most invocations seen running at once since the runtime started (see {@link resetRuntime}). */
+  public get peakRunning(): number {
+    return this.peakRunningCount;
+  }
+
+  /** How many events are queued, waiting for a `/next` poll. */
+  public get queuedCount(): number {
+    return this.queue.length;
   }
 
   /** How many events the runtime has received. */
@@ -118,11 +152,13 @@ export class RuntimeApiServer extends EventEmitter {
     invocation?.settle({ ok: false, requestId, kind, error });
   }
 
-  /** Forgets the runtime's state (its init error, a pending `/next`) before a new process starts. */
+  /** Forgets the runtime's state (its init error, pending `/next` polls, the peaks) before a new process starts. */
   public resetRuntime(): void {
     this.initError = undefined;
-    this.waiting = undefined;
+    this.waiting = [];
     this.deliveredToRuntime = 0;
+    this.peakWaiting = 0;
+    this.peakRunningCount = 0;
   }
 
   /** Stops the server, ending every connection. Pending invocations are aborted. */
@@ -153,17 +189,26 @@ export class RuntimeApiServer extends EventEmitter {
     if (queued >= 0) this.queue.splice(queued, 1);
   }
 
-  /** Hands the first queued event to the waiting runtime, if there are both. */
+  /** Forgets the polls whose runtime went away (killed, or timed out) or that were answered: they get no event. */
+  private dropGonePolls(): void {
+    this.waiting = this.waiting.filter((res) => !res.destroyed && !res.socket?.destroyed && !res.writableEnded);
+  }
+
+  /** Hands queued events to waiting polls, oldest to oldest, each event to a poll of its own. */
   private deliver(): void {
-    const res = this.waiting;
-    if (res && (res.destroyed || res.socket?.destroyed)) this.waiting = undefined;
-    if (!this.waiting || !res || this.queue.length === 0) return;
-    const invocation = this.queue.shift() as Invocation;
-    this.waiting = undefined;
+    this.dropGonePolls();
+    while (this.waiting.length > 0 && this.queue.length > 0) {
+      this.deliverTo(this.waiting.shift() as http.ServerResponse, this.queue.shift() as Invocation);
+    }
+  }
+
+  /** Answers one `/next` poll with `invocation`, and starts its timeout. */
+  private deliverTo(res: http.ServerResponse, invocation: Invocation): void {
     this.delivered += 1;
     this.deliveredToRuntime += 1;
     const deadline = Date.now() + this.timeoutMs;
     this.inFlight.set(invocation.requestId, invocation);
+    this.peakRunningCount = Math.max(this.peakRunningCount, this.inFlight.size);
     invocation.timer = setTimeout(() => {
       invocation.settle({
         ok: false,
@@ -225,14 +270,16 @@ export class RuntimeApiServer extends EventEmitter {
 
   private next(req: http.IncomingMessage, res: http.ServerResponse): void {
     drainThen(req, () => {
-      if (this.waiting && !this.waiting.writableEnded) {
-        // Lambda serves one invocation at a time: a second concurrent poll is a runtime bug.
-        return reply(res, 409, 'ConcurrentNextInvocation', 'another /next request is already waiting for an event.');
+      if (this.waitingPolls >= this.maxConcurrency) {
+        // Lambda serves `maxConcurrency` invocations at once (one, outside Managed Instances): one poll more is a runtime bug.
+        const already = this.maxConcurrency === 1 ? 'another /next request is' : `${this.maxConcurrency} /next requests are`;
+        return reply(res, 409, 'ConcurrentNextInvocation', `${already} already waiting for an event.`);
       }
-      this.waiting = res;
+      this.waiting.push(res);
+      this.peakWaiting = Math.max(this.peakWaiting, this.waiting.length);
       // A runtime that goes away while waiting (killed, or timed out) must not be handed an event.
       res.on('close', () => {
-        if (this.waiting === res) this.waiting = undefined;
+        this.waiting = this.waiting.filter((r) => r !== res);
       });
       this.emit('next');
       this.deliver();

@@ -105,7 +105,21 @@ export const PROP_NAMES: ReadonlySet<string> = new Set([
   'service',
   'loadBalancer',
   'targetGroup',
+  // ManagedInstancesOptions (aws-cdk-lib's CapacityProviderFunctionOptions and its scaling config)
+  'managedInstances',
+  'capacityProvider',
+  'perExecutionEnvironmentMaxConcurrency',
+  'executionEnvironmentMemoryGiBPerVCpu',
+  'publishToLatestPublished',
+  'latestPublishedScalingConfig',
+  'minExecutionEnvironments',
+  'maxExecutionEnvironments',
   // lambda.FunctionOptions props that cdk-rust checks
+  'vpcSubnets',
+  'securityGroups',
+  'snapStart',
+  'currentVersionOptions',
+  'provisionedConcurrentExecutions',
   'architecture',
   'logGroup',
   'logRetention',
@@ -113,6 +127,12 @@ export const PROP_NAMES: ReadonlySet<string> = new Set([
   'timeout',
   'environment',
   'loggingFormat',
+  'layers',
+  // RustFunctionProps.packaging
+  'packaging',
+  // LocalFunctionOptions.concurrency, RuntimeApiOptions.maxConcurrency (Node.js only)
+  'concurrency',
+  'maxConcurrency',
 ]);
 
 /** The calling language, from the jsii runtime's `JSII_AGENT`. */

@@ -3,9 +3,9 @@
  * with what running it locally needs: the image's load command, the container's port and environment, and the
  * load balancer's health-check path.
  */
-import * as fs from 'fs';
 import { CdkRustError } from '../errors';
-import { AssemblyStack, assemblyFile, environmentVariables, listAssemblyStacks } from '../invoke/assembly';
+import { AssemblyStack, environmentVariables, listAssemblyStacks } from '../invoke/assembly';
+import { assetImageTag, tarballImageAssets } from '../invoke/assembly-images';
 
 /**
  * A container service of a cloud assembly.
@@ -46,7 +46,7 @@ export function listAssemblyServices(assemblyDir: string): AssemblyService[] {
   return listAssemblyStacks(assemblyDir).flatMap((stack) => {
     let images = imagesByDir.get(stack.dir);
     if (images === undefined) {
-      images = dockerImageAssets(stack);
+      images = tarballImageAssets(stack);
       imagesByDir.set(stack.dir, images);
     }
     return stackServices(stack, images);
@@ -76,7 +76,7 @@ function stackServices(stack: AssemblyStack, images: Map<string, string[]>): Ass
   for (const [logicalId, resource] of resources) {
     if (resource?.Type !== 'AWS::ECS::TaskDefinition') continue;
     const container = (resource.Properties?.ContainerDefinitions ?? [])[0];
-    const hash = imageTag(container?.Image);
+    const hash = assetImageTag(container?.Image);
     const asset = hash ? images.get(hash) : undefined;
     if (!container || !hash || !asset) continue;
     const taskPath = stack.constructPathOf(logicalId);
@@ -108,28 +108,6 @@ function stackServices(stack: AssemblyStack, images: Map<string, string[]>): Ass
 /** The stop timeout ECS applies: the container's `StopTimeout` when it is one Fargate accepts (2-120 s), else 30. */
 function stopTimeoutOf(value: unknown): number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 2 && value <= 120 ? value : 30;
-}
-
-/** Asset hash → publishing command of the tarball image assets in the asset manifests of the stack's directory. */
-function dockerImageAssets(stack: AssemblyStack): Map<string, string[]> {
-  const images = new Map<string, string[]>();
-  for (const file of fs.readdirSync(stack.dir).filter((name) => name.endsWith('.assets.json'))) {
-    const manifest = JSON.parse(fs.readFileSync(assemblyFile(stack.root, stack.dir, file, 'an asset manifest'), 'utf-8'));
-    for (const [hash, image] of Object.entries<any>(manifest.dockerImages ?? {})) {
-      const executable = image?.source?.executable;
-      if (!Array.isArray(executable) || !executable.every((part) => typeof part === 'string')) continue;
-      // The last argument is the tarball, which must be inside the assembly, like every file cdk-rust reads there.
-      assemblyFile(stack.root, stack.dir, executable[executable.length - 1], `the image tarball of asset ${hash}`);
-      images.set(hash, executable);
-    }
-  }
-  return images;
-}
-
-/** The tag of an ECR image reference written by CDK (`...:<asset hash>`, the last part of an `Fn::Join` or `Fn::Sub`). */
-function imageTag(image: unknown): string | undefined {
-  const matches = [...JSON.stringify(image ?? null).matchAll(/:([0-9a-f]{64})"/g)];
-  return matches.length > 0 ? matches[matches.length - 1][1] : undefined;
 }
 
 /** The health-check path of the target group under the service's construct path, `/` when there is none. */

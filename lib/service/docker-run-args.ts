@@ -5,6 +5,20 @@
  */
 import { ServiceNetwork } from './service-network';
 
+/**
+ * What a local container of cdk-rust gets, as Fargate and Lambda give theirs: a read-only root with a writable
+ * /tmp, no capabilities, no privilege gain.
+ */
+export const CONFINED_CONTAINER: readonly string[] = [
+  '--read-only',
+  '--tmpfs',
+  '/tmp',
+  '--cap-drop',
+  'ALL',
+  '--security-opt',
+  'no-new-privileges',
+];
+
 /** What a service's container runs with. */
 export interface ContainerRunSpec {
   readonly container: string;
@@ -37,13 +51,7 @@ export function dockerRunArgs(spec: ContainerRunSpec): string[] {
     spec.container,
     ...network,
     ...(spec.init ? ['--init'] : []),
-    '--read-only',
-    '--tmpfs',
-    '/tmp',
-    '--cap-drop',
-    'ALL',
-    '--security-opt',
-    'no-new-privileges',
+    ...CONFINED_CONTAINER,
     '--env-file',
     spec.envFile,
     spec.image,

@@ -35,7 +35,8 @@ export interface ImageConfig {
     readonly User: string;
     readonly Entrypoint: string[];
     readonly Env: string[];
-    readonly ExposedPorts: Record<string, Record<string, never>>;
+    /** Absent without a port (a function image). */
+    readonly ExposedPorts?: Record<string, Record<string, never>>;
     readonly WorkingDir: string;
     readonly Healthcheck?: {
       readonly Test: string[];
@@ -64,7 +65,7 @@ export function imageConfig(spec: ServiceImageSpec, layerDiffId: string): ImageC
       User: `${NONROOT_ID}:${NONROOT_ID}`,
       Entrypoint: [binary],
       Env: environment.map(([name, value]) => `${name}=${value}`),
-      ExposedPorts: { [`${spec.port}/tcp`]: {} },
+      ExposedPorts: spec.port === undefined ? undefined : { [`${spec.port}/tcp`]: {} },
       WorkingDir: spec.workingDirectory ?? DEFAULT_WORKING_DIRECTORY,
       ...(health && {
         Healthcheck: {

@@ -29,10 +29,15 @@ export interface ServiceImageHealthCheck {
   readonly retries?: number;
 }
 
-/** A container image made from one static binary. */
+/** A container image made from one static binary: a service's, or a Lambda function's (image-function/). */
 export interface ServiceImageSpec {
-  /** The binary's name: the image runs `/app/<binaryName>`. */
+  /** The binary's name: the image runs `/app/<binaryName>` unless `binaryPath` says otherwise. */
   readonly binaryName: string;
+  /**
+   * Where the binary is in the image, its entrypoint: absolute, normalized (a function image's `/var/task/bootstrap`).
+   * @default `/app/<binaryName>`
+   */
+  readonly binaryPath?: string;
   /** The binary: its bytes, or the path of a regular file on this machine (a symbolic link is refused, not followed). */
   readonly binary: Buffer | string;
   /** The architecture of the image, which the binary's must match. */
@@ -45,8 +50,8 @@ export interface ServiceImageSpec {
    * @default - no time zones
    */
   readonly zoneinfo?: string;
-  /** The TCP port the service listens on. */
-  readonly port: number;
+  /** The TCP port the service listens on, recorded as the exposed port. @default - none exposed (a function image) */
+  readonly port?: number;
   /** Environment variables, in order, after PATH and SSL_CERT_FILE (which they may replace). @default - none */
   readonly environment?: ReadonlyArray<readonly [string, string]>;
   /** @default - none */
@@ -85,9 +90,9 @@ export const DEFAULT_WORKING_DIRECTORY = APP_DIR;
 /** Directories the container runtime mounts over: whatever the image holds there is never seen. */
 const MOUNTED_AT_RUN_TIME = ['/proc', '/sys', '/dev'];
 
-/** The binary's path in the image. */
-export function binaryPathInImage(spec: Pick<ServiceImageSpec, 'binaryName'>): string {
-  return `${APP_DIR}/${spec.binaryName}`;
+/** The binary's path in the image: `binaryPath`, or `/app/<binaryName>`. */
+export function binaryPathInImage(spec: Pick<ServiceImageSpec, 'binaryName' | 'binaryPath'>): string {
+  return spec.binaryPath ?? `${APP_DIR}/${spec.binaryName}`;
 }
 
 /** One entry of the image's layer: a tar entry (tar.ts) named by its absolute path in the image. Owners are numeric. */
@@ -111,7 +116,8 @@ export function checkServiceImageSpec(spec: Omit<ServiceImageSpec, 'binary' | 'c
       'use the name of a Cargo binary target (letters, digits, "_", "-" and ".").',
     );
   }
-  checkPort(spec.port);
+  if (spec.port !== undefined) checkPort(spec.port);
+  if (spec.binaryPath !== undefined) checkBinaryPath(spec.binaryPath);
   checkEnvironment(spec.environment ?? []);
   checkWorkingDirectory(spec.workingDirectory ?? DEFAULT_WORKING_DIRECTORY);
   checkFiles(spec);
@@ -137,6 +143,22 @@ function checkWorkingDirectory(dir: string): void {
       'INVALID_PROP',
       `workingDirectory: "${dir}" is not a directory the service can start in.`,
       'give an absolute, normalized POSIX path outside /proc, /sys and /dev, as "/app".',
+    );
+  }
+}
+
+function checkBinaryPath(binary: string): void {
+  if (
+    !binary.startsWith('/') ||
+    /[\r\n\0]/.test(binary) ||
+    path.posix.normalize(binary) !== binary ||
+    binary.endsWith('/') ||
+    underMount(binary)
+  ) {
+    throw new CdkRustError(
+      'INVALID_IMAGE',
+      `binaryPath: "${binary}" is not a file the image can hold.`,
+      'give an absolute, normalized POSIX path outside /proc, /sys and /dev, as "/var/task/bootstrap".',
     );
   }
 }
@@ -323,7 +345,7 @@ function fileEntries(files: readonly ArtifactEntry[], workingDirectory: string):
  * Throws unless every file of `files` lands clear of what cdk-rust writes (the binary, the users, the CA bundle,
  * the nonroot home, /tmp, the time zones) and of what the container runtime mounts over (/proc, /sys, /dev).
  */
-function checkFiles(spec: Pick<ServiceImageSpec, 'binaryName' | 'files' | 'workingDirectory'>): void {
+function checkFiles(spec: Pick<ServiceImageSpec, 'binaryName' | 'binaryPath' | 'files' | 'workingDirectory'>): void {
   // The probe's directory is reserved whether or not this image holds the probe: turning it on never clashes.
   const workingDirectory = spec.workingDirectory ?? DEFAULT_WORKING_DIRECTORY;
   const written = [binaryPathInImage(spec), '/etc/passwd', '/etc/group', CA_BUNDLE_PATH, path.posix.dirname(HEALTH_PROBE_PATH)];

@@ -6,9 +6,9 @@
  */
 import { ChildProcess, execFile, spawn } from 'child_process';
 import { randomBytes } from 'crypto';
-import * as path from 'path';
 import { promisify } from 'util';
 import { CdkRustError } from '../errors';
+import { loadTarballImage } from '../invoke/load-image';
 import { resolveRegion } from '../invoke/region';
 import { hostCredentials, noticeCredentialsNotPassed } from '../private/aws-credentials';
 import { progress } from '../private/progress';
@@ -234,23 +234,15 @@ async function containerPid(docker: string, container: string, exited: Promise<n
  * name it prints.
  */
 async function loadImage(service: AssemblyService, tarball?: string): Promise<string> {
-  const [command, ...args] = service.loadCommand;
-  // The command's last argument is the tarball it loads.
-  const loaded = tarball === undefined ? args : [...args.slice(0, -1), path.resolve(tarball)];
-  const result = await new Promise<{ status: number | null; stdout: string; stderr: string; error?: Error }>((resolve) => {
-    execFile(command, loaded, { cwd: service.assemblyDir, encoding: 'utf-8' }, (error, stdout, stderr) =>
-      resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr, error: error ?? undefined }),
-    );
-  });
-  const image = result.stdout.trim().split('\n').pop() ?? '';
-  if (result.status !== 0 || image === '') {
+  const loaded = await loadTarballImage(service.loadCommand, service.assemblyDir, tarball);
+  if ('failure' in loaded) {
     throw new CdkRustError(
       'SERVICE_UNHEALTHY',
-      `loading the image of ${service.name} failed: ${(result.stderr || result.error?.message || '').trim() || `exit ${result.status}`}`,
+      `loading the image of ${service.name} failed: ${loaded.failure}`,
       'check that Docker runs (docker info) and synthesize the app again if the image tarball is missing.',
     );
   }
-  return image;
+  return loaded.image;
 }
 
 function exitOf(child: ChildProcess): Promise<number> {

@@ -52,11 +52,25 @@ export interface ImageSettings {
 }
 
 /**
- * The props `Bundling.prepare` takes for an image: `build` (the project, its bin, architecture, bundling options and
- * files) with what the image needs from the build (CA bundle, time zones, health probe) and the image's layout.
+ * What an image's plan is made from: a service's settings, or a function image's (no exposed port, no health check,
+ * the binary at `binaryPath` instead of `/app/<binaryName>`).
  */
-export function imageBundlingProps(build: BundlingProps, image: Pick<ImageSettings, 'timeZones' | 'healthProbe'>): BundlingProps {
-  return { ...build, containerImage: { zoneinfo: image.timeZones, healthProbe: image.healthProbe }, layout: CONTAINER_IMAGE };
+export type ImagePlanSettings = Pick<ImageSettings, 'environment' | 'workingDirectory' | 'healthCheck'> & {
+  readonly port?: number;
+  readonly binaryPath?: string;
+};
+
+/**
+ * The props `Bundling.prepare` takes for an image: `build` (the project, its bin, architecture, bundling options and
+ * files) with what the image needs from the build (CA bundle, time zones, health probe) and the image's layout (a
+ * service's by default, where `files` may go anywhere; a function image keeps the zip's, under its task root).
+ */
+export function imageBundlingProps(
+  build: BundlingProps,
+  image: Pick<ImageSettings, 'timeZones' | 'healthProbe'>,
+  layout: OutputLayout = CONTAINER_IMAGE,
+): BundlingProps {
+  return { ...build, containerImage: { zoneinfo: image.timeZones, healthProbe: image.healthProbe }, layout };
 }
 
 /**
@@ -104,8 +118,9 @@ export function planImage(
  * The image's settings and name, checked (with where each file lands) before anything is built, and the image's
  * hash, which its tag starts with: it follows the binary's build and the settings, either changing makes another image.
  */
-export function planImageOf(prepared: PreparedBuild, image: ImageSettings): { planned: PlannedImage; imageHash: string } {
+export function planImageOf(prepared: PreparedBuild, image: ImagePlanSettings): { planned: PlannedImage; imageHash: string } {
   const binaryName = prepared.plan.binaryName;
+  // Unset fields (a service's binaryPath, a function image's port) leave the JSON, and so the hash, as it was.
   const settings = {
     binaryName,
     architecture: prepared.plan.architecture,
@@ -113,6 +128,7 @@ export function planImageOf(prepared: PreparedBuild, image: ImageSettings): { pl
     environment: image.environment,
     workingDirectory: image.workingDirectory,
     healthCheck: image.healthCheck,
+    binaryPath: image.binaryPath,
   };
   const imageHash = shortHash(JSON.stringify({ build: prepared.assetHash, settings }), 64);
   const repoTag = `cdk-rust/${binaryName.toLowerCase().replace(/[^a-z0-9._-]/g, '-')}:${imageHash.slice(0, 16)}`;

@@ -26,24 +26,9 @@ export class SynthTimeImage extends ecs.ContainerImage {
   /** `imageHash`: the image's hash (its build's and its settings'); `write`: the image writer. */
   constructor(scope: Construct, prepared: PreparedBuild, imageHash: string, write: WriteOutput) {
     super();
-    AppBuilds.of(scope).add({
-      scope,
-      prepared,
-      where: scope.node.path,
-      assetHash: imageHash,
-      write,
-      // The output is one .tar file, which CDK would otherwise stage as the asset itself, not as a directory.
-      outputType: BundlingOutput.NOT_ARCHIVED,
-      stage: (bundling) => {
-        const staging = new AssetStaging(scope, 'Build', {
-          sourcePath: prepared.plan.workspaceRoot,
-          assetHash: imageHash,
-          assetHashType: AssetHashType.CUSTOM,
-          bundling,
-        });
-        this.asset = new ecrAssets.TarballImageAsset(scope, 'Image', { tarballFile: `${staging.absoluteStagedPath}/${IMAGE_ARCHIVE}` });
-        for (const role of this.pullers.splice(0)) this.asset.repository.grantPull(role);
-      },
+    addImageBuild(scope, prepared, imageHash, write, (asset) => {
+      this.asset = asset;
+      for (const role of this.pullers.splice(0)) asset.repository.grantPull(role);
     });
   }
 
@@ -58,4 +43,36 @@ export class SynthTimeImage extends ecs.ContainerImage {
     if (!this.asset) throw new Error('cdk-rust: a service image was never built: it was created after its app was synthesized');
     return this.asset;
   }
+}
+
+/**
+ * Registers the build of an image (a service's, or a function's: image-function/) with the app's builds: once they
+ * have run, the image archive is staged under `scope` (id `Build`) and published as a TarballImageAsset (id
+ * `Image`), handed to `staged`.
+ */
+export function addImageBuild(
+  scope: Construct,
+  prepared: PreparedBuild,
+  imageHash: string,
+  write: WriteOutput,
+  staged: (asset: ecrAssets.TarballImageAsset) => void,
+): void {
+  AppBuilds.of(scope).add({
+    scope,
+    prepared,
+    where: scope.node.path,
+    assetHash: imageHash,
+    write,
+    // The output is one .tar file, which CDK would otherwise stage as the asset itself, not as a directory.
+    outputType: BundlingOutput.NOT_ARCHIVED,
+    stage: (bundling) => {
+      const staging = new AssetStaging(scope, 'Build', {
+        sourcePath: prepared.plan.workspaceRoot,
+        assetHash: imageHash,
+        assetHashType: AssetHashType.CUSTOM,
+        bundling,
+      });
+      staged(new ecrAssets.TarballImageAsset(scope, 'Image', { tarballFile: `${staging.absoluteStagedPath}/${IMAGE_ARCHIVE}` }));
+    },
+  });
 }

@@ -19,7 +19,8 @@ import { ArchitectureName, fromLambdaArchitecture } from '../private/architectur
 import { ArtifactFile } from '../bundling/artifact-file';
 import { BuildPlan } from '../bundling/plan';
 import { RustBundlingOptions } from '../bundling/rust-bundling-options';
-import { AssemblyFunction, assemblyFile, listAssemblyStacks } from '../invoke/assembly';
+import { AssemblyFunction, listAssemblyStacks } from '../invoke/assembly';
+import { assemblyFile } from '../invoke/assembly-file';
 
 /** The metadata type of a build record in the cloud assembly's manifest. */
 export const BUILD_RECORD_TYPE = 'cdk-rust:build';

@@ -46,6 +46,11 @@ export interface WatchSessionOptions {
    * @default - the recorded profile: exactly the deployed build
    */
   readonly profile?: string;
+  /**
+   * How many requests each function's process runs at once, over the template's (see LocalFunctionOptions'
+   * `concurrency`). @default - the template's: its Managed Instances concurrency, else 1
+   */
+  readonly concurrency?: number;
 }
 
 /** A function being served. */

@@ -236,5 +236,6 @@ function localOptions(definition: AssemblyFunction, code: string, options: Watch
     code,
     environment: { ...settings.environment, ...options.environment },
     passCredentials: options.passCredentials ?? false,
+    concurrency: options.concurrency ?? settings.concurrency,
   };
 }

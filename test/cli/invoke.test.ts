@@ -7,6 +7,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { tempDir } from '../support';
+import { fakeRuntime } from '../invoke/fake-runtime';
 import { workspace } from '../invoke/synthetic-assembly';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -98,5 +99,53 @@ describe('cdk-rust invoke: an --app that is not a complete cloud assembly is a u
     const result = invoke(assembly, []);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/\[INVALID_ASSEMBLY\] cannot read .*Api\.template\.json: .*\nFix: synthesize the app again/);
+  });
+});
+
+describe('cdk-rust invoke --invocations: the event is sent N times at once to the one process', () => {
+  let assembly: string;
+  beforeAll(() => {
+    assembly = workspace().root;
+    fs.copyFileSync(path.join(fakeRuntime(), 'bootstrap'), path.join(assembly, 'asset.abc123', 'bootstrap'));
+    fs.writeFileSync(path.join(assembly, 'event.json'), '{"sleepMs":300}');
+  });
+
+  test('with --concurrency 4, four invocations overlap in one process: a line each on stdout, a REPORT each on stderr, then the peak', () => {
+    const event = path.join(assembly, 'event.json');
+    const result = invoke(assembly, ['--event', event, '--invocations', '4', '--concurrency', '4', '--env', 'FAKE_MODE=concurrent']);
+    expect(result.status).toBe(0);
+    const answers = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(answers).toHaveLength(4);
+    expect(new Set(answers.map((a) => a.pid)).size).toBe(1);
+    expect(Math.max(...answers.map((a) => a.startedMs))).toBeLessThan(Math.min(...answers.map((a) => a.endedMs)));
+    expect(result.stderr.match(/REPORT Api\/Fn RequestId: /g)).toHaveLength(4);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines[lines.length - 1]).toBe('[cdk-rust] 4 invocations: at most 4 ran at once (concurrency 4)');
+  });
+
+  test('--concurrency 1 runs them one by one', () => {
+    const event = path.join(assembly, 'event.json');
+    const result = invoke(assembly, ['--event', event, '--invocations', '2', '--concurrency', '1', '--env', 'FAKE_MODE=concurrent']);
+    expect(result.status).toBe(0);
+    const [first, second] = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(second.startedMs).toBeGreaterThanOrEqual(first.endedMs);
+    expect(result.stderr).toContain('2 invocations: at most 1 ran at once (concurrency 1, one at a time)');
+  });
+
+  test('a count that is not a whole number is a usage error naming the flag as written', () => {
+    expect(invoke(assembly, ['--invocations', 'lots'])).toMatchObject({
+      status: 2,
+      stderr: expect.stringContaining('[CLI_USAGE] --invocations lots: not a whole number from 1 to 10000.'),
+    });
+    expect(invoke(assembly, ['--concurrency', '0'])).toMatchObject({
+      status: 2,
+      stderr: expect.stringContaining('[CLI_USAGE] --concurrency 0: not a whole number from 1 to 1600.'),
+    });
   });
 });

@@ -43,6 +43,13 @@ describe('local-command-args: each command gets the shared flags and its own', (
     });
   });
 
+  test('invoke takes --concurrency and --invocations, watch --concurrency, as written (checked by the commands)', () => {
+    expect(invokeArguments(['Api/Fn', '--concurrency', '8', '--invocations', '64'])).toMatchObject({ concurrency: '8', invocations: '64' });
+    expect(watchCommandArguments(['S/A', '--concurrency', '1'])).toMatchObject({ concurrency: '1' });
+    expectCdkRustError(() => runArguments(['Api/Service', '--concurrency', '8']), 'CLI_USAGE', "Unknown option '--concurrency'");
+    expectCdkRustError(() => watchCommandArguments(['S/A', '--invocations', '8']), 'CLI_USAGE', "Unknown option '--invocations'");
+  });
+
   test('--help or -h asks for the usage', () => {
     expect(invokeArguments(['--help'])).toBe(HELP);
     expect(runArguments(['-h'])).toBe(HELP);

@@ -24,7 +24,16 @@ describe('watchArguments: the arguments of cdk-rust watch, checked before anythi
     expect(watchArguments({ positionals: ['S/A'], awsCredentials: true }).passCredentials).toBe(true);
   });
 
+  test("--concurrency overrides the template's concurrency for every function; without it, the template's is used", () => {
+    expect(watchArguments({ positionals: ['S/A'], concurrency: '16' }).concurrency).toBe(16);
+    expect(watchArguments({ positionals: ['S/A'], concurrency: '1' }).concurrency).toBe(1);
+    expect(watchArguments({ positionals: ['S/A'] }).concurrency).toBeUndefined();
+  });
+
   test.each([
+    [{ positionals: ['S/A'], concurrency: '0' }, '--concurrency 0: not a whole number from 1 to 1600'],
+    [{ positionals: ['S/A'], concurrency: 'many' }, '--concurrency many: not a whole number from 1 to 1600'],
+    [{ positionals: ['S/A'], concurrency: '1601' }, '--concurrency 1601: not a whole number from 1 to 1600'],
     [{ positionals: [] }, 'watch needs the functions to serve'],
     [{ positionals: ['S/A', 'S/A'] }, 'S/A is named twice'],
     [{ positionals: ['S/A'], port: 'http' }, '--port http: not a port number'],

@@ -187,3 +187,38 @@ describe('listAssemblyFunctions: a directory that is not a complete cloud assemb
     );
   });
 });
+
+describe('listAssemblyFunctions: a function on Lambda Managed Instances carries the concurrency of one environment', () => {
+  function assemblyWith(resources: Record<string, object>): string {
+    const dir = fs.realpathSync(tempDir('lmi-assembly'));
+    writeManifest(dir, { Lmi: stackArtifact('Lmi.template.json') });
+    writeJson(path.join(dir, 'Lmi.template.json'), { Resources: resources });
+    return dir;
+  }
+  function onLmi(id: string, config: object, memorySize: number): object {
+    const resource = lambdaResource('Lmi', id, { S3Bucket: 'b', S3Key: 'abc123.zip' }) as { Properties: object };
+    const providerConfig = { CapacityProviderArn: { 'Fn::GetAtt': ['Cp', 'Arn'] }, ...config };
+    return {
+      ...resource,
+      Properties: {
+        ...resource.Properties,
+        MemorySize: memorySize,
+        CapacityProviderConfig: { LambdaManagedInstancesCapacityProviderConfig: providerConfig },
+      },
+    };
+  }
+
+  test("the explicit concurrency, AWS's default from the memory and the GiB per vCPU, or none; invoking passes it on", () => {
+    const dir = assemblyWith({
+      Explicit: onLmi('Explicit', { PerExecutionEnvironmentMaxConcurrency: 64 }, 2048),
+      Default: onLmi('Default', {}, 4096),
+      Ratio: onLmi('Ratio', { ExecutionEnvironmentMemoryGiBPerVCpu: 4 }, 8192),
+      Classic: lambdaResource('Lmi', 'Classic', { S3Bucket: 'b', S3Key: 'abc123.zip' }),
+    });
+    const byId = Object.fromEntries(listAssemblyFunctions(dir).map((f) => [f.logicalId, f.concurrency]));
+    expect(byId).toEqual({ Explicit: 64, Default: 16, Ratio: 16, Classic: undefined });
+    expect(localFunctionFromAssembly(dir, 'Lmi/Explicit').fn.concurrency).toBe(64);
+    expect(localFunctionFromAssembly(dir, 'Lmi/Classic').fn.concurrency).toBe(1);
+    expect(localFunctionFromAssembly(dir, 'Lmi/Default', { concurrency: 1 }).fn.concurrency).toBe(1);
+  });
+});

@@ -52,6 +52,12 @@ describe('lambdaEnvironment: the process gets the variables Lambda sets, as Lamb
     expect(text.AWS_LAMBDA_LOG_LEVEL).toBeUndefined();
   });
 
+  test('a concurrency above 1 (Lambda Managed Instances) sets AWS_LAMBDA_MAX_CONCURRENCY; 1 or none does not', () => {
+    expect(lambdaEnvironment({ ...BASE, concurrency: 8 }, {}).AWS_LAMBDA_MAX_CONCURRENCY).toBe('8');
+    expect(lambdaEnvironment({ ...BASE, concurrency: 1 }, {}).AWS_LAMBDA_MAX_CONCURRENCY).toBeUndefined();
+    expect(lambdaEnvironment(BASE, {}).AWS_LAMBDA_MAX_CONCURRENCY).toBeUndefined();
+  });
+
   test("the function's own variables are passed, and Lambda's reserved variables win over them", () => {
     const env = lambdaEnvironment(
       {

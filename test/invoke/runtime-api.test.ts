@@ -164,6 +164,98 @@ describe('RuntimeApiServer: a malformed request is answered, and the emulator ke
   });
 });
 
+/** Resolves once the server has seen `count` more `/next` polls. */
+function polls(server: RuntimeApiServer, count: number): Promise<void> {
+  return new Promise((resolve) => {
+    let seen = 0;
+    const onNext = (): void => {
+      seen += 1;
+      if (seen < count) return;
+      server.off('next', onNext);
+      resolve();
+    };
+    server.on('next', onNext);
+  });
+}
+
+describe('RuntimeApiServer: with maxConcurrency, up to that many polls wait and each invocation runs on its own, as on Lambda Managed Instances', () => {
+  let server: RuntimeApiServer;
+  afterEach(() => server?.close());
+
+  test('with the default of 1, a second poll while one waits gets 409', async () => {
+    server = await RuntimeApiServer.start();
+    const first = request(server, 'GET', NEXT);
+    await polls(server, 1);
+    const second = await request(server, 'GET', NEXT);
+    expect(second.status).toBe(409);
+    expect(JSON.parse(second.body)).toEqual({
+      errorType: 'ConcurrentNextInvocation',
+      errorMessage: 'another /next request is already waiting for an event.',
+    });
+    server.enqueue('{}');
+    expect((await first).status).toBe(200);
+  });
+
+  test('three polls wait at once, the fourth gets 409, and three events go to three distinct polls', async () => {
+    server = await RuntimeApiServer.start({ maxConcurrency: 3 });
+    const waiting = [request(server, 'GET', NEXT), request(server, 'GET', NEXT), request(server, 'GET', NEXT)];
+    await polls(server, 3);
+    expect(server.waitingPolls).toBe(3);
+    expect(server.peakWaitingPolls).toBe(3);
+    const refused = await request(server, 'GET', NEXT);
+    expect(refused.status).toBe(409);
+    expect(JSON.parse(refused.body).errorMessage).toBe('3 /next requests are already waiting for an event.');
+
+    const pending = ['"a"', '"b"', '"c"'].map((event) => server.enqueue(event));
+    const replies = await Promise.all(waiting);
+    expect(replies.map((r) => r.body).sort()).toEqual(['"a"', '"b"', '"c"']);
+    expect(new Set(replies.map((r) => r.headers['lambda-runtime-aws-request-id']))).toEqual(new Set(pending.map((p) => p.requestId)));
+    expect(server.waitingPolls).toBe(0);
+    expect(server.runningCount).toBe(3);
+    expect(server.peakRunning).toBe(3);
+  });
+
+  test('each answer goes to the invocation its request id names, whatever the order', async () => {
+    server = await RuntimeApiServer.start({ maxConcurrency: 2 });
+    const [first, second] = [server.enqueue('1'), server.enqueue('2')];
+    await Promise.all([request(server, 'GET', NEXT), request(server, 'GET', NEXT)]);
+    expect((await request(server, 'POST', invocation(second.requestId, 'response'), '"two"')).status).toBe(202);
+    expect(await second.outcome).toMatchObject({ ok: true, payload: Buffer.from('"two"') });
+    expect(await isPending(first.outcome)).toBe(true);
+    await request(server, 'POST', invocation(first.requestId, 'error'), JSON.stringify({ errorType: 'E', errorMessage: 'one' }));
+    expect(await first.outcome).toMatchObject({ ok: false, kind: 'function', error: { errorType: 'E', errorMessage: 'one' } });
+  });
+
+  test('a queued event waits for a free poll; an invocation that times out ends alone, the others keep running', async () => {
+    server = await RuntimeApiServer.start({ maxConcurrency: 2, timeoutSeconds: 0.6 });
+    const early = server.enqueue('"early"');
+    await request(server, 'GET', NEXT);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const late = server.enqueue('"late"');
+    const third = server.enqueue('"third"');
+    await request(server, 'GET', NEXT);
+    expect(server.queuedCount).toBe(1);
+    const timedOut = new Promise((resolve) => server.once('timeout', resolve));
+    expect(await timedOut).toBe(early.requestId);
+    expect(await early.outcome).toMatchObject({ ok: false, kind: 'timeout' });
+    expect(await isPending(late.outcome)).toBe(true);
+    expect((await request(server, 'POST', invocation(late.requestId, 'response'), '"done"')).status).toBe(202);
+    expect(await late.outcome).toMatchObject({ ok: true, payload: Buffer.from('"done"') });
+    // The queued event goes to the next poll.
+    const next = await request(server, 'GET', NEXT);
+    expect(next.headers['lambda-runtime-aws-request-id']).toBe(third.requestId);
+  });
+
+  test('maxConcurrency must be a whole number from 1 to 1600: INVALID_PROP otherwise', async () => {
+    for (const value of [0, 1.5, 1601]) {
+      await expect(RuntimeApiServer.start({ maxConcurrency: value })).rejects.toMatchObject({
+        code: 'INVALID_PROP',
+        message: expect.stringContaining(`maxConcurrency: ${value} is not a number of invocations`),
+      });
+    }
+  });
+});
+
 describe('RuntimeApiServer: a misuse fails with a CdkRustError that names the option and says what to do', () => {
   test('the address of a closed server cannot be read: INVOKE_FAILED, saying when it can be', async () => {
     const server = await RuntimeApiServer.start();

@@ -8,6 +8,7 @@ import { InvocationStream } from '../../lib/invoke/invocation-stream';
 import { LocalFunction } from '../../lib/invoke/local-function';
 import { FunctionUrlServer, ServedFunction } from '../../lib/watch/function-url-server';
 import { ServedBuild } from '../../lib/watch/served-build';
+import { FakeAnswer, fakeRuntime } from '../invoke/fake-runtime';
 
 interface Reply {
   readonly status: number;
@@ -116,5 +117,31 @@ describe('FunctionUrlServer: each request invokes the build served when it came,
         new RegExp(`cannot serve App/Fn on 127\\.0\\.0\\.1:${port}: the port is in use\\.\\nFix: pick other ports with --port N`),
       ),
     });
+  });
+});
+
+describe("FunctionUrlServer: concurrent requests reach the function's one process concurrently, up to its concurrency", () => {
+  test('three requests at once to a function with concurrency 3 overlap in one process', async () => {
+    const fn = new LocalFunction({
+      code: fakeRuntime(),
+      concurrency: 3,
+      streamLogs: false,
+      passCredentials: true,
+      environment: { FAKE_MODE: 'concurrent', FAKE_SLEEP_MS: '300' },
+    });
+    const served: ServedBuild = { fn, hash: 'abcdef0123456789', codeDirectory: '/none', owned: false, inflight: 0, retired: false };
+    const server = new FunctionUrlServer(servedFunction({ serving: () => served }));
+    try {
+      const url = await server.listen(0);
+      const replies = await Promise.all([1, 2, 3].map(() => request(url)));
+      const answers = replies.map((r) => JSON.parse(r.body) as FakeAnswer);
+      expect(replies.map((r) => r.status)).toEqual([200, 200, 200]);
+      expect(new Set(answers.map((a) => a.pid))).toEqual(new Set([fn.pid]));
+      expect(Math.max(...answers.map((a) => a.startedMs))).toBeLessThan(Math.min(...answers.map((a) => a.endedMs)));
+      expect(fn.peakConcurrency).toBe(3);
+    } finally {
+      await server.close();
+      await fn.close();
+    }
   });
 });
