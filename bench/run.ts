@@ -29,11 +29,13 @@ import { artifactSize } from './scenarios/artifact-size';
 import { ciCache } from './scenarios/ci-cache';
 import { cliStartup } from './scenarios/cli-startup';
 import { coldBuild } from './scenarios/cold-build';
+import { concurrentInvoke } from './scenarios/concurrent-invoke';
 import { concurrentProjects } from './scenarios/concurrent-projects';
 import { dependencyChange } from './scenarios/dependency-change';
 import { examplesAppResynth } from './scenarios/examples-app-resynth';
 import { gofunction } from './scenarios/gofunction';
 import { hotswap } from './scenarios/hotswap';
+import { imageFunction } from './scenarios/image-function';
 import { localInvoke } from './scenarios/local-invoke';
 import { noChangeResynth } from './scenarios/no-change-resynth';
 import { oneLineChange } from './scenarios/one-line-change';
@@ -75,6 +77,8 @@ const SCENARIOS: readonly Scenario[] = [
   remoteBuilder,
   runWatch,
   synthOneLinePeer,
+  concurrentInvoke,
+  imageFunction,
 ];
 
 // ------------------------------------------------------------------------------------------------
