@@ -83,7 +83,11 @@ export class WatchedFunction {
       }
       return;
     }
-    progress(`${this.name}: the sources changed since the last synth; building`);
+    progress(
+      this.definition.image && !code
+        ? `${this.name}: an image function (packaging: IMAGE); watch builds its binary and serves it on this machine, not from the image (cdk-rust invoke runs the image)`
+        : `${this.name}: the sources changed since the last synth; building`,
+    );
     const prepared = this.prepare();
     if (!prepared) return;
     this.sources.watch(watchedDirectories(prepared));
