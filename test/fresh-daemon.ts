@@ -67,12 +67,12 @@ const CLEANUP_SH = `
 set -u
 dir=$1 dockerd_pid=$2
 ours() {  # a live (not zombie) process whose command line mentions $dir/ (matched in bash: a grep
-  local stat cmd  # would itself have $dir/ on its command line)
-  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  local stat parts  # would itself have $dir/ on its command line); builtins only, no fork per process
+  { read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 1
   stat=\${stat##*) }
   [ "\${stat%% *}" != Z ] || return 1
-  cmd=$(tr '\\0' ' ' <"/proc/$1/cmdline" 2>/dev/null) || return 1
-  [[ $cmd == *"$dir/"* ]]
+  { mapfile -d '' parts <"/proc/$1/cmdline"; } 2>/dev/null || return 1
+  [[ "\${parts[*]}" == *"$dir/"* ]]
 }
 stop_pid() {  # stop_pid PID GRACE_SECONDS: SIGTERM, then SIGKILL after the grace period
   local i
@@ -245,7 +245,7 @@ export function startFreshDaemon(): FreshDaemon {
     process.removeListener('exit', killOnExit);
     // The watchdog's command line has the directory as an argument of its own (no slash after it).
     if (watchdogPid !== undefined && running(watchdogPid, `${dir}\0`)) process.kill(watchdogPid, 'SIGKILL');
-    const result = spawnSync('bash', ['-c', CLEANUP_SH, 'cleanup', dir, String(dockerdPid)], { encoding: 'utf-8', timeout: 120_000 });
+    const result = spawnSync('bash', ['-c', CLEANUP_SH, 'cleanup', dir, String(dockerdPid)], { encoding: 'utf-8', timeout: 300_000 });
     if (result.status !== 0 || fs.existsSync(dir)) {
       throw new Error(
         `stopping the fresh Docker daemon in ${dir} failed (status ${result.status}):\n${result.stderr}${result.error ?? ''}`,
