@@ -1,13 +1,13 @@
 /**
  * What RustFunction creates for a function unless told otherwise: its role, its log group, its logging settings, its
- * error-rate alarm, and the dead-letter acknowledgement.
+ * alarms (error rate, duration, throttles), and the dead-letter acknowledgement.
  */
 import { Annotations, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ErrorRateAlarm } from './alarm';
+import { DurationAlarm, ErrorRateAlarm, ThrottlesAlarm } from './alarm';
 import type { RustFunctionProps } from './function';
 import { errorRateAlarmOff } from './function-checks';
 import { hostLanguage, inHostSpelling } from './private/host-spelling';
@@ -25,6 +25,18 @@ export function errorRateAlarmOf(fn: lambda.Function, props: RustFunctionProps):
   }
   if (errorRateAlarmOff(props.errorRateAlarm)) return undefined;
   return new ErrorRateAlarm(fn, 'ErrorRateAlarm', { ...props.errorRateAlarm, function: fn, topic: props.alarmTopic });
+}
+
+/** The function's duration alarm (p99 duration near its timeout), unless `durationAlarm.enabled` is false. */
+export function durationAlarmOf(fn: lambda.Function, props: RustFunctionProps): DurationAlarm | undefined {
+  if (props.durationAlarm?.enabled === false) return undefined;
+  return new DurationAlarm(fn, 'DurationAlarm', { ...props.durationAlarm, function: fn, topic: props.alarmTopic });
+}
+
+/** The function's throttles alarm, unless `throttlesAlarm.enabled` is false. */
+export function throttlesAlarmOf(fn: lambda.Function, props: RustFunctionProps): ThrottlesAlarm | undefined {
+  if (props.throttlesAlarm?.enabled === false) return undefined;
+  return new ThrottlesAlarm(fn, 'ThrottlesAlarm', { ...props.throttlesAlarm, function: fn, topic: props.alarmTopic });
 }
 
 /** The function's own role: assumed by Lambda, no AWS-managed policy (grants are added to it later). */

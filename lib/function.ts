@@ -1,6 +1,6 @@
 /**
  * RustFunction: a Lambda function built from a Cargo project, with its own least-privilege role, its
- * own log group and an error-rate alarm.
+ * own log group and alarms on its error rate, its duration and its throttles.
  */
 import * as path from 'path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
@@ -9,9 +9,17 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { ErrorRateAlarm, ErrorRateAlarmOptions } from './alarm';
+import { DurationAlarm, DurationAlarmOptions, ErrorRateAlarm, ErrorRateAlarmOptions, ThrottlesAlarm, ThrottlesAlarmOptions } from './alarm';
 import { validateAlarmProps, validateProps } from './function-checks';
-import { acknowledgeNoDeadLetterTarget, defaultLogGroup, defaultLogging, defaultRole, errorRateAlarmOf } from './function-defaults';
+import {
+  acknowledgeNoDeadLetterTarget,
+  defaultLogGroup,
+  defaultLogging,
+  defaultRole,
+  durationAlarmOf,
+  errorRateAlarmOf,
+  throttlesAlarmOf,
+} from './function-defaults';
 import { scopesGranularAcknowledgements } from './private/aws-cdk-lib-version';
 import { ArtifactFile } from './bundling/artifact-file';
 import { RustBundlingOptions } from './bundling/rust-bundling-options';
@@ -89,14 +97,36 @@ export interface RustFunctionProps extends lambda.FunctionOptions {
    * RustService. `false` also turns the alarm off, but is deprecated: use `{ enabled: false }` (synthesis warns,
    * with the id `cdk-rust:error-rate-alarm-false`). `true` is refused with an error (in Python, where this prop is
    * typed `bool | ErrorRateAlarmOptions`, `True` would otherwise look meaningful): leave the prop out for the
-   * default alarm. With the alarm off, `alarmTopic` is refused, since nothing would notify it.
+   * default alarm. With every alarm of the function off, `alarmTopic` is refused, since nothing would notify it.
    *
    * @default - an alarm when more than 5% of invocations fail over 5 minutes, notifying `alarmTopic`
    */
   readonly errorRateAlarm?: ErrorRateAlarmOptions | false;
 
   /**
-   * The topic the error-rate alarm notifies.
+   * The duration alarm's options (p99 duration near the timeout); `{ enabled: false }` for no alarm.
+   *
+   * `threshold` is a percentage of the function's `timeout`. `{ enabled: false }` creates no alarm, and the other
+   * options are ignored. See DurationAlarm.
+   *
+   * @default - an alarm when the p99 duration is above 80% of the timeout for 15 minutes (3 periods of 5 minutes),
+   * notifying `alarmTopic`
+   */
+  readonly durationAlarm?: DurationAlarmOptions;
+
+  /**
+   * The throttles alarm's options (requests Lambda rejects for lack of concurrency); `{ enabled: false }` for no
+   * alarm.
+   *
+   * `{ enabled: false }` creates no alarm, and the other options are ignored. See ThrottlesAlarm.
+   *
+   * @default - an alarm when more than 1% of the requests of one 5-minute window are throttled, notifying
+   * `alarmTopic`
+   */
+  readonly throttlesAlarm?: ThrottlesAlarmOptions;
+
+  /**
+   * The topic the function's alarms (error rate, duration, throttles) notify.
    *
    * @default - one topic per stack, shared by every alarm in it, encrypted with a customer-managed KMS key
    * that CloudWatch may use (see `AlarmTopic`)
@@ -135,7 +165,7 @@ export interface RustFunctionProps extends lambda.FunctionOptions {
    * starts with `run_concurrent`) unless `perExecutionEnvironmentMaxConcurrency` is 1; `memorySize` must be 2048 to
    * 32768 MiB and a whole number of vCPUs at `executionEnvironmentMemoryGiBPerVCpu`; `architecture` must be the
    * provider's; `vpc`, `snapStart` and provisioned concurrency are refused. The role, the log group and the
-   * error-rate alarm stay as they are. Pricing and isolation change: see docs/functions.md.
+   * alarms stay as they are. Pricing and isolation change: see docs/functions.md.
    *
    * @default - no capacity provider: ordinary Lambda, one invocation per execution environment
    */
@@ -149,7 +179,7 @@ export interface RustFunctionProps extends lambda.FunctionOptions {
    * is the entrypoint at `/var/task/bootstrap`, the working directory is `/var/task`, `files` go under it as they go
    * into the zip, with the CA bundle and a non-root user (65532; Lambda runs it as its own non-root user). It is a
    * prop rather than a construct of its own so that an image function keeps every RustFunction default: its role,
-   * log group, error-rate alarm, function URL, tracing and capacity provider. With an image, `layers`, `extensions`,
+   * log group, alarms, function URL, tracing and capacity provider. With an image, `layers`, `extensions`,
    * `runtime` and a glibc `bundling.target` are refused at synth time: Lambda gives image functions no layers, and
    * the image holds no libc. Choose it for pipelines that scan and sign images or code over the zip's 250 MB; the
    * zip starts faster (see docs/functions.md).
@@ -164,7 +194,8 @@ export interface RustFunctionProps extends lambda.FunctionOptions {
  *
  * Defaults: `provided.al2023` with handler `bootstrap`, a static musl binary for the function's
  * architecture, 256 MiB and 10 s, `RUST_BACKTRACE=1`, JSON logs at INFO, active X-Ray tracing, its own
- * role without AWS-managed policies, its own log group (one month), and an error-rate alarm.
+ * role without AWS-managed policies, its own log group (one month), and alarms on its error rate, its p99
+ * duration (near the timeout) and its throttles.
  */
 export class RustFunction extends lambda.Function {
   /** The memory size, in MiB, of a RustFunction that does not set `memorySize`. */
@@ -179,6 +210,12 @@ export class RustFunction extends lambda.Function {
   /** The error-rate alarm, unless it is turned off (`errorRateAlarm: { enabled: false }`). */
   public readonly errorRateAlarm?: ErrorRateAlarm;
 
+  /** The duration alarm, unless it is turned off (`durationAlarm: { enabled: false }`). */
+  public readonly durationAlarm?: DurationAlarm;
+
+  /** The throttles alarm, unless it is turned off (`throttlesAlarm: { enabled: false }`). */
+  public readonly throttlesAlarm?: ThrottlesAlarm;
+
   /** The function URL, when `functionUrl` is set; its `url` attribute is the endpoint. */
   public readonly functionUrl?: lambda.FunctionUrl;
 
@@ -192,7 +229,7 @@ export class RustFunction extends lambda.Function {
     const constructPath = scope.node.path ? `${scope.node.path}/${id}` : id;
     checkPackaging(props, constructPath);
     validateProps(props, runtime);
-    validateAlarmProps(props, constructPath);
+    validateAlarmProps(props, constructPath, props.timeout ?? DEFAULT_TIMEOUT);
     checkManagedInstances(props, constructPath);
     const urlOptions = props.functionUrl ? resolveFunctionUrlOptions(props.functionUrl, props.vpc !== undefined, constructPath) : undefined;
     const architecture = props.architecture ?? lambda.Architecture.X86_64;
@@ -245,6 +282,8 @@ export class RustFunction extends lambda.Function {
     }
 
     this.errorRateAlarm = errorRateAlarmOf(this, props);
+    this.durationAlarm = durationAlarmOf(this, props);
+    this.throttlesAlarm = throttlesAlarmOf(this, props);
     if (props.managedInstances) {
       const { plan } = bundled;
       attachCapacityProvider(this, props.managedInstances, () =>

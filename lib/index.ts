@@ -13,15 +13,20 @@ export type { RustBundlingOptions } from './bundling/rust-bundling-options';
 export type { ArtifactFile } from './bundling/artifact-file';
 export { RustExtension } from './extension/rust-extension';
 export type { RustExtensionProps } from './extension/rust-extension';
-export { AlarmTopic, ErrorRateAlarm, ServiceAlarms } from './alarm';
+export { AlarmTopic, DurationAlarm, ErrorRateAlarm, ServiceAlarms, ThrottlesAlarm } from './alarm';
 export type {
   AlarmSubscriptionOptions,
   AlarmTopicProps,
+  DurationAlarmProps,
+  DurationAlarmOptions,
   ErrorRateAlarmProps,
   ErrorRateAlarmOptions,
+  ThrottlesAlarmProps,
+  ThrottlesAlarmOptions,
   ServiceAlarmsProps,
   ServiceAlarmsOptions,
   Http5xxRateAlarmOptions,
+  ResponseTimeAlarmOptions,
   UnhealthyHostsAlarmOptions,
   UtilizationAlarmOptions,
 } from './alarm';
@@ -30,6 +35,8 @@ export type { RustServiceProps, RustServiceAutoScaling } from './service/rust-se
 export { RustServiceImage } from './service/rust-service-image';
 export type { RustServiceImageProps } from './service/rust-service-image';
 export type { ServiceHealthCheck } from './service/service-health-check';
+export { OperationsDashboard } from './dashboard/operations-dashboard';
+export type { OperationsDashboardProps } from './dashboard/operations-dashboard';
 
 // Errors.
 export { CdkRustError } from './errors';

@@ -206,7 +206,7 @@ describe('cdk-rust synth', () => {
       PortMappings: [{ ContainerPort: 9090, Protocol: 'tcp' }],
       HealthCheck: { Command: ['CMD', '/app/tiny-service', 'healthcheck'] },
     });
-    expect(resources.filter((r) => r.Type === 'AWS::CloudWatch::Alarm')).toHaveLength(4);
+    expect(resources.filter((r) => r.Type === 'AWS::CloudWatch::Alarm')).toHaveLength(5);
     expect(resources.find((r) => r.Type === 'AWS::SNS::Subscription')?.Properties).toMatchObject({ Endpoint: 'oncall@example.com' });
   });
 

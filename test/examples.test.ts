@@ -32,7 +32,8 @@ describe('examples', () => {
     const t = template((app) => new PlainFunctionStack(app, 'Plain'));
     expect(masked(t)).toMatchSnapshot();
     t.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'provided.al2023', Architectures: ['x86_64'] });
-    t.resourceCountIs('AWS::CloudWatch::Alarm', 1);
+    // Error rate, duration and throttles.
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 3);
   });
 
   test('streaming: a RustFunction behind an AWS_IAM function URL in RESPONSE_STREAM mode', () => {
@@ -40,7 +41,10 @@ describe('examples', () => {
     expect(masked(t)).toMatchSnapshot();
     t.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'AWS_IAM', InvokeMode: 'RESPONSE_STREAM' });
     t.resourceCountIs('AWS::Lambda::Permission', 0);
-    t.resourceCountIs('AWS::CloudWatch::Alarm', 1);
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    t.hasResourceProperties('AWS::CloudWatch::Dashboard', {
+      DashboardName: { 'Fn::Join': ['', ['Streaming-cdk-rust-', { Ref: 'AWS::Region' }]] },
+    });
   });
 
   test('private dependency', () => {
@@ -63,7 +67,8 @@ describe('examples', () => {
   test('existing stack: an alarm on a function it already has, and a RustFunction next to it, one topic', () => {
     const t = template((app) => new ExistingServiceStack(app, 'Existing'));
     expect(masked(t)).toMatchSnapshot();
-    t.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+    // The imported function's ErrorRateAlarm, and the RustFunction's error-rate, duration and throttles alarms.
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 4);
     t.resourceCountIs('AWS::SNS::Topic', 1);
     const alarms = t.findResources('AWS::CloudWatch::Alarm', { Properties: { Threshold: 2 } });
     const ordersAlarm = Object.values(alarms)[0].Properties;
@@ -89,7 +94,7 @@ describe('examples', () => {
       ],
     });
     t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 2, MaxCapacity: 4 });
-    t.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 5);
   });
 
   test('managed instances: a run_concurrent function on an arm64 capacity provider in its own isolated VPC', () => {
@@ -106,7 +111,7 @@ describe('examples', () => {
         },
       },
     });
-    t.resourceCountIs('AWS::CloudWatch::Alarm', 1);
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 3);
   });
 
   test('arm64 function', () => {
@@ -177,7 +182,8 @@ describe('examples', () => {
     });
 
     test('two error-rate alarms, one per function, notifying the one shared alarm topic', () => {
-      t.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+      // The Go function's ErrorRateAlarm, and the RustFunction's error-rate, duration and throttles alarms.
+      t.resourceCountIs('AWS::CloudWatch::Alarm', 4);
       t.resourceCountIs('AWS::SNS::Topic', 1);
       const topic = { Ref: expect.stringMatching(/^CdkRustAlarmTopic/) };
       for (const [id, name] of [

@@ -36,7 +36,7 @@ describe('snapshots', () => {
   test.each<[string, Partial<RustFunctionProps>]>([
     ['defaults', {}],
     ['arm64', { architecture: lambda.Architecture.ARM_64 }],
-    ['alarm off', { errorRateAlarm: false }],
+    ['alarm off', { errorRateAlarm: false, durationAlarm: { enabled: false }, throttlesAlarm: { enabled: false } }],
     [
       'custom thresholds',
       { errorRateAlarm: { threshold: 1, period: Duration.minutes(1), evaluationPeriods: 5, datapointsToAlarm: 3, minimumInvocations: 10 } },
@@ -206,7 +206,8 @@ describe('the error-rate alarm', () => {
     const { template } = stackWith({}, (stack) => {
       new RustFunction(stack, 'Worker', { manifestPath: HELLO, bundling: BUNDLING });
     });
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+    // Three alarms each: error rate, duration, throttles.
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
     template.resourceCountIs('AWS::SNS::Topic', 1);
   });
 
@@ -220,8 +221,8 @@ describe('the error-rate alarm', () => {
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: [{ Ref: Match.stringLikeRegexp('^Ops') }] });
   });
 
-  test('off: no alarm, no topic', () => {
-    const { template } = stackWith({ errorRateAlarm: false });
+  test('off, with the duration and throttles alarms: no alarm, no topic', () => {
+    const { template } = stackWith({ errorRateAlarm: false, durationAlarm: { enabled: false }, throttlesAlarm: { enabled: false } });
     template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
     template.resourceCountIs('AWS::SNS::Topic', 0);
   });
@@ -235,8 +236,20 @@ describe('RustFunction: the error-rate alarm is turned off with errorRateAlarm: 
       .map((w) => String(w.entry.data));
   }
 
-  test('{ enabled: false } creates no alarm, no topic and no key, and warns about nothing', () => {
+  test('{ enabled: false } creates no error-rate alarm, and warns about nothing', () => {
     const { template, fn } = stackWith({ errorRateAlarm: { enabled: false } });
+    // The duration and throttles alarms remain.
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+    expect(fn.errorRateAlarm).toBeUndefined();
+    expect(warnings(fn.stack)).toEqual([]);
+  });
+
+  test('{ enabled: false } on every alarm of the function creates no alarm, no topic and no key', () => {
+    const { template, fn } = stackWith({
+      errorRateAlarm: { enabled: false },
+      durationAlarm: { enabled: false },
+      throttlesAlarm: { enabled: false },
+    });
     template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
     template.resourceCountIs('AWS::SNS::Topic', 0);
     template.resourceCountIs('AWS::KMS::Key', 0);
@@ -246,18 +259,19 @@ describe('RustFunction: the error-rate alarm is turned off with errorRateAlarm: 
 
   test('{ enabled: false } ignores the other options of the alarm, as a RustService alarm does', () => {
     const { template } = stackWith({ errorRateAlarm: { enabled: false, threshold: 120, emailSubscriptions: ['ops@example.com'] } });
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
     template.resourceCountIs('AWS::SNS::Subscription', 0);
   });
 
   test('{ enabled: true } is the default alarm', () => {
     const { template } = stackWith({ errorRateAlarm: { enabled: true } });
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 1);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
   });
 
   test('the deprecated false still turns the alarm off, and synthesis warns with a stable id, saying what to write instead', () => {
     const { template, fn } = stackWith({ errorRateAlarm: false });
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+    expect(fn.errorRateAlarm).toBeUndefined();
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
     expect(warnings(fn.stack)).toEqual([
       expect.stringMatching(
         /^errorRateAlarm: false is deprecated: use errorRateAlarm: \{ enabled: false \}, .*\[ack: cdk-rust:error-rate-alarm-false\]$/,
@@ -265,7 +279,7 @@ describe('RustFunction: the error-rate alarm is turned off with errorRateAlarm: 
     ]);
   });
 
-  test('{ enabled: false } with an alarmTopic is refused, naming errorRateAlarm.enabled and alarmTopic', () => {
+  test('{ enabled: false } on every alarm with an alarmTopic is refused, naming each enabled and alarmTopic', () => {
     const stack = new Stack(new App(), 'S');
     expectCdkRustError(
       () =>
@@ -273,11 +287,14 @@ describe('RustFunction: the error-rate alarm is turned off with errorRateAlarm: 
           manifestPath: HELLO,
           bundling: BUNDLING,
           errorRateAlarm: { enabled: false },
+          durationAlarm: { enabled: false },
+          throttlesAlarm: { enabled: false },
           alarmTopic: new sns.Topic(stack, 'T'),
         }),
       'INVALID_PROP',
-      'alarmTopic is set, but errorRateAlarm.enabled is false, so nothing would notify it.',
-      'Fix: remove alarmTopic, or turn the error-rate alarm on (remove errorRateAlarm.enabled: false).',
+      'alarmTopic is set, but errorRateAlarm.enabled, durationAlarm.enabled and throttlesAlarm.enabled are all false, ' +
+        'so nothing would notify it.',
+      'Fix: remove alarmTopic, or turn an alarm on (e.g. remove errorRateAlarm.enabled: false).',
     );
   });
 });
@@ -325,7 +342,7 @@ describe('bad input', () => {
     );
   });
 
-  test('an alarm topic with the alarm off', () => {
+  test('an alarm topic with every alarm off', () => {
     const app = new App();
     const stack = new Stack(app, 'S');
     expectCdkRustError(
@@ -334,10 +351,12 @@ describe('bad input', () => {
           manifestPath: HELLO,
           bundling: BUNDLING,
           errorRateAlarm: false,
+          durationAlarm: { enabled: false },
+          throttlesAlarm: { enabled: false },
           alarmTopic: new sns.Topic(stack, 'T'),
         }),
       'INVALID_PROP',
-      'alarmTopic is set, but errorRateAlarm is false, so nothing would notify it.',
+      'alarmTopic is set, but errorRateAlarm, durationAlarm.enabled and throttlesAlarm.enabled are all false, so nothing would notify it.',
     );
   });
 

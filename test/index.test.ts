@@ -4,12 +4,15 @@ import type {
   ArtifactFile,
   AssemblyFunction,
   CdkRustErrorCode,
+  DurationAlarmOptions,
+  DurationAlarmProps,
   ErrorRateAlarmOptions,
   ErrorRateAlarmProps,
   InvocationStream,
   InvokeLocallyOptions,
   LocalFunctionOptions,
   ManagedInstancesOptions,
+  OperationsDashboardProps,
   ResponseHead,
   RuntimeApiOptions,
   RustBundlingOptions,
@@ -19,6 +22,9 @@ import type {
   ServiceAlarmsOptions,
   ServiceAlarmsProps,
   Http5xxRateAlarmOptions,
+  ResponseTimeAlarmOptions,
+  ThrottlesAlarmOptions,
+  ThrottlesAlarmProps,
   UnhealthyHostsAlarmOptions,
   UtilizationAlarmOptions,
   AlarmSubscriptionOptions,
@@ -32,17 +38,20 @@ describe('index: the public API is what users call, and nothing else', () => {
     expect(Object.keys(api).sort()).toEqual([
       'AlarmTopic',
       'CdkRustError',
+      'DurationAlarm',
       'ErrorRateAlarm',
       'FunctionPackaging',
       'LocalFunction',
       'MAX_PAYLOAD_BYTES',
       'MAX_STREAMED_RESPONSE_BYTES',
+      'OperationsDashboard',
       'RuntimeApiServer',
       'RustExtension',
       'RustFunction',
       'RustService',
       'RustServiceImage',
       'ServiceAlarms',
+      'ThrottlesAlarm',
       'findAssemblyService',
       'invokeLocally',
       'invokeLocallyStream',
@@ -58,10 +67,15 @@ describe('index: the public API is what users call, and nothing else', () => {
       | RustFunctionProps
       | RustFunctionUrlOptions
       | ManagedInstancesOptions
+      | OperationsDashboardProps
       | RustBundlingOptions
       | ArtifactFile
       | ErrorRateAlarmOptions
       | ErrorRateAlarmProps
+      | DurationAlarmOptions
+      | DurationAlarmProps
+      | ThrottlesAlarmOptions
+      | ThrottlesAlarmProps
       | AlarmTopicProps
       | InvokeLocallyOptions
       | InvocationStream
@@ -77,6 +91,7 @@ describe('index: the public API is what users call, and nothing else', () => {
       | ServiceAlarmsOptions
       | ServiceAlarmsProps
       | Http5xxRateAlarmOptions
+      | ResponseTimeAlarmOptions
       | UnhealthyHostsAlarmOptions
       | UtilizationAlarmOptions
       | AlarmSubscriptionOptions

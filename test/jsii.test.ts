@@ -28,12 +28,18 @@ describe('jsii: the API other languages get', () => {
       'cdk-rust.AlarmTopic',
       'cdk-rust.AlarmTopicProps',
       'cdk-rust.ArtifactFile',
+      'cdk-rust.DurationAlarm',
+      'cdk-rust.DurationAlarmOptions',
+      'cdk-rust.DurationAlarmProps',
       'cdk-rust.ErrorRateAlarm',
       'cdk-rust.ErrorRateAlarmOptions',
       'cdk-rust.ErrorRateAlarmProps',
       'cdk-rust.FunctionPackaging',
       'cdk-rust.Http5xxRateAlarmOptions',
       'cdk-rust.ManagedInstancesOptions',
+      'cdk-rust.OperationsDashboard',
+      'cdk-rust.OperationsDashboardProps',
+      'cdk-rust.ResponseTimeAlarmOptions',
       'cdk-rust.RustBundlingOptions',
       'cdk-rust.RustExtension',
       'cdk-rust.RustExtensionProps',
@@ -49,6 +55,9 @@ describe('jsii: the API other languages get', () => {
       'cdk-rust.ServiceAlarmsOptions',
       'cdk-rust.ServiceAlarmsProps',
       'cdk-rust.ServiceHealthCheck',
+      'cdk-rust.ThrottlesAlarm',
+      'cdk-rust.ThrottlesAlarmOptions',
+      'cdk-rust.ThrottlesAlarmProps',
       'cdk-rust.UnhealthyHostsAlarmOptions',
       'cdk-rust.UtilizationAlarmOptions',
     ]);
@@ -62,7 +71,10 @@ describe('jsii: the API other languages get', () => {
         .sort();
     expect(statics('cdk-rust.RustFunction')).toEqual(['DEFAULT_MEMORY_SIZE', 'DEFAULT_TIMEOUT']);
     expect(statics('cdk-rust.ErrorRateAlarm')).toEqual(['DEFAULT_PERIOD', 'DEFAULT_THRESHOLD']);
+    expect(statics('cdk-rust.DurationAlarm')).toEqual(['DEFAULT_PERIOD', 'DEFAULT_THRESHOLD']);
+    expect(statics('cdk-rust.ThrottlesAlarm')).toEqual(['DEFAULT_PERIOD', 'DEFAULT_THRESHOLD']);
     expect(statics('cdk-rust.RustServiceImage')).toEqual(['DEFAULT_PORT']);
+    expect(statics('cdk-rust.OperationsDashboard')).toEqual(['DEFAULT_PERIOD']);
   });
 
   test('errorRateAlarm is a boolean-or-options union there (so RustFunction refuses true)', () => {

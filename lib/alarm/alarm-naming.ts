@@ -24,13 +24,13 @@ export interface AlarmEvaluation {
   readonly minimumInvocations: number;
 }
 
-/** `<stack name>-<function path>-ErrorRate`, sanitized, at most 255 characters. */
-export function defaultAlarmName(fn: lambda.IFunction, stack: Stack): string {
+/** `<stack name>-<function path>-<suffix>` (`-ErrorRate` by default), sanitized, at most 255 characters. */
+export function defaultAlarmName(fn: lambda.IFunction, stack: Stack, suffix: string = 'ErrorRate'): string {
   const stackName = Token.isUnresolved(stack.stackName) ? stack.node.path : stack.stackName;
   const fnStack = Stack.of(fn);
   const fnPath =
     fnStack === stack && fn.node.path.startsWith(`${stack.node.path}/`) ? fn.node.path.slice(stack.node.path.length + 1) : fn.node.path;
-  return alarmNameFrom(`${stackName}-${fnPath}-ErrorRate`);
+  return alarmNameFrom(`${stackName}-${fnPath}-${suffix}`);
 }
 
 /**
@@ -52,23 +52,28 @@ export function alarmNameFrom(raw: string): string {
 
 /** E.g. "Error rate of MyStack/Api above 5% over 5 minutes". */
 export function defaultAlarmDescription(fn: lambda.IFunction, o: AlarmEvaluation): string {
-  const period = o.period.toHumanString();
-  let window: string;
-  if (o.evaluationPeriods === 1) {
-    window = `over ${period}`;
-  } else if (o.datapointsToAlarm === o.evaluationPeriods) {
-    window = `in each of ${o.evaluationPeriods} consecutive periods of ${period}`;
-  } else {
-    window = `in ${o.datapointsToAlarm} of ${o.evaluationPeriods} consecutive periods of ${period}`;
-  }
-  let description = `Error rate of ${fn.node.path} above ${o.threshold}% ${window}`;
+  let description = `Error rate of ${fn.node.path} above ${o.threshold}% ${evaluationWindow(o)}`;
   if (o.minimumInvocations > 1) {
     description += ` (periods with fewer than ${o.minimumInvocations} invocations count as 0%)`;
   }
-  if (description.length > MAX_ALARM_DESCRIPTION_LENGTH) {
-    description = description.slice(0, MAX_ALARM_DESCRIPTION_LENGTH - 3) + '...';
+  return fitDescription(description);
+}
+
+/** E.g. "over 5 minutes", "in each of 3 consecutive periods of 5 minutes", "in 3 of 10 consecutive periods of 1 minute". */
+export function evaluationWindow(o: Pick<AlarmEvaluation, 'period' | 'evaluationPeriods' | 'datapointsToAlarm'>): string {
+  const period = o.period.toHumanString();
+  if (o.evaluationPeriods === 1) {
+    return `over ${period}`;
   }
-  return description;
+  if (o.datapointsToAlarm === o.evaluationPeriods) {
+    return `in each of ${o.evaluationPeriods} consecutive periods of ${period}`;
+  }
+  return `in ${o.datapointsToAlarm} of ${o.evaluationPeriods} consecutive periods of ${period}`;
+}
+
+/** `description`, cut to the 1024 characters CloudWatch accepts. */
+export function fitDescription(description: string): string {
+  return description.length > MAX_ALARM_DESCRIPTION_LENGTH ? description.slice(0, MAX_ALARM_DESCRIPTION_LENGTH - 3) + '...' : description;
 }
 
 /** `<stack name> alarms`, with the stack name shortened so that the whole is at most 100 characters. */

@@ -151,7 +151,7 @@ export function resolveErrorRateAlarmOptions(
   origin: AlarmPropOrigin,
 ): ResolvedErrorRateAlarmOptions {
   const threshold = resolveThreshold(options.threshold ?? DEFAULT_THRESHOLD, origin);
-  const period = resolvePeriod(options.period ?? DEFAULT_PERIOD, origin);
+  const period = resolveLambdaPeriod(options.period ?? DEFAULT_PERIOD, origin);
   const evaluationPeriods = requirePositiveInteger(
     options.evaluationPeriods ?? 1,
     'evaluationPeriods',
@@ -167,20 +167,13 @@ export function resolveErrorRateAlarmOptions(
     'Pass 1 to count every period with traffic, or more to ignore periods with few invocations.',
   );
 
-  const emailSubscriptions = options.emailSubscriptions ?? [];
-  emailSubscriptions.forEach((address, i) => validateEmail(address, propName(origin, `emailSubscriptions[${i}]`), origin.constructPath));
-  const httpsSubscriptions = options.httpsSubscriptions ?? [];
-  httpsSubscriptions.forEach((url, i) => validateHttpsUrl(url, propName(origin, `httpsSubscriptions[${i}]`), origin.constructPath));
-
   if (options.alarmName !== undefined) {
     validateAlarmName(options.alarmName, origin);
   }
   if (options.alarmDescription !== undefined) {
     validateAlarmDescription(options.alarmDescription, origin);
   }
-  if (topic !== undefined && emailSubscriptions.length + httpsSubscriptions.length > 0) {
-    checkTopicTakesSubscriptions(topic, origin);
-  }
+  const { emailSubscriptions, httpsSubscriptions } = resolveSubscriptions(options, topic, origin);
 
   return {
     threshold,
@@ -193,6 +186,22 @@ export function resolveErrorRateAlarmOptions(
     alarmName: options.alarmName,
     alarmDescription: options.alarmDescription,
   };
+}
+
+/** The email and https subscriptions, each checked, and a check that `topic` (when given) can take them. */
+export function resolveSubscriptions(
+  options: AlarmSubscriptionOptions,
+  topic: sns.ITopic | undefined,
+  origin: AlarmPropOrigin,
+): { emailSubscriptions: string[]; httpsSubscriptions: string[] } {
+  const emailSubscriptions = options.emailSubscriptions ?? [];
+  emailSubscriptions.forEach((address, i) => validateEmail(address, propName(origin, `emailSubscriptions[${i}]`), origin.constructPath));
+  const httpsSubscriptions = options.httpsSubscriptions ?? [];
+  httpsSubscriptions.forEach((url, i) => validateHttpsUrl(url, propName(origin, `httpsSubscriptions[${i}]`), origin.constructPath));
+  if (topic !== undefined && emailSubscriptions.length + httpsSubscriptions.length > 0) {
+    checkTopicTakesSubscriptions(topic, origin);
+  }
+  return { emailSubscriptions, httpsSubscriptions };
 }
 
 /** The option `prop` as the user wrote it, e.g. `errorRateAlarm.threshold` on a RustFunction. */
@@ -217,7 +226,7 @@ function resolveThreshold(threshold: number, origin: AlarmPropOrigin): number {
 }
 
 /** A concrete, whole number of minutes: CloudWatch evaluates Lambda metrics in multiples of 60 seconds. */
-function resolvePeriod(period: Duration, origin: AlarmPropOrigin): Duration {
+export function resolveLambdaPeriod(period: Duration, origin: AlarmPropOrigin): Duration {
   if (period.isUnresolved()) {
     throw invalidProp(
       origin,

@@ -2,14 +2,12 @@
  * ErrorRateAlarm: a CloudWatch alarm on the error rate of any Lambda function, notifying the stack's shared,
  * encrypted AlarmTopic or a topic the user passes.
  */
-import { Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { Construct, IConstruct } from 'constructs';
-import { CdkRustError } from '../errors';
-import { alarmNameFrom, defaultAlarmDescription, defaultAlarmName } from './alarm-naming';
+import { Construct } from 'constructs';
+import { defaultAlarmDescription } from './alarm-naming';
 import {
   AlarmPropOrigin,
   DEFAULT_PERIOD,
@@ -18,7 +16,15 @@ import {
   ResolvedErrorRateAlarmOptions,
   resolveErrorRateAlarmOptions,
 } from './error-rate-alarm-options';
-import { notificationTarget } from './notification-target';
+import { FunctionAlarmKind, createFunctionAlarm, refuseDisabled } from './function-alarm';
+
+/** The error-rate alarm, for messages and its default name `<stack>-<function path>-ErrorRate`. */
+const ERROR_RATE: FunctionAlarmKind = {
+  construct: 'ErrorRateAlarm',
+  words: 'error-rate',
+  functionProp: 'errorRateAlarm',
+  nameSuffix: 'ErrorRate',
+};
 
 /** Properties of an {@link ErrorRateAlarm}. */
 export interface ErrorRateAlarmProps extends ErrorRateAlarmOptions {
@@ -77,9 +83,6 @@ export class ErrorRateAlarm extends Construct {
   /** The error-rate expression the alarm evaluates, in percent; reusable in dashboards. */
   public readonly errorRate: cloudwatch.MathExpression;
 
-  /** The name derived from the stack and the function when `alarmName` is not given (see `defaultName`). */
-  private readonly defaultNameBase?: string;
-
   /**
    * @param scope the construct to create the alarm in
    * @param id the construct id, unique within `scope`
@@ -88,67 +91,21 @@ export class ErrorRateAlarm extends Construct {
   constructor(scope: Construct, id: string, props: ErrorRateAlarmProps) {
     super(scope, id);
 
-    refuseDisabled(props, this.node.path);
+    refuseDisabled(props.enabled, ERROR_RATE, this.node.path);
     const origin: AlarmPropOrigin = { constructPath: this.node.path, optionPrefix: '', topicProp: 'topic' };
     const options = resolveErrorRateAlarmOptions(props, props.topic, origin);
     const fn = props.function;
-    const stack = Stack.of(this);
-    checkSameEnvironment(fn, stack, this.node.path);
-
-    this.defaultNameBase = options.alarmName === undefined ? defaultAlarmName(fn, stack) : undefined;
-
-    const notifications = notificationTarget(this, props.topic);
-    this.topic = notifications.topic;
-    options.emailSubscriptions.forEach((address) => notifications.subscriptions.addEmailSubscription(address));
-    options.httpsSubscriptions.forEach((url) => notifications.subscriptions.addHttpsSubscription(url));
 
     this.errorRate = errorRateExpression(fn, options);
-    this.alarm = new cloudwatch.Alarm(this, 'Resource', {
+    const created = createFunctionAlarm(this, ERROR_RATE, {
+      fn,
+      topic: props.topic,
+      options,
       metric: this.errorRate,
-      threshold: options.threshold,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: options.evaluationPeriods,
-      datapointsToAlarm: options.datapointsToAlarm,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmName: options.alarmName ?? Lazy.string({ produce: () => this.defaultName(fn) }),
-      alarmDescription: options.alarmDescription ?? defaultAlarmDescription(fn, options),
+      defaultDescription: defaultAlarmDescription(fn, options),
     });
-    const action = new cloudwatchActions.SnsAction(this.topic);
-    this.alarm.addAlarmAction(action);
-    this.alarm.addOkAction(action);
-  }
-
-  /**
-   * `<stack>-<function path>-ErrorRate`, or, when other alarms of the stack without an `alarmName` watch the same
-   * function (CloudFormation refuses two alarms of one name), that name followed by this alarm's own path: relative
-   * to the function when the alarm lives inside it (RustFunction's `ErrorRateAlarm`), else to the stack. Decided at
-   * synthesis, once every alarm exists, so that the order of construction does not matter.
-   */
-  private defaultName(fn: lambda.IFunction): string {
-    const base = this.defaultNameBase as string;
-    const sharing = Stack.of(this)
-      .node.findAll()
-      .filter((c) => c instanceof ErrorRateAlarm && c.defaultNameBase === base);
-    if (sharing.length < 2) return base;
-    const under = (scope: IConstruct) =>
-      this.node.path.startsWith(`${scope.node.path}/`) ? this.node.path.slice(scope.node.path.length + 1) : undefined;
-    const own = under(fn) ?? under(Stack.of(this)) ?? this.node.path;
-    return alarmNameFrom(`${base}-${own}`);
-  }
-}
-
-/**
- * `enabled` turns the alarm of a RustFunction off; an ErrorRateAlarm is the alarm itself, so `enabled: false` on it
- * would create a construct that does nothing: refuse it rather than ignore it.
- */
-function refuseDisabled(props: ErrorRateAlarmProps, constructPath: string): void {
-  if (props.enabled === false) {
-    throw new CdkRustError(
-      'INVALID_PROP',
-      'enabled is false, but an ErrorRateAlarm is the alarm itself: there would be nothing to create.',
-      'To have no error-rate alarm, do not create the ErrorRateAlarm (on a RustFunction: errorRateAlarm: { enabled: false }); else leave enabled out.',
-      constructPath,
-    );
+    this.alarm = created.alarm;
+    this.topic = created.topic;
   }
 }
 
@@ -162,26 +119,4 @@ function errorRateExpression(fn: lambda.IFunction, options: ResolvedErrorRateAla
     period: options.period,
     label: 'Error rate (%)',
   });
-}
-
-/** An alarm watches the metrics of its own account and region: refuse a function known to live elsewhere. */
-function checkSameEnvironment(fn: lambda.IFunction, stack: Stack, constructPath: string): void {
-  const mismatches: string[] = [];
-  for (const [what, fnValue, stackValue] of [
-    ['account', fn.env.account, stack.account],
-    ['region', fn.env.region, stack.region],
-  ] as const) {
-    if (!Token.isUnresolved(fnValue) && !Token.isUnresolved(stackValue) && fnValue !== stackValue) {
-      mismatches.push(`${what} ${fnValue} (function) vs ${stackValue} (stack)`);
-    }
-  }
-  if (mismatches.length > 0) {
-    throw new CdkRustError(
-      'INVALID_PROP',
-      `function ${fn.node.path} is not in the alarm's environment: ${mismatches.join(', ')}. The alarm would watch ` +
-        "a function of the same name in the stack's own account and region.",
-      "Create the alarm in a stack deployed to the function's account and region.",
-      constructPath,
-    );
-  }
 }

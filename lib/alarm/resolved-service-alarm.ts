@@ -1,5 +1,5 @@
 /**
- * One alarm of a ServiceAlarms after defaults and validation, and the checks its four alarms share: a percentage
+ * One alarm of a ServiceAlarms after defaults and validation, and the checks its alarms share: a percentage
  * threshold, the evaluation window (period, evaluation periods, datapoints to alarm) and the alarm's name and
  * description, with errors that name each prop as the user wrote it (`http5xxRate.threshold`).
  */
@@ -37,14 +37,18 @@ export function resolvePercent(threshold: number, origin: AlarmPropOrigin, fix: 
   return threshold;
 }
 
-/** The period, the evaluation periods and the datapoints to alarm, with `defaultDatapoints` of the evaluation periods. */
+/**
+ * The period, the evaluation periods and the datapoints to alarm, with `defaultDatapoints` of the evaluation periods.
+ * `checkPeriod` checks the period (by default as load balancer and ECS metrics need; Lambda alarms pass their own).
+ */
 export function resolveEvaluation(
   options: { readonly period?: Duration; readonly evaluationPeriods?: number; readonly datapointsToAlarm?: number },
   defaults: { readonly period: Duration; readonly evaluationPeriods: number },
   defaultDatapoints: (evaluationPeriods: number) => number,
   origin: AlarmPropOrigin,
+  checkPeriod: (period: Duration, origin: AlarmPropOrigin) => Duration = resolvePeriod,
 ): Pick<ResolvedServiceAlarm, 'period' | 'evaluationPeriods' | 'datapointsToAlarm'> {
-  const period = resolvePeriod(options.period ?? defaults.period, origin);
+  const period = checkPeriod(options.period ?? defaults.period, origin);
   const evaluationPeriods = requirePositiveInteger(
     options.evaluationPeriods ?? defaults.evaluationPeriods,
     'evaluationPeriods',

@@ -6,10 +6,10 @@
 import { Token } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AlarmSubscriptionOptions } from './alarm-subscription-options';
-import { AlarmPropOrigin, checkTopicTakesSubscriptions, invalidProp, propName } from './error-rate-alarm-options';
+import { AlarmPropOrigin, invalidProp, propName, resolveSubscriptions } from './error-rate-alarm-options';
 import { Http5xxRateAlarmOptions, ResolvedHttp5xxRateAlarm, resolveHttp5xxRate } from './http5xx-rate-alarm-options';
 import { ResolvedServiceAlarm } from './resolved-service-alarm';
-import { validateEmail, validateHttpsUrl } from './topic-subscriptions';
+import { ResolvedResponseTimeAlarm, ResponseTimeAlarmOptions, resolveResponseTime } from './response-time-alarm-options';
 import { UnhealthyHostsAlarmOptions, resolveUnhealthyHosts } from './unhealthy-hosts-alarm-options';
 import { UtilizationAlarmOptions, resolveUtilization } from './utilization-alarm-options';
 
@@ -28,6 +28,15 @@ export interface ServiceAlarmsOptions extends AlarmSubscriptionOptions {
    * @default - above 5% of the requests of one 5-minute window
    */
   readonly http5xxRate?: Http5xxRateAlarmOptions;
+
+  /**
+   * The alarm on the p99 response time of the service's tasks, as the load balancer measures it.
+   *
+   * Fires when the target group's p99 `TargetResponseTime` stays above `threshold` seconds.
+   *
+   * @default - above 1 second in each of 3 consecutive periods of 5 minutes
+   */
+  readonly responseTime?: ResponseTimeAlarmOptions;
 
   /**
    * The alarm on unhealthy targets in the service's target group.
@@ -60,6 +69,7 @@ export interface ServiceAlarmsOptions extends AlarmSubscriptionOptions {
 /** The options after defaults and validation; an alarm that is turned off is undefined. */
 export interface ResolvedServiceAlarmsOptions {
   readonly http5xxRate?: ResolvedHttp5xxRateAlarm;
+  readonly responseTime?: ResolvedResponseTimeAlarm;
   readonly unhealthyHosts?: ResolvedServiceAlarm;
   readonly cpu?: ResolvedServiceAlarm;
   readonly memory?: ResolvedServiceAlarm;
@@ -68,9 +78,9 @@ export interface ResolvedServiceAlarmsOptions {
 }
 
 /** The alarm options of ServiceAlarmsOptions, in the order of the alarms. */
-const ALARM_OPTIONS = ['http5xxRate', 'unhealthyHosts', 'cpu', 'memory'] as const;
+const ALARM_OPTIONS = ['http5xxRate', 'responseTime', 'unhealthyHosts', 'cpu', 'memory'] as const;
 
-/** Whether `options` leave at least one of the four alarms on (each is on unless `enabled: false`). */
+/** Whether `options` leave at least one of the five alarms on (each is on unless `enabled: false`). */
 export function anyServiceAlarmEnabled(options: ServiceAlarmsOptions | undefined): boolean {
   return ALARM_OPTIONS.some((name) => options?.[name]?.enabled !== false);
 }
@@ -90,10 +100,11 @@ export function resolveServiceAlarmsOptions(
   origin: AlarmPropOrigin,
 ): ResolvedServiceAlarmsOptions {
   const http5xxRate = ifEnabled(options.http5xxRate, (o) => resolveHttp5xxRate(o, subOrigin(origin, 'http5xxRate')));
+  const responseTime = ifEnabled(options.responseTime, (o) => resolveResponseTime(o, subOrigin(origin, 'responseTime')));
   const unhealthyHosts = ifEnabled(options.unhealthyHosts, (o) => resolveUnhealthyHosts(o, subOrigin(origin, 'unhealthyHosts')));
   const cpu = ifEnabled(options.cpu, (o) => resolveUtilization(o, subOrigin(origin, 'cpu'), 'cpu'));
   const memory = ifEnabled(options.memory, (o) => resolveUtilization(o, subOrigin(origin, 'memory'), 'memory'));
-  const resolved = { http5xxRate, unhealthyHosts, cpu, memory };
+  const resolved = { http5xxRate, responseTime, unhealthyHosts, cpu, memory };
 
   if (!anyServiceAlarmEnabled(options)) {
     const names = ALARM_OPTIONS.map((name) => propName(origin, `${name}.enabled`));
@@ -105,15 +116,7 @@ export function resolveServiceAlarmsOptions(
   }
   checkDistinctAlarmNames(resolved, origin);
 
-  const emailSubscriptions = options.emailSubscriptions ?? [];
-  emailSubscriptions.forEach((address, i) => validateEmail(address, propName(origin, `emailSubscriptions[${i}]`), origin.constructPath));
-  const httpsSubscriptions = options.httpsSubscriptions ?? [];
-  httpsSubscriptions.forEach((url, i) => validateHttpsUrl(url, propName(origin, `httpsSubscriptions[${i}]`), origin.constructPath));
-  if (topic !== undefined && emailSubscriptions.length + httpsSubscriptions.length > 0) {
-    checkTopicTakesSubscriptions(topic, origin);
-  }
-
-  return { ...resolved, emailSubscriptions, httpsSubscriptions };
+  return { ...resolved, ...resolveSubscriptions(options, topic, origin) };
 }
 
 /** `resolve(options)`, or undefined when the alarm is turned off. */

@@ -1,6 +1,6 @@
 /**
- * ServiceAlarms: the CloudWatch alarms of any load-balanced ECS service (5xx rate, unhealthy targets, CPU, memory),
- * notifying the stack's shared, encrypted AlarmTopic or a topic the user passes.
+ * ServiceAlarms: the CloudWatch alarms of any load-balanced ECS service (5xx rate, p99 response time, unhealthy
+ * targets, CPU, memory), notifying the stack's shared, encrypted AlarmTopic or a topic the user passes.
  */
 import { Duration, IResource, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -10,11 +10,12 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
 import { CdkRustError } from '../errors';
-import { alarmNameFrom, MAX_ALARM_DESCRIPTION_LENGTH } from './alarm-naming';
+import { alarmNameFrom, evaluationWindow, fitDescription } from './alarm-naming';
 import { AlarmPropOrigin } from './error-rate-alarm-options';
 import { ResolvedHttp5xxRateAlarm } from './http5xx-rate-alarm-options';
 import { notificationTarget } from './notification-target';
 import { ResolvedServiceAlarm } from './resolved-service-alarm';
+import { ResolvedResponseTimeAlarm } from './response-time-alarm-options';
 import { ServiceAlarmsOptions, resolveServiceAlarmsOptions } from './service-alarms-options';
 
 /** Properties of a {@link ServiceAlarms}. */
@@ -39,9 +40,10 @@ export interface ServiceAlarmsProps extends ServiceAlarmsOptions {
   /**
    * The target group of the service behind `loadBalancer`.
    *
-   * Its `HTTPCode_Target_5XX_Count` and `RequestCount` make the 5xx rate, and its `UnHealthyHostCount` the
-   * unhealthy-hosts alarm. It must already be attached to a listener of the load balancer (or, when imported, be
-   * imported with `loadBalancerArns`), since CloudWatch publishes target-group metrics per load balancer.
+   * Its `HTTPCode_Target_5XX_Count` and `RequestCount` make the 5xx rate, its `TargetResponseTime` the response-time
+   * alarm, and its `UnHealthyHostCount` the unhealthy-hosts alarm. It must already be attached to a listener of the
+   * load balancer (or, when imported, be imported with `loadBalancerArns`), since CloudWatch publishes target-group
+   * metrics per load balancer.
    */
   readonly targetGroup: elbv2.IApplicationTargetGroup;
 
@@ -66,6 +68,9 @@ export interface ServiceAlarmsProps extends ServiceAlarmsOptions {
  * - `http5xxRate`: the 5xx rate, `IF(requests >= minimumRequests, 100 * (FILL(target5xx, 0) + FILL(elb5xx, 0)) /
  *   requests, 0)` over the target group's `HTTPCode_Target_5XX_Count` and `RequestCount` and the load balancer's
  *   `HTTPCode_ELB_5XX_Count` (statistic `Sum`), above 5% of one 5-minute window by default;
+ * - `responseTime`: the p99 response time of the tasks, `IF(requests >= minimumRequests, responseTime, 0)` over the
+ *   target group's `TargetResponseTime` (statistic `p99`) and `RequestCount` (statistic `Sum`), above 1 second in
+ *   each of 3 consecutive 5-minute periods by default;
  * - `unhealthyHosts`: the target group's `UnHealthyHostCount` (statistic `Maximum`), at least 1 in 3 of the last
  *   10 one-minute periods by default;
  * - `cpu` and `memory`: the service's `CPUUtilization` and `MemoryUtilization` (statistic `Average`), above 80% in
@@ -90,6 +95,9 @@ export interface ServiceAlarmsProps extends ServiceAlarmsOptions {
 export class ServiceAlarms extends Construct {
   /** The alarm on the 5xx rate, unless `http5xxRate.enabled` is false. */
   public readonly http5xxRateAlarm?: cloudwatch.Alarm;
+
+  /** The alarm on the p99 response time, unless `responseTime.enabled` is false. */
+  public readonly responseTimeAlarm?: cloudwatch.Alarm;
 
   /** The alarm on unhealthy targets, unless `unhealthyHosts.enabled` is false. */
   public readonly unhealthyHostsAlarm?: cloudwatch.Alarm;
@@ -118,7 +126,8 @@ export class ServiceAlarms extends Construct {
     checkSameEnvironment('loadBalancer', props.loadBalancer, props.loadBalancer.env, stack, this.node.path);
     checkSameEnvironment('targetGroup', props.targetGroup, Stack.of(props.targetGroup), stack, this.node.path);
     // Before anything is created: the target group's metrics may be refused.
-    const watched = new WatchedService(props, options.http5xxRate !== undefined || options.unhealthyHosts !== undefined, this.node.path);
+    const needsTargetGroupMetrics = [options.http5xxRate, options.responseTime, options.unhealthyHosts].some((o) => o !== undefined);
+    const watched = new WatchedService(props, needsTargetGroupMetrics, this.node.path);
 
     const notifications = notificationTarget(this, props.topic);
     this.topic = notifications.topic;
@@ -129,6 +138,11 @@ export class ServiceAlarms extends Construct {
       metric: http5xxRateExpression(watched, o),
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       description: http5xxRateDescription(watched, o),
+    }));
+    this.responseTimeAlarm = this.createAlarm(options.responseTime, 'ResponseTime', (o) => ({
+      metric: responseTimeExpression(watched, o),
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      description: responseTimeDescription(watched, o),
     }));
     this.unhealthyHostsAlarm = this.createAlarm(options.unhealthyHosts, 'UnhealthyHosts', (o) => ({
       metric: watched.targetGroupMetrics!.unhealthyHostCount({ statistic: cloudwatch.Stats.MAXIMUM, period: o.period }),
@@ -182,7 +196,7 @@ class WatchedService {
   public readonly service: ecs.IBaseService;
   public readonly loadBalancer: elbv2.IApplicationLoadBalancer;
   public readonly targetGroup: elbv2.IApplicationTargetGroup;
-  /** Read only when `needsTargetGroupMetrics`: the 5xx-rate and unhealthy-hosts alarms. */
+  /** Read only when `needsTargetGroupMetrics`: the 5xx-rate, response-time and unhealthy-hosts alarms. */
   public readonly targetGroupMetrics?: elbv2.IApplicationTargetGroupMetrics;
 
   /**
@@ -231,6 +245,19 @@ function http5xxRateExpression(watched: WatchedService, options: ResolvedHttp5xx
   });
 }
 
+/** `IF(requests >= minimumRequests, responseTime, 0)`: p99 of TargetResponseTime, Sum of RequestCount, per period. */
+function responseTimeExpression(watched: WatchedService, options: ResolvedResponseTimeAlarm): cloudwatch.MathExpression {
+  const targetGroup = watched.targetGroupMetrics!;
+  const responseTime = targetGroup.targetResponseTime({ statistic: cloudwatch.Stats.p(99), period: options.period });
+  const requests = targetGroup.requestCount({ statistic: cloudwatch.Stats.SUM, period: options.period });
+  return new cloudwatch.MathExpression({
+    expression: `IF(requests >= ${options.minimumRequests}, responseTime, 0)`,
+    usingMetrics: { responseTime, requests },
+    period: options.period,
+    label: 'p99 response time (s)',
+  });
+}
+
 /** The service's `CPUUtilization` or `MemoryUtilization`, Average per period, as `BaseService.metric` reads it. */
 function serviceMetric(service: ecs.IBaseService, metricName: string, period: Duration): cloudwatch.Metric {
   return new cloudwatch.Metric({
@@ -250,23 +277,6 @@ function defaultServiceAlarmName(alarms: Construct, suffix: string): string {
   return alarmNameFrom(`${stackName}-${path}-${suffix}`);
 }
 
-/** E.g. "over 5 minutes", "in each of 3 consecutive periods of 5 minutes", "in 3 of 10 consecutive periods of 1 minute". */
-function evaluationWindow(o: ResolvedServiceAlarm): string {
-  const period = o.period.toHumanString();
-  if (o.evaluationPeriods === 1) {
-    return `over ${period}`;
-  }
-  if (o.datapointsToAlarm === o.evaluationPeriods) {
-    return `in each of ${o.evaluationPeriods} consecutive periods of ${period}`;
-  }
-  return `in ${o.datapointsToAlarm} of ${o.evaluationPeriods} consecutive periods of ${period}`;
-}
-
-/** `description`, cut to the 1024 characters CloudWatch accepts. */
-function fitDescription(description: string): string {
-  return description.length > MAX_ALARM_DESCRIPTION_LENGTH ? description.slice(0, MAX_ALARM_DESCRIPTION_LENGTH - 3) + '...' : description;
-}
-
 function http5xxRateDescription(watched: WatchedService, o: ResolvedHttp5xxRateAlarm): string {
   const fewRequests = o.minimumRequests > 1 ? ` (periods with fewer than ${o.minimumRequests} requests count as 0%)` : '';
   return fitDescription(
@@ -275,6 +285,16 @@ function http5xxRateDescription(watched: WatchedService, o: ResolvedHttp5xxRateA
       `${watched.loadBalancer.node.path}, in percent of the target group's requests. ` +
       "HTTPCode_Target_5XX_Count high: look at the service's logs. HTTPCode_ELB_5XX_Count high: tasks closed " +
       'connections (502), none was registered (503) or they did not answer in time (504).',
+  );
+}
+
+function responseTimeDescription(watched: WatchedService, o: ResolvedResponseTimeAlarm): string {
+  const fewRequests = o.minimumRequests > 1 ? ` (periods with fewer than ${o.minimumRequests} requests count as 0)` : '';
+  return fitDescription(
+    `p99 response time of ${watched.service.node.path} above ${o.threshold} s ${evaluationWindow(o)}${fewRequests}: ` +
+      `the target group ${watched.targetGroup.node.path}'s TargetResponseTime, from the load balancer sending a request ` +
+      "to a task until the task starts answering. Look at the service's logs and traces for slow requests and slow " +
+      'downstream calls, and at CPU and auto scaling.',
   );
 }
 
@@ -299,11 +319,6 @@ function utilizationDescription(watched: WatchedService, resource: 'CPU' | 'Memo
       `(the ${what} its tasks use, in percent of the ${what} their task definition reserves). ${advice}`,
   );
 }
-
-/**
- * The topic the alarms notify, and where their subscriptions go: the stack's shared AlarmTopic when no topic is
- * given, the AlarmTopic that owns the given topic, or else the given topic's binding (as for ErrorRateAlarm).
- */
 
 /** An alarm watches the metrics of its own account and region: refuse a resource (`prop`) known to live elsewhere. */
 function checkSameEnvironment(

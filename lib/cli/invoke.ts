@@ -34,6 +34,9 @@ export const INVOKE_USAGE = `cdk-rust invoke <construct path or logical id> [opt
                         Lambda Managed Instances environment does; more wait their turn. 1 runs them one by
                         one. Default: the template's (PerExecutionEnvironmentMaxConcurrency, or 8 per vCPU
                         on a capacity provider), else 1.
+  --raw-logs            Print the function's logs exactly as it wrote them. Without it, each JSON log line
+                        (lambda_runtime's tracing JSON, Lambda's JSON records) is printed as one readable
+                        line: level, [request id], spans, message, then key=value fields.
 
   Runs the function's bootstrap with the environment Lambda gives it, against a local Lambda runtime
   API. Prints the response on stdout (a streamed response chunk by chunk, as it arrives; the status
@@ -58,6 +61,8 @@ export interface InvokeCommandArgs {
   readonly concurrency?: string;
   /** --invocations: how many times the event is sent at once. */
   readonly invocations?: string;
+  /** --raw-logs: print the function's logs as it wrote them, not made readable. */
+  readonly rawLogs?: boolean;
 }
 
 /** Runs `cdk-rust invoke` and returns its exit code. */
@@ -79,6 +84,7 @@ export async function invokeCommand(args: InvokeCommandArgs): Promise<number> {
     environment,
     passCredentials,
     concurrency,
+    rawLogs: args.rawLogs === true,
   });
   const name = definition.constructPath ?? `${definition.stackName}/${definition.logicalId}`;
   try {

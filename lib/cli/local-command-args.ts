@@ -18,9 +18,15 @@ const LOCAL_FLAGS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/** The flag of the commands that run functions: how their logs are printed. */
+const FUNCTION_LOG_FLAGS = {
+  'raw-logs': { type: 'boolean' },
+} as const;
+
 /** The flags of `cdk-rust invoke`. */
 export const INVOKE_FLAGS = {
   ...LOCAL_FLAGS,
+  ...FUNCTION_LOG_FLAGS,
   event: { type: 'string' },
   concurrency: { type: 'string' },
   invocations: { type: 'string' },
@@ -36,14 +42,26 @@ const LOOP_FLAGS = {
 export const RUN_FLAGS = { ...LOCAL_FLAGS, ...LOOP_FLAGS, timeout: { type: 'string' }, watch: { type: 'boolean' } } as const;
 
 /** The flags of `cdk-rust watch`. */
-export const WATCH_FLAGS = { ...LOCAL_FLAGS, ...LOOP_FLAGS, port: { type: 'string' }, concurrency: { type: 'string' } } as const;
+export const WATCH_FLAGS = {
+  ...LOCAL_FLAGS,
+  ...LOOP_FLAGS,
+  ...FUNCTION_LOG_FLAGS,
+  port: { type: 'string' },
+  concurrency: { type: 'string' },
+} as const;
 
 /** `cdk-rust invoke`'s arguments; {@link HELP} for `--help`. */
 export function invokeArguments(args: readonly string[]): InvokeCommandArgs | typeof HELP {
   const { values, positionals } = parseCommand(args, INVOKE_FLAGS, true);
   return values.help
     ? HELP
-    : { ...sharedArguments(values, positionals), event: values.event, concurrency: values.concurrency, invocations: values.invocations };
+    : {
+        ...sharedArguments(values, positionals),
+        event: values.event,
+        concurrency: values.concurrency,
+        invocations: values.invocations,
+        rawLogs: values['raw-logs'],
+      };
 }
 
 /** `cdk-rust run`'s arguments; {@link HELP} for `--help`. */
@@ -59,7 +77,13 @@ export function watchCommandArguments(args: readonly string[]): WatchCommandArgs
   const { values, positionals } = parseCommand(args, WATCH_FLAGS, true);
   return values.help
     ? HELP
-    : { ...sharedArguments(values, positionals), ...loopArguments(values), port: values.port, concurrency: values.concurrency };
+    : {
+        ...sharedArguments(values, positionals),
+        ...loopArguments(values),
+        port: values.port,
+        concurrency: values.concurrency,
+        rawLogs: values['raw-logs'],
+      };
 }
 
 /** What every local command takes: the functions or service named, and the flags of {@link LOCAL_FLAGS}. */

@@ -33,6 +33,9 @@ export const WATCH_USAGE = `cdk-rust watch <construct path or logical id> [...] 
                         as a Lambda Managed Instances environment does; more wait their turn. 1 runs them
                         one by one. Default: the template's (PerExecutionEnvironmentMaxConcurrency, or 8 per
                         vCPU on a capacity provider), else 1.
+  --raw-logs            Print the functions' logs exactly as they wrote them. Without it, each JSON log line
+                        (lambda_runtime's tracing JSON, Lambda's JSON records) is printed as one readable
+                        line: level, [request id], spans, message, then key=value fields.
 
   Serves each RustFunction on http://127.0.0.1:PORT/ as its function URL would (payload format 2.0
   events, so curl works), running its bootstrap with the template's environment, memory and timeout.
@@ -58,6 +61,8 @@ export interface WatchCommandArgs extends LoopProfileArgs {
   readonly awsProfile?: string;
   /** --concurrency: how many requests each function's process runs at once, over the template's. */
   readonly concurrency?: string;
+  /** --raw-logs: print the functions' logs as they wrote them, not made readable. */
+  readonly rawLogs?: boolean;
 }
 
 /** The checked arguments of `cdk-rust watch`. */
@@ -70,6 +75,8 @@ export interface WatchArguments {
   readonly passCredentials: boolean;
   /** How many requests each function's process runs at once; undefined for the template's. */
   readonly concurrency?: number;
+  /** Print the functions' logs as they wrote them (--raw-logs); absent to make JSON lines readable. */
+  readonly rawLogs?: boolean;
 }
 
 /** Checks the arguments of `cdk-rust watch`: CLI_USAGE errors before anything starts. */
@@ -100,16 +107,17 @@ export function watchArguments(args: WatchCommandArgs): WatchArguments {
     profile: loopProfile(args, 'watch'),
     ...localEnvironment(args),
     ...(concurrency !== undefined ? { concurrency } : {}),
+    ...(args.rawLogs ? { rawLogs: true } : {}),
   };
 }
 
 /** Runs `cdk-rust watch` until Ctrl-C or SIGTERM; returns its exit code. */
 export async function watchCommand(args: WatchCommandArgs): Promise<number> {
-  const { functions, port, profile, environment, passCredentials, concurrency } = watchArguments(args);
+  const { functions, port, profile, environment, passCredentials, concurrency, rawLogs } = watchArguments(args);
   const assemblyDir = ensureAssembly(path.resolve(args.app ?? 'cdk.out'), args.app);
   // Loaded here: it brings aws-cdk-lib (through the bundling), which `--help` does not need.
   const { WatchSession } = await import('../watch/watch-session');
-  const session = new WatchSession({ assemblyDir, functions, port, profile, environment, passCredentials, concurrency });
+  const session = new WatchSession({ assemblyDir, functions, port, profile, environment, passCredentials, concurrency, rawLogs });
   // Ctrl-C during a first build stops that build too (it runs in a process group of its own).
   await runUntilSignal(session, 'stopping', () => {
     if (!session.isClosed) {

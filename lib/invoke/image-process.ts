@@ -37,6 +37,7 @@ export interface LocalFunctionImage {
 /** Where a container's output goes. */
 export interface ImageOutput {
   readonly streamLogs: boolean;
+  readonly rawLogs?: boolean;
   onOutput(text: string): void;
 }
 

@@ -134,6 +134,17 @@ export interface LocalFunctionOptions {
    */
   readonly streamLogs?: boolean;
   /**
+   * Whether the streamed logs (see `streamLogs`) are copied exactly as the function wrote them.
+   *
+   * Without, each line that is a JSON log record (lambda_runtime's tracing JSON, or Lambda's own JSON records) is
+   * printed as one readable line, e.g. `INFO  [9d70c1e2] greeting name=world`, coloured when stderr is a terminal
+   * and `NO_COLOR` is not set; other lines are printed unchanged. Each {@link InvokeResult}'s `logs` holds what the
+   * function wrote either way.
+   *
+   * @default false
+   */
+  readonly rawLogs?: boolean;
+  /**
    * Whether this process's AWS credentials are passed to the function.
    *
    * With `true`, `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN`, when set, are passed as they

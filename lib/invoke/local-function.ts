@@ -309,7 +309,11 @@ export class LocalFunction {
   }
 
   private spawn(command: string, args: string[], env: Record<string, string>): RunningProcess {
-    const output = { streamLogs: this.options.streamLogs ?? true, onOutput: (text: string) => this.logs.append(text) };
+    const output = {
+      streamLogs: this.options.streamLogs ?? true,
+      rawLogs: this.options.rawLogs ?? false,
+      onOutput: (text: string) => this.logs.append(text),
+    };
     const proc = this.images
       ? this.images.spawn(args[0], env, output)
       : spawnLocalProcess(command, args, { cwd: path.dirname(this.bootstrap), env, ...output });

@@ -26,6 +26,8 @@ export const PROP_NAMES: ReadonlySet<string> = new Set([
   'runtime',
   'bundling',
   'errorRateAlarm',
+  'durationAlarm',
+  'throttlesAlarm',
   'alarmTopic',
   'logGroupRetention',
   'logGroupRemovalPolicy',
@@ -50,7 +52,7 @@ export const PROP_NAMES: ReadonlySet<string> = new Set([
   'network',
   'buildSecrets',
   'exclude',
-  // ErrorRateAlarmOptions, ErrorRateAlarmProps, AlarmTopicProps
+  // ErrorRateAlarmOptions, ErrorRateAlarmProps, AlarmTopicProps (and the Duration and Throttles alarms' own)
   'threshold',
   'period',
   'evaluationPeriods',
@@ -102,9 +104,14 @@ export const PROP_NAMES: ReadonlySet<string> = new Set([
   'memory',
   'enabled',
   'minimumRequests',
+  'responseTime',
   'service',
   'loadBalancer',
   'targetGroup',
+  // OperationsDashboardProps ('period' is above)
+  'dashboardName',
+  'functions',
+  'services',
   // ManagedInstancesOptions (aws-cdk-lib's CapacityProviderFunctionOptions and its scaling config)
   'managedInstances',
   'capacityProvider',

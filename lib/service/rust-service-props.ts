@@ -188,10 +188,11 @@ export interface RustServiceProps {
   readonly containerHealthCheck?: ServiceHealthCheck;
 
   /**
-   * The service's alarms: the load balancer's 5xx rate, unhealthy targets, CPU and memory (see ServiceAlarms).
-   * Each can be tuned, or turned off with `enabled: false`; with all four off there are no alarms.
+   * The service's alarms: the load balancer's 5xx rate, the p99 response time (`responseTime`), unhealthy targets,
+   * CPU and memory (see ServiceAlarms). Each can be tuned, or turned off with `enabled: false`; with all five off
+   * there are no alarms.
    *
-   * @default - all four, with ServiceAlarms' defaults, notifying `alarmTopic`
+   * @default - all five, with ServiceAlarms' defaults, notifying `alarmTopic`
    */
   readonly alarms?: ServiceAlarmsOptions;
 

@@ -29,9 +29,9 @@ export type { RustServiceAutoScaling, RustServiceProps } from './rust-service-pr
  * 15 s deregistration delay; a read-only root filesystem with a writable `/tmp`; its own log group (one month);
  * a task role with no permissions that ECS assumes only for the stack's account and region; an execution role
  * limited to pulling its image, writing its logs and reading its secrets; load-balancer access logs in an
- * encrypted bucket only this account's deliveries can write; alarms on the 5xx rate, unhealthy targets, CPU and
- * memory, notifying the stack's encrypted AlarmTopic. A public load balancer without `certificate` serves plain
- * HTTP, with a synth warning.
+ * encrypted bucket only this account's deliveries can write; alarms on the 5xx rate, p99 response time, unhealthy
+ * targets, CPU and memory, notifying the stack's encrypted AlarmTopic. A public load balancer without `certificate`
+ * serves plain HTTP, with a synth warning.
  */
 export class RustService extends Construct {
   /** The Fargate service. */
@@ -64,7 +64,7 @@ export class RustService extends Construct {
   /** The URL of the load balancer: `https://<dns>` with a certificate, `http://<dns>` otherwise. */
   public readonly url: string;
 
-  /** The service's alarms, unless all four are turned off. */
+  /** The service's alarms, unless all five are turned off. */
   public readonly alarms?: ServiceAlarms;
 
   /**

@@ -28,7 +28,7 @@ export interface ServiceSettings {
   readonly cpu: number;
   readonly memoryLimitMiB: number;
   readonly desiredCount: number;
-  /** Whether any of the four alarms is on. */
+  /** Whether any of the five alarms is on. */
   readonly alarmsOn: boolean;
 }
 

@@ -51,6 +51,11 @@ export interface WatchSessionOptions {
    * `concurrency`). @default - the template's: its Managed Instances concurrency, else 1
    */
   readonly concurrency?: number;
+  /**
+   * Print the functions' logs exactly as they wrote them, rather than with JSON log lines made readable (see
+   * LocalFunctionOptions' `rawLogs`). @default false
+   */
+  readonly rawLogs?: boolean;
 }
 
 /** A function being served. */

@@ -241,5 +241,6 @@ function localOptions(definition: AssemblyFunction, code: string, options: Watch
     environment: { ...settings.environment, ...options.environment },
     passCredentials: options.passCredentials ?? false,
     concurrency: options.concurrency ?? settings.concurrency,
+    rawLogs: options.rawLogs ?? false,
   };
 }

@@ -4,7 +4,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ENV, FUNCTION_ARN, onlyResource, synth } from './fixtures';
 import { RustFunction } from '../../lib';
-import { AlarmTopic, ErrorRateAlarm } from '../../lib/alarm';
+import { AlarmTopic, DurationAlarm, ErrorRateAlarm } from '../../lib/alarm';
 import { fixture } from '../support';
 
 /** The alarm name a stack `Stack` gives an alarm on an imported function with construct id `fnId`. */
@@ -63,12 +63,20 @@ describe('alarm naming: default alarm names are valid, stable and unique per sta
       bundling: { builderImage: 'builder@sha256:' + 'a'.repeat(64) },
     });
     new ErrorRateAlarm(stack, 'Strict', { function: fn, threshold: 1 });
+    new DurationAlarm(stack, 'Slow', { function: fn, threshold: 50 });
     const alarms = Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm');
+    // Alarms of different kinds on one function never share a name; two of one kind get their paths.
     expect(
       Object.values(alarms)
         .map((a: any) => a.Properties.AlarmName)
         .sort(),
-    ).toEqual(['Stack-Orders-ErrorRate-ErrorRateAlarm', 'Stack-Orders-ErrorRate-Strict']);
+    ).toEqual([
+      'Stack-Orders-Duration-DurationAlarm',
+      'Stack-Orders-Duration-Slow',
+      'Stack-Orders-ErrorRate-ErrorRateAlarm',
+      'Stack-Orders-ErrorRate-Strict',
+      'Stack-Orders-Throttles',
+    ]);
   });
 
   test('a given alarmName and alarmDescription are used as they are', () => {

@@ -205,13 +205,84 @@ describe("ServiceAlarms: alarms on the service's CPU and memory utilization", ()
   });
 });
 
+describe("ServiceAlarms: alarms on the p99 response time of the service's tasks, guarded by the requests", () => {
+  test("it evaluates IF(requests >= 1, responseTime, 0) over the target group's TargetResponseTime (p99) and RequestCount (Sum)", () => {
+    const { template, listener, targetGroup, alarms } = synth();
+    const arnPart = (i: number) => ({ 'Fn::Select': [i, { 'Fn::Split': ['/', { Ref: logicalId(listener) }] }] });
+    const dimensions = [
+      { Name: 'LoadBalancer', Value: { 'Fn::Join': ['', [arnPart(1), '/', arnPart(2), '/', arnPart(3)]] } },
+      { Name: 'TargetGroup', Value: { 'Fn::GetAtt': [logicalId(targetGroup), 'TargetGroupFullName'] } },
+    ];
+    const properties = propertiesOf(template, alarms.responseTimeAlarm);
+    expect(properties.Metrics).toEqual([
+      { Id: expect.any(String), Expression: 'IF(requests >= 1, responseTime, 0)', Label: 'p99 response time (s)', ReturnData: true },
+      {
+        Id: 'responseTime',
+        ReturnData: false,
+        MetricStat: {
+          Metric: { Namespace: 'AWS/ApplicationELB', MetricName: 'TargetResponseTime', Dimensions: dimensions },
+          Period: 300,
+          Stat: 'p99',
+        },
+      },
+      {
+        Id: 'requests',
+        ReturnData: false,
+        MetricStat: {
+          Metric: { Namespace: 'AWS/ApplicationELB', MetricName: 'RequestCount', Dimensions: dimensions },
+          Period: 300,
+          Stat: 'Sum',
+        },
+      },
+    ]);
+  });
+
+  test('by default it fires above 1 second in each of 3 consecutive 5-minute periods, and missing data is not breaching', () => {
+    const { template, alarms } = synth();
+    expect(propertiesOf(template, alarms.responseTimeAlarm)).toMatchObject({
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 3,
+      TreatMissingData: 'notBreaching',
+      AlarmName: 'ServiceStack-ApiAlarms-ResponseTime',
+      AlarmDescription: expect.stringMatching(
+        /^p99 response time of ServiceStack\/Api above 1 s in each of 3 consecutive periods of 5 minutes: the target group ServiceStack\/Lb\/Http\/ApiGroup's TargetResponseTime/,
+      ),
+    });
+  });
+
+  test('custom options reach the alarm', () => {
+    const { template, alarms } = synth({
+      responseTime: { threshold: 0.25, period: Duration.minutes(1), evaluationPeriods: 5, datapointsToAlarm: 4, minimumRequests: 100 },
+    });
+    const properties = propertiesOf(template, alarms.responseTimeAlarm);
+    expect(properties).toMatchObject({
+      Threshold: 0.25,
+      EvaluationPeriods: 5,
+      DatapointsToAlarm: 4,
+      AlarmDescription: expect.stringMatching(
+        /^p99 response time of ServiceStack\/Api above 0\.25 s in 4 of 5 consecutive periods of 1 minute \(periods with fewer than 100 requests count as 0\): /,
+      ),
+    });
+    expect(properties.Metrics[0].Expression).toBe('IF(requests >= 100, responseTime, 0)');
+    expect(properties.Metrics.slice(1).map((m: any) => m.MetricStat.Period)).toEqual([60, 60]);
+  });
+});
+
 describe('ServiceAlarms: every alarm sends its ALARM and OK notifications to one topic', () => {
-  test("by default the stack's shared AlarmTopic, for all four alarms and nothing else", () => {
+  test("by default the stack's shared AlarmTopic, for all five alarms and nothing else", () => {
     const { template, stack, alarms } = synth();
     expect(alarms.topic).toBe(AlarmTopic.of(stack).topic);
     const topic = onlyResource(template, 'AWS::SNS::Topic');
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
-    for (const alarm of [alarms.http5xxRateAlarm, alarms.unhealthyHostsAlarm, alarms.cpuAlarm, alarms.memoryAlarm]) {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+    for (const alarm of [
+      alarms.http5xxRateAlarm,
+      alarms.responseTimeAlarm,
+      alarms.unhealthyHostsAlarm,
+      alarms.cpuAlarm,
+      alarms.memoryAlarm,
+    ]) {
       const properties = propertiesOf(template, alarm);
       expect(properties.AlarmActions).toEqual([{ Ref: topic.logicalId }]);
       expect(properties.OKActions).toEqual([{ Ref: topic.logicalId }]);
@@ -334,20 +405,22 @@ describe('ServiceAlarms: each alarm can be tuned and turned off', () => {
 
   test.each([
     ['http5xxRate', 'http5xxRateAlarm', 'Http5xxRate'],
+    ['responseTime', 'responseTimeAlarm', 'ResponseTime'],
     ['unhealthyHosts', 'unhealthyHostsAlarm', 'UnhealthyHosts'],
     ['cpu', 'cpuAlarm', 'CpuUtilization'],
     ['memory', 'memoryAlarm', 'MemoryUtilization'],
-  ] as const)('%s: { enabled: false } creates the other three alarms only', (option, member, suffix) => {
+  ] as const)('%s: { enabled: false } creates the other four alarms only', (option, member, suffix) => {
     const { template, alarms } = synth({ [option]: { enabled: false } });
     expect(alarms[member]).toBeUndefined();
     const names = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((r: any) => r.Properties.AlarmName);
-    expect(names).toHaveLength(3);
+    expect(names).toHaveLength(4);
     expect(names).not.toContain(`ServiceStack-ApiAlarms-${suffix}`);
   });
 
   test('enabled: true is the default', () => {
     const { template } = synth({
       http5xxRate: { enabled: true },
+      responseTime: { enabled: true },
       unhealthyHosts: { enabled: true },
       cpu: { enabled: true },
       memory: { enabled: true },
@@ -360,7 +433,7 @@ describe('ServiceAlarms: each alarm can be tuned and turned off', () => {
     expect(alarms.cpuAlarm).toBeUndefined();
   });
 
-  test('without the 5xx-rate and unhealthy-hosts alarms, a target group without a load balancer is accepted', () => {
+  test('without the 5xx-rate, response-time and unhealthy-hosts alarms, a target group without a load balancer is accepted', () => {
     const { stack, vpc, service, loadBalancer } = serviceStack();
     const unattached = new elbv2.ApplicationTargetGroup(stack, 'Unattached', { vpc, port: 8080 });
     const alarms = new ServiceAlarms(stack, 'ApiAlarms', {
@@ -368,6 +441,7 @@ describe('ServiceAlarms: each alarm can be tuned and turned off', () => {
       loadBalancer,
       targetGroup: unattached,
       http5xxRate: { enabled: false },
+      responseTime: { enabled: false },
       unhealthyHosts: { enabled: false },
     });
     expect(alarms.cpuAlarm).toBeDefined();
@@ -376,7 +450,7 @@ describe('ServiceAlarms: each alarm can be tuned and turned off', () => {
 });
 
 describe('ServiceAlarms: default names are unique per alarm and per ServiceAlarms', () => {
-  test("two ServiceAlarms on the same service get eight distinct names, from each construct's path", () => {
+  test("two ServiceAlarms on the same service get ten distinct names, from each construct's path", () => {
     const { stack, service, loadBalancer, targetGroup } = serviceStack();
     new ServiceAlarms(stack, 'ApiAlarms', { service, loadBalancer, targetGroup });
     new ServiceAlarms(service, 'Alarms', { service, loadBalancer, targetGroup });
@@ -385,10 +459,12 @@ describe('ServiceAlarms: default names are unique per alarm and per ServiceAlarm
       'ServiceStack-Api-Alarms-CpuUtilization',
       'ServiceStack-Api-Alarms-Http5xxRate',
       'ServiceStack-Api-Alarms-MemoryUtilization',
+      'ServiceStack-Api-Alarms-ResponseTime',
       'ServiceStack-Api-Alarms-UnhealthyHosts',
       'ServiceStack-ApiAlarms-CpuUtilization',
       'ServiceStack-ApiAlarms-Http5xxRate',
       'ServiceStack-ApiAlarms-MemoryUtilization',
+      'ServiceStack-ApiAlarms-ResponseTime',
       'ServiceStack-ApiAlarms-UnhealthyHosts',
     ]);
   });
@@ -398,14 +474,14 @@ describe('ServiceAlarms: default names are unique per alarm and per ServiceAlarm
     const deep = new Construct(stack, 'x'.repeat(300));
     const alarms = new ServiceAlarms(deep, 'Alarms', { service, loadBalancer, targetGroup });
     const template = Template.fromStack(stack);
-    const names = [alarms.http5xxRateAlarm, alarms.unhealthyHostsAlarm, alarms.cpuAlarm, alarms.memoryAlarm].map(
+    const names = [alarms.http5xxRateAlarm, alarms.responseTimeAlarm, alarms.unhealthyHostsAlarm, alarms.cpuAlarm, alarms.memoryAlarm].map(
       (alarm) => propertiesOf(template, alarm).AlarmName,
     );
     for (const name of names) {
       expect(name).toHaveLength(255);
       expect(name).toMatch(/^ServiceStack-x+-[0-9a-f]{8}$/);
     }
-    expect(new Set(names).size).toBe(4);
+    expect(new Set(names).size).toBe(5);
   });
 });
 
@@ -572,9 +648,75 @@ describe("ServiceAlarmsOptions: every invalid value is refused with the alarms' 
       'Give each alarm its own name, or leave alarmName out to get distinct default names.',
     ],
     [
+      'responseTime.threshold 0',
+      { responseTime: { threshold: 0 } },
+      'responseTime.threshold must be a number of seconds above 0, got 0.',
+      'Pass the p99 response time in seconds, e.g. responseTime.threshold: 1 for one second (0.5 for 500 ms).',
+    ],
+    [
+      'responseTime.threshold Infinity',
+      { responseTime: { threshold: Infinity } },
+      'responseTime.threshold must be a number of seconds above 0, got Infinity.',
+      'Pass the p99 response time in seconds',
+    ],
+    [
+      'a responseTime.threshold token',
+      { responseTime: { threshold: Lazy.number({ produce: () => 1 }) } },
+      'responseTime.threshold must be a concrete number, got a token.',
+      'Pass a literal number for responseTime.threshold',
+    ],
+    [
+      'responseTime.minimumRequests 0',
+      { responseTime: { minimumRequests: 0 } },
+      'responseTime.minimumRequests must be a positive integer, got 0.',
+      'Pass 1 to count every period with traffic, or more to ignore periods with few requests.',
+    ],
+    [
+      'responseTime.datapointsToAlarm above the default evaluationPeriods',
+      { responseTime: { datapointsToAlarm: 4 } },
+      'responseTime.datapointsToAlarm must be an integer from 1 to responseTime.evaluationPeriods (3), got 4.',
+      DATAPOINTS_FIX('responseTime'),
+    ],
+    [
+      'responseTime.period of 90 seconds',
+      { responseTime: { period: Duration.seconds(90) } },
+      'responseTime.period must be a whole number of minutes (at least 1), got 1 minute 30 seconds.',
+      MINUTES_FIX,
+    ],
+    [
+      'responseTime.evaluationPeriods 0',
+      { responseTime: { evaluationPeriods: 0 } },
+      'responseTime.evaluationPeriods must be a positive integer, got 0.',
+      'Pass the number of periods the alarm looks at, e.g. responseTime.evaluationPeriods: 3.',
+    ],
+    [
+      'responseTime.alarmName of 256 characters',
+      { responseTime: { alarmName: 'x'.repeat(256) } },
+      'responseTime.alarmName must be 1 to 255 characters without control characters',
+      ALARM_NAME_FIX('responseTime'),
+    ],
+    [
+      'responseTime.alarmDescription of 1025 characters',
+      { responseTime: { alarmDescription: 'x'.repeat(1025) } },
+      'responseTime.alarmDescription must be at most 1024 characters, got 1025.',
+      'Shorten the description.',
+    ],
+    [
+      'the same alarmName for the 5xx-rate and response-time alarms',
+      { http5xxRate: { alarmName: 'api' }, responseTime: { alarmName: 'api' } },
+      'http5xxRate.alarmName and responseTime.alarmName are both "api"',
+      'Give each alarm its own name',
+    ],
+    [
       'every alarm turned off',
-      { http5xxRate: { enabled: false }, unhealthyHosts: { enabled: false }, cpu: { enabled: false }, memory: { enabled: false } },
-      'http5xxRate.enabled, unhealthyHosts.enabled, cpu.enabled and memory.enabled are all false, so there is no alarm to create.',
+      {
+        http5xxRate: { enabled: false },
+        responseTime: { enabled: false },
+        unhealthyHosts: { enabled: false },
+        cpu: { enabled: false },
+        memory: { enabled: false },
+      },
+      'http5xxRate.enabled, responseTime.enabled, unhealthyHosts.enabled, cpu.enabled and memory.enabled are all false, so there is no alarm to create.',
       'Leave at least one alarm enabled, or do not create the service alarms.',
     ],
     [

@@ -149,3 +149,64 @@ describe('cdk-rust invoke --invocations: the event is sent N times at once to th
     });
   });
 });
+
+/**
+ * A runtime that logs one line as lambda_runtime's JSON tracing does (with the invocation's request id), one plain
+ * line, then answers `{}`.
+ */
+const LOGGING_RUNTIME = `
+const http = require('http');
+const call = (method, path, body) => new Promise((resolve, reject) => {
+  const req = http.request('http://' + process.env.AWS_LAMBDA_RUNTIME_API + '/2018-06-01/runtime' + path, { method }, (res) => {
+    res.resume();
+    res.on('end', () => resolve(res.headers));
+  });
+  req.on('error', reject);
+  req.end(body);
+});
+(async () => {
+  for (;;) {
+    const id = (await call('GET', '/invocation/next'))['lambda-runtime-aws-request-id'];
+    const span = { requestId: id, name: 'Lambda runtime invoke' };
+    console.log(JSON.stringify({ level: 'INFO', fields: { message: 'greeting', name: 'Zoë', request_id: id }, span, spans: [span] }));
+    console.log('plain line');
+    await call('POST', '/invocation/' + id + '/response', '{}');
+  }
+})();
+`;
+
+describe("cdk-rust invoke: the function's JSON log lines are printed readable, or as written with --raw-logs", () => {
+  let assembly: string;
+  beforeAll(() => {
+    assembly = workspace().root;
+    const asset = path.join(assembly, 'asset.abc123');
+    fs.writeFileSync(path.join(asset, 'runtime.js'), LOGGING_RUNTIME);
+    fs.writeFileSync(path.join(asset, 'bootstrap'), `#!/bin/sh\nexec '${process.execPath}' "$LAMBDA_TASK_ROOT/runtime.js"\n`, {
+      mode: 0o755,
+    });
+  });
+
+  test('by default, a JSON line becomes level, short request id, message and fields; other lines are unchanged', () => {
+    const result = invoke(assembly, [], { NO_COLOR: '1' });
+    expect(result.status).toBe(0);
+    const requestId = /RequestId: (\S+)/.exec(result.stderr)![1];
+    expect(result.stderr).toContain(
+      `INFO  [${requestId.slice(0, 8)}] greeting name=Zoë request_id=${requestId.slice(0, 8)}…\nplain line\n`,
+    );
+    expect(result.stderr).not.toContain('"fields"');
+  });
+
+  test('with --raw-logs, the JSON line is printed exactly as the function wrote it', () => {
+    const result = invoke(assembly, ['--raw-logs'], { NO_COLOR: '1' });
+    expect(result.status).toBe(0);
+    const requestId = /RequestId: (\S+)/.exec(result.stderr)![1];
+    const span = { requestId, name: 'Lambda runtime invoke' };
+    const line = JSON.stringify({
+      level: 'INFO',
+      fields: { message: 'greeting', name: 'Zoë', request_id: requestId },
+      span,
+      spans: [span],
+    });
+    expect(result.stderr).toContain(`${line}\nplain line\n`);
+  });
+});

@@ -1,7 +1,7 @@
 /**
  * The command lines of `cdk-rust invoke`, `run` and `watch`, parsed into the arguments each command takes.
  */
-import { INVOKE_USAGE } from '../../lib/cli/invoke';
+import { INVOKE_USAGE, InvokeCommandArgs } from '../../lib/cli/invoke';
 import {
   INVOKE_FLAGS,
   invokeArguments,
@@ -48,6 +48,13 @@ describe('local-command-args: each command gets the shared flags and its own', (
     expect(watchCommandArguments(['S/A', '--concurrency', '1'])).toMatchObject({ concurrency: '1' });
     expectCdkRustError(() => runArguments(['Api/Service', '--concurrency', '8']), 'CLI_USAGE', "Unknown option '--concurrency'");
     expectCdkRustError(() => watchCommandArguments(['S/A', '--invocations', '8']), 'CLI_USAGE', "Unknown option '--invocations'");
+  });
+
+  test("invoke and watch take --raw-logs, run does not (a service's logs are printed as written)", () => {
+    expect(invokeArguments(['Api/Fn', '--raw-logs'])).toMatchObject({ rawLogs: true });
+    expect(watchCommandArguments(['S/A', '--raw-logs'])).toMatchObject({ rawLogs: true });
+    expect((invokeArguments(['Api/Fn']) as InvokeCommandArgs).rawLogs).toBeUndefined();
+    expectCdkRustError(() => runArguments(['Api/Service', '--raw-logs']), 'CLI_USAGE', "Unknown option '--raw-logs'");
   });
 
   test('--help or -h asks for the usage', () => {

@@ -30,6 +30,11 @@ describe('watchArguments: the arguments of cdk-rust watch, checked before anythi
     expect(watchArguments({ positionals: ['S/A'] }).concurrency).toBeUndefined();
   });
 
+  test("--raw-logs prints the functions' logs as they wrote them; without it, the arguments say nothing of it", () => {
+    expect(watchArguments({ positionals: ['S/A'], rawLogs: true }).rawLogs).toBe(true);
+    expect(watchArguments({ positionals: ['S/A'] })).not.toHaveProperty('rawLogs');
+  });
+
   test.each([
     [{ positionals: ['S/A'], concurrency: '0' }, '--concurrency 0: not a whole number from 1 to 1600'],
     [{ positionals: ['S/A'], concurrency: 'many' }, '--concurrency many: not a whole number from 1 to 1600'],

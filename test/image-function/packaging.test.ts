@@ -82,7 +82,8 @@ describe('RustFunction packaging: IMAGE wires the tarball image and keeps every 
     });
     template.resourceCountIs('AWS::IAM::Role', 1);
     template.resourceCountIs('AWS::Logs::LogGroup', 1);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 1);
+    // Error rate, duration and throttles, as for a zip function.
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
   });
 
   test('a function URL still works', () => {

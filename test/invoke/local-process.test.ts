@@ -39,6 +39,52 @@ describe('spawnLocalProcess: a process whose output is collected and whose exit 
   });
 });
 
+describe('spawnLocalProcess: streamed logs are made readable unless raw; onOutput always gets them as written', () => {
+  const JSON_LINE = '{"level":"INFO","fields":{"message":"greeting","name":"world"},"spans":[]}';
+  const SCRIPT = `printf '%s\\nplain\\n{"level":"WARN",' '${JSON_LINE}'; sleep 0.1; printf '"fields":{"message":"late"}}'`;
+
+  /** What the process streamed to our stderr, and what onOutput received. */
+  async function run(rawLogs: boolean | undefined): Promise<{ streamed: string; output: string }> {
+    let streamed = '';
+    const noColor = process.env.NO_COLOR;
+    process.env.NO_COLOR = '1'; // plain text, even when the tests run on a terminal
+    const write = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      streamed += Buffer.from(chunk).toString('utf8');
+      return true;
+    });
+    try {
+      let output = '';
+      const proc = spawnLocalProcess('/bin/sh', ['-c', SCRIPT], {
+        cwd: '/',
+        env: { PATH: '/usr/bin:/bin' },
+        streamLogs: true,
+        rawLogs,
+        onOutput: (text) => (output += text),
+      });
+      await proc.closed;
+      return { streamed, output };
+    } finally {
+      write.mockRestore();
+      if (noColor === undefined) delete process.env.NO_COLOR;
+      else process.env.NO_COLOR = noColor;
+    }
+  }
+
+  const WRITTEN = `${JSON_LINE}\nplain\n{"level":"WARN","fields":{"message":"late"}}`;
+
+  test('by default, JSON lines are printed readable, other lines unchanged, the last one once the process ends', async () => {
+    const { streamed, output } = await run(undefined);
+    expect(streamed).toBe('INFO  greeting name=world\nplain\nWARN  late\n');
+    expect(output).toBe(WRITTEN);
+  });
+
+  test('with rawLogs, they are printed exactly as written', async () => {
+    const { streamed, output } = await run(true);
+    expect(streamed).toBe(WRITTEN);
+    expect(output).toBe(WRITTEN);
+  });
+});
+
 describe('exitError: a runtime that exited is a Runtime.ExitError saying how, with the end of its stderr', () => {
   test('an exit status, a signal and a failed start are each told as such', () => {
     expect(exitError({ code: 3, signal: null }, '').errorMessage).toBe('Runtime exited with error: exit status 3');

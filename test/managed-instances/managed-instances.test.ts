@@ -99,9 +99,10 @@ describe('managedInstances: the function is wired to its capacity provider', () 
     });
   });
 
-  test('the role, the log group and the error-rate alarm stay as for any RustFunction', () => {
+  test('the role, the log group and the alarms stay as for any RustFunction', () => {
     const template = Template.fromStack(build().stack);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 1);
+    // Error rate, duration and throttles.
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
     template.resourceCountIs('AWS::Logs::LogGroup', 1);
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: Match.objectLike({ Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })] }),

@@ -278,13 +278,13 @@ describe('RustService: autoscaling', () => {
 });
 
 describe('RustService: alarms to the encrypted AlarmTopic', () => {
-  test("on by default: the 5xx rate, unhealthy targets, CPU and memory, to the stack's AlarmTopic", () => {
+  test("on by default: the 5xx rate, p99 response time, unhealthy targets, CPU and memory, to the stack's AlarmTopic", () => {
     const { template, service } = serviceStack();
     expect(service.alarms).toBeDefined();
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
     template.resourceCountIs('AWS::SNS::Topic', 1);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
-    for (const suffix of ['Http5xxRate', 'UnhealthyHosts', 'CpuUtilization', 'MemoryUtilization']) {
+    for (const suffix of ['Http5xxRate', 'ResponseTime', 'UnhealthyHosts', 'CpuUtilization', 'MemoryUtilization']) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         AlarmName: `Svc-Api-Alarms-${suffix}`,
         AlarmActions: [{ Ref: Match.stringLikeRegexp('^CdkRustAlarmTopic') }],
@@ -292,12 +292,12 @@ describe('RustService: alarms to the encrypted AlarmTopic', () => {
     }
   });
 
-  test('each can be tuned or turned off; with all four off there are none, and no topic', () => {
+  test('each can be tuned or turned off; with all five off there are none, and no topic', () => {
     const tuned = serviceStack({ alarms: { cpu: { threshold: 90 }, memory: { enabled: false } } }).template;
-    tuned.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    tuned.resourceCountIs('AWS::CloudWatch::Alarm', 4);
     tuned.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'Svc-Api-Alarms-CpuUtilization', Threshold: 90 });
     const off = { enabled: false };
-    const none = serviceStack({ alarms: { http5xxRate: off, unhealthyHosts: off, cpu: off, memory: off } });
+    const none = serviceStack({ alarms: { http5xxRate: off, responseTime: off, unhealthyHosts: off, cpu: off, memory: off } });
     expect(none.service.alarms).toBeUndefined();
     none.template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
     none.template.resourceCountIs('AWS::SNS::Topic', 0);
@@ -305,10 +305,16 @@ describe('RustService: alarms to the encrypted AlarmTopic', () => {
 
   test('bad alarm options name the prop under alarms, before any build', () => {
     expectCdkRustError(() => serviceStack({ alarms: { cpu: { threshold: 150 } } }), 'INVALID_PROP', 'Svc/Api', 'alarms.cpu.threshold');
+    expectCdkRustError(
+      () => serviceStack({ alarms: { responseTime: { threshold: 0 } } }),
+      'INVALID_PROP',
+      'Svc/Api: alarms.responseTime.threshold must be a number of seconds above 0, got 0.',
+      'e.g. alarms.responseTime.threshold: 1 for one second',
+    );
     const off = { enabled: false };
     expectCdkRustError(
       () =>
-        serviceStack({ alarms: { http5xxRate: off, unhealthyHosts: off, cpu: off, memory: off } }, (stack) => ({
+        serviceStack({ alarms: { http5xxRate: off, responseTime: off, unhealthyHosts: off, cpu: off, memory: off } }, (stack) => ({
           alarmTopic: new sns.Topic(stack, 'T'),
         })),
       'INVALID_PROP',

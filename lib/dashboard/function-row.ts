@@ -1,0 +1,85 @@
+/**
+ * The row of a RustFunction: invocations, errors and error rate, duration against the timeout, throttles,
+ * concurrent executions, and init duration from the function's logs.
+ */
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type { RustFunction } from '../function';
+import { AlarmCandidates, GRAPH_HEIGHT, GRAPH_WIDTH, annotatedGraph } from './annotated-graph';
+import { REPORT_LINES_FILTERED, initDurationQuery, reportLinesLogged } from './init-duration-query';
+import { pathInStack } from './stack-members';
+
+/** The header and the six widgets of `fn`, with the thresholds of `alarms` that watch what they draw. */
+export function functionRow(fn: RustFunction, period: Duration, alarms: AlarmCandidates): cloudwatch.IWidget[] {
+  const sum = { statistic: cloudwatch.Stats.SUM, period };
+  const errors = fn.metricErrors({ ...sum, label: 'Errors' });
+  const header = new cloudwatch.TextWidget({
+    markdown: `### Function ${pathInStack(fn)}: \`${fn.functionName}\``,
+    width: cloudwatch.GRID_WIDTH,
+    height: 1,
+  });
+  return [
+    header,
+    annotatedGraph({ title: 'Invocations', left: [fn.metricInvocations({ ...sum, label: 'Invocations' })] }, alarms),
+    annotatedGraph({ title: 'Errors', left: [errors], right: [errorRate(fn, period)], rightLabel: '%' }, alarms),
+    annotatedGraph(
+      {
+        title: 'Duration (ms)',
+        left: ['p50', 'p99'].map((statistic) => fn.metricDuration({ statistic, period, label: statistic })),
+        leftAnnotations: timeoutAnnotation(fn),
+      },
+      alarms,
+    ),
+    annotatedGraph({ title: 'Throttles', left: [fn.metricThrottles({ ...sum, label: 'Throttles' })] }, alarms),
+    annotatedGraph(
+      {
+        title: 'Concurrent executions',
+        left: [fn.metric('ConcurrentExecutions', { statistic: cloudwatch.Stats.MAXIMUM, period, label: 'Maximum' })],
+      },
+      alarms,
+    ),
+    initDurationWidget(fn, period),
+  ];
+}
+
+/** Cold starts and init duration from the function's REPORT lines, or why there are none to read. */
+function initDurationWidget(fn: RustFunction, period: Duration): cloudwatch.IWidget {
+  if (!reportLinesLogged(fn)) {
+    return new cloudwatch.TextWidget({ markdown: REPORT_LINES_FILTERED, width: GRAPH_WIDTH, height: GRAPH_HEIGHT });
+  }
+  return new cloudwatch.LogQueryWidget({
+    title: 'Init duration (ms), cold starts',
+    logGroupNames: [fn.functionLogGroup.logGroupRef.logGroupName],
+    queryLines: initDurationQuery(period),
+    view: cloudwatch.LogQueryVisualizationType.LINE,
+    width: GRAPH_WIDTH,
+    height: GRAPH_HEIGHT,
+  });
+}
+
+/**
+ * The error-rate alarm's own expression (what the alarm evaluates, at its period) when the function has one, else
+ * the same percentage at the dashboard's period.
+ */
+function errorRate(fn: RustFunction, period: Duration): cloudwatch.IMetric {
+  if (fn.errorRateAlarm) return fn.errorRateAlarm.errorRate;
+  const sum = { statistic: cloudwatch.Stats.SUM, period };
+  return new cloudwatch.MathExpression({
+    expression: 'IF(invocations > 0, 100 * errors / invocations, 0)',
+    usingMetrics: { errors: fn.metricErrors(sum), invocations: fn.metricInvocations(sum) },
+    period,
+    label: 'Error rate (%)',
+  });
+}
+
+/** A line at the function's timeout, in ms (the unit of Duration): p99 near it means invocations time out. */
+function timeoutAnnotation(fn: RustFunction): cloudwatch.HorizontalAnnotation[] {
+  if (!fn.timeout || fn.timeout.isUnresolved()) return [];
+  return [
+    {
+      value: fn.timeout.toMilliseconds(),
+      label: `Timeout (${fn.timeout.toHumanString()})`,
+      color: cloudwatch.Color.RED,
+    },
+  ];
+}
