@@ -42,9 +42,6 @@ describe('examples', () => {
     t.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'AWS_IAM', InvokeMode: 'RESPONSE_STREAM' });
     t.resourceCountIs('AWS::Lambda::Permission', 0);
     t.resourceCountIs('AWS::CloudWatch::Alarm', 3);
-    t.hasResourceProperties('AWS::CloudWatch::Dashboard', {
-      DashboardName: { 'Fn::Join': ['', ['Streaming-cdk-rust-', { Ref: 'AWS::Region' }]] },
-    });
   });
 
   test('private dependency', () => {
@@ -112,6 +109,9 @@ describe('examples', () => {
       },
     });
     t.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    t.hasResourceProperties('AWS::CloudWatch::Dashboard', {
+      DashboardName: { 'Fn::Join': ['', ['Managed-cdk-rust-', { Ref: 'AWS::Region' }]] },
+    });
   });
 
   test('arm64 function', () => {
