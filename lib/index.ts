@@ -13,8 +13,9 @@ export type { RustBundlingOptions } from './bundling/rust-bundling-options';
 export type { ArtifactFile } from './bundling/artifact-file';
 export { RustExtension } from './extension/rust-extension';
 export type { RustExtensionProps } from './extension/rust-extension';
-export { AlarmTopic, DurationAlarm, ErrorRateAlarm, ServiceAlarms, ThrottlesAlarm } from './alarm';
+export { AlarmTopic, DurationAlarm, ErrorRateAlarm, FunctionAlarm, ServiceAlarms, ThrottlesAlarm } from './alarm';
 export type {
+  AlarmOptions,
   AlarmSubscriptionOptions,
   AlarmTopicProps,
   DurationAlarmProps,

@@ -8,6 +8,7 @@ import { App, Duration, Lazy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { RustFunction, RustFunctionProps } from '../lib';
+import { DURATION_ALARM, THROTTLES_ALARM, refusalCases } from './alarm/function-alarm-refusals';
 import { FIXTURES, expectCdkRustError } from './support';
 
 const HELLO = path.join(FIXTURES, 'hello', 'Cargo.toml');
@@ -117,50 +118,28 @@ describe('RustFunction: each alarm is turned off on its own with { enabled: fals
 });
 
 describe('RustFunction: the alarm props are refused before the build, named as written on the function', () => {
-  test.each([
-    [
-      { durationAlarm: { threshold: 0 } },
-      'durationAlarm.threshold must be a percentage of the timeout above 0 and at most 100, got 0.',
-      'e.g. durationAlarm.threshold: 80 for 80% (not 0.8).',
-    ],
-    [
-      { durationAlarm: { period: Duration.seconds(30) } },
-      'durationAlarm.period must be a whole number of minutes (at least 1), got 30 seconds.',
-      'Lambda metrics',
-    ],
-    [
-      { durationAlarm: { datapointsToAlarm: 4 } },
-      'durationAlarm.datapointsToAlarm must be an integer from 1 to durationAlarm.evaluationPeriods (3), got 4.',
-      'Lower durationAlarm.datapointsToAlarm or raise durationAlarm.evaluationPeriods',
-    ],
-    [
-      { durationAlarm: { minimumInvocations: 0 } },
-      'durationAlarm.minimumInvocations must be a positive integer, got 0.',
-      'few invocations',
-    ],
-    [
-      { throttlesAlarm: { threshold: 120 } },
-      'throttlesAlarm.threshold must be a percentage from 0 to 100, got 120.',
-      'e.g. throttlesAlarm.threshold: 1 for 1% (not 0.01).',
-    ],
-    [
-      { throttlesAlarm: { evaluationPeriods: 0 } },
-      'throttlesAlarm.evaluationPeriods must be a positive integer, got 0.',
-      'throttlesAlarm.evaluationPeriods: 1.',
-    ],
-    [{ throttlesAlarm: { minimumRequests: 1.5 } }, 'throttlesAlarm.minimumRequests must be a positive integer, got 1.5.', 'few requests'],
-    [
-      { throttlesAlarm: { emailSubscriptions: ['Ops <ops@example.com>'] } },
-      'throttlesAlarm.emailSubscriptions[0] is not an email address',
-      'oncall@example.com',
-    ],
-    [
-      { timeout: Duration.seconds(Lazy.number({ produce: () => 30 })) },
-      "timeout must be a concrete duration, not a token: the duration alarm's threshold is a percentage of it.",
-      'Pass a literal such as Duration.seconds(30), or turn the alarm off with durationAlarm.enabled: false.',
-    ],
-  ] as Array<[Partial<RustFunctionProps>, string, string]>)('%j is refused', (props, problem, fix) => {
+  test.each(
+    [DURATION_ALARM, THROTTLES_ALARM].flatMap((alarm) =>
+      refusalCases(alarm, `${alarm.functionProp}.`).map(
+        ([label, options, problem, fix]): [string, Partial<RustFunctionProps>, string, string] => [
+          `${alarm.functionProp} with ${label}`,
+          { [alarm.functionProp]: options },
+          problem,
+          fix,
+        ],
+      ),
+    ),
+  )('%s is refused', (_label, props, problem, fix) => {
     expectCdkRustError(() => stackWith(props), 'INVALID_PROP', `Svc/Api: ${problem}`, fix);
+  });
+
+  test('a timeout that is a token is refused, saying the duration alarm can be turned off', () => {
+    expectCdkRustError(
+      () => stackWith({ timeout: Duration.seconds(Lazy.number({ produce: () => 30 })) }),
+      'INVALID_PROP',
+      "Svc/Api: timeout must be a concrete duration, not a token: the duration alarm's threshold is a percentage of it.",
+      'Pass a literal such as Duration.seconds(30), or turn the alarm off with durationAlarm.enabled: false.',
+    );
   });
 
   test('subscriptions of the duration alarm on a FIFO alarmTopic are refused, naming alarmTopic', () => {

@@ -1,5 +1,6 @@
 import * as api from '../lib';
 import type {
+  AlarmOptions,
   AlarmTopicProps,
   ArtifactFile,
   AssemblyFunction,
@@ -40,6 +41,7 @@ describe('index: the public API is what users call, and nothing else', () => {
       'CdkRustError',
       'DurationAlarm',
       'ErrorRateAlarm',
+      'FunctionAlarm',
       'FunctionPackaging',
       'LocalFunction',
       'MAX_PAYLOAD_BYTES',
@@ -95,6 +97,7 @@ describe('index: the public API is what users call, and nothing else', () => {
       | UnhealthyHostsAlarmOptions
       | UtilizationAlarmOptions
       | AlarmSubscriptionOptions
+      | AlarmOptions
     > = [];
     expect(options).toEqual([]);
   });

@@ -11,6 +11,9 @@ interface JsiiProperty {
 interface JsiiType {
   readonly kind: 'class' | 'interface' | 'enum';
   readonly datatype?: boolean;
+  readonly abstract?: boolean;
+  readonly base?: string;
+  readonly interfaces?: string[];
   readonly properties?: JsiiProperty[];
 }
 
@@ -24,6 +27,7 @@ function assembly(): { types: Record<string, JsiiType>; dependencies: Record<str
 describe('jsii: the API other languages get', () => {
   test('the constructs and their option structs, and nothing Node-only', () => {
     expect(Object.keys(assembly().types).sort()).toEqual([
+      'cdk-rust.AlarmOptions',
       'cdk-rust.AlarmSubscriptionOptions',
       'cdk-rust.AlarmTopic',
       'cdk-rust.AlarmTopicProps',
@@ -34,6 +38,7 @@ describe('jsii: the API other languages get', () => {
       'cdk-rust.ErrorRateAlarm',
       'cdk-rust.ErrorRateAlarmOptions',
       'cdk-rust.ErrorRateAlarmProps',
+      'cdk-rust.FunctionAlarm',
       'cdk-rust.FunctionPackaging',
       'cdk-rust.Http5xxRateAlarmOptions',
       'cdk-rust.ManagedInstancesOptions',
@@ -75,6 +80,18 @@ describe('jsii: the API other languages get', () => {
     expect(statics('cdk-rust.ThrottlesAlarm')).toEqual(['DEFAULT_PERIOD', 'DEFAULT_THRESHOLD']);
     expect(statics('cdk-rust.RustServiceImage')).toEqual(['DEFAULT_PORT']);
     expect(statics('cdk-rust.OperationsDashboard')).toEqual(['DEFAULT_PERIOD']);
+  });
+
+  test('the alarms on a function extend the abstract FunctionAlarm, and every alarm option struct extends AlarmOptions', () => {
+    const { types } = assembly();
+    expect(types['cdk-rust.FunctionAlarm'].abstract).toBe(true);
+    for (const alarm of ['ErrorRateAlarm', 'DurationAlarm', 'ThrottlesAlarm']) {
+      expect(types[`cdk-rust.${alarm}`].base).toBe('cdk-rust.FunctionAlarm');
+    }
+    const options = ['ErrorRate', 'Duration', 'Throttles', 'Http5xxRate', 'ResponseTime', 'UnhealthyHosts', 'Utilization'];
+    for (const alarm of options) {
+      expect(types[`cdk-rust.${alarm}AlarmOptions`].interfaces).toContain('cdk-rust.AlarmOptions');
+    }
   });
 
   test('errorRateAlarm is a boolean-or-options union there (so RustFunction refuses true)', () => {

@@ -4,6 +4,7 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { AlarmOptions } from './alarm-options';
 import { AlarmSubscriptionOptions } from './alarm-subscription-options';
 import { AlarmPropOrigin, invalidProp, propName, requireConcreteNumber } from './error-rate-alarm-options';
 import { ResolvedFunctionAlarm, resolveFunctionAlarm, resolveMinimum } from './function-alarm-options';
@@ -28,17 +29,7 @@ export const DURATION_DEFAULTS = { threshold: 80, period: Duration.minutes(5), e
  * cdk-monitoring-constructs' `maxLatencyPercentageOfTimeout`: above 80% of the timeout in each of 3 consecutive
  * 5-minute periods, so that one slow cold start or one slow downstream call does not page anyone.
  */
-export interface DurationAlarmOptions extends AlarmSubscriptionOptions {
-  /**
-   * Whether to create the duration alarm.
-   *
-   * On a RustFunction, `durationAlarm: { enabled: false }` creates no alarm, and the other options of the alarm are
-   * ignored. The standalone DurationAlarm construct refuses `false`: not creating it is how to have no alarm there.
-   *
-   * @default true
-   */
-  readonly enabled?: boolean;
-
+export interface DurationAlarmOptions extends AlarmOptions, AlarmSubscriptionOptions {
   /**
    * The p99 duration, in percent of the function's timeout, above which the alarm fires.
    *
@@ -50,35 +41,6 @@ export interface DurationAlarmOptions extends AlarmSubscriptionOptions {
   readonly threshold?: number;
 
   /**
-   * The length of one evaluation period: the window over which the p99 duration is taken.
-   *
-   * Must be a whole number of minutes (CloudWatch accepts 60-second multiples for Lambda's standard-resolution
-   * metrics). `period` times `evaluationPeriods` may not exceed one day when the period is shorter than an hour, or
-   * seven days otherwise.
-   *
-   * @default Duration.minutes(5)
-   */
-  readonly period?: Duration;
-
-  /**
-   * How many of the most recent periods the alarm looks at (the N of "M out of N").
-   *
-   * Must be a positive integer.
-   *
-   * @default 3
-   */
-  readonly evaluationPeriods?: number;
-
-  /**
-   * How many of the last `evaluationPeriods` periods must breach for the alarm to fire (the M of "M out of N").
-   *
-   * Must be an integer from 1 to `evaluationPeriods`.
-   *
-   * @default - the value of `evaluationPeriods` (every evaluated period must breach)
-   */
-  readonly datapointsToAlarm?: number;
-
-  /**
    * The fewest invocations a period needs for its p99 duration to count.
    *
    * A period with fewer invocations evaluates to 0 (not breaching): with few invocations the p99 is the slowest
@@ -87,25 +49,6 @@ export interface DurationAlarmOptions extends AlarmSubscriptionOptions {
    * @default 1
    */
   readonly minimumInvocations?: number;
-
-  /**
-   * The alarm's name.
-   *
-   * It must be unique in the account and region, at most 255 characters, without control characters.
-   *
-   * @default - `<stack name>-<function construct path>-Duration`, sanitized and shortened like the error-rate alarm's
-   */
-  readonly alarmName?: string;
-
-  /**
-   * The alarm's description, shown in the console and in notifications.
-   *
-   * At most 1024 characters.
-   *
-   * @default - a sentence naming the function, the threshold in milliseconds and in percent of the timeout, the
-   * evaluation window, and where to look
-   */
-  readonly alarmDescription?: string;
 }
 
 /** The duration alarm's options after defaults and validation; `threshold` is in percent of the timeout. */

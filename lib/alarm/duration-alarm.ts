@@ -16,8 +16,7 @@ import {
   resolveDurationAlarmOptions,
   resolveTimeout,
 } from './duration-alarm-options';
-import { AlarmPropOrigin } from './error-rate-alarm-options';
-import { FunctionAlarmKind, createFunctionAlarm, refuseDisabled } from './function-alarm';
+import { FunctionAlarm, FunctionAlarmKind } from './function-alarm';
 
 /** The duration alarm, for messages and its default name `<stack>-<function path>-Duration`. */
 const DURATION: FunctionAlarmKind = {
@@ -83,18 +82,12 @@ export interface DurationAlarmProps extends DurationAlarmOptions {
  *   emailSubscriptions: ['oncall@example.com'],
  * });
  */
-export class DurationAlarm extends Construct {
+export class DurationAlarm extends FunctionAlarm {
   /** The p99 duration, in percent of the timeout, above which an alarm fires unless `threshold` is set: 80. */
   public static readonly DEFAULT_THRESHOLD: number = DURATION_DEFAULTS.threshold;
 
   /** The evaluation period of an alarm that does not set `period`: five minutes. */
   public static readonly DEFAULT_PERIOD: Duration = DURATION_DEFAULTS.period;
-
-  /** The CloudWatch alarm. */
-  public readonly alarm: cloudwatch.Alarm;
-
-  /** The topic that receives the alarm's notifications: the one passed in, or the stack's shared AlarmTopic's. */
-  public readonly topic: sns.ITopic;
 
   /** The guarded p99 duration the alarm evaluates, in milliseconds; reusable in dashboards. */
   public readonly duration: cloudwatch.MathExpression;
@@ -111,24 +104,13 @@ export class DurationAlarm extends Construct {
   constructor(scope: Construct, id: string, props: DurationAlarmProps) {
     super(scope, id);
 
-    refuseDisabled(props.enabled, DURATION, this.node.path);
-    const origin: AlarmPropOrigin = { constructPath: this.node.path, optionPrefix: '', topicProp: 'topic' };
-    const options = resolveDurationAlarmOptions(props, props.topic, origin);
+    const { options, origin } = this._resolveOptions(DURATION, props, resolveDurationAlarmOptions);
     const fn = props.function;
     const timeout = resolveTimeout(props.timeout ?? timeoutOf(fn), fn.node.path, origin);
     this.thresholdMillis = durationThresholdMillis(timeout, options.threshold);
-
     this.duration = durationExpression(fn, options);
-    const created = createFunctionAlarm(this, DURATION, {
-      fn,
-      topic: props.topic,
-      options,
-      metric: this.duration,
-      threshold: this.thresholdMillis,
-      defaultDescription: durationDescription(fn, options, timeout, this.thresholdMillis),
-    });
-    this.alarm = created.alarm;
-    this.topic = created.topic;
+    const defaultDescription = durationDescription(fn, options, timeout, this.thresholdMillis);
+    this._createAlarm(DURATION, props, { options, metric: this.duration, threshold: this.thresholdMillis, defaultDescription });
   }
 }
 

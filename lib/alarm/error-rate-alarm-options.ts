@@ -6,6 +6,7 @@ import { Duration, Token } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { CdkRustError } from '../errors';
 import { AlarmEvaluation, MAX_ALARM_DESCRIPTION_LENGTH, MAX_ALARM_NAME_LENGTH } from './alarm-naming';
+import { AlarmOptions } from './alarm-options';
 import { AlarmSubscriptionOptions } from './alarm-subscription-options';
 import { validateEmail, validateHttpsUrl } from './topic-subscriptions';
 
@@ -27,18 +28,7 @@ export const DEFAULT_PERIOD = Duration.minutes(5);
  * (period 5 minutes, 1 of 1 datapoints), which is robust at low traffic. For the other reading, "above 5% in each
  * of 5 consecutive minutes", use `{ period: Duration.minutes(1), evaluationPeriods: 5 }`.
  */
-export interface ErrorRateAlarmOptions extends AlarmSubscriptionOptions {
-  /**
-   * Whether to create the error-rate alarm.
-   *
-   * On a RustFunction, `errorRateAlarm: { enabled: false }` creates no alarm and no topic, and the other options of
-   * the alarm are ignored (the same way as the alarms of a RustService). The standalone ErrorRateAlarm construct
-   * refuses `false`: not creating it is how to have no alarm there.
-   *
-   * @default true
-   */
-  readonly enabled?: boolean;
-
+export interface ErrorRateAlarmOptions extends AlarmOptions, AlarmSubscriptionOptions {
   /**
    * The error rate, in percent of invocations, above which the alarm fires.
    *
@@ -50,35 +40,6 @@ export interface ErrorRateAlarmOptions extends AlarmSubscriptionOptions {
   readonly threshold?: number;
 
   /**
-   * The length of one evaluation period: the window over which errors and invocations are summed.
-   *
-   * Must be a whole number of minutes (CloudWatch accepts 60-second multiples for Lambda's standard-resolution
-   * metrics). `period` times `evaluationPeriods` may not exceed one day when the period is shorter than an hour, or
-   * seven days otherwise.
-   *
-   * @default Duration.minutes(5)
-   */
-  readonly period?: Duration;
-
-  /**
-   * How many of the most recent periods the alarm looks at (the N of "M out of N").
-   *
-   * Must be a positive integer.
-   *
-   * @default 1
-   */
-  readonly evaluationPeriods?: number;
-
-  /**
-   * How many of the last `evaluationPeriods` periods must breach for the alarm to fire (the M of "M out of N").
-   *
-   * Must be an integer from 1 to `evaluationPeriods`.
-   *
-   * @default - the value of `evaluationPeriods` (every evaluated period must breach)
-   */
-  readonly datapointsToAlarm?: number;
-
-  /**
    * The fewest invocations a period needs for its error rate to count.
    *
    * A period with fewer invocations evaluates to 0% (not breaching), so that one failed request out of two at
@@ -87,26 +48,6 @@ export interface ErrorRateAlarmOptions extends AlarmSubscriptionOptions {
    * @default 1
    */
   readonly minimumInvocations?: number;
-
-  /**
-   * The alarm's name.
-   *
-   * It must be unique in the account and region, at most 255 characters, without control characters.
-   *
-   * @default - `<stack name>-<function construct path>-ErrorRate`, with every character other than letters, digits,
-   * `.`, `_` and `-` replaced by `-`, shortened to 255 characters with a hash suffix when longer
-   */
-  readonly alarmName?: string;
-
-  /**
-   * The alarm's description, shown in the console and in notifications.
-   *
-   * At most 1024 characters.
-   *
-   * @default - a sentence naming the function, the threshold and the evaluation window, e.g.
-   * "Error rate of MyStack/Api above 5% over 5 minutes"
-   */
-  readonly alarmDescription?: string;
 }
 
 /**

@@ -9,14 +9,13 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { defaultAlarmDescription } from './alarm-naming';
 import {
-  AlarmPropOrigin,
   DEFAULT_PERIOD,
   DEFAULT_THRESHOLD,
   ErrorRateAlarmOptions,
   ResolvedErrorRateAlarmOptions,
   resolveErrorRateAlarmOptions,
 } from './error-rate-alarm-options';
-import { FunctionAlarmKind, createFunctionAlarm, refuseDisabled } from './function-alarm';
+import { FunctionAlarm, FunctionAlarmKind } from './function-alarm';
 
 /** The error-rate alarm, for messages and its default name `<stack>-<function path>-ErrorRate`. */
 const ERROR_RATE: FunctionAlarmKind = {
@@ -67,18 +66,12 @@ export interface ErrorRateAlarmProps extends ErrorRateAlarmOptions {
  *   emailSubscriptions: ['oncall@example.com'],
  * });
  */
-export class ErrorRateAlarm extends Construct {
+export class ErrorRateAlarm extends FunctionAlarm {
   /** The error rate, in percent of invocations, above which an alarm fires unless `threshold` is set: 5. */
   public static readonly DEFAULT_THRESHOLD: number = DEFAULT_THRESHOLD;
 
   /** The evaluation period of an alarm that does not set `period`: five minutes. */
   public static readonly DEFAULT_PERIOD: Duration = DEFAULT_PERIOD;
-
-  /** The CloudWatch alarm. */
-  public readonly alarm: cloudwatch.Alarm;
-
-  /** The topic that receives the alarm's notifications: the one passed in, or the stack's shared AlarmTopic's. */
-  public readonly topic: sns.ITopic;
 
   /** The error-rate expression the alarm evaluates, in percent; reusable in dashboards. */
   public readonly errorRate: cloudwatch.MathExpression;
@@ -91,21 +84,10 @@ export class ErrorRateAlarm extends Construct {
   constructor(scope: Construct, id: string, props: ErrorRateAlarmProps) {
     super(scope, id);
 
-    refuseDisabled(props.enabled, ERROR_RATE, this.node.path);
-    const origin: AlarmPropOrigin = { constructPath: this.node.path, optionPrefix: '', topicProp: 'topic' };
-    const options = resolveErrorRateAlarmOptions(props, props.topic, origin);
-    const fn = props.function;
-
-    this.errorRate = errorRateExpression(fn, options);
-    const created = createFunctionAlarm(this, ERROR_RATE, {
-      fn,
-      topic: props.topic,
-      options,
-      metric: this.errorRate,
-      defaultDescription: defaultAlarmDescription(fn, options),
-    });
-    this.alarm = created.alarm;
-    this.topic = created.topic;
+    const { options } = this._resolveOptions(ERROR_RATE, props, resolveErrorRateAlarmOptions);
+    this.errorRate = errorRateExpression(props.function, options);
+    const defaultDescription = defaultAlarmDescription(props.function, options);
+    this._createAlarm(ERROR_RATE, props, { options, metric: this.errorRate, defaultDescription });
   }
 }
 

@@ -5,18 +5,10 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { AlarmOptions } from './alarm-options';
 import { AlarmSubscriptionOptions } from './alarm-subscription-options';
 import { AlarmPropOrigin, requirePositiveInteger, resolveLambdaPeriod, resolveSubscriptions } from './error-rate-alarm-options';
 import { ResolvedServiceAlarm, resolveEvaluation, resolveNaming } from './resolved-service-alarm';
-
-/** The options every alarm on a function has besides its threshold and its low-traffic guard. */
-export interface FunctionAlarmCommonOptions extends AlarmSubscriptionOptions {
-  readonly period?: Duration;
-  readonly evaluationPeriods?: number;
-  readonly datapointsToAlarm?: number;
-  readonly alarmName?: string;
-  readonly alarmDescription?: string;
-}
 
 /** One alarm's options after defaults and validation: its threshold as the user gave it, in the option's unit. */
 export interface ResolvedFunctionAlarm extends ResolvedServiceAlarm {
@@ -29,7 +21,7 @@ export interface ResolvedFunctionAlarm extends ResolvedServiceAlarm {
  * the description and the subscriptions of an alarm whose `threshold` the caller has already checked.
  */
 export function resolveFunctionAlarm(
-  options: FunctionAlarmCommonOptions,
+  options: AlarmOptions & AlarmSubscriptionOptions,
   threshold: number,
   defaults: { readonly period: Duration; readonly evaluationPeriods: number },
   topic: sns.ITopic | undefined,

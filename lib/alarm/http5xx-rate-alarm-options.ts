@@ -3,6 +3,7 @@
  * resolution into checked values.
  */
 import { Duration } from 'aws-cdk-lib';
+import { AlarmOptions } from './alarm-options';
 import { AlarmPropOrigin, propName, requirePositiveInteger } from './error-rate-alarm-options';
 import { ResolvedServiceAlarm, resolveEvaluation, resolveNaming, resolvePercent } from './resolved-service-alarm';
 
@@ -26,16 +27,7 @@ export const HTTP_5XX_RATE_DEFAULTS = { threshold: 5, period: Duration.minutes(5
  * rejects before choosing a target (a 503 because no task is registered) are not in `RequestCount`: in a period
  * with only such requests the rate is 0%, and the unhealthy-hosts alarm is the one that sees the failing tasks.
  */
-export interface Http5xxRateAlarmOptions {
-  /**
-   * Whether to create the 5xx-rate alarm.
-   *
-   * When false, no alarm is created and the other options of this alarm are ignored.
-   *
-   * @default true
-   */
-  readonly enabled?: boolean;
-
+export interface Http5xxRateAlarmOptions extends AlarmOptions {
   /**
    * The 5xx rate, in percent of the target group's requests, above which the alarm fires.
    *
@@ -47,34 +39,6 @@ export interface Http5xxRateAlarmOptions {
   readonly threshold?: number;
 
   /**
-   * The length of one evaluation period: the window over which 5xx responses and requests are summed.
-   *
-   * Must be a whole number of minutes (CloudWatch publishes load balancer metrics per minute). `period` times
-   * `evaluationPeriods` may not exceed one day when the period is shorter than an hour, or seven days otherwise.
-   *
-   * @default Duration.minutes(5)
-   */
-  readonly period?: Duration;
-
-  /**
-   * How many of the most recent periods the alarm looks at (the N of "M out of N").
-   *
-   * Must be a positive integer.
-   *
-   * @default 1
-   */
-  readonly evaluationPeriods?: number;
-
-  /**
-   * How many of the last `evaluationPeriods` periods must breach for the alarm to fire (the M of "M out of N").
-   *
-   * Must be an integer from 1 to `evaluationPeriods`.
-   *
-   * @default - the value of `evaluationPeriods` (every evaluated period must breach)
-   */
-  readonly datapointsToAlarm?: number;
-
-  /**
    * The fewest requests a period needs for its 5xx rate to count.
    *
    * A period with fewer requests evaluates to 0% (not breaching), so that one failed request out of two at night
@@ -83,26 +47,6 @@ export interface Http5xxRateAlarmOptions {
    * @default 1
    */
   readonly minimumRequests?: number;
-
-  /**
-   * The alarm's name.
-   *
-   * It must be unique in the account and region, at most 255 characters, without control characters.
-   *
-   * @default - `<stack name>-<ServiceAlarms construct path>-Http5xxRate`, with every character other than letters,
-   * digits, `.`, `_` and `-` replaced by `-`, shortened to 255 characters with a hash suffix when longer
-   */
-  readonly alarmName?: string;
-
-  /**
-   * The alarm's description, shown in the console and in notifications.
-   *
-   * At most 1024 characters.
-   *
-   * @default - a sentence naming the service, the threshold and the evaluation window, what the rate counts and
-   * where to look
-   */
-  readonly alarmDescription?: string;
 }
 
 /** The 5xx-rate alarm's options after defaults and validation. */

@@ -1,8 +1,10 @@
 /**
  * The public alarm API. Everything else under lib/alarm/ is internal to cdk-rust.
  */
+export type { AlarmOptions } from './alarm-options';
 export { AlarmTopic } from './alarm-topic';
 export type { AlarmTopicProps } from './alarm-topic';
+export { FunctionAlarm } from './function-alarm';
 export { ErrorRateAlarm } from './error-rate-alarm';
 export type { ErrorRateAlarmProps } from './error-rate-alarm';
 export type { ErrorRateAlarmOptions } from './error-rate-alarm-options';

@@ -4,6 +4,7 @@
  * description, with errors that name each prop as the user wrote it (`http5xxRate.threshold`).
  */
 import { Duration } from 'aws-cdk-lib';
+import { AlarmOptions } from './alarm-options';
 import {
   AlarmPropOrigin,
   checkEvaluationRange,
@@ -42,7 +43,7 @@ export function resolvePercent(threshold: number, origin: AlarmPropOrigin, fix: 
  * `checkPeriod` checks the period (by default as load balancer and ECS metrics need; Lambda alarms pass their own).
  */
 export function resolveEvaluation(
-  options: { readonly period?: Duration; readonly evaluationPeriods?: number; readonly datapointsToAlarm?: number },
+  options: Pick<AlarmOptions, 'period' | 'evaluationPeriods' | 'datapointsToAlarm'>,
   defaults: { readonly period: Duration; readonly evaluationPeriods: number },
   defaultDatapoints: (evaluationPeriods: number) => number,
   origin: AlarmPropOrigin,
@@ -83,7 +84,7 @@ function resolvePeriod(period: Duration, origin: AlarmPropOrigin): Duration {
 
 /** The alarm's name and description as given, checked. */
 export function resolveNaming(
-  options: { readonly alarmName?: string; readonly alarmDescription?: string },
+  options: Pick<AlarmOptions, 'alarmName' | 'alarmDescription'>,
   origin: AlarmPropOrigin,
 ): Pick<ResolvedServiceAlarm, 'alarmName' | 'alarmDescription'> {
   if (options.alarmName !== undefined) {

@@ -3,6 +3,7 @@
  * and their resolution into checked values.
  */
 import { Duration } from 'aws-cdk-lib';
+import { AlarmOptions } from './alarm-options';
 import { AlarmPropOrigin, invalidProp, propName, requireConcreteNumber } from './error-rate-alarm-options';
 import { resolveMinimum } from './function-alarm-options';
 import { ResolvedServiceAlarm, resolveEvaluation, resolveNaming } from './resolved-service-alarm';
@@ -24,16 +25,7 @@ export const RESPONSE_TIME_DEFAULTS = { threshold: 1, period: Duration.minutes(5
  * the warm-up of a new task or one slow burst. Raise `threshold` for endpoints that are slow by design (uploads,
  * reports, long polling).
  */
-export interface ResponseTimeAlarmOptions {
-  /**
-   * Whether to create the response-time alarm.
-   *
-   * When false, no alarm is created and the other options of this alarm are ignored.
-   *
-   * @default true
-   */
-  readonly enabled?: boolean;
-
+export interface ResponseTimeAlarmOptions extends AlarmOptions {
   /**
    * The p99 response time, in seconds, above which the alarm fires.
    *
@@ -44,34 +36,6 @@ export interface ResponseTimeAlarmOptions {
   readonly threshold?: number;
 
   /**
-   * The length of one evaluation period: the window over which the p99 response time is taken.
-   *
-   * Must be a whole number of minutes (CloudWatch publishes load balancer metrics per minute). `period` times
-   * `evaluationPeriods` may not exceed one day when the period is shorter than an hour, or seven days otherwise.
-   *
-   * @default Duration.minutes(5)
-   */
-  readonly period?: Duration;
-
-  /**
-   * How many of the most recent periods the alarm looks at (the N of "M out of N").
-   *
-   * Must be a positive integer.
-   *
-   * @default 3
-   */
-  readonly evaluationPeriods?: number;
-
-  /**
-   * How many of the last `evaluationPeriods` periods must breach for the alarm to fire (the M of "M out of N").
-   *
-   * Must be an integer from 1 to `evaluationPeriods`.
-   *
-   * @default - the value of `evaluationPeriods` (every evaluated period must breach)
-   */
-  readonly datapointsToAlarm?: number;
-
-  /**
    * The fewest requests a period needs for its p99 response time to count.
    *
    * A period with fewer requests evaluates to 0 (not breaching): with few requests the p99 is the slowest one.
@@ -80,25 +44,6 @@ export interface ResponseTimeAlarmOptions {
    * @default 1
    */
   readonly minimumRequests?: number;
-
-  /**
-   * The alarm's name.
-   *
-   * It must be unique in the account and region, at most 255 characters, without control characters.
-   *
-   * @default - `<stack name>-<ServiceAlarms construct path>-ResponseTime`, sanitized and shortened like the
-   * 5xx-rate alarm's
-   */
-  readonly alarmName?: string;
-
-  /**
-   * The alarm's description, shown in the console and in notifications.
-   *
-   * At most 1024 characters.
-   *
-   * @default - a sentence naming the service, the threshold and the evaluation window, and where to look
-   */
-  readonly alarmDescription?: string;
 }
 
 /** The response-time alarm's options after defaults and validation; `threshold` is in seconds. */

@@ -5,6 +5,7 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { AlarmOptions } from './alarm-options';
 import { AlarmSubscriptionOptions } from './alarm-subscription-options';
 import { AlarmPropOrigin, propName } from './error-rate-alarm-options';
 import { ResolvedFunctionAlarm, resolveFunctionAlarm, resolveMinimum } from './function-alarm-options';
@@ -28,17 +29,7 @@ export const THROTTLES_DEFAULTS = { threshold: 1, period: Duration.minutes(5), e
  * request throttled while Lambda scales up, which client retries absorb; AWS's recommended alarm (any throttle in 5
  * consecutive minutes) is `{ threshold: 0, period: Duration.minutes(1), evaluationPeriods: 5 }`.
  */
-export interface ThrottlesAlarmOptions extends AlarmSubscriptionOptions {
-  /**
-   * Whether to create the throttles alarm.
-   *
-   * On a RustFunction, `throttlesAlarm: { enabled: false }` creates no alarm, and the other options of the alarm are
-   * ignored. The standalone ThrottlesAlarm construct refuses `false`: not creating it is how to have no alarm there.
-   *
-   * @default true
-   */
-  readonly enabled?: boolean;
-
+export interface ThrottlesAlarmOptions extends AlarmOptions, AlarmSubscriptionOptions {
   /**
    * The throttle rate, in percent of the requests (invocations plus throttled requests), above which the alarm fires.
    *
@@ -50,35 +41,6 @@ export interface ThrottlesAlarmOptions extends AlarmSubscriptionOptions {
   readonly threshold?: number;
 
   /**
-   * The length of one evaluation period: the window over which throttles and requests are summed.
-   *
-   * Must be a whole number of minutes (CloudWatch accepts 60-second multiples for Lambda's standard-resolution
-   * metrics). `period` times `evaluationPeriods` may not exceed one day when the period is shorter than an hour, or
-   * seven days otherwise.
-   *
-   * @default Duration.minutes(5)
-   */
-  readonly period?: Duration;
-
-  /**
-   * How many of the most recent periods the alarm looks at (the N of "M out of N").
-   *
-   * Must be a positive integer.
-   *
-   * @default 1
-   */
-  readonly evaluationPeriods?: number;
-
-  /**
-   * How many of the last `evaluationPeriods` periods must breach for the alarm to fire (the M of "M out of N").
-   *
-   * Must be an integer from 1 to `evaluationPeriods`.
-   *
-   * @default - the value of `evaluationPeriods` (every evaluated period must breach)
-   */
-  readonly datapointsToAlarm?: number;
-
-  /**
    * The fewest requests (invocations plus throttled requests) a period needs for its throttle rate to count.
    *
    * A period with fewer requests evaluates to 0% (not breaching). Must be a positive integer; 1 counts every period
@@ -87,24 +49,6 @@ export interface ThrottlesAlarmOptions extends AlarmSubscriptionOptions {
    * @default 1
    */
   readonly minimumRequests?: number;
-
-  /**
-   * The alarm's name.
-   *
-   * It must be unique in the account and region, at most 255 characters, without control characters.
-   *
-   * @default - `<stack name>-<function construct path>-Throttles`, sanitized and shortened like the error-rate alarm's
-   */
-  readonly alarmName?: string;
-
-  /**
-   * The alarm's description, shown in the console and in notifications.
-   *
-   * At most 1024 characters.
-   *
-   * @default - a sentence naming the function, the threshold and the evaluation window, and where to look
-   */
-  readonly alarmDescription?: string;
 }
 
 /** The throttles alarm's options after defaults and validation. */

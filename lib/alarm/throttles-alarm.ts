@@ -8,8 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { evaluationWindow, fitDescription } from './alarm-naming';
-import { AlarmPropOrigin } from './error-rate-alarm-options';
-import { FunctionAlarmKind, createFunctionAlarm, refuseDisabled } from './function-alarm';
+import { FunctionAlarm, FunctionAlarmKind } from './function-alarm';
 import {
   ResolvedThrottlesAlarmOptions,
   THROTTLES_DEFAULTS,
@@ -63,18 +62,12 @@ export interface ThrottlesAlarmProps extends ThrottlesAlarmOptions {
  *   emailSubscriptions: ['oncall@example.com'],
  * });
  */
-export class ThrottlesAlarm extends Construct {
+export class ThrottlesAlarm extends FunctionAlarm {
   /** The throttle rate, in percent of requests, above which an alarm fires unless `threshold` is set: 1. */
   public static readonly DEFAULT_THRESHOLD: number = THROTTLES_DEFAULTS.threshold;
 
   /** The evaluation period of an alarm that does not set `period`: five minutes. */
   public static readonly DEFAULT_PERIOD: Duration = THROTTLES_DEFAULTS.period;
-
-  /** The CloudWatch alarm. */
-  public readonly alarm: cloudwatch.Alarm;
-
-  /** The topic that receives the alarm's notifications: the one passed in, or the stack's shared AlarmTopic's. */
-  public readonly topic: sns.ITopic;
 
   /** The throttle-rate expression the alarm evaluates, in percent; reusable in dashboards. */
   public readonly throttleRate: cloudwatch.MathExpression;
@@ -87,21 +80,10 @@ export class ThrottlesAlarm extends Construct {
   constructor(scope: Construct, id: string, props: ThrottlesAlarmProps) {
     super(scope, id);
 
-    refuseDisabled(props.enabled, THROTTLES, this.node.path);
-    const origin: AlarmPropOrigin = { constructPath: this.node.path, optionPrefix: '', topicProp: 'topic' };
-    const options = resolveThrottlesAlarmOptions(props, props.topic, origin);
-    const fn = props.function;
-
-    this.throttleRate = throttleRateExpression(fn, options);
-    const created = createFunctionAlarm(this, THROTTLES, {
-      fn,
-      topic: props.topic,
-      options,
-      metric: this.throttleRate,
-      defaultDescription: throttlesDescription(fn, options),
-    });
-    this.alarm = created.alarm;
-    this.topic = created.topic;
+    const { options } = this._resolveOptions(THROTTLES, props, resolveThrottlesAlarmOptions);
+    this.throttleRate = throttleRateExpression(props.function, options);
+    const defaultDescription = throttlesDescription(props.function, options);
+    this._createAlarm(THROTTLES, props, { options, metric: this.throttleRate, defaultDescription });
   }
 }
 

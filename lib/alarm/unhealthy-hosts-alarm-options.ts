@@ -3,6 +3,7 @@
  * defaults, and their resolution into checked values.
  */
 import { Duration } from 'aws-cdk-lib';
+import { AlarmOptions } from './alarm-options';
 import { AlarmPropOrigin, propName, requirePositiveInteger } from './error-rate-alarm-options';
 import { ResolvedServiceAlarm, resolveEvaluation, resolveNaming } from './resolved-service-alarm';
 
@@ -21,16 +22,7 @@ export const UNHEALTHY_HOSTS_DEFAULTS = { threshold: 1, period: Duration.minutes
  * check fails), but not on one task that ECS replaces after it went unhealthy once: ECS deregisters such a task
  * within a minute or two, and a draining target does not count as unhealthy.
  */
-export interface UnhealthyHostsAlarmOptions {
-  /**
-   * Whether to create the unhealthy-hosts alarm.
-   *
-   * When false, no alarm is created and the other options of this alarm are ignored.
-   *
-   * @default true
-   */
-  readonly enabled?: boolean;
-
+export interface UnhealthyHostsAlarmOptions extends AlarmOptions {
   /**
    * The number of unhealthy targets at which the alarm fires.
    *
@@ -39,54 +31,6 @@ export interface UnhealthyHostsAlarmOptions {
    * @default 1
    */
   readonly threshold?: number;
-
-  /**
-   * The length of one evaluation period, over which the maximum of `UnHealthyHostCount` is taken.
-   *
-   * Must be a whole number of minutes (CloudWatch publishes load balancer metrics per minute). `period` times
-   * `evaluationPeriods` may not exceed one day when the period is shorter than an hour, or seven days otherwise.
-   *
-   * @default Duration.minutes(1)
-   */
-  readonly period?: Duration;
-
-  /**
-   * How many of the most recent periods the alarm looks at (the N of "M out of N").
-   *
-   * Must be a positive integer.
-   *
-   * @default 10
-   */
-  readonly evaluationPeriods?: number;
-
-  /**
-   * How many of the last `evaluationPeriods` periods must breach for the alarm to fire (the M of "M out of N").
-   *
-   * Must be an integer from 1 to `evaluationPeriods`.
-   *
-   * @default - 3, or `evaluationPeriods` when that is smaller
-   */
-  readonly datapointsToAlarm?: number;
-
-  /**
-   * The alarm's name.
-   *
-   * It must be unique in the account and region, at most 255 characters, without control characters.
-   *
-   * @default - `<stack name>-<ServiceAlarms construct path>-UnhealthyHosts`, sanitized and shortened like the
-   * 5xx-rate alarm's
-   */
-  readonly alarmName?: string;
-
-  /**
-   * The alarm's description, shown in the console and in notifications.
-   *
-   * At most 1024 characters.
-   *
-   * @default - a sentence naming the target group, the service, the threshold and the evaluation window, and where
-   * to look
-   */
-  readonly alarmDescription?: string;
 }
 
 /** Applies the defaults to `options` and checks every value; `origin` names the props as the user wrote them. */

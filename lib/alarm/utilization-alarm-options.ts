@@ -3,6 +3,7 @@
  * and their resolution into checked values.
  */
 import { Duration } from 'aws-cdk-lib';
+import { AlarmOptions } from './alarm-options';
 import { AlarmPropOrigin, propName } from './error-rate-alarm-options';
 import { ResolvedServiceAlarm, resolveEvaluation, resolveNaming, resolvePercent } from './resolved-service-alarm';
 
@@ -20,16 +21,7 @@ export const UTILIZATION_DEFAULTS = { threshold: 80, period: Duration.minutes(5)
  * The defaults (above 80% on average in each of 3 consecutive periods of 5 minutes) fire on 15 minutes of sustained
  * pressure, which auto scaling has not relieved, and not on the short spikes of a deployment or a burst of traffic.
  */
-export interface UtilizationAlarmOptions {
-  /**
-   * Whether to create the alarm.
-   *
-   * When false, no alarm is created and the other options of this alarm are ignored.
-   *
-   * @default true
-   */
-  readonly enabled?: boolean;
-
+export interface UtilizationAlarmOptions extends AlarmOptions {
   /**
    * The utilization, in percent of what the task definition reserves, above which the alarm fires.
    *
@@ -38,53 +30,6 @@ export interface UtilizationAlarmOptions {
    * @default 80
    */
   readonly threshold?: number;
-
-  /**
-   * The length of one evaluation period, over which the utilization is averaged.
-   *
-   * Must be a whole number of minutes (CloudWatch publishes ECS service metrics per minute). `period` times
-   * `evaluationPeriods` may not exceed one day when the period is shorter than an hour, or seven days otherwise.
-   *
-   * @default Duration.minutes(5)
-   */
-  readonly period?: Duration;
-
-  /**
-   * How many of the most recent periods the alarm looks at (the N of "M out of N").
-   *
-   * Must be a positive integer.
-   *
-   * @default 3
-   */
-  readonly evaluationPeriods?: number;
-
-  /**
-   * How many of the last `evaluationPeriods` periods must breach for the alarm to fire (the M of "M out of N").
-   *
-   * Must be an integer from 1 to `evaluationPeriods`.
-   *
-   * @default - the value of `evaluationPeriods` (every evaluated period must breach)
-   */
-  readonly datapointsToAlarm?: number;
-
-  /**
-   * The alarm's name.
-   *
-   * It must be unique in the account and region, at most 255 characters, without control characters.
-   *
-   * @default - `<stack name>-<ServiceAlarms construct path>-CpuUtilization` (or `-MemoryUtilization`), sanitized and
-   * shortened like the 5xx-rate alarm's
-   */
-  readonly alarmName?: string;
-
-  /**
-   * The alarm's description, shown in the console and in notifications.
-   *
-   * At most 1024 characters.
-   *
-   * @default - a sentence naming the service, the threshold and the evaluation window, and where to look
-   */
-  readonly alarmDescription?: string;
 }
 
 /** Applies the defaults to `options` and checks every value; `origin` names the props as the user wrote them. */

@@ -6,9 +6,10 @@ import { App, Duration, Lazy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { ENV, importedFunctionStack, onlyResource } from './fixtures';
+import { ENV, expectActionsOnTheOnlyTopic, importedFunctionMetric, importedFunctionStack, nagFindingsOf, onlyResource } from './fixtures';
+import { DURATION_ALARM, describeFunctionAlarmRefusals } from './function-alarm-refusals';
 import { AlarmTopic, DurationAlarm, DurationAlarmProps } from '../../lib/alarm';
-import { expectCdkRustError, nagFindingsFor } from '../support';
+import { expectCdkRustError } from '../support';
 
 /** A DurationAlarm `OrdersDuration` on the imported function (timeout 30 s unless `props` say otherwise). */
 function synth(props: Partial<DurationAlarmProps> = {}): { template: Template; stack: Stack; alarm: DurationAlarm } {
@@ -32,19 +33,10 @@ function functionStack(timeout?: Duration): { stack: Stack; fn: lambda.Function 
 describe('DurationAlarm: alarms on the p99 duration of the function, in percent of its timeout', () => {
   test("it evaluates IF(invocations >= 1, duration, 0) over the function's Duration (p99) and Invocations (Sum)", () => {
     const { properties } = onlyResource(synth().template, 'AWS::CloudWatch::Alarm');
-    const dimension = [{ Name: 'FunctionName', Value: 'orders' }];
     expect(properties.Metrics).toEqual([
       { Id: expect.any(String), Expression: 'IF(invocations >= 1, duration, 0)', Label: 'p99 duration (ms)', ReturnData: true },
-      {
-        Id: 'duration',
-        ReturnData: false,
-        MetricStat: { Metric: { Namespace: 'AWS/Lambda', MetricName: 'Duration', Dimensions: dimension }, Period: 300, Stat: 'p99' },
-      },
-      {
-        Id: 'invocations',
-        ReturnData: false,
-        MetricStat: { Metric: { Namespace: 'AWS/Lambda', MetricName: 'Invocations', Dimensions: dimension }, Period: 300, Stat: 'Sum' },
-      },
+      importedFunctionMetric('duration', 'Duration', 'p99'),
+      importedFunctionMetric('invocations', 'Invocations', 'Sum'),
     ]);
   });
 
@@ -65,11 +57,7 @@ describe('DurationAlarm: alarms on the p99 duration of the function, in percent 
 
   test('its ALARM and OK actions both go to the topic, and nothing else', () => {
     const { template, stack, alarm } = synth();
-    const topic = onlyResource(template, 'AWS::SNS::Topic');
-    const { properties } = onlyResource(template, 'AWS::CloudWatch::Alarm');
-    expect(properties.AlarmActions).toEqual([{ Ref: topic.logicalId }]);
-    expect(properties.OKActions).toEqual([{ Ref: topic.logicalId }]);
-    expect(properties.InsufficientDataActions).toBeUndefined();
+    expectActionsOnTheOnlyTopic(template);
     expect(alarm.topic).toBe(AlarmTopic.of(stack).topic);
   });
 
@@ -162,48 +150,10 @@ describe('DurationAlarm: takes the timeout from the function, or from timeout wh
   });
 });
 
-describe('DurationAlarmOptions: every invalid value is refused with the alarm path, the prop and a fix', () => {
-  test.each([
-    [{ threshold: 0 }, 'threshold must be a percentage of the timeout above 0 and at most 100, got 0.', 'threshold: 80 for 80% (not 0.8)'],
-    [{ threshold: 101 }, 'threshold must be a percentage of the timeout above 0 and at most 100, got 101.', 'threshold: 80'],
-    [{ threshold: NaN }, 'threshold must be a concrete number, got NaN.', 'Pass a literal number for threshold'],
-    [{ period: Duration.seconds(90) }, 'period must be a whole number of minutes (at least 1), got 1 minute 30 seconds.', 'Lambda metrics'],
-    [{ evaluationPeriods: 0 }, 'evaluationPeriods must be a positive integer, got 0.', 'e.g. evaluationPeriods: 3.'],
-    [{ datapointsToAlarm: 4 }, 'datapointsToAlarm must be an integer from 1 to evaluationPeriods (3), got 4.', 'Lower datapointsToAlarm'],
-    [
-      { evaluationPeriods: 289 },
-      'period (5 minutes) times evaluationPeriods (289) is longer than CloudWatch allows',
-      'Lower evaluationPeriods',
-    ],
-    [{ minimumInvocations: 0 }, 'minimumInvocations must be a positive integer, got 0.', 'few invocations'],
-    [{ alarmName: '' }, 'alarmName must be 1 to 255 characters without control characters, got "".', 'leave alarmName out'],
-    [{ alarmDescription: 'x'.repeat(1025) }, 'alarmDescription must be at most 1024 characters, got 1025.', 'Shorten'],
-    [{ emailSubscriptions: ['not an address'] }, 'emailSubscriptions[0]', 'oncall@example.com'],
-    [{ httpsSubscriptions: ['http://hooks.example.com'] }, 'httpsSubscriptions[0]', 'https://'],
-  ])('%j is refused', (props, problem, fix) => {
-    expectCdkRustError(() => synth(props as Partial<DurationAlarmProps>), 'INVALID_PROP', `AlarmStack/OrdersDuration: ${problem}`, fix);
-  });
+describeFunctionAlarmRefusals(DURATION_ALARM);
 
-  test('enabled: false is refused: the construct is the alarm itself', () => {
-    expectCdkRustError(
-      () => synth({ enabled: false }),
-      'INVALID_PROP',
-      'AlarmStack/OrdersDuration: enabled is false, but a DurationAlarm is the alarm itself: there would be nothing to create.',
-      'Fix: To have no duration alarm, do not create the DurationAlarm (on a RustFunction: durationAlarm: { enabled: false })',
-    );
-  });
-
-  test('subscriptions on a FIFO topic are refused, naming topic', () => {
-    const { stack, fn } = importedFunctionStack();
-    const topic = new sns.Topic(stack, 'Fifo', { fifo: true, topicName: 'alarms.fifo' });
-    expectCdkRustError(
-      () => new DurationAlarm(stack, 'D', { function: fn, timeout: Duration.seconds(30), topic, emailSubscriptions: ['a@example.com'] }),
-      'INVALID_PROP',
-      'topic AlarmStack/Fifo is a FIFO topic',
-    );
-  });
-
-  test('the edges are accepted: 100% of the timeout, one day of 1-minute periods', () => {
+describe('DurationAlarmOptions: the edges of every range are accepted', () => {
+  test('100% of the timeout, and one day of 1-minute periods, are accepted', () => {
     expect(() => synth({ threshold: 100 })).not.toThrow();
     expect(() => synth({ period: Duration.minutes(1), evaluationPeriods: 1440 })).not.toThrow();
   });
@@ -211,8 +161,7 @@ describe('DurationAlarmOptions: every invalid value is refused with the alarm pa
 
 describe('DurationAlarm: leaves no cdk-nag finding (AwsSolutions + Serverless) unacknowledged', () => {
   test('an imported function with an email-subscribed alarm has no unacknowledged finding', () => {
-    const findings = nagFindingsFor((app) => {
-      const { stack, fn } = importedFunctionStack(app);
+    const findings = nagFindingsOf((stack, fn) => {
       new DurationAlarm(stack, 'D', { function: fn, timeout: Duration.seconds(30), emailSubscriptions: ['oncall@example.com'] });
     });
     expect(findings).toEqual([]);

@@ -4,10 +4,11 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { ENV, FUNCTION_ARN, importedFunctionStack, onlyResource, synth } from './fixtures';
+import { ENV, FUNCTION_ARN, expectActionsOnTheOnlyTopic, importedFunctionStack, nagFindingsOf, onlyResource, synth } from './fixtures';
+import { ERROR_RATE_ALARM, testDisabledIsRefused } from './function-alarm-refusals';
 import { AlarmTopic, ErrorRateAlarm } from '../../lib/alarm';
 import { CdkRustError } from '../../lib/errors';
-import { NagFinding, expectCdkRustError, nagFindingsFor, thrownBy } from '../support';
+import { expectCdkRustError, thrownBy } from '../support';
 
 /** Non-default alarm options, shared by the snapshot and the assertions on them. */
 const CUSTOM_OPTIONS = {
@@ -96,12 +97,7 @@ describe('ErrorRateAlarm: alarms on the error rate of the function, in percent o
   });
 
   test('its ALARM and OK actions both go to the topic, and nothing else', () => {
-    const { template } = synth();
-    const topic = onlyResource(template, 'AWS::SNS::Topic');
-    const { properties } = onlyResource(template, 'AWS::CloudWatch::Alarm');
-    expect(properties.AlarmActions).toEqual([{ Ref: topic.logicalId }]);
-    expect(properties.OKActions).toEqual([{ Ref: topic.logicalId }]);
-    expect(properties.InsufficientDataActions).toBeUndefined();
+    expectActionsOnTheOnlyTopic(synth().template);
   });
 
   test('custom options reach the alarm', () => {
@@ -183,14 +179,7 @@ describe('ErrorRateAlarm: watches only functions of its own account and region',
 });
 
 describe('ErrorRateAlarm: is the alarm itself, so enabled: false is refused rather than ignored', () => {
-  test('enabled: false is refused with INVALID_PROP naming enabled, saying not to create the construct', () => {
-    expectCdkRustError(
-      () => synth({ enabled: false }),
-      'INVALID_PROP',
-      'AlarmStack/OrdersErrorRate: enabled is false, but an ErrorRateAlarm is the alarm itself: there would be nothing to create.',
-      'Fix: To have no error-rate alarm, do not create the ErrorRateAlarm (on a RustFunction: errorRateAlarm: { enabled: false })',
-    );
-  });
+  testDisabledIsRefused(ERROR_RATE_ALARM);
 
   test('enabled: true is the default: the alarm is created', () => {
     const { template } = synth({ enabled: true });
@@ -225,11 +214,3 @@ describe('ErrorRateAlarm: leaves no cdk-nag finding (AwsSolutions + Serverless) 
     ]);
   });
 });
-
-/** Synthesize an app with the AwsSolutions and Serverless packs and list the violations of its validation report. */
-function nagFindingsOf(build: (stack: Stack, fn: lambda.IFunction) => void): NagFinding[] {
-  return nagFindingsFor((app) => {
-    const { stack, fn } = importedFunctionStack(app);
-    build(stack, fn);
-  });
-}

@@ -3,6 +3,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ErrorRateAlarm, ErrorRateAlarmProps } from '../../lib/alarm';
+import { NagFinding, nagFindingsFor } from '../support';
 
 export const ENV = { account: '123456789012', region: 'us-east-1' };
 export const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:orders';
@@ -31,4 +32,30 @@ export function onlyResource(template: Template, type: string): { logicalId: str
   const ids = Object.keys(resources);
   expect(ids).toHaveLength(1);
   return { logicalId: ids[0], properties: resources[ids[0]].Properties };
+}
+
+/**
+ * The metric-math input `id` of an alarm on the imported function: its metric `metricName` with statistic `stat`
+ * per 5 minutes, unless `period` (in seconds) says otherwise.
+ */
+export function importedFunctionMetric(id: string, metricName: string, stat: string, period = 300): Record<string, unknown> {
+  const metric = { Namespace: 'AWS/Lambda', MetricName: metricName, Dimensions: [{ Name: 'FunctionName', Value: 'orders' }] };
+  return { Id: id, ReturnData: false, MetricStat: { Metric: metric, Period: period, Stat: stat } };
+}
+
+/** Expects the only alarm of `template` to notify its only topic on ALARM and OK, and on nothing else. */
+export function expectActionsOnTheOnlyTopic(template: Template): void {
+  const topic = onlyResource(template, 'AWS::SNS::Topic');
+  const { properties } = onlyResource(template, 'AWS::CloudWatch::Alarm');
+  expect(properties.AlarmActions).toEqual([{ Ref: topic.logicalId }]);
+  expect(properties.OKActions).toEqual([{ Ref: topic.logicalId }]);
+  expect(properties.InsufficientDataActions).toBeUndefined();
+}
+
+/** The cdk-nag findings (AwsSolutions and Serverless) not acknowledged in the stack of the imported function, after `build`. */
+export function nagFindingsOf(build: (stack: Stack, fn: lambda.IFunction) => void): NagFinding[] {
+  return nagFindingsFor((app) => {
+    const { stack, fn } = importedFunctionStack(app);
+    build(stack, fn);
+  });
 }

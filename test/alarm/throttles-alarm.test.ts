@@ -5,10 +5,9 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as sns from 'aws-cdk-lib/aws-sns';
-import { ENV, importedFunctionStack, onlyResource } from './fixtures';
+import { ENV, expectActionsOnTheOnlyTopic, importedFunctionMetric, importedFunctionStack, nagFindingsOf, onlyResource } from './fixtures';
+import { THROTTLES_ALARM, describeFunctionAlarmRefusals } from './function-alarm-refusals';
 import { AlarmTopic, ThrottlesAlarm, ThrottlesAlarmProps } from '../../lib/alarm';
-import { expectCdkRustError, nagFindingsFor } from '../support';
 
 /** A ThrottlesAlarm `OrdersThrottles` on the imported function. */
 function synth(props: Partial<ThrottlesAlarmProps> = {}): { template: Template; stack: Stack; alarm: ThrottlesAlarm } {
@@ -23,19 +22,10 @@ const DEFAULT_EXPRESSION =
 describe('ThrottlesAlarm: alarms on the throttle rate of the function, in percent of invocations plus throttles', () => {
   test("it evaluates the guarded rate over the function's Throttles and Invocations, Sum per 5 minutes, filled with 0", () => {
     const { properties } = onlyResource(synth().template, 'AWS::CloudWatch::Alarm');
-    const dimension = [{ Name: 'FunctionName', Value: 'orders' }];
     expect(properties.Metrics).toEqual([
       { Id: expect.any(String), Expression: DEFAULT_EXPRESSION, Label: 'Throttle rate (%)', ReturnData: true },
-      {
-        Id: 'throttles',
-        ReturnData: false,
-        MetricStat: { Metric: { Namespace: 'AWS/Lambda', MetricName: 'Throttles', Dimensions: dimension }, Period: 300, Stat: 'Sum' },
-      },
-      {
-        Id: 'invocations',
-        ReturnData: false,
-        MetricStat: { Metric: { Namespace: 'AWS/Lambda', MetricName: 'Invocations', Dimensions: dimension }, Period: 300, Stat: 'Sum' },
-      },
+      importedFunctionMetric('throttles', 'Throttles', 'Sum'),
+      importedFunctionMetric('invocations', 'Invocations', 'Sum'),
     ]);
   });
 
@@ -54,11 +44,7 @@ describe('ThrottlesAlarm: alarms on the throttle rate of the function, in percen
 
   test('its ALARM and OK actions both go to the topic, and nothing else', () => {
     const { template, stack, alarm } = synth();
-    const topic = onlyResource(template, 'AWS::SNS::Topic');
-    const { properties } = onlyResource(template, 'AWS::CloudWatch::Alarm');
-    expect(properties.AlarmActions).toEqual([{ Ref: topic.logicalId }]);
-    expect(properties.OKActions).toEqual([{ Ref: topic.logicalId }]);
-    expect(properties.InsufficientDataActions).toBeUndefined();
+    expectActionsOnTheOnlyTopic(template);
     expect(alarm.topic).toBe(AlarmTopic.of(stack).topic);
   });
 
@@ -101,49 +87,11 @@ describe('ThrottlesAlarm: alarms on the throttle rate of the function, in percen
   });
 });
 
-describe('ThrottlesAlarmOptions: every invalid value is refused with the alarm path, the prop and a fix', () => {
-  test.each([
-    [{ threshold: -1 }, 'threshold must be a percentage from 0 to 100, got -1.', 'threshold: 1 for 1% (not 0.01)'],
-    [{ threshold: 101 }, 'threshold must be a percentage from 0 to 100, got 101.', 'threshold: 1'],
-    [{ period: Duration.seconds(30) }, 'period must be a whole number of minutes (at least 1), got 30 seconds.', 'Lambda metrics'],
-    [{ evaluationPeriods: 1.5 }, 'evaluationPeriods must be a positive integer, got 1.5.', 'e.g. evaluationPeriods: 1.'],
-    [
-      { evaluationPeriods: 2, datapointsToAlarm: 3 },
-      'datapointsToAlarm must be an integer from 1 to evaluationPeriods (2), got 3.',
-      'Lower',
-    ],
-    [{ minimumRequests: 0 }, 'minimumRequests must be a positive integer, got 0.', 'few requests'],
-    [{ alarmName: 'a\nb' }, 'alarmName must be 1 to 255 characters without control characters', 'leave alarmName out'],
-    [{ alarmDescription: 'x'.repeat(1025) }, 'alarmDescription must be at most 1024 characters, got 1025.', 'Shorten'],
-    [{ emailSubscriptions: ['not an address'] }, 'emailSubscriptions[0]', 'oncall@example.com'],
-  ])('%j is refused', (props, problem, fix) => {
-    expectCdkRustError(() => synth(props as Partial<ThrottlesAlarmProps>), 'INVALID_PROP', `AlarmStack/OrdersThrottles: ${problem}`, fix);
-  });
-
-  test('enabled: false is refused: the construct is the alarm itself', () => {
-    expectCdkRustError(
-      () => synth({ enabled: false }),
-      'INVALID_PROP',
-      'AlarmStack/OrdersThrottles: enabled is false, but a ThrottlesAlarm is the alarm itself: there would be nothing to create.',
-      'Fix: To have no throttles alarm, do not create the ThrottlesAlarm (on a RustFunction: throttlesAlarm: { enabled: false })',
-    );
-  });
-
-  test('subscriptions on a FIFO topic are refused, naming topic', () => {
-    const { stack, fn } = importedFunctionStack();
-    const topic = new sns.Topic(stack, 'Fifo', { fifo: true, topicName: 'alarms.fifo' });
-    expectCdkRustError(
-      () => new ThrottlesAlarm(stack, 'T', { function: fn, topic, httpsSubscriptions: ['https://hooks.example.com/a'] }),
-      'INVALID_PROP',
-      'topic AlarmStack/Fifo is a FIFO topic',
-    );
-  });
-});
+describeFunctionAlarmRefusals(THROTTLES_ALARM);
 
 describe('ThrottlesAlarm: leaves no cdk-nag finding (AwsSolutions + Serverless) unacknowledged', () => {
   test('an imported function with an email-subscribed alarm has no unacknowledged finding', () => {
-    const findings = nagFindingsFor((app) => {
-      const { stack, fn } = importedFunctionStack(app);
+    const findings = nagFindingsOf((stack, fn) => {
       new ThrottlesAlarm(stack, 'T', { function: fn, emailSubscriptions: ['oncall@example.com'] });
     });
     expect(findings).toEqual([]);
