@@ -6,6 +6,7 @@
 import { ChildProcess, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { childResult } from './child-script';
 import { BenchError, tail, timed } from './support';
 
 /**
@@ -81,9 +82,9 @@ export function measureSave(work: string, name: string, m: SaveMeasure): SaveRes
   if (!fs.existsSync(script)) fs.writeFileSync(script, MEASURE);
   const args = [script, m.file, m.newText, m.url, m.tag, String(m.timeoutSeconds ?? 900), m.tolerant ? '1' : '0'];
   const t = timed(name, process.execPath, m.body ? [...args, m.body] : args, { allowFailure: true });
-  const line = t.log.split('\n').find((l) => l.startsWith('BENCH-RESULT '));
-  if (t.status !== 0 || !line) throw new BenchError(`${name}: ${tail(t.log, 10)}${m.context ? `\n${m.context()}` : ''}`);
-  return JSON.parse(line.slice('BENCH-RESULT '.length)) as SaveResult;
+  const result = childResult<SaveResult>(t);
+  if (!result) throw new BenchError(`${name}: ${tail(t.log, 10)}${m.context ? `\n${m.context()}` : ''}`);
+  return result;
 }
 
 /** Waits (the harness is synchronous) until `check` returns a value, or throws after `seconds`. */

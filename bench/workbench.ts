@@ -1,26 +1,18 @@
 /**
  * The builds and fixtures several scenarios share, made on first use and kept for the rest of the
  * run: the library compiled to JS and the apps run as processes, the bare builds' registry volume,
- * clean Docker builds of greeter, the greeter app synthesized once, generated workspaces.
+ * clean Docker builds of greeter, the greeter app synthesized once, generated workspaces; and, as
+ * `service`, the example service's (bench/service-workbench.ts).
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { Bundling } from '../lib/bundling/bundling';
 import { DevEnv } from './context';
-import {
-  AppConfig,
-  FLOOR_APP,
-  GREETER,
-  OURS_APP,
-  PEER_APP,
-  SERVICE,
-  SERVICE_APP,
-  SERVICE_FLOOR_APP,
-  SERVICE_IMAGE_APP,
-  ServiceAppConfig,
-  copyCrate,
-  writeWorkspace,
-} from './fixtures';
+import { GREETER, copyCrate } from './fixtures/crates';
+import { AppConfig, FLOOR_APP, OURS_APP, PEER_APP } from './fixtures/function-apps';
+import { ServiceAppName } from './fixtures/service-apps';
+import { writeWorkspace } from './fixtures/workspace';
+import { ServiceWorkbench } from './service-workbench';
 import { BenchError, CargoWork, Timed, cargoWork, probe, progress, run, saveLog, tail, timeIt, timed } from './support';
 import { TogetherCommand } from './together';
 
@@ -48,31 +40,8 @@ export interface OursApp {
   readonly outdir: string;
 }
 
-/** The apps of the example service (scenarios 13 and 14), run as whole processes. */
-export type ServiceAppName = 'service-image' | 'service' | 'service-floor';
-
-/** RustServiceImage's docker-archive of the example service, synthesized once. */
-export interface ServiceImageBuild {
-  /** The copy of examples/service it was built from. */
-  readonly dir: string;
-  readonly outdir: string;
-  /** The staged docker-archive (`asset.<hash>/image.tar`). */
-  readonly archive: string;
-  /** The first synth (a cold build of the service, unless the RustService app built it first). */
-  readonly seconds: number;
-}
-
-/** The one-RustService app on the example service (configured as examples/rust-service.ts), synthesized once. */
-export interface ServiceApp {
-  /** The copy of examples/service it builds (the one-line change edits it). */
-  readonly serviceDir: string;
-  readonly configFile: string;
-  /** The same app with the service's four alarms turned off. */
-  readonly configNoAlarms: string;
-  readonly outdir: string;
-  /** The first synth (a cold build of the service, unless RustServiceImage's app built it first). */
-  readonly seconds: number;
-}
+/** The apps run as whole processes, each `<work>/<name>.js` (the service apps are written by `service.runApp`). */
+export type AppName = 'ours' | 'floor' | 'peer' | ServiceAppName;
 
 export class Workbench {
   /** Clean Docker builds of greeter (the cold-build scenario's, or made on demand by 6 and 7). */
@@ -83,6 +52,8 @@ export class Workbench {
   public readonly bareWarm: string[] = [];
   /** The dependencies added to the greeter app's copy so far (the dependency-change scenario). */
   public readonly greeterDeps: string[] = [];
+  /** The example service's builds (scenarios 13, 14 and 20). */
+  public readonly service = new ServiceWorkbench(this);
 
   private volume = '';
   private volumeFilled = false;
@@ -93,19 +64,14 @@ export class Workbench {
   private readonly wsTemplates = new Map<number, string>();
   private copySeq = 0;
   private configSeq = 0;
-  private serviceDir = '';
-  private serviceAppsWritten = false;
-  private serviceImage?: ServiceImageBuild;
-  private serviceApp?: ServiceApp;
-  private bareService?: string;
-  private serviceVolumeFilled = false;
   /** Images this run made, removed at cleanup; and whether it started containers (named `containerPrefix`...). */
   private readonly madeImages: string[] = [];
   private startedContainers = false;
 
   constructor(
     private readonly repo: string,
-    private readonly work: string,
+    /** The temporary work directory of this run. */
+    public readonly work: string,
     private readonly env: NodeJS.ProcessEnv,
     private readonly dev: DevEnv | undefined,
   ) {}
@@ -166,19 +132,24 @@ export class Workbench {
 
   /** Writes an app's config to a new file of the work dir. */
   public writeConfig(config: AppConfig): string {
-    const file = path.join(this.work, `app-config-${++this.configSeq}.json`);
+    return this.writeJson('app-config', config);
+  }
+
+  /** Writes `config` to a new file of the work dir, `<prefix>-<n>.json`. */
+  public writeJson(prefix: string, config: object): string {
+    const file = path.join(this.work, `${prefix}-${++this.configSeq}.json`);
     fs.writeFileSync(file, JSON.stringify(config, null, 2));
     return file;
   }
 
-  /** Runs one of the apps (`ours.js`, `floor.js`, `peer.js`) as a whole process, timed. */
-  public runApp(name: string, app: 'ours' | 'floor' | 'peer', configFile: string, env?: NodeJS.ProcessEnv): Timed {
+  /** Runs one of the apps (`ours.js`, `floor.js`, `peer.js`, or a service app) as a whole process, timed. */
+  public runApp(name: string, app: AppName, configFile: string, env?: NodeJS.ProcessEnv): Timed {
     const c = this.appCommand(name, app, configFile, env);
     return timed(name, c.command, c.args, { env: c.env, cwd: c.cwd });
   }
 
   /** The command {@link runApp} runs, for starting several apps at once (bench/together.ts). */
-  public appCommand(name: string, app: 'ours' | 'floor' | 'peer', configFile: string, env?: NodeJS.ProcessEnv): TogetherCommand {
+  public appCommand(name: string, app: AppName, configFile: string, env?: NodeJS.ProcessEnv): TogetherCommand {
     this.ensureDist();
     return {
       name,
@@ -202,10 +173,15 @@ export class Workbench {
     if (!this.volumeFilled) {
       progress(`filling the registry volume ${this.volume} (cargo fetch in the builder image)`);
       const dir = copyCrate(GREETER, path.join(this.work, 'fetch', 'greeter'));
-      timed('bare-volume-fetch', docker, this.dockerRunArgs(dir, ['cargo', 'fetch', '--locked']));
+      this.fetchIntoVolume('bare-volume-fetch', dir);
       this.volumeFilled = true;
     }
     return this.volume;
+  }
+
+  /** `cargo fetch` of the crate at `dir` into the registry volume, timed as `name` (the volume must exist). */
+  public fetchIntoVolume(name: string, dir: string): Timed {
+    return timed(name, this.docker.docker, this.dockerRunArgs(dir, ['cargo', 'fetch', '--locked']));
   }
 
   private dockerRunArgs(dir: string, command: string[]): string[] {
@@ -244,9 +220,14 @@ export class Workbench {
   // ----------------------------------------------------------------------------------------------
   // Greeter copies and builds
 
+  /** A new directory path of the work dir, `<n>-<label>` (numbered in the order of making). */
+  public nextWorkDir(label: string): string {
+    return path.join(this.work, `${String(++this.copySeq).padStart(2, '0')}-${label}`);
+  }
+
   /** A fresh copy of greeter at a new path of the work dir (so: cold target caches). */
   public freshGreeter(label: string): string {
-    return copyCrate(GREETER, path.join(this.work, `${String(++this.copySeq).padStart(2, '0')}-${label}`, 'greeter'));
+    return copyCrate(GREETER, path.join(this.nextWorkDir(label), 'greeter'));
   }
 
   /** cdk-rust's Docker build of a fresh copy of greeter (`Bundling.prepare` + `Bundling.build`), in this process. */
@@ -300,89 +281,7 @@ export class Workbench {
   }
 
   // ----------------------------------------------------------------------------------------------
-  // The example service (scenarios 13 and 14)
-
-  /** The copy of examples/service that ours builds (one per run, at a new path: its first build is cold). */
-  public ensureServiceCrate(): string {
-    if (!this.serviceDir) {
-      this.serviceDir = copyCrate(SERVICE, path.join(this.work, `${String(++this.copySeq).padStart(2, '0')}-service`, 'service'));
-    }
-    return this.serviceDir;
-  }
-
-  /** A fresh copy of examples/service at a new path of the work dir. */
-  public freshService(label: string): string {
-    return copyCrate(SERVICE, path.join(this.work, `${String(++this.copySeq).padStart(2, '0')}-${label}`, 'service'));
-  }
-
-  /** Runs one of the service apps as a whole process, timed (the same environment as {@link runApp}). */
-  public runServiceApp(name: string, app: ServiceAppName, configFile: string): Timed {
-    this.ensureDist();
-    if (!this.serviceAppsWritten) {
-      for (const [file, text] of [
-        ['service-image.js', SERVICE_IMAGE_APP],
-        ['service.js', SERVICE_APP],
-        ['service-floor.js', SERVICE_FLOOR_APP],
-      ]) {
-        fs.writeFileSync(path.join(this.work, file), text);
-      }
-      this.serviceAppsWritten = true;
-    }
-    return timed(name, process.execPath, [path.join(this.work, `${app}.js`), configFile], { env: this.appEnv(), cwd: this.work });
-  }
-
-  /** Writes a service app's config to a new file of the work dir. */
-  public writeServiceConfig(config: ServiceAppConfig): string {
-    const file = path.join(this.work, `service-config-${++this.configSeq}.json`);
-    fs.writeFileSync(file, JSON.stringify(config, null, 2));
-    return file;
-  }
-
-  /** RustServiceImage's docker-archive of the example service (`new RustServiceImage(stack, 'Image', ...)`), built once. */
-  public ensureServiceImage(): ServiceImageBuild {
-    if (this.serviceImage) return this.serviceImage;
-    const dir = this.ensureServiceCrate();
-    const outdir = path.join(this.work, 'service-image-app.out');
-    progress(`first synth of the RustServiceImage app on ${path.relative(this.work, dir)} (untimed; cold unless the service was built)`);
-    const t = this.runServiceApp(
-      'service-image-first-synth',
-      'service-image',
-      this.writeServiceConfig({ outdir, manifestPath: path.join(dir, 'Cargo.toml') }),
-    );
-    this.serviceImage = { dir, outdir, archive: newestImageArchive(outdir), seconds: t.seconds };
-    return this.serviceImage;
-  }
-
-  /** The one-RustService app on the example service, synthesized once (untimed). */
-  public ensureServiceApp(): ServiceApp {
-    if (this.serviceApp) return this.serviceApp;
-    const serviceDir = this.ensureServiceCrate();
-    const outdir = path.join(this.work, 'service-app.out');
-    const manifestPath = path.join(serviceDir, 'Cargo.toml');
-    const configFile = this.writeServiceConfig({ outdir, manifestPath });
-    const configNoAlarms = this.writeServiceConfig({ outdir, manifestPath, alarms: false });
-    progress(`first synth of the RustService app on ${path.relative(this.work, serviceDir)} (untimed; cold unless the service was built)`);
-    const t = this.runServiceApp('service-app-first-synth', 'service', configFile);
-    newestImageArchive(outdir);
-    this.serviceApp = { serviceDir, configFile, configNoAlarms, outdir, seconds: t.seconds };
-    return this.serviceApp;
-  }
-
-  /** A copy of examples/service whose bare (docker run, musl) target/ is warm; its dependencies fetched into the registry volume. */
-  public ensureBareService(): string {
-    if (this.bareService) return this.bareService;
-    this.ensureVolume();
-    const dir = this.freshService('bare-service');
-    if (!this.serviceVolumeFilled) {
-      progress(`fetching the service's dependencies into ${this.volume} (untimed)`);
-      timed('bare-volume-fetch-service', this.docker.docker, this.dockerRunArgs(dir, ['cargo', 'fetch', '--locked']));
-      this.serviceVolumeFilled = true;
-    }
-    progress('first bare build of the service for the incremental scenario (untimed, cold)');
-    this.bareDockerBuild('bare-service-first-build', dir);
-    this.bareService = dir;
-    return dir;
-  }
+  // Containers and images this run made (removed at cleanup)
 
   /** The prefix of the names of this run's containers: cleanup removes any still there. */
   public containerPrefix(): string {
@@ -417,7 +316,7 @@ export class Workbench {
 
   /** A fresh copy of the generated workspace of n functions. */
   public copyWorkspace(n: number, label: string): string {
-    return copyCrate(this.ensureWorkspaceTemplate(n), path.join(this.work, `${String(++this.copySeq).padStart(2, '0')}-${label}`, 'ws'));
+    return copyCrate(this.ensureWorkspaceTemplate(n), path.join(this.nextWorkDir(label), 'ws'));
   }
 
   // ----------------------------------------------------------------------------------------------
@@ -442,44 +341,4 @@ export class Workbench {
   public get volumeName(): string | undefined {
     return this.volume || undefined;
   }
-}
-
-/** The newest `asset.*` directory of a cloud assembly that holds a bootstrap. */
-export function newestAsset(outdir: string): string {
-  const assets = fs
-    .readdirSync(outdir)
-    .filter((f) => f.startsWith('asset.') && fs.existsSync(path.join(outdir, f, 'bootstrap')))
-    .map((f) => path.join(outdir, f))
-    .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
-  if (assets.length === 0) throw new BenchError(`no asset with a bootstrap in ${outdir}`);
-  return assets[0];
-}
-
-/** The bootstrap of the newest asset of the app contains `tag` (the edit scenarios' check). */
-export function assetHas(outdir: string, tag: string): boolean {
-  return fs.readFileSync(path.join(newestAsset(outdir), 'bootstrap')).includes(Buffer.from(tag));
-}
-
-/** Some asset of the app has a bootstrap containing `tag` (for apps of several functions, where one was edited). */
-export function anyAssetHas(outdir: string, tag: string): boolean {
-  return fs
-    .readdirSync(outdir)
-    .filter((f) => f.startsWith('asset.') && fs.existsSync(path.join(outdir, f, 'bootstrap')))
-    .some((f) => fs.readFileSync(path.join(outdir, f, 'bootstrap')).includes(Buffer.from(tag)));
-}
-
-/** The newest docker-archive RustServiceImage staged in a cloud assembly (`asset.<hash>/image.tar`). */
-export function newestImageArchive(outdir: string): string {
-  const archives = fs
-    .readdirSync(outdir)
-    .filter((f) => f.startsWith('asset.') && fs.existsSync(path.join(outdir, f, 'image.tar')))
-    .map((f) => path.join(outdir, f, 'image.tar'))
-    .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
-  if (archives.length === 0) throw new BenchError(`no asset with an image.tar in ${outdir}`);
-  return archives[0];
-}
-
-/** The newest image archive of the app contains `tag` (the one-line change's check; the layer is not compressed). */
-export function archiveHas(outdir: string, tag: string): boolean {
-  return fs.readFileSync(newestImageArchive(outdir)).includes(Buffer.from(tag));
 }

@@ -108,6 +108,20 @@ export function captureStderr<T>(fn: () => T): { result: T; stderr: string } {
   }
 }
 
+/** Runs async `fn` with process.stderr silenced; returns its result and what it wrote to stderr. */
+export async function stderrOf<T>(fn: () => Promise<T>): Promise<{ result: T; stderr: string }> {
+  const chunks: string[] = [];
+  const spy = jest.spyOn(process.stderr, 'write').mockImplementation(((chunk: string | Uint8Array) => {
+    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf-8'));
+    return true;
+  }) as typeof process.stderr.write);
+  try {
+    return { result: await fn(), stderr: chunks.join('') };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
 /** One cdk-nag finding: the rule and the construct it fired on. */
 export interface NagFinding {
   readonly rule: string;

@@ -8,7 +8,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { startHotswapProject } from '../../test/hotswap-project';
-import { GREETER, editGreeting } from '../fixtures';
+import { GREETER } from '../fixtures/crates';
+import { editGreeting } from '../fixtures/edits';
 
 async function main(): Promise<void> {
   const rounds = Number(process.argv[2] ?? '3');

@@ -14,10 +14,10 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { FreshDaemon, startFreshDaemon } from '../../test/fresh-daemon';
+import { anyAssetHas } from '../assembly-assets';
 import { Context, Scenario } from '../context';
-import { editGreeting } from '../fixtures';
+import { editGreeting } from '../fixtures/edits';
 import { Row, Samples, Timed, cargoWork, progress, rowOf, sample, sideBySide } from '../support';
-import { anyAssetHas } from '../workbench';
 
 const TITLE = 'CI build cache: a fresh Docker daemon with the cache directory restored';
 

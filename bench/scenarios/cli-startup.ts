@@ -16,7 +16,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Context, Scenario } from '../context';
-import { writeTinyAssembly } from '../fixtures';
+import { writeTinyAssembly } from '../fixtures/tiny-assembly';
 import { BenchError, Row, Samples, Timed, Variant, progress, rowOf, sideBySide, tail, timed } from '../support';
 
 const TITLE = 'CLI start-up: cdk-rust --help and invoke (no Rust build)';
@@ -116,7 +116,7 @@ export const cliStartup: Scenario = {
     sideBySide(s, rounds, groups);
 
     const bundleBytes = fs.statSync(bundle).size;
-    ctx.results.raw['10'] = { modules, bundleBytes, assembly: 'bench/fixtures.ts writeTinyAssembly' };
+    ctx.results.raw['10'] = { modules, bundleBytes, assembly: 'bench/fixtures/tiny-assembly.ts writeTinyAssembly' };
     const loaded = (key: string) => {
       const m = modules[key] as { modules: number; awsCdkLib: number } | undefined;
       return m ? `${m.modules} (aws-cdk-lib ${m.awsCdkLib})` : '?';

@@ -5,10 +5,10 @@
  * invocation sleeping 50 ms in the handler. Both bins are built by cdk-rust in Docker (untimed), and run warm in a
  * process of their own.
  */
-import * as fs from 'fs';
 import * as path from 'path';
+import { runAppScript } from '../child-script';
 import { Context, Scenario } from '../context';
-import { median, progress, tail, timed } from '../support';
+import { median, progress } from '../support';
 
 const TITLE = 'Concurrent local invocations (LocalFunction concurrency)';
 const SLEEP_MS = 50;
@@ -66,26 +66,26 @@ export const concurrentInvoke: Scenario = {
   title: TITLE,
   needsDevEnv: true,
   run(ctx: Context) {
-    const wb = ctx.workbench;
     if (!ctx.dev) return { id: '22', title: TITLE, rows: [], notes: ['not measured: no development environment'] };
     const rounds = ctx.options.quick ? 3 : 10;
-    const dist = path.join(wb.ensureDist(), 'lib');
-    const file = path.join(ctx.work, 'concurrent-invoke-bench.js');
-    fs.writeFileSync(file, script(ctx, dist, ctx.dev.image, rounds));
+    const dist = path.join(ctx.workbench.ensureDist(), 'lib');
     progress(
       `s22: ${rounds} rounds of ${SIZES.join(', ')} invocations at once (${SLEEP_MS} ms each) of the concurrent and sequential bins`,
     );
-    const t = timed('s22-concurrent-invoke', process.execPath, [file], { env: wb.appEnv(), allowFailure: true, timeoutSeconds: 1800 });
-    const line = t.log.split('\n').find((l) => l.startsWith('BENCH-RESULT '));
-    if (t.status !== 0 || !line) {
-      return {
-        id: '22',
-        title: TITLE,
-        rows: [],
-        notes: [`not measured: the concurrent invocations did not run as expected:\n${tail(t.log, 10)}`],
-      };
-    }
-    const out = JSON.parse(line.slice('BENCH-RESULT '.length)) as Record<string, { seconds: number[]; peak: number }>;
+    const ran = runAppScript<Record<string, { seconds: number[]; peak: number }>>(
+      ctx,
+      { id: '22', title: TITLE },
+      {
+        name: 's22-concurrent-invoke',
+        file: 'concurrent-invoke-bench.js',
+        source: script(ctx, dist, ctx.dev.image, rounds),
+        timeoutSeconds: 1800,
+        what: 'the concurrent invocations',
+        tailLines: 10,
+      },
+    );
+    if ('table' in ran) return ran.table;
+    const out = ran.result;
     ctx.results.raw['22'] = out;
     const rows = SIZES.flatMap((n) => [
       { variant: `sequential (run), ${n} at once`, samples: out[`sequential@${n}`].seconds },

@@ -6,10 +6,11 @@
  * build took the registry mount's lock even to read it, so the second project waited for the first.
  */
 import * as path from 'path';
+import { assetHas } from '../assembly-assets';
 import { Context, Scenario } from '../context';
 import { Samples, cargoWork, progress, rowOf, sample, sideBySide } from '../support';
 import { timedTogether } from '../together';
-import { Workbench, assetHas } from '../workbench';
+import { Workbench } from '../workbench';
 
 const TITLE = 'Two unrelated projects: built at once versus one after the other';
 

@@ -3,10 +3,10 @@
  * on the host first): our re-synth against a bare incremental `cargo build` in the same image.
  */
 import * as path from 'path';
+import { assetHas } from '../assembly-assets';
 import { Context, Scenario } from '../context';
-import { addDependency, editGreeting, syncEdits } from '../fixtures';
+import { addDependency, editGreeting, syncEdits } from '../fixtures/edits';
 import { Samples, cargoWork, progress, rowOf, run, sideBySide } from '../support';
-import { assetHas } from '../workbench';
 
 const TITLE = 'Dependency change';
 

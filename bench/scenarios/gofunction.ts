@@ -13,10 +13,11 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { assetHas, newestAsset } from '../assembly-assets';
 import { Context, Scenario } from '../context';
-import { editGreeting } from '../fixtures';
+import { editGreeting } from '../fixtures/edits';
 import { BenchError, Row, Samples, Timed, Variant, cargoWork, probe, progress, rowOf, sha256, sideBySide, tail, timed } from '../support';
-import { OursApp, assetHas, newestAsset } from '../workbench';
+import { OursApp } from '../workbench';
 
 const TITLE = 'The official compiled-language construct: GoFunction (aws-lambda-go-alpha, local go build) versus RustFunction';
 

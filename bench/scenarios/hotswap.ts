@@ -5,6 +5,7 @@
  * that time, and a whole watch cycle for an edit of a file no build reads (re-synth, no build, no change).
  */
 import * as path from 'path';
+import { childResult } from '../child-script';
 import { Context, Scenario } from '../context';
 import { progress, tail, timed } from '../support';
 
@@ -25,17 +26,14 @@ export const hotswap: Scenario = {
       allowFailure: true,
       timeoutSeconds: 1800,
     });
-    const line = t.log.split('\n').find((l) => l.startsWith('BENCH-RESULT '));
-    if (t.status !== 0 || !line) {
-      return { id: '17', title: TITLE, rows: [], notes: [`not measured: the hotswap driver failed:\n${tail(t.log, 15)}`] };
-    }
-    const out = JSON.parse(line.slice('BENCH-RESULT '.length)) as {
+    const out = childResult<{
       updated: number[];
       build: number[];
       compiled: string[][];
       unrelated: number[];
       unrelatedBuilds: number;
-    };
+    }>(t);
+    if (!out) return { id: '17', title: TITLE, rows: [], notes: [`not measured: the hotswap driver failed:\n${tail(t.log, 15)}`] };
     ctx.results.raw['17'] = out;
     return {
       id: '17',

@@ -7,10 +7,10 @@
  *         `cdk-rust invoke` reports as Init Duration): the zip's bootstrap on the host against a container of the
  *         image (`docker run --network host`; its `docker load` untimed), min/median/max over rounds, alternating.
  */
-import * as fs from 'fs';
 import * as path from 'path';
+import { runAppScript } from '../child-script';
 import { Context, Scenario } from '../context';
-import { Table, median, progress, tail, timed } from '../support';
+import { Table, median, progress } from '../support';
 
 const TITLE = 'Function image (packaging: IMAGE) against the zip of the same function (greeter)';
 
@@ -63,32 +63,35 @@ const lib = require(path.join(process.env.BENCH_DIST, 'index.js'));
 `;
 }
 
+/** What the script measures: bytes, and milliseconds of each local start. */
+interface ScriptResult {
+  readonly sizes: Record<'bootstrap' | 'zip' | 'tarball' | 'layer' | 'layerGzip', number>;
+  readonly init: Record<'zip' | 'image', number[]>;
+}
+
 export const imageFunction: Scenario = {
   id: '23',
   name: 'image-function',
   title: TITLE,
   needsDevEnv: true,
   run(ctx: Context): Table {
-    const wb = ctx.workbench;
-    const [cold] = wb.ensureColdDocker(1);
+    const [cold] = ctx.workbench.ensureColdDocker(1);
     const rounds = ctx.options.quick ? 5 : 20;
-    const file = path.join(ctx.work, 'image-function-bench.js');
-    fs.writeFileSync(file, script(cold.dir, path.join(ctx.work, 'image-function-app.out'), rounds));
     progress(`s23: greeter as a zip and as an image, one synth; then ${rounds} local starts of each`);
-    const t = timed('s23-image-function', process.execPath, [file], { env: wb.appEnv(), allowFailure: true, timeoutSeconds: 1800 });
-    const line = t.log.split('\n').find((l) => l.startsWith('BENCH-RESULT '));
-    if (t.status !== 0 || !line) {
-      return {
-        id: '23',
-        title: TITLE,
-        rows: [],
-        notes: [`not measured: the image function app did not run as expected:\n${tail(t.log, 15)}`],
-      };
-    }
-    const { sizes, init } = JSON.parse(line.slice('BENCH-RESULT '.length)) as {
-      sizes: Record<'bootstrap' | 'zip' | 'tarball' | 'layer' | 'layerGzip', number>;
-      init: Record<'zip' | 'image', number[]>;
-    };
+    const ran = runAppScript<ScriptResult>(
+      ctx,
+      { id: '23', title: TITLE },
+      {
+        name: 's23-image-function',
+        file: 'image-function-bench.js',
+        source: script(cold.dir, path.join(ctx.work, 'image-function-app.out'), rounds),
+        timeoutSeconds: 1800,
+        what: 'the image function app',
+        tailLines: 15,
+      },
+    );
+    if ('table' in ran) return ran.table;
+    const { sizes, init } = ran.result;
     ctx.results.raw['23'] = { bytes: sizes, initMilliseconds: init };
     const seconds = (v: number[]) => v.map((ms) => ms / 1000);
     return {

@@ -5,8 +5,9 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { runAppScript } from '../child-script';
 import { Context, Scenario } from '../context';
-import { median, progress, tail, timed } from '../support';
+import { median, progress } from '../support';
 import { Workbench } from '../workbench';
 
 const TITLE = 'Local invoke (lib/invoke)';
@@ -63,20 +64,21 @@ export const localInvoke: Scenario = {
       process.stdout.write('BENCH-RESULT ' + JSON.stringify(out) + '\\n');
     })().catch((e) => { console.error((e && e.stack) || e); process.exit(1); });
   `;
-    const file = path.join(ctx.work, 'invoke-bench.js');
-    fs.writeFileSync(file, script);
     progress(`s9: ${colds} cold starts and ${warms} warm invokes of greeter through lib/invoke`);
-    const t = timed('s9-invoke', process.execPath, [file], { env: wb.appEnv(), allowFailure: true, timeoutSeconds: 600 });
-    const line = t.log.split('\n').find((l) => l.startsWith('BENCH-RESULT '));
-    if (t.status !== 0 || !line) {
-      return {
-        id: '9',
-        title: TITLE,
-        rows: [],
-        notes: [`not measured: lib/invoke's LocalFunction did not run as expected:\n${tail(t.log, 10)}`],
-      };
-    }
-    const out = JSON.parse(line.slice('BENCH-RESULT '.length)) as Record<string, number[]>;
+    const ran = runAppScript<Record<string, number[]>>(
+      ctx,
+      { id: '9', title: TITLE },
+      {
+        name: 's9-invoke',
+        file: 'invoke-bench.js',
+        source: script,
+        timeoutSeconds: 600,
+        what: "lib/invoke's LocalFunction",
+        tailLines: 10,
+      },
+    );
+    if ('table' in ran) return ran.table;
+    const out = ran.result;
     ctx.results.raw['9'] = { milliseconds: out };
     const sec = (v: number[]) => v.map((x) => x / 1000);
     return {

@@ -4,9 +4,9 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { newestAsset } from '../assembly-assets';
 import { Context, Scenario } from '../context';
 import { Samples, Timed, rowOf, timeNoChangeSynths } from '../support';
-import { newestAsset } from '../workbench';
 
 const TITLE = 'Re-synth with no change (whole `node app.js` processes)';
 

@@ -2,10 +2,10 @@
  * Scenario 3: a one-line change of greeter's `src/main.rs` (a new string every run): our re-synth
  * (which rebuilds in Docker) against a bare incremental `cargo build` in the same image, same edit.
  */
+import { assetHas } from '../assembly-assets';
 import { Context, Scenario } from '../context';
-import { editGreeting, syncEdits } from '../fixtures';
+import { editGreeting, syncEdits } from '../fixtures/edits';
 import { Samples, cargoWork, progress, rowOf, sideBySide } from '../support';
-import { assetHas } from '../workbench';
 
 const TITLE = 'One-line source change';
 

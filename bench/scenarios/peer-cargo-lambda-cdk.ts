@@ -6,11 +6,12 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { newestAsset } from '../assembly-assets';
 import { Context, Scenario } from '../context';
-import { functionNames } from '../fixtures';
+import { functionNames } from '../fixtures/workspace';
 import { PEER_NPM, PEER_PIP, Peer, ensurePeer } from '../peer-install';
 import { Row, Samples, cargoWork, probe, progress, rowOf, sample, sideBySide } from '../support';
-import { GNU, newestAsset } from '../workbench';
+import { GNU } from '../workbench';
 
 const TITLE = 'The peer: cargo-lambda-cdk';
 

@@ -7,10 +7,11 @@
  * the last copies. Both sides' shared caches (registry cache mount, builder image) are warmed first.
  */
 import * as path from 'path';
+import { assetHas } from '../assembly-assets';
 import { Context, Scenario } from '../context';
-import { editGreeting } from '../fixtures';
+import { editGreeting } from '../fixtures/edits';
 import { Samples, Timed, cargoWork, progress, rowOf, sideBySide } from '../support';
-import { Workbench, assetHas } from '../workbench';
+import { Workbench } from '../workbench';
 
 const TITLE = 'Remote BuildKit builder (buildx remote driver) versus the local daemon';
 

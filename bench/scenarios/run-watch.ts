@@ -15,9 +15,10 @@
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { childResult } from '../child-script';
 import { Context, Scenario } from '../context';
 import { freePort, measureSave, stopProcess, waitFor } from '../edit-loop';
-import { editServiceGreeting } from '../fixtures';
+import { editServiceGreeting } from '../fixtures/edits';
 import { BenchError, Samples, cargoWork, median, progress, rowOf, sideBySide, tail, timed } from '../support';
 
 const TITLE = 'run --watch: save to the first healthy answer carrying a one-line change of a service';
@@ -77,14 +78,14 @@ export const runWatch: Scenario = {
     const runs = ctx.options.oneLineRuns;
     const notes: string[] = [];
     const s: Samples = new Map();
-    const app = wb.ensureServiceApp();
+    const app = wb.service.ensureApp();
     // The synthesized image must be the sources' build, so that run --watch starts by serving it.
-    wb.runServiceApp('s20-resynth', 'service', app.configFile);
+    wb.service.runApp('s20-resynth', 'service', app.configFile);
     const stamp = Date.now().toString(36);
     const tagOf = (r: number) => `run-watch-${stamp}-${r + 1}`;
 
     // The reference's copy, built once on the host (untimed, cold).
-    const host = wb.freshService('s20-host-service');
+    const host = wb.service.fresh('s20-host-service');
     progress('s20: host cargo fetch + cargo build (dev) of a copy of the service (untimed, cold)');
     timed('s20-host-fetch', 'cargo', ['fetch', '--locked'], { cwd: host });
     timed('s20-host-first-build', 'cargo', ['build', '--locked', '--bin', 'service'], { cwd: host });
@@ -147,9 +148,8 @@ export const runWatch: Scenario = {
                 edit(tagOf(r));
                 const args = [hostRound, host, newText, String(freePort()), PATH_OF_CHANGE, tagOf(r), '600'];
                 const t = timed(`s20-host-${r + 1}`, process.execPath, args, { allowFailure: true });
-                const line = t.log.split('\n').find((l) => l.startsWith('BENCH-RESULT '));
-                if (t.status !== 0 || !line) throw new BenchError(`s20 host round ${r + 1}:\n${tail(t.log, 15)}`);
-                const result = JSON.parse(line.slice('BENCH-RESULT '.length)) as { seconds: number; cargoSeconds: number };
+                const result = childResult<{ seconds: number; cargoSeconds: number }>(t);
+                if (!result) throw new BenchError(`s20 host round ${r + 1}:\n${tail(t.log, 15)}`);
                 cargoSeconds.push(result.cargoSeconds);
                 return { seconds: result.seconds, work: cargoWork(t.log) };
               },

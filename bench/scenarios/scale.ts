@@ -10,7 +10,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Context, Scenario } from '../context';
-import { editShared, functionNames } from '../fixtures';
+import { editShared, functionNames } from '../fixtures/workspace';
 import { ratioCell, secondsCell } from '../grid';
 import { Row, Samples, cargoWork, progress, rowOf, sideBySide } from '../support';
 import { MUSL, Workbench } from '../workbench';

@@ -9,10 +9,10 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { archiveHas, newestImageArchive } from '../assembly-assets';
 import { Context, Scenario } from '../context';
-import { editServiceGreeting } from '../fixtures';
+import { editServiceGreeting } from '../fixtures/edits';
 import { Samples, Timed, cargoWork, median, progress, rowOf, sideBySide, timeNoChangeSynths } from '../support';
-import { archiveHas, newestImageArchive } from '../workbench';
 
 const TITLE = 'Service app (examples/service): no-change re-synth and a one-line change';
 
@@ -23,7 +23,7 @@ export const serviceResynth: Scenario = {
   needsDevEnv: true,
   run(ctx: Context) {
     const { workbench: wb } = ctx;
-    const app = wb.ensureServiceApp();
+    const app = wb.service.ensureApp();
     const notes: string[] = [];
     const s: Samples = new Map();
 
@@ -32,14 +32,14 @@ export const serviceResynth: Scenario = {
     fs.mkdirSync(prebuilt, { recursive: true });
     const tarball = path.join(prebuilt, 'image.tar');
     fs.copyFileSync(newestImageArchive(app.outdir), tarball);
-    const floorConfig = wb.writeServiceConfig({ outdir: path.join(ctx.work, 'service-floor-app.out'), tarball });
+    const floorConfig = wb.service.writeConfig({ outdir: path.join(ctx.work, 'service-floor-app.out'), tarball });
     const OURS = 'ours: RustService, no change';
     const NOALARMS = 'ours: RustService, alarms off, no change';
     const FLOOR = 'floor: ecs-patterns + ContainerImage.fromTarball, no change';
     const variants: Array<[string, () => Timed]> = [
-      [OURS, () => wb.runServiceApp('s14-ours', 'service', app.configFile)],
-      [FLOOR, () => wb.runServiceApp('s14-floor', 'service-floor', floorConfig)],
-      [NOALARMS, () => wb.runServiceApp('s14-ours-noalarms', 'service', app.configNoAlarms)],
+      [OURS, () => wb.service.runApp('s14-ours', 'service', app.configFile)],
+      [FLOOR, () => wb.service.runApp('s14-floor', 'service-floor', floorConfig)],
+      [NOALARMS, () => wb.service.runApp('s14-ours-noalarms', 'service', app.configNoAlarms)],
     ];
     const builds = timeNoChangeSynths(s, ctx.options.noChangeRuns, variants, 's14');
     notes.push(
@@ -54,7 +54,7 @@ export const serviceResynth: Scenario = {
     );
 
     // (b) A one-line change of main.rs: our re-synth (new image archive) against a bare incremental cargo build.
-    const bare = wb.ensureBareService();
+    const bare = wb.service.ensureBare();
     const OURS_EDIT = 'ours: re-synth after a one-line change';
     const BARE_EDIT = 'bare incremental cargo build, docker run';
     const editRuns = ctx.options.oneLineRuns;
@@ -69,7 +69,7 @@ export const serviceResynth: Scenario = {
           {
             name: OURS_EDIT,
             run: (r) => {
-              const t = wb.runServiceApp(`s14-ours-edit-${r + 1}`, 'service', app.configFile);
+              const t = wb.service.runApp(`s14-ours-edit-${r + 1}`, 'service', app.configFile);
               if (!archiveHas(app.outdir, tagOf(r))) notes.push(`one-line run ${r + 1}: the new image archive does not contain the edit!`);
               const built = /\[cdk-rust\] built \S+: .* in (\d+(?:\.\d+)?) s/.exec(t.log);
               if (built) buildSeconds.push(Number(built[1]));

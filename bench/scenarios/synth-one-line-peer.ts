@@ -8,11 +8,11 @@
  * new asset holds the string. The stated goal: ours at most 1.1x the peer.
  */
 import * as path from 'path';
+import { assetHas } from '../assembly-assets';
 import { Context, Scenario } from '../context';
-import { editGreeting, syncEdits } from '../fixtures';
+import { editGreeting, syncEdits } from '../fixtures/edits';
 import { ensurePeer } from '../peer-install';
 import { Samples, cargoWork, progress, rowOf, sideBySide } from '../support';
-import { assetHas } from '../workbench';
 
 const TITLE = 'One-line change through a synth, beside the peer (cargo-lambda-cdk)';
 const OURS = 'ours: RustFunction, re-synth after a one-line change';

@@ -19,7 +19,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Context, Scenario } from '../context';
 import { freePort, measureSave, stopProcess, waitFor } from '../edit-loop';
-import { editGreeting, syncEdits } from '../fixtures';
+import { editGreeting, syncEdits } from '../fixtures/edits';
 import { Peer, ensurePeer } from '../peer-install';
 import { BenchError, Samples, Variant, cargoWork, median, progress, rowOf, sideBySide, tail } from '../support';
 import { Workbench } from '../workbench';

@@ -11,7 +11,7 @@ import { planImage, prepareImageBuild } from '../../lib/service/service-image-bu
 import { IMAGE_ARCHIVE } from '../../lib/service/synth-time-image';
 import { App, Stack } from 'aws-cdk-lib';
 import { copyFixture, expectCdkRustError, tempDir } from '../support';
-import { CA_BUNDLE, readTar, staticElf, writeTemp } from '../service/fixtures';
+import { CA_BUNDLE, readTar, specOf, staticElf, writeTemp } from '../service/fixtures';
 
 /** A builder image pinned by digest: its identity needs no Docker. */
 const BUILDER = `builder@sha256:${'a'.repeat(64)}`;
@@ -112,14 +112,7 @@ describe('function image: the zip as a Lambda container image, written by the se
   });
 
   test('a service spec without binaryPath still writes /app/<bin> with its port (the writer stays the service one)', () => {
-    const archive = imageArchiveBytes({
-      binaryName: 'api',
-      binary: staticElf(),
-      architecture: 'x86_64',
-      caBundle: CA_BUNDLE,
-      port: 8080,
-      repoTag: 'cdk-rust/api:test',
-    });
+    const archive = imageArchiveBytes(specOf());
     const { config } = contents(archive.bytes);
     expect(config.config.Entrypoint).toEqual(['/app/api']);
     expect(config.config.ExposedPorts).toEqual({ '8080/tcp': {} });

@@ -10,7 +10,7 @@ import { listAssemblyFunctions } from '../../lib/invoke/assembly';
 import { InvokeResult } from '../../lib/invoke/invoke-result';
 import { LocalFunction } from '../../lib/invoke/local-function';
 import { synthFunctionApp } from '../../lib/cli/synth';
-import { captureStderr, devEnv, FIXTURES, tempDir } from '../support';
+import { captureStderr, devEnv, FIXTURES, stderrOf, tempDir } from '../support';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -49,20 +49,6 @@ function allOverlap(runs: Ran[]): boolean {
 function oneByOne(runs: Ran[]): boolean {
   const sorted = [...runs].sort((a, b) => a.startedMs - b.startedMs);
   return sorted.every((r, i) => i === 0 || r.startedMs >= sorted[i - 1].endedMs);
-}
-
-/** Runs `fn` with process.stderr.write spied on; returns what was written. */
-async function stderrOf<T>(fn: () => Promise<T>): Promise<{ result: T; stderr: string }> {
-  const chunks: string[] = [];
-  const spy = jest.spyOn(process.stderr, 'write').mockImplementation(((chunk: string | Uint8Array) => {
-    chunks.push(String(chunk));
-    return true;
-  }) as typeof process.stderr.write);
-  try {
-    return { result: await fn(), stderr: chunks.join('') };
-  } finally {
-    spy.mockRestore();
-  }
 }
 
 function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {

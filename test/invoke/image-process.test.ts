@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ImageProcesses, imageRunArgs } from '../../lib/invoke/image-process';
 import { killLocalProcess } from '../../lib/invoke/local-process';
+import { CONFINED_CONTAINER } from '../../lib/service/docker-run-args';
 import { tempDir } from '../support';
 
 /** A Docker client that logs what it is asked; `run` records the env file's mode and content, then waits. */
@@ -34,7 +35,7 @@ function fakeDocker(): { docker: string; log: string } {
 }
 
 describe('image-process: a function image runs as a container that Lambda would run, and goes when stopped', () => {
-  test('docker run: host network, read-only root with a writable /tmp, no capabilities, no privilege gain, env from a file', () => {
+  test('docker run: host network, confined as a service container is, env from a file, the image last', () => {
     expect(imageRunArgs('c1', 'cdk-rust/api:1', '/tmp/x/env')).toEqual([
       'run',
       '--rm',
@@ -42,17 +43,19 @@ describe('image-process: a function image runs as a container that Lambda would 
       'c1',
       '--network',
       'host',
-      '--read-only',
-      '--tmpfs',
-      '/tmp',
-      '--cap-drop',
-      'ALL',
-      '--security-opt',
-      'no-new-privileges',
+      ...CONFINED_CONTAINER,
       '--env-file',
       '/tmp/x/env',
       'cdk-rust/api:1',
     ]);
+  });
+
+  test('confined: a read-only root with a writable /tmp, no capabilities, no privilege gain', () => {
+    const args = imageRunArgs('c1', 'cdk-rust/api:1', '/tmp/x/env');
+    const pairs = args.slice(1).map((arg, i) => `${args[i]} ${arg}`);
+    expect(args).toContain('--read-only');
+    expect(pairs).toEqual(expect.arrayContaining(['--tmpfs /tmp', '--cap-drop ALL', '--security-opt no-new-privileges']));
+    expect(args).not.toContain('--privileged');
   });
 
   test('the image is loaded once with its load command; variables go through a 0600 file, gone once the container exists; stop removes it', async () => {

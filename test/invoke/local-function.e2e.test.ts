@@ -9,7 +9,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { invokeLocally, InvokeFailure, InvokeResult, InvokeSuccess, LocalFunction, LocalFunctionOptions } from '../../lib';
 import { Bundling } from '../../lib/bundling/bundling';
 import { synthFunctionApp } from '../../lib/cli/synth';
-import { captureStderr, devEnv, FIXTURES, tempDir } from '../support';
+import { captureStderr, devEnv, FIXTURES, stderrOf, tempDir } from '../support';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -32,20 +32,6 @@ function ok(result: InvokeResult): InvokeSuccess {
 function failed(result: InvokeResult): InvokeFailure {
   if (result.ok) throw new Error(`expected a failure, got ${JSON.stringify(result)}`);
   return result;
-}
-
-/** Runs `fn` with process.stderr.write spied on; returns what was written. */
-async function stderrOf<T>(fn: () => Promise<T>): Promise<{ result: T; stderr: string }> {
-  const chunks: string[] = [];
-  const spy = jest.spyOn(process.stderr, 'write').mockImplementation(((chunk: string | Uint8Array) => {
-    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf-8'));
-    return true;
-  }) as typeof process.stderr.write);
-  try {
-    return { result: await fn(), stderr: chunks.join('') };
-  } finally {
-    spy.mockRestore();
-  }
 }
 
 let behaviours: string;

@@ -8,7 +8,7 @@ import * as path from 'path';
 import { InvokeResult, InvokeSuccess } from '../../lib/invoke/invoke-result';
 import { LocalFunction } from '../../lib/invoke/local-function';
 import { LocalFunctionOptions } from '../../lib/invoke/local-function-options';
-import { expectCdkRustError, tempDir } from '../support';
+import { expectCdkRustError, stderrOf, tempDir } from '../support';
 import { FakeAnswer, fakeRuntime } from './fake-runtime';
 
 /** A directory holding `bootstrap`, an executable shell script. */
@@ -100,18 +100,6 @@ describe('LocalFunction: with a concurrency, up to that many invocations run at 
   function answer(result: InvokeResult): FakeAnswer & { result: InvokeSuccess } {
     if (!result.ok) throw new Error(`expected success, got ${JSON.stringify(result)}`);
     return { ...(result.payload as FakeAnswer), result };
-  }
-
-  /** What was written to stderr while `fn` ran. */
-  async function stderrOf<T>(fn: () => Promise<T>): Promise<{ result: T; stderr: string }> {
-    const chunks: string[] = [];
-    jest.spyOn(process.stderr, 'write').mockImplementation(((chunk: string | Uint8Array) => {
-      chunks.push(String(chunk));
-      return true;
-    }) as typeof process.stderr.write);
-    const result = await fn();
-    jest.restoreAllMocks();
-    return { result, stderr: chunks.join('') };
   }
 
   test('n invocations arriving together start the process once and overlap in it; it gets AWS_LAMBDA_MAX_CONCURRENCY', async () => {
