@@ -5,26 +5,20 @@ import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { describeBinary, devEnv, FIXTURES, hasInterpreter, tempDir } from './support';
+import { cdkRustProcess } from './ts-node-process';
 
 const ROOT = path.join(__dirname, '..');
 
 function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'bin', 'cdk-rust.ts'), ...args], {
-    cwd: ROOT,
-    encoding: 'utf-8',
-    env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json') },
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const proc = cdkRustProcess(args);
+  const result = spawnSync(proc.command, proc.args, { ...proc.options, encoding: 'utf-8', maxBuffer: 64 * 1024 * 1024 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 /** {@link cli}, as a process running beside others. */
 function cliAsync(args: string[]): Promise<{ status: number | null; stderr: string }> {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'bin', 'cdk-rust.ts'), ...args], {
-    cwd: ROOT,
-    env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json') },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const proc = cdkRustProcess(args);
+  const child = spawn(proc.command, proc.args, { ...proc.options, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve, reject) => {

@@ -14,6 +14,7 @@ import { Bundling, BundlingProps } from '../../lib/bundling/bundling';
 import { detectDocker, runQuietBuild } from '../../lib/bundling/docker';
 import { FreshDaemon, startFreshDaemon } from '../fresh-daemon';
 import { TEST_CLIENTS, captureStderr, clientEnv, copyFixture, devEnv, listFiles, runBinary, tempDir, useEnvironment } from '../support';
+import { tsNodeProcess } from '../ts-node-process';
 
 const GREETING = 'hello cdk-rust, from a private git dependency\n';
 /** The key of the trusted jobs of this file (a fresh one per run). */
@@ -350,23 +351,9 @@ function plantOtherProjects(): void {
 /** Synthesizes a one-function app for `crate` in a child process, with the cache directory from the environment. */
 function synthInChild(crate: string, cacheDir: string): Promise<{ code: number | null; stderr: string; outdir: string }> {
   const outdir = tempDir('synth');
-  const child = spawn(
-    process.execPath,
-    [
-      '-r',
-      'ts-node/register/transpile-only',
-      path.join(__dirname, '..', 'fixtures', 'synth-one.ts'),
-      path.join(crate, 'Cargo.toml'),
-      outdir,
-    ],
-    {
-      env: {
-        ...process.env,
-        TS_NODE_PROJECT: path.join(__dirname, '..', '..', 'tsconfig.json'),
-        CDK_RUST_CACHE_DIR: cacheDir,
-      },
-    },
-  );
+  const synthOne = path.join(__dirname, '..', 'fixtures', 'synth-one.ts');
+  const proc = tsNodeProcess(synthOne, [path.join(crate, 'Cargo.toml'), outdir], { CDK_RUST_CACHE_DIR: cacheDir });
+  const child = spawn(proc.command, proc.args, proc.options);
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve, reject) => {

@@ -24,6 +24,7 @@ import {
   thrownBy,
   useEnvironment,
 } from '../support';
+import { tsNodeProcess } from '../ts-node-process';
 
 /** Synthesizes an app with one function built from `props`, into `outdir`. */
 function synthFunction(outdir: string, props: BundlingProps): { assetDir: string; stderr: string } {
@@ -243,17 +244,10 @@ describe.each(TEST_CLIENTS)('through the %s client', (client) => {
       devEnv();
       const crate = copyFixture('hello');
       const outdir = tempDir('interrupted');
-      const args = [
-        '-r',
-        'ts-node/register/transpile-only',
-        path.join(__dirname, '..', 'fixtures', 'synth-one.ts'),
-        path.join(crate, 'Cargo.toml'),
-        outdir,
-      ];
-      const child = spawn(process.execPath, args, {
-        // Verbose: the test interrupts once cargo's output shows the compile under way.
-        env: { ...process.env, TS_NODE_PROJECT: path.join(__dirname, '..', '..', 'tsconfig.json'), CDK_RUST_VERBOSE: '1' },
-      });
+      // Verbose: the test interrupts once cargo's output shows the compile under way.
+      const synthOne = path.join(__dirname, '..', 'fixtures', 'synth-one.ts');
+      const proc = tsNodeProcess(synthOne, [path.join(crate, 'Cargo.toml'), outdir], { CDK_RUST_VERBOSE: '1' });
+      const child = spawn(proc.command, proc.args, proc.options);
       let stderr = '';
       await new Promise<void>((resolve, reject) => {
         child.stderr.on('data', (chunk: Buffer) => {

@@ -9,6 +9,7 @@ import * as path from 'path';
 import { tempDir } from '../support';
 import { fakeRuntime } from '../invoke/fake-runtime';
 import { workspace } from '../invoke/synthetic-assembly';
+import { cdkRustProcess } from '../ts-node-process';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -18,23 +19,19 @@ function invoke(
   flags: string[],
   extraEnv: NodeJS.ProcessEnv = {},
 ): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(
-    process.execPath,
-    ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'bin', 'cdk-rust.ts'), 'invoke', 'Api/Fn', '--app', assembly, ...flags],
-    {
-      cwd: ROOT,
-      encoding: 'utf-8',
-      env: {
-        ...process.env,
-        TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'),
-        AWS_ACCESS_KEY_ID: 'AKIADEVELOPER',
-        AWS_SECRET_ACCESS_KEY: 'developer-secret',
-        AWS_SESSION_TOKEN: 'developer-token',
-        AWS_REGION: 'eu-west-3',
-        ...extraEnv,
-      },
+  const proc = cdkRustProcess(['invoke', 'Api/Fn', '--app', assembly, ...flags]);
+  const result = spawnSync(proc.command, proc.args, {
+    ...proc.options,
+    encoding: 'utf-8',
+    env: {
+      ...proc.options.env,
+      AWS_ACCESS_KEY_ID: 'AKIADEVELOPER',
+      AWS_SECRET_ACCESS_KEY: 'developer-secret',
+      AWS_SESSION_TOKEN: 'developer-token',
+      AWS_REGION: 'eu-west-3',
+      ...extraEnv,
     },
-  );
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -11,6 +11,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { FunctionPackaging, LocalFunction, RustFunction, listAssemblyFunctions } from '../../lib';
 import { Moto, startMoto } from '../moto';
 import { FIXTURES, devEnv, tempDir } from '../support';
+import { cdkRustProcess } from '../ts-node-process';
 
 const ROOT = path.join(__dirname, '..', '..');
 const CDK = path.join(ROOT, 'node_modules', '.bin', 'cdk');
@@ -26,10 +27,8 @@ function run(
 }
 
 function cli(args: string[]): { status: number | null; stdout: string; output: string } {
-  return run(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'bin', 'cdk-rust.ts'), ...args], {
-    ...process.env,
-    TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'),
-  });
+  const proc = cdkRustProcess(args);
+  return run(proc.command, proc.args, proc.options.env);
 }
 
 /** The fixture app, synthesized into `outdir` with a real build of lambda-behaviours as an image function. */

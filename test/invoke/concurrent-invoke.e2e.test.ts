@@ -11,8 +11,7 @@ import { InvokeResult } from '../../lib/invoke/invoke-result';
 import { LocalFunction } from '../../lib/invoke/local-function';
 import { synthFunctionApp } from '../../lib/cli/synth';
 import { captureStderr, devEnv, FIXTURES, stderrOf, tempDir } from '../support';
-
-const ROOT = path.join(__dirname, '..', '..');
+import { cdkRustProcess } from '../ts-node-process';
 
 /** What the fixture's handler answers. */
 interface Ran {
@@ -52,11 +51,8 @@ function oneByOne(runs: Ran[]): boolean {
 }
 
 function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'bin', 'cdk-rust.ts'), ...args], {
-    cwd: ROOT,
-    encoding: 'utf-8',
-    env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json') },
-  });
+  const proc = cdkRustProcess(args);
+  const result = spawnSync(proc.command, proc.args, { ...proc.options, encoding: 'utf-8' });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -10,6 +10,7 @@ import { invokeLocally, InvokeFailure, InvokeResult, InvokeSuccess, LocalFunctio
 import { Bundling } from '../../lib/bundling/bundling';
 import { synthFunctionApp } from '../../lib/cli/synth';
 import { captureStderr, devEnv, FIXTURES, stderrOf, tempDir } from '../support';
+import { cdkRustProcess } from '../ts-node-process';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -302,11 +303,12 @@ describe('invokeLocally and cdk-rust invoke, on a synthesized app: a function ru
     args: string[],
     options: { input?: string; cwd?: string; env?: NodeJS.ProcessEnv } = {},
   ): { status: number | null; stdout: string; stderr: string } {
-    const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'bin', 'cdk-rust.ts'), ...args], {
-      cwd: options.cwd ?? ROOT,
+    const proc = cdkRustProcess(args, options.env);
+    const result = spawnSync(proc.command, proc.args, {
+      ...proc.options,
+      cwd: options.cwd ?? proc.options.cwd,
       input: options.input,
       encoding: 'utf-8',
-      env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'), ...options.env },
       maxBuffer: 64 * 1024 * 1024,
     });
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };

@@ -9,6 +9,7 @@ import { invokeLocallyStream, LocalFunction, localFunctionFromAssembly } from '.
 import { synthFunctionApp } from '../../lib/cli/synth';
 import { WatchSession } from '../../lib/watch/watch-session';
 import { captureStderr, devEnv, tempDir } from '../support';
+import { cdkRustProcess } from '../ts-node-process';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -133,10 +134,8 @@ function cli(
   input: string,
 ): Promise<{ status: number | null; stdout: string; stderr: string; stdoutChunks: Array<{ at: number; text: string }> }> {
   const t0 = Date.now();
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'bin', 'cdk-rust.ts'), ...args], {
-    cwd: ROOT,
-    env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json') },
-  });
+  const proc = cdkRustProcess(args);
+  const child = spawn(proc.command, proc.args, proc.options);
   const stdoutChunks: Array<{ at: number; text: string }> = [];
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => stdoutChunks.push({ at: Date.now() - t0, text: c.toString() }));

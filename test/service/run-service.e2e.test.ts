@@ -16,8 +16,7 @@ import { findAssemblyService } from '../../lib/service/assembly-service';
 import { runServiceLocally } from '../../lib/service/run-service';
 import { captureStderr, copyFixture, devEnv, freePort, tempDir } from '../support';
 import { listeningAddresses } from '../../lib/service/listening-sockets';
-
-const ROOT = path.join(__dirname, '..', '..');
+import { cdkRustProcess } from '../ts-node-process';
 
 /**
  * Synthesizes a stack with three RustServices of tiny-service: `Api` (healthy), `Broken` (checks a path it 404s) and
@@ -182,25 +181,12 @@ describe('run-service: a synthesized RustService runs locally until stopped', ()
   });
 
   test('cdk-rust run prints the URL once healthy, passes the AWS credentials with --aws-credentials, and stops cleanly on SIGTERM', async () => {
-    const cli = spawn(
-      process.execPath,
-      [
-        '-r',
-        'ts-node/register/transpile-only',
-        path.join(ROOT, 'bin', 'cdk-rust.ts'),
-        'run',
-        'Svc/Api',
-        '--app',
-        outdir,
-        '--aws-credentials',
-        '--env',
-        'API_TOKEN=cli-secret-value',
-      ],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, AWS_ACCESS_KEY_ID: 'AKIADEVELOPER', AWS_SECRET_ACCESS_KEY: 'developer-secret', AWS_REGION: 'eu-west-3' },
-      },
-    );
+    const proc = cdkRustProcess(['run', 'Svc/Api', '--app', outdir, '--aws-credentials', '--env', 'API_TOKEN=cli-secret-value'], {
+      AWS_ACCESS_KEY_ID: 'AKIADEVELOPER',
+      AWS_SECRET_ACCESS_KEY: 'developer-secret',
+      AWS_REGION: 'eu-west-3',
+    });
+    const cli = spawn(proc.command, proc.args, { ...proc.options, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     cli.stdout.on('data', (d) => (stdout += d));

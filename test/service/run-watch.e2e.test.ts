@@ -13,8 +13,7 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { RustService } from '../../lib';
 import { captureStderr, copyFixture, devEnv, freePort, tempDir } from '../support';
-
-const ROOT = path.join(__dirname, '..', '..');
+import { cdkRustProcess } from '../ts-node-process';
 
 /** A build starting: run --watch's line, or the bundling's own. */
 const BUILDING = /: building [0-9a-f]{12}|\[cdk-rust\] building /;
@@ -104,22 +103,8 @@ describe('cdk-rust run --watch: the service stays at one URL while its image is 
     const outdir = synthApp(crate, port);
     const workBefore = workDirectories();
 
-    cli = spawn(
-      process.execPath,
-      [
-        '-r',
-        'ts-node/register/transpile-only',
-        path.join(ROOT, 'bin', 'cdk-rust.ts'),
-        'run',
-        'Svc/Api',
-        '--app',
-        outdir,
-        '--watch',
-        '--timeout',
-        '20',
-      ],
-      { cwd: ROOT, env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json') }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const proc = cdkRustProcess(['run', 'Svc/Api', '--app', outdir, '--watch', '--timeout', '20']);
+    cli = spawn(proc.command, proc.args, { ...proc.options, stdio: ['ignore', 'pipe', 'pipe'] });
     cli.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     cli.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const url = await until('the URL', async () => (stdout.includes('\n') ? stdout.trim() : undefined), 2 * 60_000);

@@ -13,8 +13,7 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { RustFunction } from '../../lib';
 import { copyFixture, devEnv, tempDir } from '../support';
-
-const ROOT = path.join(__dirname, '..', '..');
+import { cdkRustProcess } from '../ts-node-process';
 
 /** A build starting: watch's line for a function, or the bundling's own. */
 const BUILDING = /: building [0-9a-f]{12}|\[cdk-rust\] building /;
@@ -77,31 +76,11 @@ describe('cdk-rust watch: serves functions as function URLs and rebuilds them th
     const outdir = path.join(tempDir('watch-app'), 'cdk.out');
     synth(manifest, outdir, 'one');
 
-    watch = spawn(
-      process.execPath,
-      [
-        '-r',
-        'ts-node/register/transpile-only',
-        path.join(ROOT, 'bin', 'cdk-rust.ts'),
-        'watch',
-        'Watch/Fn',
-        'Watch/Other',
-        '--app',
-        outdir,
-        '--port',
-        '0',
-      ],
-      {
-        cwd: ROOT,
-        env: {
-          ...process.env,
-          TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'),
-          AWS_ACCESS_KEY_ID: 'AKIADEVELOPER',
-          AWS_SECRET_ACCESS_KEY: 'developer-secret',
-        },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      },
-    );
+    const proc = cdkRustProcess(['watch', 'Watch/Fn', 'Watch/Other', '--app', outdir, '--port', '0'], {
+      AWS_ACCESS_KEY_ID: 'AKIADEVELOPER',
+      AWS_SECRET_ACCESS_KEY: 'developer-secret',
+    });
+    watch = spawn(proc.command, proc.args, { ...proc.options, stdio: ['ignore', 'ignore', 'pipe'] });
     watch.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const urls = await until(
       'the URLs',
