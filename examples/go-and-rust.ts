@@ -47,7 +47,7 @@ export class GoAndRustStack extends Stack {
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
-      systemLogLevelV2: lambda.SystemLogLevel.WARN,
+      systemLogLevelV2: lambda.SystemLogLevel.INFO,
       // Tracing is switched on below, with its `*` permissions in a policy of their own.
       tracing: lambda.Tracing.DISABLED,
       bundling: {

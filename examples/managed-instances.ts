@@ -4,12 +4,12 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { OperationsDashboard, RustFunction } from '../lib';
+import { RustFunction } from '../lib';
 
 /**
  * A Rust function on Lambda Managed Instances: Graviton capacity in the stack's own VPC, one execution environment
  * serving up to 64 invocations at once with lambda_runtime's `run_concurrent` (the crate's `concurrency-tokio`
- * feature is checked at synth time). The stack's OperationsDashboard shows it with its alarms.
+ * feature is checked at synth time).
  */
 export class ManagedInstancesStack extends Stack {
   /** The function on the capacity provider. */
@@ -43,8 +43,6 @@ export class ManagedInstancesStack extends Stack {
       memorySize: 4096, // 2 vCPUs at 2 GiB per vCPU
       managedInstances: { capacityProvider: capacity, perExecutionEnvironmentMaxConcurrency: 64 },
     });
-    // Every RustFunction and RustService of the stack, with their alarms, found at synth time.
-    new OperationsDashboard(this, 'Dashboard');
   }
 }
 

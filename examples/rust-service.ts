@@ -1,14 +1,15 @@
 import * as path from 'path';
 import { Annotations, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { RustService } from '../lib';
+import { OperationsDashboard, RustService } from '../lib';
 
 /**
  * An actix-web service (examples/service) on ECS Fargate behind a public Application Load Balancer: the same
  * static musl binary cdk-rust builds for Lambda, in an image that holds nothing else. The container's health
  * check is the service's own `healthcheck` subcommand (the image has no shell or curl); the load balancer checks
  * `/health`. The service reads `configuration/*.json` relative to its working directory, so the directory ships in
- * the image with `files`. Scales on CPU and on requests per target.
+ * the image with `files`. Scales on CPU and on requests per target. The stack's OperationsDashboard shows the service
+ * and its alarms.
  */
 export class RustServiceStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
@@ -25,5 +26,6 @@ export class RustServiceStack extends Stack {
       'cdk-rust:plainHttpListener',
       'The example has no domain to hold a certificate for; it serves a greeting with no data worth protecting.',
     );
+    new OperationsDashboard(this, 'Dashboard');
   }
 }

@@ -55,11 +55,14 @@ export function defaultLogGroup(scope: Construct, id: string, props: RustFunctio
   });
 }
 
-/** JSON logs at application INFO and system WARN by default; log levels exist only for JSON logs. */
+/**
+ * JSON logs at application and system level INFO by default (system INFO keeps Lambda's `platform.report` record,
+ * which carries each cold start's init duration); log levels exist only for JSON logs.
+ */
 export function defaultLogging(format: lambda.LoggingFormat | undefined): Partial<lambda.FunctionProps> {
   const loggingFormat = format ?? lambda.LoggingFormat.JSON;
   return loggingFormat === lambda.LoggingFormat.JSON
-    ? { loggingFormat, applicationLogLevelV2: lambda.ApplicationLogLevel.INFO, systemLogLevelV2: lambda.SystemLogLevel.WARN }
+    ? { loggingFormat, applicationLogLevelV2: lambda.ApplicationLogLevel.INFO, systemLogLevelV2: lambda.SystemLogLevel.INFO }
     : { loggingFormat };
 }
 

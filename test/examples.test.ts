@@ -42,6 +42,9 @@ describe('examples', () => {
     t.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'AWS_IAM', InvokeMode: 'RESPONSE_STREAM' });
     t.resourceCountIs('AWS::Lambda::Permission', 0);
     t.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    t.hasResourceProperties('AWS::CloudWatch::Dashboard', {
+      DashboardName: { 'Fn::Join': ['', ['Streaming-cdk-rust-', { Ref: 'AWS::Region' }]] },
+    });
   });
 
   test('private dependency', () => {
@@ -92,6 +95,9 @@ describe('examples', () => {
     });
     t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 2, MaxCapacity: 4 });
     t.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+    t.hasResourceProperties('AWS::CloudWatch::Dashboard', {
+      DashboardName: { 'Fn::Join': ['', ['Service-cdk-rust-', { Ref: 'AWS::Region' }]] },
+    });
   });
 
   test('managed instances: a run_concurrent function on an arm64 capacity provider in its own isolated VPC', () => {
@@ -109,9 +115,6 @@ describe('examples', () => {
       },
     });
     t.resourceCountIs('AWS::CloudWatch::Alarm', 3);
-    t.hasResourceProperties('AWS::CloudWatch::Dashboard', {
-      DashboardName: { 'Fn::Join': ['', ['Managed-cdk-rust-', { Ref: 'AWS::Region' }]] },
-    });
   });
 
   test('arm64 function', () => {

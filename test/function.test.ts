@@ -67,7 +67,7 @@ describe('the function', () => {
       LoggingConfig: {
         LogFormat: 'JSON',
         ApplicationLogLevel: 'INFO',
-        SystemLogLevel: 'WARN',
+        SystemLogLevel: 'INFO',
         LogGroup: { Ref: Match.stringLikeRegexp('^ApiLogGroup') },
       },
       TracingConfig: { Mode: 'Active' },

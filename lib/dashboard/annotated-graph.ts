@@ -4,6 +4,7 @@
  */
 import { Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { alarmByName } from './alarm-by-name';
 import { measuredMetric, metricKey } from './metric-key';
 
 /** The width of one graph: three side by side on the 24 columns of a dashboard. */
@@ -58,7 +59,13 @@ export class AlarmCandidates {
 
 /** The graph of an alarm that no graph of its row shows: its metric and its threshold, titled after its path. */
 export function alarmGraph(alarm: cloudwatch.Alarm, title: string): cloudwatch.AlarmWidget {
-  return new cloudwatch.AlarmWidget({ alarm, title, width: GRAPH_WIDTH, height: GRAPH_HEIGHT, leftYAxis: { min: 0, showUnits: false } });
+  return new cloudwatch.AlarmWidget({
+    alarm: alarmByName(alarm),
+    title,
+    width: GRAPH_WIDTH,
+    height: GRAPH_HEIGHT,
+    leftYAxis: { min: 0, showUnits: false },
+  });
 }
 
 /** The graph of `spec`, with the thresholds of the alarms among `alarms` that watch its metrics. */

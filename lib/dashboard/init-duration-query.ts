@@ -26,8 +26,7 @@ export function initDurationQuery(period: Duration): string[] {
 
 /**
  * Whether the function's log group receives its REPORT lines: always in the text format; in the JSON format only at
- * system log level INFO or DEBUG (`platform.report` is an INFO record), which is Lambda's default but not
- * RustFunction's (WARN).
+ * system log level INFO or DEBUG (`platform.report` is an INFO record), which is Lambda's default and RustFunction's.
  */
 export function reportLinesLogged(fn: lambda.Function): boolean {
   const cfn = fn.node.defaultChild as lambda.CfnFunction;
@@ -39,5 +38,5 @@ export function reportLinesLogged(fn: lambda.Function): boolean {
 /** Why the init-duration widget is empty, in place of the query, for a function whose REPORT lines are filtered. */
 export const REPORT_LINES_FILTERED =
   '**Init duration**\n\nLambda writes the init duration of each cold start in its `platform.report` record, an INFO ' +
-  "system log this function's `systemLogLevelV2` (WARN, RustFunction's default) filters out. Set `systemLogLevelV2: " +
+  "system log this function's `systemLogLevelV2` filters out. Set `systemLogLevelV2: " +
   'lambda.SystemLogLevel.INFO` to see cold starts here (one more log record per invocation).';

@@ -8,6 +8,7 @@ import { Construct, IConstruct } from 'constructs';
 import { CdkRustError } from '../errors';
 import type { RustFunction } from '../function';
 import type { RustService } from '../service/rust-service';
+import { alarmByName } from './alarm-by-name';
 import { AlarmCandidates, KeyedAlarm, alarmGraph, keyAlarms } from './annotated-graph';
 import { checkDashboardName, defaultDashboardName } from './dashboard-name';
 import { DiscoveredWidgets } from './discovered-widgets';
@@ -180,7 +181,7 @@ function statusWidgets(alarms: cloudwatch.AlarmBase[]): cloudwatch.IWidget[] {
     widgets.push(
       new cloudwatch.AlarmStatusWidget({
         title: i === 0 ? 'Alarms' : `Alarms (continued)`,
-        alarms: chunk,
+        alarms: chunk.map(alarmByName),
         width: cloudwatch.GRID_WIDTH,
         height: Math.max(3, 1 + Math.ceil(chunk.length / 4)),
         sortBy: cloudwatch.AlarmStatusWidgetSortBy.STATE_UPDATED_TIMESTAMP,

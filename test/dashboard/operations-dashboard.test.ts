@@ -36,8 +36,8 @@ function addService(scope: Construct, id: string): RustService {
 
 /**
  * The stack most tests read: the dashboard first, then a function with a 30 s timeout, a 2% error-rate alarm and
- * its REPORT lines logged (system log level INFO),
- * a service, and a function without error-rate alarm, all added after the dashboard; alarms of the test's own
+ * its REPORT lines logged (system log level INFO, the default),
+ * a service, and a function without error-rate alarm and at system log level WARN, all added after the dashboard; alarms of the test's own
  * under and beside them; and a function in another stack.
  */
 function mainStack() {
@@ -47,10 +47,9 @@ function mainStack() {
   const api = addFunction(stack, 'Api', {
     timeout: Duration.seconds(30),
     errorRateAlarm: { threshold: 2 },
-    systemLogLevelV2: lambda.SystemLogLevel.INFO,
   });
   const web = addService(stack, 'Web');
-  const worker = addFunction(stack, 'Worker', { errorRateAlarm: { enabled: false } });
+  const worker = addFunction(stack, 'Worker', { errorRateAlarm: { enabled: false }, systemLogLevelV2: lambda.SystemLogLevel.WARN });
   // A guarded p99 alarm (drawn on the duration graph), one no graph shows, and one beside the function.
   new cloudwatch.Alarm(worker, 'SlowP99', {
     metric: new cloudwatch.MathExpression({
@@ -201,7 +200,7 @@ describe('OperationsDashboard: the row of a function', () => {
     ]);
   });
 
-  test("with RustFunction's JSON logs at system level WARN, where REPORT records are filtered, it says how to see them", () => {
+  test('with JSON logs at system level WARN, where REPORT records are filtered, it says how to see them', () => {
     const widget = row(/Function Worker/)[5];
     expect(widget.type).toBe('text');
     expect(widget.properties.markdown).toContain('`systemLogLevelV2: lambda.SystemLogLevel.INFO`');
@@ -249,12 +248,17 @@ describe('OperationsDashboard: the row of a service', () => {
   });
 });
 
+/** How the dashboard cites the alarm with logical id `id`, as dashboardBody renders references. */
+function arnByName(id: string): string {
+  return `arn:\${AWS::Partition}:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:\${${id}}`;
+}
+
 describe('OperationsDashboard: the alarms on it', () => {
   test('the status widget lists every alarm of the stack, once, since each is under or about a function or service', () => {
     const [status] = main.body.widgets;
     expect(status.type).toBe('alarm');
     const listed: string[] = status.properties.alarms;
-    const all = Object.keys(main.template.findResources('AWS::CloudWatch::Alarm')).map((id) => `\${${id}.Arn}`);
+    const all = Object.keys(main.template.findResources('AWS::CloudWatch::Alarm')).map(arnByName);
     expect([...listed].sort()).toEqual(all.sort());
     expect(new Set(listed).size).toBe(listed.length);
   });
@@ -269,7 +273,15 @@ describe('OperationsDashboard: the alarms on it', () => {
 
   test('an alarm whose metric no graph shows gets a graph of its own in the row', () => {
     const own = graph(row(/Function Worker/), 'Alarm IteratorAge');
-    expect(own.properties.annotations.alarms).toEqual([expect.stringMatching(/^\$\{WorkerIteratorAge[0-9A-F]{8}\.Arn\}$/)]);
+    const id = Object.keys(main.template.findResources('AWS::CloudWatch::Alarm')).find((key) => key.startsWith('WorkerIteratorAge'));
+    expect(own.properties.annotations.alarms).toEqual([arnByName(id!)]);
+  });
+
+  test("alarms are cited by an ARN built from the alarm's name (its Ref), never by Fn::GetAtt Arn, which moto cannot resolve", () => {
+    const template = JSON.stringify(main.template.toJSON());
+    const alarms = Object.keys(main.template.findResources('AWS::CloudWatch::Alarm'));
+    for (const id of alarms) expect(template).not.toContain(`{"Fn::GetAtt":["${id}","Arn"]}`);
+    expect(main.body.widgets[0].properties.alarms).toContain(arnByName(alarms[0]));
   });
 });
 

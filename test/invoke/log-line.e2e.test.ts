@@ -1,14 +1,16 @@
 /**
  * The logs of a real Rust function, end to end: examples/greeter (lambda_runtime's JSON tracing subscriber, under
  * RustFunction's JSON logging) built by cdk-rust in Docker and run by `cdk-rust invoke`, whose stderr shows its log
- * line readable, or exactly as written with --raw-logs; the logs an invocation returns are always as written.
+ * line readable, or exactly as written with --raw-logs; the logs an invocation returns are always as written. `cdk-rust
+ * watch` prints the logs of the requests it serves the same way.
  */
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { localFunctionFromAssembly } from '../../lib/invoke/invoke-locally';
 import { synthFunctionApp } from '../../lib/cli/synth';
 import { captureStderr, devEnv, tempDir } from '../support';
+import { cdkRustProcess } from '../ts-node-process';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -17,12 +19,41 @@ function invoke(assembly: string, flags: string[] = []): { status: number | null
   const event = path.join(tempDir('event'), 'event.json');
   fs.writeFileSync(event, JSON.stringify({ name: 'Ferris' }));
   const args = ['invoke', 'Stack/Function', '--app', assembly, '--event', event, ...flags];
-  const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'bin', 'cdk-rust.ts'), ...args], {
-    cwd: ROOT,
-    encoding: 'utf-8',
-    env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'), NO_COLOR: '1' },
-  });
+  const proc = cdkRustProcess(args, { NO_COLOR: '1' });
+  const result = spawnSync(proc.command, proc.args, { ...proc.options, encoding: 'utf-8' });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * `cdk-rust watch Stack/Function --release` on `assembly` (serving the synthesized build: nothing to build), one GET
+ * of its function URL, and what watch printed on stderr once the greeter's log line is there.
+ */
+async function watchOneRequest(assembly: string, flags: string[] = []): Promise<{ status: number; stderr: string }> {
+  const args = ['watch', 'Stack/Function', '--app', assembly, '--port', '0', '--release', ...flags];
+  const proc = cdkRustProcess(args, { NO_COLOR: '1' });
+  const watch = spawn(proc.command, proc.args, { ...proc.options, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  watch.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const until = async <T>(what: string, poll: () => T | undefined): Promise<T> => {
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
+      if (watch.exitCode !== null) throw new Error(`watch exited while waiting for ${what}:\n${stderr}`);
+      const value = poll();
+      if (value !== undefined) return value;
+    }
+    throw new Error(`timed out waiting for ${what}; watch printed:\n${stderr}`);
+  };
+  try {
+    // The URL is printed first; requests are served once watch says it is watching.
+    await until('the session', () => (stderr.includes('watching Stack/Function') ? true : undefined));
+    const url = /Stack\/Function: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stderr)![1];
+    const response = await fetch(`${url}hello`);
+    await response.text();
+    await until(`the log line (the answer was ${response.status})`, () => (/greeting/.test(stderr) ? true : undefined));
+    return { status: response.status, stderr };
+  } finally {
+    watch.kill('SIGINT');
+    await new Promise((resolve) => (watch.exitCode !== null ? resolve(undefined) : watch.once('exit', resolve)));
+  }
 }
 
 /** The request id of the REPORT line. */
@@ -69,6 +100,22 @@ describe("log-line: the greeter's structured log, printed by cdk-rust invoke", (
     // The key order lambda_runtime writes (the docs show it), and no timestamp: the subscriber is built without_time().
     expect(Object.keys(record)).toEqual(['level', 'fields', 'span', 'spans']);
     expect(result.stderr).not.toContain('INFO  [');
+  });
+
+  test('cdk-rust watch prints the log line of a request it serves readable, and as written with --raw-logs', async () => {
+    const readable = await watchOneRequest(assembly);
+    expect(readable.status).toBe(200);
+    expect(readable.stderr).toMatch(/INFO {2}\[([0-9a-f]{8})\] greeting name=world request_id=\1…\n/);
+    expect(readable.stderr).not.toContain('"fields"');
+
+    const raw = await watchOneRequest(assembly, ['--raw-logs']);
+    expect(raw.status).toBe(200);
+    const line = raw.stderr.split('\n').find((l) => l.startsWith('{') && l.includes('"greeting"'));
+    expect(JSON.parse(line!)).toMatchObject({
+      level: 'INFO',
+      fields: { message: 'greeting', name: 'world', request_id: expect.stringMatching(/^[0-9a-f-]{36}$/) },
+    });
+    expect(raw.stderr).not.toContain('INFO  [');
   });
 
   test("the result's logs hold the JSON line as written, while the stream shows it readable", async () => {
