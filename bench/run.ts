@@ -37,6 +37,7 @@ import { examplesAppResynth } from './scenarios/examples-app-resynth';
 import { gofunction } from './scenarios/gofunction';
 import { hotswap } from './scenarios/hotswap';
 import { imageFunction } from './scenarios/image-function';
+import { operations } from './scenarios/operations';
 import { localInvoke } from './scenarios/local-invoke';
 import { noChangeResynth } from './scenarios/no-change-resynth';
 import { oneLineChange } from './scenarios/one-line-change';
@@ -80,6 +81,7 @@ const SCENARIOS: readonly Scenario[] = [
   synthOneLinePeer,
   concurrentInvoke,
   imageFunction,
+  operations,
 ];
 
 // ------------------------------------------------------------------------------------------------
