@@ -1,6 +1,7 @@
 /**
  * The row of a RustFunction: invocations, errors and error rate, duration against the timeout, throttles,
- * concurrent executions, and init duration from the function's logs.
+ * concurrent executions, and init duration from the function's logs; and, for a function set up for asynchronous
+ * invocation, its asynchronous events.
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -9,7 +10,10 @@ import { AlarmCandidates, GRAPH_HEIGHT, GRAPH_WIDTH, annotatedGraph } from './an
 import { REPORT_LINES_FILTERED, initDurationQuery, reportLinesLogged } from './init-duration-query';
 import { pathInStack } from './stack-members';
 
-/** The header and the six widgets of `fn`, with the thresholds of `alarms` that watch what they draw. */
+/**
+ * The header and the six widgets of `fn` (seven when it is set up for asynchronous invocation), with the thresholds
+ * of `alarms` that watch what they draw.
+ */
 export function functionRow(fn: RustFunction, period: Duration, alarms: AlarmCandidates): cloudwatch.IWidget[] {
   const sum = { statistic: cloudwatch.Stats.SUM, period };
   const errors = fn.metricErrors({ ...sum, label: 'Errors' });
@@ -39,7 +43,38 @@ export function functionRow(fn: RustFunction, period: Duration, alarms: AlarmCan
       alarms,
     ),
     initDurationWidget(fn, period),
+    ...(invokedAsynchronously(fn) ? [asyncEventsGraph(fn, period, alarms)] : []),
   ];
+}
+
+/**
+ * Whether `fn` is set up for asynchronous invocation: a dead-letter queue or topic, or an event invoke configuration
+ * (destinations, retries, maximum event age), whose failures only the asynchronous metrics show.
+ */
+function invokedAsynchronously(fn: RustFunction): boolean {
+  return fn.deadLetterQueue !== undefined || fn.deadLetterTopic !== undefined || fn.node.tryFindChild('EventInvokeConfig') !== undefined;
+}
+
+/**
+ * Events queued for the function, and the ones lost: dropped (too old, or out of retries without a destination),
+ * not delivered to the dead-letter target or the destination; and, on the right, how long events waited.
+ */
+function asyncEventsGraph(fn: RustFunction, period: Duration, alarms: AlarmCandidates): cloudwatch.IWidget {
+  const sum = (name: string, label: string) => fn.metric(name, { statistic: cloudwatch.Stats.SUM, period, label });
+  return annotatedGraph(
+    {
+      title: 'Asynchronous events',
+      left: [
+        sum('AsyncEventsReceived', 'Received'),
+        sum('AsyncEventsDropped', 'Dropped'),
+        sum('DeadLetterErrors', 'Dead-letter errors'),
+        sum('DestinationDeliveryFailures', 'Destination failures'),
+      ],
+      right: [fn.metric('AsyncEventAge', { statistic: 'p99', period, label: 'p99 age (ms)' })],
+      rightLabel: 'ms',
+    },
+    alarms,
+  );
 }
 
 /** Cold starts and init duration from the function's REPORT lines, or why there are none to read. */

@@ -66,7 +66,9 @@ export interface OperationsDashboardProps {
  * It is made of, from the top: an alarm status widget with every alarm under those functions and services (and
  * every other alarm of the stack that watches a metric the dashboard draws); a row per function (invocations;
  * errors and error rate; p50 and p99 duration with a line at the timeout; throttles; maximum concurrent executions;
- * cold starts and init duration from the function's log group, with Logs Insights); a row per service (requests;
+ * cold starts and init duration from the function's log group, with Logs Insights; received, dropped and failed
+ * asynchronous events and their age, for a function with a dead-letter target or asynchronous invoke settings); a
+ * row per service (requests;
  * 5xx responses and 5xx rate; p50 and p99 target response time; healthy and unhealthy targets; CPU and memory).
  * Each alarm's threshold is drawn on the graph that shows its metric.
  *

@@ -205,6 +205,33 @@ describe('OperationsDashboard: the row of a function', () => {
     expect(widget.type).toBe('text');
     expect(widget.properties.markdown).toContain('`systemLogLevelV2: lambda.SystemLogLevel.INFO`');
   });
+
+  test('a function without a dead-letter target or asynchronous invoke settings has no asynchronous events graph', () => {
+    for (const name of [/Function Api/, /Function Worker/]) {
+      expect(row(name).map((w) => w.properties.title)).not.toContain('Asynchronous events');
+    }
+  });
+
+  test.each([
+    ['a dead-letter queue', { deadLetterQueueEnabled: true }],
+    ['retry settings', { retryAttempts: 0 }],
+  ])('a function with %s gets its asynchronous events: received, dropped, dead-letter and destination failures, p99 age', (_, props) => {
+    const app = newApp();
+    const stack = new Stack(app, 'Async', { env: ENV });
+    new OperationsDashboard(stack, 'Dashboard');
+    addFunction(stack, 'Consumer', props);
+    const [consumer] = rows(dashboardBody(Template.fromStack(stack)).widgets);
+    const events = consumer.widgets.find((w) => w.properties.title === 'Asynchronous events')!;
+    expect(consumer.widgets.indexOf(events)).toBe(6);
+    expect(lines(events)).toEqual([
+      'AsyncEventsReceived Sum',
+      'AsyncEventsDropped Sum',
+      'DeadLetterErrors Sum',
+      'DestinationDeliveryFailures Sum',
+      'AsyncEventAge p99',
+    ]);
+    expect(events.properties.metrics[4][4]).toMatchObject({ yAxis: 'right' });
+  });
 });
 
 describe('OperationsDashboard: the row of a service', () => {
