@@ -72,8 +72,8 @@ export class WatchedFunction {
     const synthesized = Bundling.prepare(bundlingPropsOf(this.record));
     const code = this.definition.codeDirectory;
     if (code && this.record.assetHash === synthesized.assetHash && fs.existsSync(path.join(code, 'bootstrap'))) {
+      if (!(await this.swapTo(code, synthesized.assetHash, false))) return;
       progress(`${this.name}: serving the synthesized build (${synthesized.assetHash.slice(0, 12)})`);
-      await this.swapTo(code, synthesized.assetHash, false);
       this.sources.watch(watchedDirectories(synthesized));
       const loop = this.options.profile === undefined ? undefined : this.prepare();
       if (loop && loop.assetHash !== synthesized.assetHash) {
@@ -182,8 +182,10 @@ export class WatchedFunction {
     if (this.session.isClosed || !outcome) return;
     if (outcome.ok) {
       this.failed = undefined;
-      progress(`${this.name}: built ${outcome.assetHash.slice(0, 12)} in ${((Date.now() - started) / 1000).toFixed(1)} s; serving it`);
-      await this.swapTo(outputDir, outcome.assetHash, true);
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      // Said once the new build answers requests: a request sent on reading it gets the new build.
+      if (await this.swapTo(outputDir, outcome.assetHash, true))
+        progress(`${this.name}: built ${outcome.assetHash.slice(0, 12)} in ${seconds} s; serving it`);
     } else {
       this.failed = hash;
       warn(`${this.name}: the build failed${this.serving ? `; still serving ${this.serving.hash.slice(0, 12)}` : ''}: ${outcome.message}`);
@@ -194,8 +196,11 @@ export class WatchedFunction {
     }
   }
 
-  /** Serves the build in `codeDirectory`: starts its process, then retires the one served before. */
-  private async swapTo(codeDirectory: string, hash: string, owned: boolean): Promise<void> {
+  /**
+   * Serves the build in `codeDirectory`: starts its process, then retires the one served before. False when the
+   * session closed meanwhile (nothing is served).
+   */
+  private async swapTo(codeDirectory: string, hash: string, owned: boolean): Promise<boolean> {
     const fn = new LocalFunction(localOptions(this.definition, codeDirectory, this.options));
     try {
       await fn.start();
@@ -205,7 +210,7 @@ export class WatchedFunction {
     }
     if (this.session.isClosed) {
       await fn.close();
-      return;
+      return false;
     }
     const previous = this.serving;
     this.serving = { fn, hash, codeDirectory, owned, inflight: 0, retired: false };
@@ -213,6 +218,7 @@ export class WatchedFunction {
       previous.retired = true;
       if (previous.inflight === 0) await this.retire(previous);
     }
+    return true;
   }
 
   private async retire(served: ServedBuild): Promise<void> {
