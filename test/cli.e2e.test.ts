@@ -167,7 +167,7 @@ describe('cdk-rust synth', () => {
     expect(fs.existsSync(path.join(out, 'bootstrap.zip'))).toBe(true);
   });
 
-  test('--service builds the binary into an image and writes a one-service app, with the image tarball', () => {
+  test('--service builds the binary into an image and writes a one-service app, with the image tarball (and --dashboard its dashboard)', () => {
     const env = devEnv();
     const out = tempDir('cli-service');
     const result = cli([
@@ -181,6 +181,7 @@ describe('cdk-rust synth', () => {
       'healthcheck',
       '--alarm-email',
       'oncall@example.com',
+      '--dashboard',
       '--builder-image',
       env.builderImage,
       '--out',
@@ -202,6 +203,8 @@ describe('cdk-rust synth', () => {
     });
     expect(resources.filter((r) => r.Type === 'AWS::CloudWatch::Alarm')).toHaveLength(5);
     expect(resources.find((r) => r.Type === 'AWS::SNS::Subscription')?.Properties).toMatchObject({ Endpoint: 'oncall@example.com' });
+    const dashboard = resources.find((r) => r.Type === 'AWS::CloudWatch::Dashboard');
+    expect(JSON.stringify(dashboard?.Properties.DashboardBody)).toContain('### Service Service');
   });
 
   test('service options without --service, and --force-docker with it, are usage errors', () => {

@@ -10,7 +10,9 @@ export const SYNTH_USAGE = `cdk-rust synth --manifest PATH [options]
   --manifest PATH       Cargo.toml of the package (or workspace) to build. Required.
   --binary NAME         The bin to run, when the package has several.
   --arch ARCH           x86_64 (default) or arm64.
-  --alarm-email ADDR    Subscribe ADDR to the error-rate alarm's topic (repeatable).
+  --alarm-email ADDR    Subscribe ADDR to the topic of the function's alarms (repeatable).
+  --dashboard           Add an OperationsDashboard: one CloudWatch dashboard for the function or service and
+                        its alarms, named <stack name>-cdk-rust-<region> (see docs/operations.md).
   --out DIR             Where to write the output. Default: cdk-rust.out
   --stack-name NAME     CloudFormation stack name. Default: cdk-rust-<binary or crate dir>
   --known-hosts FILE    Pinned known_hosts lines for private git dependencies over SSH.

@@ -12,6 +12,7 @@ import { RustBundlingOptions } from '../bundling/rust-bundling-options';
 import { CdkRustError } from '../errors';
 import { ArchitectureName, DEFAULT_ARCHITECTURE, toCpuArchitecture, toLambdaArchitecture } from '../private/architecture';
 import { assetDirectory } from '../private/asset-directory';
+import { OperationsDashboard } from '../dashboard/operations-dashboard';
 import { RustFunction, RustFunctionProps } from '../function';
 import { RustService, RustServiceProps } from '../service/rust-service';
 import { withOutputLock } from './output-lock';
@@ -24,8 +25,10 @@ export interface SynthOptions {
   readonly binaryName?: string;
   /** The architecture to build for and run on. @default 'x86_64' */
   readonly architecture?: ArchitectureName;
-  /** Email addresses subscribed to the error-rate alarm's topic. */
+  /** Email addresses subscribed to the topic of the alarms. */
   readonly alarmEmails?: string[];
+  /** Add an OperationsDashboard to the stack. @default false */
+  readonly dashboard?: boolean;
   /** Where the cloud assembly is written. */
   readonly outdir: string;
   /** The CloudFormation stack name. @default - `cdk-rust-<binary name, or the crate's directory name>` */
@@ -86,9 +89,16 @@ function synthFunctionAppLocked(options: SynthOptions): SynthResult {
 /** The one-function app, synthesized: building the function happens while it is constructed. */
 function buildApp(options: SynthOptions): { assembly: CloudAssembly; stack: Stack } {
   const app = new App({ outdir: options.outdir });
-  const stack = new Stack(app, 'Stack', { stackName: options.stackName ?? defaultStackName(options) });
+  const stack = oneConstructStack(app, options);
   new RustFunction(stack, 'Function', functionProps(options));
   return { assembly: app.synth(), stack };
+}
+
+/** The app's one stack, with its OperationsDashboard when asked for (it finds the function or service at synth). */
+export function oneConstructStack(app: App, options: SynthOptions): Stack {
+  const stack = new Stack(app, 'Stack', { stackName: options.stackName ?? defaultStackName(options) });
+  if (options.dashboard) new OperationsDashboard(stack, 'Dashboard');
+  return stack;
 }
 
 /** The RustFunction the command line asks for. */
@@ -182,7 +192,7 @@ function synthServiceAppLocked(options: SynthServiceOptions): SynthServiceResult
   let service: RustService;
   try {
     const app = new App({ outdir: options.outdir });
-    stack = new Stack(app, 'Stack', { stackName: options.stackName ?? defaultStackName(options) });
+    stack = oneConstructStack(app, options);
     service = new RustService(stack, 'Service', serviceProps(options));
     assembly = app.synth();
   } catch (error) {

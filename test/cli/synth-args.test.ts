@@ -3,11 +3,14 @@
  * build environment and build secrets, checked by the flags' own rules here and by the constructs' rules at synth.
  */
 import * as path from 'path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { HELP } from '../../lib/cli/parse-command';
 import { synthArguments, synthOptionsOf } from '../../lib/cli/synth-args';
-import { functionProps, serviceProps, synthFunctionApp } from '../../lib/cli/synth';
+import { RustFunction } from '../../lib';
+import { functionProps, oneConstructStack, serviceProps, synthFunctionApp } from '../../lib/cli/synth';
 import { expectCdkRustError, fixture, tempDir } from '../support';
 
 const MANIFEST = fixture('hello');
@@ -75,7 +78,7 @@ describe('synth-args: the command line, parsed into typed options', () => {
     const parsed = synthArguments([
       ...['--manifest', MANIFEST, '--service', '--binary', 'api', '--alarm-email', 'a@example.com', '--alarm-email', 'b@example.com'],
       ...['--out', 'out-dir', '--stack-name', 'Api', '--features', 'tls, metrics,', '--builder-image', 'b:1'],
-      ...['--port', '9090', '--health-check-path', '/ready', '--container-health-check', 'healthcheck  --quick'],
+      ...['--port', '9090', '--health-check-path', '/ready', '--container-health-check', 'healthcheck  --quick', '--dashboard'],
     ]);
     expect(parsed).toEqual({
       service: true,
@@ -90,6 +93,7 @@ describe('synth-args: the command line, parsed into typed options', () => {
         port: 9090,
         healthCheckPath: '/ready',
         containerHealthCheckArgs: ['healthcheck', '--quick'],
+        dashboard: true,
       }),
     });
   });
@@ -128,5 +132,26 @@ describe('synth-args: the command line, parsed into typed options', () => {
   test("an unknown flag, or a value where none is taken, is CLI_USAGE in Node's words", () => {
     expectCdkRustError(() => synthArguments(['--manifest', MANIFEST, '--bogus']), 'CLI_USAGE', "Unknown option '--bogus'");
     expectCdkRustError(() => synthArguments(['--manifest', MANIFEST, 'extra']), 'CLI_USAGE', "Unexpected argument 'extra'");
+  });
+});
+
+describe('synth-args: --dashboard adds the stack its OperationsDashboard', () => {
+  function dashboards(dashboard: boolean | undefined): Record<string, any> {
+    const app = new App({ outdir: tempDir('synth-dashboard'), context: { 'aws:cdk:bundling-stacks': [] } });
+    const options = { ...synthOptionsOf({ manifest: MANIFEST, dashboard }).options, builderImage: 'b:1', forceDockerBundling: true };
+    const stack = oneConstructStack(app, options);
+    new RustFunction(stack, 'Function', functionProps(options));
+    return Template.fromStack(stack).findResources('AWS::CloudWatch::Dashboard');
+  }
+
+  test("with --dashboard, the stack has one dashboard named after the stack and the deployment's region", () => {
+    const found = Object.values(dashboards(true));
+    expect(found).toHaveLength(1);
+    expect(found[0].Properties.DashboardName).toEqual({ 'Fn::Join': ['', ['cdk-rust-hello-cdk-rust-', { Ref: 'AWS::Region' }]] });
+    expect(JSON.stringify(found[0].Properties.DashboardBody)).toContain('### Function Function');
+  });
+
+  test('without it, there is none', () => {
+    expect(dashboards(undefined)).toEqual({});
   });
 });
