@@ -7,6 +7,7 @@ import * as path from 'path';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { readCargoWorkspace } from '../lib/bundling/cargo';
+import { synthFunctionApp } from '../lib/cli/synth';
 import { BuildPlan, PlanProps, makeBuildPlan } from '../lib/bundling/plan';
 import { scopesGranularAcknowledgements } from '../lib/private/aws-cdk-lib-version';
 
@@ -274,4 +275,16 @@ export function useEnvironment(vars: () => NodeJS.ProcessEnv): void {
 export function writeProjectFile(root: string, relative: string, text: string, mode = 0o644): void {
   fs.mkdirSync(path.dirname(path.join(root, relative)), { recursive: true });
   fs.writeFileSync(path.join(root, relative), text, { mode });
+}
+
+/**
+ * The cloud assembly `cdk-rust synth` writes for the crate at `manifestPath` (its bin `binaryName`), built in Docker
+ * with the development environment's builder image, into a new directory named after `label`; the build's progress
+ * is kept off the test's output.
+ */
+export function builtAssembly(manifestPath: string, label: string, binaryName?: string): string {
+  const { builderImage } = devEnv();
+  return captureStderr(() =>
+    synthFunctionApp({ manifestPath, binaryName, outdir: tempDir(label), builderImage, forceDockerBundling: true }),
+  ).result.assemblyDir;
 }

@@ -17,6 +17,7 @@ import {
   resolveTimeout,
 } from './duration-alarm-options';
 import { FunctionAlarm, FunctionAlarmKind } from './function-alarm';
+import { guardedExpression } from './low-traffic-guard';
 
 /** The duration alarm, for messages and its default name `<stack>-<function path>-Duration`. */
 const DURATION: FunctionAlarmKind = {
@@ -129,8 +130,10 @@ export function timeoutOf(fn: lambda.IFunction): Duration | undefined {
 function durationExpression(fn: lambda.IFunction, options: ResolvedDurationAlarmOptions): cloudwatch.MathExpression {
   const duration = fn.metricDuration({ statistic: cloudwatch.Stats.p(99), period: options.period });
   const invocations = fn.metricInvocations({ statistic: cloudwatch.Stats.SUM, period: options.period });
-  return new cloudwatch.MathExpression({
-    expression: `IF(invocations >= ${options.minimumInvocations}, duration, 0)`,
+  return guardedExpression({
+    count: 'invocations',
+    minimum: options.minimumInvocations,
+    value: 'duration',
     usingMetrics: { duration, invocations },
     period: options.period,
     label: 'p99 duration (ms)',

@@ -16,6 +16,7 @@ import {
   resolveErrorRateAlarmOptions,
 } from './error-rate-alarm-options';
 import { FunctionAlarm, FunctionAlarmKind } from './function-alarm';
+import { guardedExpression } from './low-traffic-guard';
 
 /** The error-rate alarm, for messages and its default name `<stack>-<function path>-ErrorRate`. */
 const ERROR_RATE: FunctionAlarmKind = {
@@ -95,8 +96,10 @@ export class ErrorRateAlarm extends FunctionAlarm {
 function errorRateExpression(fn: lambda.IFunction, options: ResolvedErrorRateAlarmOptions): cloudwatch.MathExpression {
   const errors = fn.metricErrors({ statistic: cloudwatch.Stats.SUM, period: options.period });
   const invocations = fn.metricInvocations({ statistic: cloudwatch.Stats.SUM, period: options.period });
-  return new cloudwatch.MathExpression({
-    expression: `IF(invocations >= ${options.minimumInvocations}, 100 * errors / invocations, 0)`,
+  return guardedExpression({
+    count: 'invocations',
+    minimum: options.minimumInvocations,
+    value: '100 * errors / invocations',
     usingMetrics: { errors, invocations },
     period: options.period,
     label: 'Error rate (%)',

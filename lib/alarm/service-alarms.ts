@@ -17,6 +17,7 @@ import { notificationTarget } from './notification-target';
 import { ResolvedServiceAlarm } from './resolved-service-alarm';
 import { ResolvedResponseTimeAlarm } from './response-time-alarm-options';
 import { ServiceAlarmsOptions, resolveServiceAlarmsOptions } from './service-alarms-options';
+import { guardedExpression } from './low-traffic-guard';
 
 /** Properties of a {@link ServiceAlarms}. */
 export interface ServiceAlarmsProps extends ServiceAlarmsOptions {
@@ -237,8 +238,10 @@ function http5xxRateExpression(watched: WatchedService, options: ResolvedHttp5xx
   const target5xx = targetGroup.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, sum);
   const requests = targetGroup.requestCount(sum);
   const elb5xx = watched.loadBalancer.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, sum);
-  return new cloudwatch.MathExpression({
-    expression: `IF(requests >= ${options.minimumRequests}, 100 * (FILL(target5xx, 0) + FILL(elb5xx, 0)) / requests, 0)`,
+  return guardedExpression({
+    count: 'requests',
+    minimum: options.minimumRequests,
+    value: '100 * (FILL(target5xx, 0) + FILL(elb5xx, 0)) / requests',
     usingMetrics: { target5xx, elb5xx, requests },
     period: options.period,
     label: '5xx rate (%)',
@@ -250,8 +253,10 @@ function responseTimeExpression(watched: WatchedService, options: ResolvedRespon
   const targetGroup = watched.targetGroupMetrics!;
   const responseTime = targetGroup.targetResponseTime({ statistic: cloudwatch.Stats.p(99), period: options.period });
   const requests = targetGroup.requestCount({ statistic: cloudwatch.Stats.SUM, period: options.period });
-  return new cloudwatch.MathExpression({
-    expression: `IF(requests >= ${options.minimumRequests}, responseTime, 0)`,
+  return guardedExpression({
+    count: 'requests',
+    minimum: options.minimumRequests,
+    value: 'responseTime',
     usingMetrics: { responseTime, requests },
     period: options.period,
     label: 'p99 response time (s)',

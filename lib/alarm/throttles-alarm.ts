@@ -15,6 +15,7 @@ import {
   ThrottlesAlarmOptions,
   resolveThrottlesAlarmOptions,
 } from './throttles-alarm-options';
+import { guardedExpression } from './low-traffic-guard';
 
 /** The throttles alarm, for messages and its default name `<stack>-<function path>-Throttles`. */
 const THROTTLES: FunctionAlarmKind = {
@@ -97,8 +98,10 @@ function throttleRateExpression(fn: lambda.IFunction, options: ResolvedThrottles
   const throttles = fn.metricThrottles(sum);
   const invocations = fn.metricInvocations(sum);
   const requests = '(FILL(invocations, 0) + FILL(throttles, 0))';
-  return new cloudwatch.MathExpression({
-    expression: `IF(${requests} >= ${options.minimumRequests}, 100 * FILL(throttles, 0) / ${requests}, 0)`,
+  return guardedExpression({
+    count: requests,
+    minimum: options.minimumRequests,
+    value: `100 * FILL(throttles, 0) / ${requests}`,
     usingMetrics: { throttles, invocations },
     period: options.period,
     label: 'Throttle rate (%)',

@@ -8,7 +8,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { RustFunction } from '../function';
 import { AlarmCandidates, GRAPH_HEIGHT, GRAPH_WIDTH, annotatedGraph } from './annotated-graph';
 import { REPORT_LINES_FILTERED, initDurationQuery, reportLinesLogged } from './init-duration-query';
-import { pathInStack } from './stack-members';
+import { rowHeader } from './row-header';
 
 /**
  * The header and the six widgets of `fn` (seven when it is set up for asynchronous invocation), with the thresholds
@@ -17,13 +17,8 @@ import { pathInStack } from './stack-members';
 export function functionRow(fn: RustFunction, period: Duration, alarms: AlarmCandidates): cloudwatch.IWidget[] {
   const sum = { statistic: cloudwatch.Stats.SUM, period };
   const errors = fn.metricErrors({ ...sum, label: 'Errors' });
-  const header = new cloudwatch.TextWidget({
-    markdown: `### Function ${pathInStack(fn)}: \`${fn.functionName}\``,
-    width: cloudwatch.GRID_WIDTH,
-    height: 1,
-  });
   return [
-    header,
+    rowHeader('Function', fn, fn.functionName),
     annotatedGraph({ title: 'Invocations', left: [fn.metricInvocations({ ...sum, label: 'Invocations' })] }, alarms),
     annotatedGraph({ title: 'Errors', left: [errors], right: [errorRate(fn, period)], rightLabel: '%' }, alarms),
     annotatedGraph(

@@ -7,7 +7,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type { RustService } from '../service/rust-service';
 import { AlarmCandidates, annotatedGraph } from './annotated-graph';
-import { pathInStack } from './stack-members';
+import { rowHeader } from './row-header';
 
 /** The header and the six widgets of `service`, with the thresholds of `alarms` that watch what they draw. */
 export function serviceRow(service: RustService, period: Duration, alarms: AlarmCandidates): cloudwatch.IWidget[] {
@@ -16,13 +16,8 @@ export function serviceRow(service: RustService, period: Duration, alarms: Alarm
   const fargate = service.service;
   const utilization = (metric: (o: cloudwatch.MetricOptions) => cloudwatch.Metric) =>
     [cloudwatch.Stats.AVERAGE, cloudwatch.Stats.MAXIMUM].map((statistic) => metric.call(fargate, { statistic, period, label: statistic }));
-  const header = new cloudwatch.TextWidget({
-    markdown: `### Service ${pathInStack(service)}: \`${fargate.serviceName}\``,
-    width: cloudwatch.GRID_WIDTH,
-    height: 1,
-  });
   return [
-    header,
+    rowHeader('Service', service, fargate.serviceName),
     annotatedGraph({ title: 'Requests', left: [targets.requestCount({ ...sum, label: 'Requests' })] }, alarms),
     annotatedGraph(
       {

@@ -9,8 +9,7 @@ import * as path from 'path';
 import { listAssemblyFunctions } from '../../lib/invoke/assembly';
 import { InvokeResult } from '../../lib/invoke/invoke-result';
 import { LocalFunction } from '../../lib/invoke/local-function';
-import { synthFunctionApp } from '../../lib/cli/synth';
-import { captureStderr, devEnv, FIXTURES, stderrOf, tempDir } from '../support';
+import { builtAssembly, devEnv, FIXTURES, stderrOf, tempDir } from '../support';
 import { cdkRustProcess } from '../ts-node-process';
 
 /** What the fixture's handler answers. */
@@ -22,15 +21,7 @@ interface Ran {
 
 /** Synthesizes a one-function app of the fixture's bin `binaryName`; returns its assembly and its code directory. */
 function synth(binaryName: string): { assembly: string; code: string } {
-  const assembly = captureStderr(() =>
-    synthFunctionApp({
-      manifestPath: path.join(FIXTURES, 'concurrent-lambda', 'Cargo.toml'),
-      binaryName,
-      outdir: tempDir(`concurrent-${binaryName}`),
-      builderImage: devEnv().builderImage,
-      forceDockerBundling: true,
-    }),
-  ).result.assemblyDir;
+  const assembly = builtAssembly(path.join(FIXTURES, 'concurrent-lambda', 'Cargo.toml'), `concurrent-${binaryName}`, binaryName);
   return { assembly, code: listAssemblyFunctions(assembly)[0].codeDirectory as string };
 }
 

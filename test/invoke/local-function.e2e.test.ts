@@ -8,8 +8,7 @@ import * as path from 'path';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { invokeLocally, InvokeFailure, InvokeResult, InvokeSuccess, LocalFunction, LocalFunctionOptions } from '../../lib';
 import { Bundling } from '../../lib/bundling/bundling';
-import { synthFunctionApp } from '../../lib/cli/synth';
-import { captureStderr, devEnv, FIXTURES, stderrOf, tempDir } from '../support';
+import { builtAssembly, captureStderr, devEnv, FIXTURES, stderrOf, tempDir } from '../support';
 import { cdkRustProcess } from '../ts-node-process';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -289,14 +288,7 @@ describe('LocalFunction, with an arm64 bootstrap on this x86_64 machine: it runs
 describe('invokeLocally and cdk-rust invoke, on a synthesized app: a function runs by its construct path', () => {
   let assembly: string;
   beforeAll(() => {
-    assembly = captureStderr(() =>
-      synthFunctionApp({
-        manifestPath: path.join(FIXTURES, 'lambda-behaviours', 'Cargo.toml'),
-        outdir: tempDir('invoke-app'),
-        builderImage: devEnv().builderImage,
-        forceDockerBundling: true,
-      }),
-    ).result.assemblyDir;
+    assembly = builtAssembly(path.join(FIXTURES, 'lambda-behaviours', 'Cargo.toml'), 'invoke-app');
   });
 
   function cli(

@@ -8,8 +8,7 @@ import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { localFunctionFromAssembly } from '../../lib/invoke/invoke-locally';
-import { synthFunctionApp } from '../../lib/cli/synth';
-import { captureStderr, devEnv, tempDir } from '../support';
+import { builtAssembly, tempDir } from '../support';
 import { cdkRustProcess } from '../ts-node-process';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -66,14 +65,7 @@ function requestIdOf(stderr: string): string {
 describe("log-line: the greeter's structured log, printed by cdk-rust invoke", () => {
   let assembly: string;
   beforeAll(() => {
-    assembly = captureStderr(() =>
-      synthFunctionApp({
-        manifestPath: path.join(ROOT, 'examples', 'greeter', 'Cargo.toml'),
-        outdir: tempDir('greeter-logs'),
-        builderImage: devEnv().builderImage,
-        forceDockerBundling: true,
-      }),
-    ).result.assemblyDir;
+    assembly = builtAssembly(path.join(ROOT, 'examples', 'greeter', 'Cargo.toml'), 'greeter-logs');
   });
 
   test('by default, the JSON line is one readable line: level, short request id, message, then the fields', () => {

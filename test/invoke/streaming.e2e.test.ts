@@ -6,23 +6,15 @@
 import { spawn } from 'child_process';
 import * as path from 'path';
 import { invokeLocallyStream, LocalFunction, localFunctionFromAssembly } from '../../lib';
-import { synthFunctionApp } from '../../lib/cli/synth';
 import { WatchSession } from '../../lib/watch/watch-session';
-import { captureStderr, devEnv, tempDir } from '../support';
+import { builtAssembly } from '../support';
 import { cdkRustProcess } from '../ts-node-process';
 
 const ROOT = path.join(__dirname, '..', '..');
 
 let assembly: string;
 beforeAll(() => {
-  assembly = captureStderr(() =>
-    synthFunctionApp({
-      manifestPath: path.join(ROOT, 'examples', 'streaming', 'Cargo.toml'),
-      outdir: tempDir('streaming-app'),
-      builderImage: devEnv().builderImage,
-      forceDockerBundling: true,
-    }),
-  ).result.assemblyDir;
+  assembly = builtAssembly(path.join(ROOT, 'examples', 'streaming', 'Cargo.toml'), 'streaming-app');
 });
 
 /** Reads a body, noting when each chunk arrived (ms since `t0`). */
